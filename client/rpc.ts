@@ -1,0 +1,51 @@
+/**
+ * Minimal HTTP JSON client for a Quarry node's RPC, used by the CLI and the SDK. Errors from the
+ * node keep their stable codes: they surface as `RpcError` with `.code` (e.g. E_SEQUENCE).
+ */
+export class RpcError extends Error {
+  constructor(readonly code: string, message: string, readonly status: number) {
+    super(message);
+    this.name = 'RpcError';
+  }
+}
+
+export class RpcClient {
+  readonly baseUrl: string;
+  constructor(url: string, private readonly timeoutMs = 10_000) {
+    this.baseUrl = url.replace(/\/+$/, '');
+  }
+
+  async get<T>(path: string): Promise<T> {
+    return this.request<T>('GET', path);
+  }
+
+  async post<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('POST', path, body);
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(this.baseUrl + path, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (err) {
+      throw new RpcError('E_UNAVAILABLE', `cannot reach the node at ${this.baseUrl}: ${(err as Error).cause ?? (err as Error).message}`, 0);
+    }
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      throw new RpcError('E_DECODE', `node answered ${res.status} with non-JSON`, res.status);
+    }
+    if (!res.ok) {
+      const e = (json as { error?: { code?: string; message?: string } } | null)?.error;
+      throw new RpcError(e?.code ?? 'E_INTERNAL', e?.message ?? `HTTP ${res.status}`, res.status);
+    }
+    return json as T;
+  }
+}

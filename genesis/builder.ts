@@ -1,0 +1,57 @@
+/**
+ * Genesis builder: creates and edits genesis documents, and derives the devnet's well-known keys.
+ * DEVNET KEYS ARE PUBLIC (derived from fixed strings): never use them for anything of value.
+ */
+import { sha256 } from '../node/crypto/hash.ts';
+import { utf8 } from '../node/encoding/bytes.ts';
+import { generateKeyPair } from '../node/crypto/ed25519.ts';
+import { accountKeyFromPair, validatorKeyFromSecret, type AccountKey, type ValidatorKey } from '../node/crypto/keyfile.ts';
+import { decodeAddress } from '../node/crypto/address.ts';
+import { blsKeyGen } from '../node/crypto/bls.ts';
+import { DEFAULT_CHAIN_PARAMS } from '../node/modules/chain-params.ts';
+import { QuarryError } from '../node/errors.ts';
+import type { Genesis } from '../node/genesis.ts';
+
+export const DEVNET_CHAIN_ID = 'quarry-devnet-1';
+/** 2026-11-26T00:00:00Z: fixed so the devnet genesis (and its hash) is reproducible. */
+export const DEVNET_GENESIS_TIME = 1_795_651_200_000n;
+export const DEVNET_FAUCET_BALANCE = 1_000_000_000n * 1_000_000n; // 1e9 QRY
+export const DEVNET_VALIDATOR_BALANCE = 1_000_000n * 1_000_000n;
+
+export function devnetAccount(name: string): AccountKey {
+  return accountKeyFromPair(name, generateKeyPair(sha256(utf8(`quarry/devnet/account/${name}`))));
+}
+
+export function devnetValidatorKey(index: number): ValidatorKey {
+  const seed = utf8(`quarry/devnet/validator/${index}`);
+  const ikm = new Uint8Array([...sha256(seed, utf8('/a')), ...sha256(seed, utf8('/b')).slice(0, 16)]); // keygen wants 48 bytes
+  return validatorKeyFromSecret(blsKeyGen(ikm).secretKey);
+}
+
+export function newGenesis(chainId: string, genesisTime: bigint): Genesis {
+  return { chainId, genesisTime, params: { chain: { ...DEFAULT_CHAIN_PARAMS } }, accounts: [], validators: [] };
+}
+
+export function addAccount(g: Genesis, address: string, balance: bigint): Genesis {
+  const addr = decodeAddress(address);
+  if (g.accounts.some((a) => Buffer.compare(a.address, addr) === 0)) throw new QuarryError('E_CONFIG', `account ${address} is already in genesis`);
+  return { ...g, accounts: [...g.accounts, { address: addr, balance }] };
+}
+
+export function addValidator(g: Genesis, operator: string, key: Pick<ValidatorKey, 'blsPublicKey' | 'proofOfPossession'>, power: bigint): Genesis {
+  const address = decodeAddress(operator);
+  if (g.validators.some((v) => Buffer.compare(v.address, address) === 0)) throw new QuarryError('E_CONFIG', `validator ${operator} is already in genesis`);
+  return { ...g, validators: [...g.validators, { address, blsPubKey: key.blsPublicKey, proofOfPossession: key.proofOfPossession, power }] };
+}
+
+/** The devnet: a funded faucet and `validators` validators with well-known keys. */
+export function devnetGenesis(validators = 1): Genesis {
+  let g = newGenesis(DEVNET_CHAIN_ID, DEVNET_GENESIS_TIME);
+  g = addAccount(g, devnetAccount('faucet').address, DEVNET_FAUCET_BALANCE);
+  for (let i = 0; i < validators; i++) {
+    const operator = devnetAccount(`validator-${i}`).address;
+    g = addAccount(g, operator, DEVNET_VALIDATOR_BALANCE);
+    g = addValidator(g, operator, devnetValidatorKey(i), 100n);
+  }
+  return g;
+}

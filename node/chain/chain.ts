@@ -1,0 +1,281 @@
+/**
+ * The chain store: blocks, commits, receipts and versioned state over one LevelDB. It builds and
+ * verifies candidate blocks (pure execution over the committed head) and commits a decided block
+ * with everything it changes in one atomic batch. Crash-safety: docs/storage.md.
+ */
+import { EventEmitter } from 'node:events';
+import { Database, key, Prefix, WriteBatch } from '../store/db.ts';
+import { StateDb, type StateCommit } from '../state/state-db.ts';
+import { decodeAs, encode } from '../encoding/cbor.ts';
+import { bytes, struct, u64, uint } from '../encoding/schema.ts';
+import { equalBytes, toHex, u64be, utf8 } from '../encoding/bytes.ts';
+import { merkleRoot } from '../crypto/merkle.ts';
+import { QuarryError } from '../errors.ts';
+import { genesisHash, genesisState, type Genesis } from '../genesis.ts';
+import { executeBlock, type ExecResult, type Receipt } from '../exec/execute.ts';
+import { epochOf } from '../modules/chain-params.ts';
+import { getActiveSet, type ActiveSet } from '../modules/validators.ts';
+import { commitHash, decodeBlock, encodeBlock, headerHash, type Block, type Header } from '../types/block.ts';
+import { commitSchema, type CommitCertificate } from '../../consensus/messages.ts';
+import { verifyCommit } from '../../consensus/commit.ts';
+import { validatorListSchema, ValidatorSet } from '../../consensus/validator-set.ts';
+import type { StateReader } from '../state/view.ts';
+import { decodeTx, type Tx } from '../tx/tx.ts';
+import { receiptsCodec } from './receipts.ts';
+
+export interface Head {
+  height: bigint;
+  hash: Uint8Array;
+  time: bigint;
+}
+
+export interface Candidate {
+  block: Block;
+  bytes: Uint8Array;
+  hash: Uint8Array;
+  txs: Tx[];
+  exec: ExecResult;
+  state: StateCommit;
+}
+
+export interface BuildOptions {
+  time: bigint;
+  proposer: Uint8Array;
+  lastCommit: CommitCertificate | null;
+}
+
+export interface CommittedBlock {
+  block: Block;
+  hash: Uint8Array;
+  receipts: Receipt[];
+  candidate?: Candidate;
+}
+
+const headSchema = struct({ height: u64, hash: bytes({ len: 32 }), time: u64 });
+const txLocationSchema = struct({ height: u64, index: uint(1 << 20) });
+const META_HEAD = key(Prefix.meta, utf8('head'));
+const META_GENESIS = key(Prefix.meta, utf8('genesis'));
+
+export class Chain extends EventEmitter<{ block: [CommittedBlock] }> {
+  readonly state: StateDb;
+  readonly genesisHash: Uint8Array;
+  private headInfo: Head;
+  private readonly sets = new Map<string, ValidatorSet>();
+
+  private constructor(readonly db: Database, readonly genesis: Genesis, head: Head) {
+    super();
+    this.state = new StateDb(db);
+    this.genesisHash = genesisHash(genesis);
+    this.headInfo = head;
+  }
+
+  get chainId(): string {
+    return this.genesis.chainId;
+  }
+
+  get head(): Head {
+    return this.headInfo;
+  }
+
+  /** Opens the store, writing genesis state on first use and refusing a store of another chain. */
+  static async open(db: Database, genesis: Genesis): Promise<Chain> {
+    const gHash = genesisHash(genesis);
+    const stored = await db.get(META_GENESIS);
+    if (stored && !equalBytes(stored, gHash)) {
+      throw new QuarryError('E_CONFIG', `the data directory ${db.path} belongs to another chain (genesis ${toHex(stored).slice(0, 16)}…, expected ${toHex(gHash).slice(0, 16)}…)`);
+    }
+    const headBytes = await db.get(META_HEAD);
+    const head = headBytes ? decodeAs(headSchema, headBytes) : { height: 0n, hash: gHash, time: genesis.genesisTime };
+    const chain = new Chain(db, genesis, head);
+    if (!stored) await chain.writeGenesis();
+    return chain;
+  }
+
+  private async writeGenesis(): Promise<void> {
+    const empty: StateReader = { get: async () => undefined };
+    const overlay = await genesisState(this.genesis, empty);
+    const commit = await this.state.prepare(null, 0n, overlay.changes());
+    commit.batch.put(META_GENESIS, this.genesisHash);
+    commit.batch.put(META_HEAD, encode(this.headInfo));
+    await this.putValidatorSet(commit.batch, await getActiveSet(overlay));
+    await this.db.write(commit.batch);
+  }
+
+  /** Latest committed state (reads the flat index). */
+  get latestState(): StateReader {
+    return { get: (k) => this.state.latest(k) };
+  }
+
+  async activeSet(): Promise<ActiveSet> {
+    const active = await getActiveSet(this.latestState);
+    return { set: this.cachedSet(active.set), priorities: active.priorities };
+  }
+
+  /** Reuses ValidatorSet objects by hash so decoded BLS keys are kept across heights. */
+  private cachedSet(set: ValidatorSet): ValidatorSet {
+    const id = toHex(set.hash);
+    const hit = this.sets.get(id);
+    if (hit) return hit;
+    if (this.sets.size > 64) this.sets.clear();
+    this.sets.set(id, set);
+    return set;
+  }
+
+  async validatorSetByHash(hash: Uint8Array): Promise<ValidatorSet> {
+    const hit = this.sets.get(toHex(hash));
+    if (hit) return hit;
+    const bytes = await this.db.get(key(Prefix.valset, hash));
+    if (!bytes) throw new QuarryError('E_NOT_FOUND', `unknown validator set ${toHex(hash).slice(0, 16)}`);
+    return this.cachedSet(new ValidatorSet(decodeAs(validatorListSchema, bytes)));
+  }
+
+  private async putValidatorSet(batch: WriteBatch, active: ActiveSet): Promise<void> {
+    batch.put(key(Prefix.valset, active.set.hash), encode(active.set.validators));
+  }
+
+  /** Executes `txs` on top of the head and assembles a block (build mode: bad txs are skipped). */
+  async buildBlock(txs: Tx[], opts: BuildOptions): Promise<Candidate> {
+    return this.assemble(txs, opts, 'build');
+  }
+
+  /**
+   * Checks a proposed or synced block against the head: linkage, time, contents and the full
+   * re-execution. `expectedProposer` is the address consensus says proposed it.
+   */
+  async verifyBlock(block: Block, expectedProposer: Uint8Array): Promise<Candidate> {
+    const h = block.header;
+    const head = this.headInfo;
+    if (h.chainId !== this.chainId) throw new QuarryError('E_WRONG_CHAIN', `block is for chain "${h.chainId}"`);
+    if (h.height !== head.height + 1n) throw new QuarryError('E_BAD_BLOCK', `block height ${h.height} does not follow the head ${head.height}`);
+    if (!equalBytes(h.prevHash, head.hash)) throw new QuarryError('E_BAD_BLOCK', 'block does not extend the head (prevHash mismatch)');
+    if (!equalBytes(h.proposer, expectedProposer)) throw new QuarryError('E_BAD_BLOCK', 'block was not made by the round proposer');
+    await this.verifyLastCommit(block);
+    let txs: Tx[];
+    try {
+      txs = block.txs.map((b) => decodeTx(b));
+    } catch (err) {
+      throw new QuarryError('E_BAD_BLOCK', `block carries an undecodable transaction: ${(err as Error).message}`);
+    }
+    const candidate = await this.assemble(txs, { time: h.time, proposer: h.proposer, lastCommit: block.lastCommit }, 'verify');
+    if (!equalBytes(candidate.hash, headerHash(h))) {
+      const mismatch = (Object.keys(h) as Array<keyof Header>).filter((k) => toHex(encode(h[k])) !== toHex(encode(candidate.block.header[k])));
+      throw new QuarryError('E_BAD_BLOCK', `block header does not match its re-execution (${mismatch.join(', ')})`);
+    }
+    return candidate;
+  }
+
+  private async verifyLastCommit(block: Block): Promise<void> {
+    const h = block.header;
+    if (h.height === 1n) {
+      if (block.lastCommit !== null) throw new QuarryError('E_BAD_BLOCK', 'the first block carries no previous commit');
+      return;
+    }
+    if (!block.lastCommit) throw new QuarryError('E_BAD_BLOCK', 'block lacks the previous block commit');
+    const prev = await this.getBlock(h.height - 1n);
+    if (!prev) throw new QuarryError('E_STORE', `missing block ${h.height - 1n}`);
+    const set = await this.validatorSetByHash(prev.block.header.validatorSetHash);
+    verifyCommit(this.chainId, set, block.lastCommit, h.height - 1n, prev.hash);
+  }
+
+  private async assemble(txs: Tx[], opts: BuildOptions, mode: 'build' | 'verify'): Promise<Candidate> {
+    const head = this.headInfo;
+    const height = head.height + 1n;
+    if (opts.time <= head.time) throw new QuarryError('E_BAD_BLOCK', `block time ${opts.time} is not after the previous block time ${head.time}`);
+    const before = await this.activeSet();
+    const exec = await executeBlock(this.latestState, { chainId: this.chainId, height, time: opts.time, proposer: opts.proposer }, txs, mode);
+    const included = limitBlock(exec, mode);
+    const after = await getActiveSet(exec.state);
+    const state = await this.state.prepare(head.height, height, exec.state.changes());
+    const header: Header = {
+      chainId: this.chainId,
+      height,
+      time: opts.time,
+      prevHash: head.hash,
+      txRoot: merkleRoot(included.map((t) => t.hash)),
+      solutionsRoot: merkleRoot([]),
+      evidenceRoot: merkleRoot([]),
+      stateRoot: state.rootHash,
+      validatorSetHash: before.set.hash,
+      nextValidatorSetHash: after.set.hash,
+      epoch: epochOf(height, exec.params),
+      coinbaseTarget: 0n,
+      proofTarget: 0n,
+      proposer: opts.proposer,
+      lastCommitHash: commitHash(opts.lastCommit),
+    };
+    const block: Block = { header, txs: included.map((t) => t.bytes), solutions: [], evidence: [], lastCommit: opts.lastCommit };
+    await this.putValidatorSet(state.batch, after);
+    return { block, bytes: encodeBlock(block), hash: headerHash(header), txs: included, exec, state };
+  }
+
+  /** Writes the decided block and everything it changed in one atomic batch, then moves the head. */
+  async commit(candidate: Candidate, commit: CommitCertificate): Promise<void> {
+    const { block, hash } = candidate;
+    const height = block.header.height;
+    if (height !== this.headInfo.height + 1n || !equalBytes(block.header.prevHash, this.headInfo.hash)) {
+      throw new QuarryError('E_BAD_BLOCK', `candidate at height ${height} no longer extends the head ${this.headInfo.height}`);
+    }
+    const batch = candidate.state.batch;
+    const h = u64be(height);
+    batch.put(key(Prefix.block, h), candidate.bytes);
+    batch.put(key(Prefix.blockHash, hash), h);
+    batch.put(key(Prefix.commit, h), encode(commit));
+    batch.put(key(Prefix.receipts, h), receiptsCodec.encode(candidate.exec.receipts));
+    candidate.txs.forEach((tx, index) => batch.put(key(Prefix.tx, tx.hash), encode({ height, index })));
+    const head: Head = { height, hash, time: block.header.time };
+    batch.put(META_HEAD, encode(head));
+    await this.db.write(batch);
+    this.headInfo = head;
+    this.emit('block', { block, hash, receipts: candidate.exec.receipts, candidate });
+  }
+
+  async getBlock(height: bigint): Promise<{ block: Block; hash: Uint8Array } | undefined> {
+    if (height < 1n || height > this.headInfo.height) return undefined;
+    const bytes = await this.db.get(key(Prefix.block, u64be(height)));
+    if (!bytes) return undefined;
+    const block = decodeBlock(bytes);
+    return { block, hash: headerHash(block.header) };
+  }
+
+  async heightOfHash(hash: Uint8Array): Promise<bigint | undefined> {
+    const h = await this.db.get(key(Prefix.blockHash, hash));
+    return h ? new DataView(h.buffer, h.byteOffset).getBigUint64(0) : undefined;
+  }
+
+  async getCommit(height: bigint): Promise<CommitCertificate | undefined> {
+    const bytes = await this.db.get(key(Prefix.commit, u64be(height)));
+    return bytes ? decodeAs(commitSchema, bytes) : undefined;
+  }
+
+  async getReceipts(height: bigint): Promise<Receipt[]> {
+    const bytes = await this.db.get(key(Prefix.receipts, u64be(height)));
+    return bytes ? receiptsCodec.decode(bytes) : [];
+  }
+
+  async getTx(hash: Uint8Array): Promise<{ tx: Tx; height: bigint; index: number; receipt: Receipt | undefined } | undefined> {
+    const loc = await this.db.get(key(Prefix.tx, hash));
+    if (!loc) return undefined;
+    const { height, index } = decodeAs(txLocationSchema, loc);
+    const found = await this.getBlock(height);
+    const bytes = found?.block.txs[index];
+    if (!bytes) return undefined;
+    return { tx: decodeTx(bytes), height, index, receipt: (await this.getReceipts(height))[index] };
+  }
+}
+
+/** Enforces block size limits: in build mode by trimming, in verify mode by rejecting. */
+function limitBlock(exec: ExecResult, mode: 'build' | 'verify'): Tx[] {
+  const { maxBlockTxs, maxBlockBytes } = exec.params;
+  let bytesUsed = 0n;
+  let count = 0n;
+  for (const tx of exec.included) {
+    bytesUsed += BigInt(tx.bytes.length);
+    count += 1n;
+    if (count > maxBlockTxs || bytesUsed > maxBlockBytes) {
+      if (mode === 'verify') throw new QuarryError('E_BAD_BLOCK', 'block exceeds maxBlockTxs or maxBlockBytes');
+      throw new QuarryError('E_INTERNAL', 'block builder was given more transactions than fit a block');
+    }
+  }
+  return exec.included;
+}
+

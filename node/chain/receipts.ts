@@ -1,0 +1,12 @@
+/** Storage encoding of a block's receipts (CBOR; events carry strings and integers only). */
+import { decodeStrict, encode } from '../encoding/cbor.ts';
+import type { Receipt } from '../exec/execute.ts';
+
+export const receiptsCodec = {
+  encode(receipts: Receipt[]): Uint8Array {
+    return encode(receipts);
+  },
+  decode(bytes: Uint8Array): Receipt[] {
+    return decodeStrict(bytes, 64 * 1024 * 1024) as Receipt[];
+  },
+};

@@ -1,0 +1,47 @@
+/** `quarry query account|block|tx`: read chain state through a node's RPC. */
+import type { Command } from 'commander';
+import { RpcClient } from '../../client/rpc.ts';
+import { verifyAccountProof, type AccountProofJson } from '../../client/account-proof.ts';
+import { formatAmount } from '../../client/amount.ts';
+import { QuarryError } from '../errors.ts';
+import { action, DEFAULT_RPC, printJson } from './util.ts';
+
+export function registerQuery(program: Command): void {
+  const query = program.command('query').description('query chain state');
+  const rpcOf = (o: { rpc: string }) => new RpcClient(o.rpc);
+
+  query
+    .command('account <address>')
+    .description('balance and sequence of an account; --prove verifies an SMT proof against the block header')
+    .option('--rpc <url>', 'node RPC URL', DEFAULT_RPC)
+    .option('--prove', 'fetch and verify a Merkle proof')
+    .option('--height <h>', 'query at this height (default: latest)')
+    .option('--json', 'print the raw JSON answer')
+    .action(
+      action(async (address: string, opts: { rpc: string; prove?: boolean; height?: string; json?: boolean }) => {
+        const qs = new URLSearchParams();
+        if (opts.prove) qs.set('prove', 'true');
+        if (opts.height) qs.set('height', opts.height);
+        const a = await rpcOf(opts).get<AccountProofJson>(`/accounts/${encodeURIComponent(address)}${qs.size ? '?' + qs : ''}`);
+        const verdict = opts.prove ? verifyAccountProof(a) : null;
+        if (opts.json) printJson(verdict ? { ...a, verified: verdict } : a);
+        else {
+          process.stdout.write(`${a.address}\n  height    ${a.height}\n  balance   ${formatAmount(a.balance)} (${a.balance} uqry)\n  sequence  ${a.sequence}\n`);
+          if (verdict) process.stdout.write(verdict.ok ? `  proof     verified against stateRoot ${verdict.stateRoot}\n` : `  proof     INVALID: ${verdict.reason}\n`);
+        }
+        if (verdict && !verdict.ok) throw new QuarryError('E_BAD_REQUEST', `proof does not verify: ${verdict.reason}`);
+      }),
+    );
+
+  query
+    .command('block [height]')
+    .description('a block by height (default: latest)')
+    .option('--rpc <url>', 'node RPC URL', DEFAULT_RPC)
+    .action(action(async (height: string | undefined, opts: { rpc: string }) => printJson(await rpcOf(opts).get(`/blocks/${height ?? 'latest'}`))));
+
+  query
+    .command('tx <hash>')
+    .description('a transaction and its result')
+    .option('--rpc <url>', 'node RPC URL', DEFAULT_RPC)
+    .action(action(async (hash: string, opts: { rpc: string }) => printJson(await rpcOf(opts).get(`/txs/${hash}`))));
+}

@@ -1,0 +1,48 @@
+/** Shared CLI helpers: home resolution, output, and one-line errors with non-zero exit codes. */
+import { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { QuarryError } from '../errors.ts';
+import { RpcError } from '../../client/rpc.ts';
+import { resolveHome, homePaths } from '../config.ts';
+
+export const DEFAULT_RPC = 'http://127.0.0.1:26657';
+
+/** The `--home` of this command or any ancestor. */
+export function homeOf(cmd: Command): string {
+  let c: Command | null = cmd;
+  while (c) {
+    const h = c.opts().home as string | undefined;
+    if (h) return resolveHome(h);
+    c = c.parent;
+  }
+  return resolveHome();
+}
+
+export function requireInitialized(home: string): void {
+  if (!existsSync(homePaths(home).genesis)) {
+    throw new QuarryError('E_CONFIG', `${home} is not initialized: run "quarry init --home ${home}" first`);
+  }
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2) + '\n');
+}
+
+/** Prints `error: CODE: message` on one line and exits non-zero. */
+export function exitWithError(err: unknown): never {
+  if (err instanceof QuarryError || err instanceof RpcError) process.stderr.write(`error: ${err.code}: ${err.message}\n`);
+  else if (err instanceof Error) process.stderr.write(`error: ${err.message}\n`);
+  else process.stderr.write(`error: ${String(err)}\n`);
+  process.exit(1);
+}
+
+/** Wraps an async action so any failure becomes a one-line error. */
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<void> | void): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (err) {
+      exitWithError(err);
+    }
+  };
+}

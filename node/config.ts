@@ -1,0 +1,80 @@
+/**
+ * Node configuration: `<home>/config.json`, every field optional, defaults below (also listed in
+ * the README). The home directory comes from `--home`, else `QUARRY_HOME`, else `~/.quarry`.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { QuarryError } from './errors.ts';
+import { DEFAULT_MEMPOOL_CONFIG, type MempoolConfig } from './mempool/mempool.ts';
+import { DEFAULT_TIMEOUTS, type Timeouts } from '../consensus/engine.ts';
+
+export interface NodeConfig {
+  rpc: { listen: string; maxBodyBytes: number };
+  consensus: { blockTimeMs: number; timeouts: Timeouts };
+  mempool: MempoolConfig;
+  log: { level: string };
+  /** Keep this many recent state versions for proofs; 0 keeps all. */
+  pruning: { keepRecent: number };
+}
+
+export const DEFAULT_CONFIG: NodeConfig = {
+  rpc: { listen: '127.0.0.1:26657', maxBodyBytes: 1024 * 1024 },
+  consensus: { blockTimeMs: 1000, timeouts: DEFAULT_TIMEOUTS },
+  mempool: DEFAULT_MEMPOOL_CONFIG,
+  log: { level: 'info' },
+  pruning: { keepRecent: 0 },
+};
+
+export function resolveHome(flag?: string): string {
+  return resolve(flag ?? process.env.QUARRY_HOME ?? join(homedir(), '.quarry'));
+}
+
+export const homePaths = (home: string) => ({
+  config: join(home, 'config.json'),
+  genesis: join(home, 'genesis.json'),
+  data: join(home, 'data'),
+  signState: join(home, 'data', 'sign-state.json'),
+});
+
+type Json = Record<string, unknown>;
+
+/** Deep-merges user values over defaults, refusing unknown keys and wrong types. */
+function merge<T>(defaults: T, user: unknown, path: string): T {
+  if (user === undefined) return defaults;
+  if (typeof defaults !== 'object' || defaults === null) {
+    if (typeof user !== typeof defaults) throw new QuarryError('E_CONFIG', `config ${path} must be a ${typeof defaults}`);
+    return user as T;
+  }
+  if (typeof user !== 'object' || user === null || Array.isArray(user)) throw new QuarryError('E_CONFIG', `config ${path} must be an object`);
+  const out: Json = { ...(defaults as Json) };
+  for (const [k, v] of Object.entries(user as Json)) {
+    if (!(k in out)) throw new QuarryError('E_CONFIG', `unknown config key ${path}.${k}`);
+    out[k] = merge(out[k], v, `${path}.${k}`);
+  }
+  return out as T;
+}
+
+export function loadConfig(home: string, overrides: unknown = {}): NodeConfig {
+  const path = homePaths(home).config;
+  let user: unknown = {};
+  if (existsSync(path)) {
+    try {
+      user = JSON.parse(readFileSync(path, 'utf8'));
+    } catch (err) {
+      throw new QuarryError('E_CONFIG', `cannot parse ${path}: ${(err as Error).message}`);
+    }
+  }
+  return merge(merge(DEFAULT_CONFIG, user, 'config'), overrides, 'override');
+}
+
+export function writeDefaultConfig(home: string, values: unknown = {}): void {
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  writeFileSync(homePaths(home).config, JSON.stringify(merge(DEFAULT_CONFIG, values, 'config'), null, 2) + '\n', { mode: 0o600 });
+}
+
+export function parseListen(listen: string): { host: string; port: number } {
+  const m = /^(.+):(\d{1,5})$/.exec(listen);
+  if (!m || Number(m[2]) > 65535) throw new QuarryError('E_CONFIG', `listen address "${listen}" must be host:port`);
+  return { host: m[1]!, port: Number(m[2]) };
+}

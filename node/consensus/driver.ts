@@ -1,0 +1,242 @@
+/**
+ * The shell around the pure consensus engine: it feeds verified messages and timer events in, and
+ * performs the engine's effects (build a block from the mempool, sign with double-sign protection,
+ * broadcast, set timers, commit decided blocks). Inputs are processed one at a time in order.
+ */
+import type { Logger } from 'pino';
+import { Engine, type EngineEffect, type EngineInput, type Timeouts } from '../../consensus/engine.ts';
+import { buildCommit } from '../../consensus/commit.ts';
+import type { CommitCertificate, Proposal, Vote } from '../../consensus/messages.ts';
+import { proposalSignBytes, voteSignBytes } from '../../consensus/messages.ts';
+import type { ValidatorSet } from '../../consensus/validator-set.ts';
+import { blsVerify } from '../crypto/bls.ts';
+import { equalBytes, toHex } from '../encoding/bytes.ts';
+import { asQuarryError } from '../errors.ts';
+import type { Candidate, Chain } from '../chain/chain.ts';
+import type { Mempool } from '../mempool/mempool.ts';
+import { decodeBlock, headerHash, type Block } from '../types/block.ts';
+import { getChainParams } from '../modules/chain-params.ts';
+import { DoubleSignError, type ValidatorSigner } from './signer.ts';
+
+export interface ConsensusNetwork {
+  broadcastProposal(proposal: Proposal, block: Uint8Array): void;
+  broadcastVote(vote: Vote): void;
+}
+
+export interface DriverConfig {
+  /** Target time between blocks; the next height starts this long after the last block's time. */
+  blockTimeMs: number;
+  timeouts: Timeouts;
+}
+
+export interface DriverOptions {
+  chain: Chain;
+  mempool: Mempool;
+  signer: ValidatorSigner | null;
+  config: DriverConfig;
+  log: Logger;
+  network?: ConsensusNetwork;
+  now?: () => number;
+}
+
+const MAX_BUFFERED = 1000;
+
+export class ConsensusDriver {
+  private readonly engine: Engine;
+  private readonly candidates = new Map<string, Candidate>();
+  private readonly future: Array<() => Promise<void>> = [];
+  private queue: Promise<void> = Promise.resolve();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private lastCommit: CommitCertificate | null = null;
+  private running = false;
+  private started = false;
+  private readonly now: () => number;
+
+  constructor(private readonly o: DriverOptions) {
+    const selfKey = o.signer?.publicKey;
+    this.engine = new Engine((set) => (selfKey ? indexOfKey(set, selfKey) : null), o.config.timeouts);
+    this.now = o.now ?? Date.now;
+  }
+
+  get height(): bigint {
+    return this.engine.height;
+  }
+
+  get round(): number {
+    return this.engine.round;
+  }
+
+  async start(): Promise<void> {
+    this.running = true;
+    const head = this.o.chain.head;
+    if (head.height > 0n) this.lastCommit = (await this.o.chain.getCommit(head.height)) ?? null;
+    this.scheduleNextHeight();
+  }
+
+  stop(): void {
+    this.running = false;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  /** Resolves when every queued input has been processed (tests and shutdown). */
+  async idle(): Promise<void> {
+    await this.queue;
+  }
+
+  private enqueue(task: () => Promise<void>): void {
+    this.queue = this.queue.then(task).catch((err) => this.o.log.error({ err: asQuarryError(err).message }, 'consensus task failed'));
+  }
+
+  private later(ms: number, task: () => Promise<void>): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      if (this.running) this.enqueue(task);
+    }, Math.max(0, ms));
+    this.timers.add(t);
+  }
+
+  private scheduleNextHeight(): void {
+    const head = this.o.chain.head;
+    const wait = head.height === 0n ? 0 : Number(head.time) + this.o.config.blockTimeMs - this.now();
+    this.later(wait, () => this.startHeight());
+  }
+
+  private async startHeight(): Promise<void> {
+    const { set, priorities } = await this.o.chain.activeSet();
+    this.candidates.clear();
+    this.started = true;
+    await this.perform(this.engine.startHeight(this.o.chain.head.height + 1n, set, priorities));
+    const buffered = this.future.splice(0);
+    for (const replay of buffered) await replay();
+  }
+
+  private async input(input: EngineInput): Promise<void> {
+    await this.perform(this.engine.handle(input));
+  }
+
+  private async perform(effects: EngineEffect[]): Promise<void> {
+    for (const effect of effects) {
+      try {
+        await this.performOne(effect);
+      } catch (err) {
+        if (err instanceof DoubleSignError) this.o.log.warn({ reason: err.message }, 'signer refused');
+        else throw err;
+      }
+    }
+  }
+
+  private async performOne(effect: EngineEffect): Promise<void> {
+    switch (effect.kind) {
+      case 'newRound':
+        if (effect.round > 0) this.o.log.info({ height: effect.height.toString(), round: effect.round }, 'new round');
+        return;
+      case 'getValue':
+        return this.buildProposal(effect.height, effect.round);
+      case 'propose': {
+        const proposal = this.o.signer!.signProposal(effect.proposal);
+        const candidate = this.candidates.get(toHex(proposal.blockHash))!;
+        this.o.network?.broadcastProposal(proposal, candidate.bytes);
+        return this.input({ kind: 'proposal', proposal, valid: true });
+      }
+      case 'vote': {
+        const vote = this.o.signer!.signVote(effect.vote);
+        this.o.network?.broadcastVote(vote);
+        return this.input({ kind: 'vote', vote });
+      }
+      case 'scheduleTimeout': {
+        const { step, height, round } = effect;
+        this.later(effect.ms, () => this.input({ kind: 'timeout', step, height, round }));
+        return;
+      }
+      case 'decide':
+        return this.decide(effect.height, effect.round, effect.blockHash, effect.precommits);
+      case 'equivocation':
+        this.o.log.warn({ validator: effect.first.validatorIndex, height: effect.first.height.toString() }, 'equivocation observed');
+        return;
+    }
+  }
+
+  private async buildProposal(height: bigint, round: number): Promise<void> {
+    const chain = this.o.chain;
+    const set = this.engine.validatorSet();
+    const limits = await getChainParams(chain.latestState);
+    const txs = this.o.mempool.reap(Number(limits.maxBlockTxs), Number(limits.maxBlockBytes));
+    const proposer = set.validators[this.engine.proposerOf(round)]!.address;
+    const time = BigInt(Math.max(this.now(), Number(chain.head.time) + 1));
+    const candidate = await chain.buildBlock(txs, { time, proposer, lastCommit: this.lastCommit });
+    if (candidate.exec.rejected.length > 0) this.o.mempool.removeTxs(candidate.exec.rejected.map((r) => r.tx));
+    this.candidates.set(toHex(candidate.hash), candidate);
+    await this.input({ kind: 'proposeValue', height, round, blockHash: candidate.hash });
+  }
+
+  private async decide(height: bigint, round: number, blockHash: Uint8Array, precommits: Vote[]): Promise<void> {
+    const candidate = this.candidates.get(toHex(blockHash));
+    if (!candidate) throw new Error(`decided block ${toHex(blockHash).slice(0, 16)} is not known locally`);
+    const commit = buildCommit(this.engine.validatorSet(), height, round, blockHash, precommits);
+    await this.o.chain.commit(candidate, commit);
+    this.lastCommit = commit;
+    this.candidates.clear();
+    await this.o.mempool.recheck();
+    this.o.log.info({ height: height.toString(), hash: toHex(blockHash).slice(0, 16), txs: candidate.txs.length, round }, 'committed block');
+    if (this.running) this.scheduleNextHeight();
+  }
+
+  /** A proposal with its block from a peer: check signature and block, then hand it to the engine. */
+  receiveProposal(proposal: Proposal, blockBytes: Uint8Array): void {
+    this.enqueue(async () => {
+      if (!this.started || proposal.height > this.engine.height || this.engine.isDecided) return this.buffer(proposal.height, () => this.onProposal(proposal, blockBytes));
+      if (proposal.height === this.engine.height) await this.onProposal(proposal, blockBytes);
+    });
+  }
+
+  receiveVote(vote: Vote): void {
+    this.enqueue(async () => {
+      if (!this.started || vote.height > this.engine.height || this.engine.isDecided) return this.buffer(vote.height, () => this.onVote(vote));
+      if (vote.height === this.engine.height) await this.onVote(vote);
+    });
+  }
+
+  private buffer(height: bigint, replay: () => Promise<void>): void {
+    if (height < this.o.chain.head.height + 1n || this.future.length >= MAX_BUFFERED) return;
+    this.future.push(replay);
+  }
+
+  private async onProposal(proposal: Proposal, blockBytes: Uint8Array): Promise<void> {
+    if (proposal.height !== this.engine.height) return;
+    const set = this.engine.validatorSet();
+    if (proposal.proposerIndex >= set.size) return;
+    if (!blsVerify(proposal.signature, proposalSignBytes(this.o.chain.chainId, proposal), set.publicKey(proposal.proposerIndex))) return;
+    // The block must be the one the proposer signed; a mismatching body is a relay fault and is
+    // dropped without marking the (validly signed) proposal invalid.
+    let block: Block;
+    try {
+      block = decodeBlock(blockBytes);
+    } catch {
+      return;
+    }
+    if (!equalBytes(headerHash(block.header), proposal.blockHash)) return;
+    let valid = false;
+    try {
+      const candidate = await this.o.chain.verifyBlock(block, set.validators[proposal.proposerIndex]!.address);
+      this.candidates.set(toHex(candidate.hash), candidate);
+      valid = true;
+    } catch (err) {
+      this.o.log.warn({ err: asQuarryError(err).message, height: proposal.height.toString() }, 'rejected proposed block');
+    }
+    await this.input({ kind: 'proposal', proposal, valid });
+  }
+
+  private async onVote(vote: Vote): Promise<void> {
+    if (vote.height !== this.engine.height) return;
+    const set = this.engine.validatorSet();
+    if (vote.validatorIndex >= set.size) return;
+    if (!blsVerify(vote.signature, voteSignBytes(this.o.chain.chainId, vote), set.publicKey(vote.validatorIndex))) return;
+    await this.input({ kind: 'vote', vote });
+  }
+}
+
+function indexOfKey(set: ValidatorSet, blsPubKey: Uint8Array): number | null {
+  const i = set.validators.findIndex((v) => equalBytes(v.blsPubKey, blsPubKey));
+  return i < 0 ? null : i;
+}

@@ -1,0 +1,85 @@
+/**
+ * Key files in the home directory, written with mode 0600 (and their directory 0700).
+ * Account keys live in `<home>/keys/<name>.json`; the validator's consensus key in
+ * `<home>/validator-key.json`.
+ */
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { QuarryError } from '../errors.ts';
+import { fromHex, toHex } from '../encoding/bytes.ts';
+import { addressFromPubKey, encodeAddress } from './address.ts';
+import { generateKeyPair, type Ed25519KeyPair } from './ed25519.ts';
+import { blsProofOfPossession, blsPublicKey } from './bls.ts';
+
+export interface AccountKey {
+  name: string;
+  address: string;
+  publicKey: Uint8Array;
+  secretKey: Uint8Array;
+}
+
+export interface ValidatorKey {
+  blsSecretKey: Uint8Array;
+  blsPublicKey: Uint8Array;
+  proofOfPossession: Uint8Array;
+}
+
+const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/** Writes a secret file atomically (temp file then rename) with mode 0600. */
+export function writeSecretFile(path: string, content: string): void {
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, content, { mode: 0o600 });
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, path);
+}
+
+function keysDir(home: string): string {
+  const dir = join(home, 'keys');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return dir;
+}
+
+export function accountKeyFromPair(name: string, pair: Ed25519KeyPair): AccountKey {
+  return { name, address: encodeAddress(addressFromPubKey(pair.publicKey)), publicKey: pair.publicKey, secretKey: pair.secretKey };
+}
+
+export function saveAccountKey(home: string, key: AccountKey, overwrite = false): void {
+  if (!NAME.test(key.name)) throw new QuarryError('E_KEY', `key name "${key.name}" must match ${NAME}`);
+  const path = join(keysDir(home), `${key.name}.json`);
+  if (!overwrite && existsSync(path)) throw new QuarryError('E_KEY', `key "${key.name}" already exists at ${path}`);
+  const body = { name: key.name, type: 'ed25519', address: key.address, publicKey: toHex(key.publicKey), secretKey: toHex(key.secretKey) };
+  writeSecretFile(path, JSON.stringify(body, null, 2) + '\n');
+}
+
+export function loadAccountKey(home: string, name: string): AccountKey {
+  const path = join(home, 'keys', `${name}.json`);
+  if (!NAME.test(name) || !existsSync(path)) throw new QuarryError('E_KEY', `no key named "${name}" in ${join(home, 'keys')}`);
+  const body = JSON.parse(readFileSync(path, 'utf8')) as { secretKey: string };
+  return accountKeyFromPair(name, generateKeyPair(fromHex(body.secretKey)));
+}
+
+export function listAccountKeys(home: string): AccountKey[] {
+  const dir = join(home, 'keys');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => loadAccountKey(home, f.slice(0, -5)));
+}
+
+export function validatorKeyFromSecret(blsSecretKey: Uint8Array): ValidatorKey {
+  return { blsSecretKey, blsPublicKey: blsPublicKey(blsSecretKey), proofOfPossession: blsProofOfPossession(blsSecretKey) };
+}
+
+export function saveValidatorKey(home: string, key: ValidatorKey): void {
+  const body = { blsSecretKey: toHex(key.blsSecretKey), blsPublicKey: toHex(key.blsPublicKey), proofOfPossession: toHex(key.proofOfPossession) };
+  writeSecretFile(join(home, 'validator-key.json'), JSON.stringify(body, null, 2) + '\n');
+}
+
+export function loadValidatorKey(home: string): ValidatorKey | null {
+  const path = join(home, 'validator-key.json');
+  if (!existsSync(path)) return null;
+  const body = JSON.parse(readFileSync(path, 'utf8')) as { blsSecretKey: string };
+  return validatorKeyFromSecret(fromHex(body.blsSecretKey));
+}

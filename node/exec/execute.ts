@@ -1,0 +1,96 @@
+/**
+ * Block execution: a pure function of (committed state, block contents) → state changes,
+ * receipts and events. The proposer runs it in "build" mode (transactions that fail admission are
+ * skipped) and every validator in "verify" mode (any such transaction makes the block invalid).
+ */
+import { QuarryError, asQuarryError, type ErrorCode } from '../errors.ts';
+import { Overlay, type StateReader } from '../state/view.ts';
+import { bumpSequence, credit, debit, mint } from '../modules/bank/account.ts';
+import { getChainParams, type ChainParams } from '../modules/chain-params.ts';
+import { advancePriorities } from '../modules/validators.ts';
+import { handlerFor } from '../modules/registry.ts';
+import type { ChainEvent, MsgContext } from '../modules/types.ts';
+import { checkTxState, checkTxStatic } from './ante.ts';
+import { toHex } from '../encoding/bytes.ts';
+import type { Tx } from '../tx/tx.ts';
+
+export interface Receipt {
+  txHash: Uint8Array;
+  code: ErrorCode | 'OK';
+  log: string;
+  events: ChainEvent[];
+}
+
+export interface BlockContext {
+  chainId: string;
+  height: bigint;
+  time: bigint;
+  proposer: Uint8Array;
+}
+
+export interface ExecResult {
+  state: Overlay;
+  included: Tx[];
+  receipts: Receipt[];
+  /** Transactions refused in build mode, with the reason (the mempool drops them). */
+  rejected: Array<{ tx: Tx; error: QuarryError }>;
+  events: ChainEvent[];
+  params: ChainParams;
+}
+
+async function applyTx(state: Overlay, ctx: BlockContext, params: ChainParams, tx: Tx): Promise<Receipt> {
+  checkTxStatic(tx, ctx.chainId, ctx.height, params);
+  await checkTxState(tx, state);
+  const body = tx.tx.body;
+  await debit(state, tx.sender, body.fee);
+  await bumpSequence(state, tx.sender);
+  const msgState = state.child();
+  const events: ChainEvent[] = [];
+  const msgCtx: MsgContext = { state: msgState, signer: tx.sender, chainId: ctx.chainId, height: ctx.height, time: ctx.time, emit: (e) => events.push(e) };
+  try {
+    for (const msg of body.msgs) await handlerFor(msg).apply(msgCtx, msg);
+  } catch (err) {
+    const e = asQuarryError(err);
+    if (e.code === 'E_INTERNAL' || e.code === 'E_STORE') throw e; // a node fault, not a bad transaction
+    return { txHash: tx.hash, code: e.code, log: e.message, events: [] };
+  }
+  msgState.mergeInto(state);
+  return { txHash: tx.hash, code: 'OK', log: '', events };
+}
+
+export async function executeBlock(base: StateReader, ctx: BlockContext, txs: Tx[], mode: 'build' | 'verify'): Promise<ExecResult> {
+  const state = new Overlay(base);
+  const params = await getChainParams(state);
+  const result: ExecResult = { state, included: [], receipts: [], rejected: [], events: [], params };
+  const seen = new Set<string>();
+  let fees = 0n;
+  for (const tx of txs) {
+    const id = toHex(tx.hash);
+    const txState = state.child();
+    try {
+      if (seen.has(id)) throw new QuarryError('E_DUPLICATE', 'transaction appears twice in the block');
+      const receipt = await applyTx(txState, ctx, params, tx);
+      txState.mergeInto(state);
+      seen.add(id);
+      fees += tx.tx.body.fee;
+      result.included.push(tx);
+      result.receipts.push(receipt);
+    } catch (err) {
+      const e = asQuarryError(err);
+      if (mode === 'verify' || e.code === 'E_INTERNAL' || e.code === 'E_STORE') {
+        throw new QuarryError(e.code === 'E_STORE' ? 'E_STORE' : 'E_BAD_BLOCK', `transaction ${id.slice(0, 16)} is not admissible: ${e.code}: ${e.message}`);
+      }
+      result.rejected.push({ tx, error: e });
+    }
+  }
+  await endBlock(state, ctx, params, fees, result.events);
+  return result;
+}
+
+/** Rewards (block reward minted, fees to the proposer) and per-height consensus bookkeeping. */
+async function endBlock(state: Overlay, ctx: BlockContext, params: ChainParams, fees: bigint, events: ChainEvent[]): Promise<void> {
+  await mint(state, ctx.proposer, params.blockReward);
+  if (fees > 0n) await credit(state, ctx.proposer, fees);
+  events.push({ type: 'block-reward', reward: params.blockReward.toString(), fees: fees.toString() });
+  await advancePriorities(state);
+}

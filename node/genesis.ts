@@ -1,0 +1,113 @@
+/**
+ * Genesis documents: the JSON file operators share (`genesis/devnet.json`) and the state it
+ * creates at height 0. Amounts are decimal strings in JSON so no precision is lost.
+ * The genesis hash (tagged SHA-256 of the canonical CBOR form) is block 1's prevHash.
+ */
+import { readFileSync } from 'node:fs';
+import { QuarryError } from './errors.ts';
+import { encode } from './encoding/cbor.ts';
+import { fromHex, toHex } from './encoding/bytes.ts';
+import { taggedHash } from './crypto/hash.ts';
+import { decodeAddress, encodeAddress } from './crypto/address.ts';
+import { blsVerifyProofOfPossession } from './crypto/bls.ts';
+import { Overlay, type StateReader } from './state/view.ts';
+import { NO_ID } from './state/record.ts';
+import { mint } from './modules/bank/account.ts';
+import { chainParams, DEFAULT_CHAIN_PARAMS, type ChainParams } from './modules/chain-params.ts';
+import { activeSet } from './modules/validators.ts';
+import { CHAIN_ID_PATTERN } from './tx/tx.ts';
+import type { Validator } from '../consensus/validator-set.ts';
+
+export interface GenesisValidator extends Validator {
+  proofOfPossession: Uint8Array;
+}
+
+export interface Genesis {
+  chainId: string;
+  genesisTime: bigint;
+  params: { chain: ChainParams };
+  accounts: Array<{ address: Uint8Array; balance: bigint }>;
+  validators: GenesisValidator[];
+}
+
+/** JSON shape of a genesis file. */
+export interface GenesisJson {
+  chainId: string;
+  genesisTime: string;
+  params: { chain: Record<keyof ChainParams, string> };
+  accounts: Array<{ address: string; balance: string }>;
+  validators: Array<{ address: string; blsPubKey: string; proofOfPossession: string; power: string }>;
+}
+
+function amount(text: unknown, what: string): bigint {
+  if (typeof text !== 'string' || !/^(0|[1-9][0-9]{0,19})$/.test(text) || BigInt(text) >= 1n << 64n) {
+    throw new QuarryError('E_CONFIG', `genesis: ${what} must be a decimal string of an unsigned 64-bit integer`);
+  }
+  return BigInt(text);
+}
+
+/** `draft` accepts a file still being built (no validators yet). */
+export function parseGenesis(json: GenesisJson, opts: { draft?: boolean } = {}): Genesis {
+  if (typeof json.chainId !== 'string' || !CHAIN_ID_PATTERN.test(json.chainId)) throw new QuarryError('E_CONFIG', `genesis: chainId must match ${CHAIN_ID_PATTERN}`);
+  const chain = { ...DEFAULT_CHAIN_PARAMS };
+  for (const [k, v] of Object.entries(json.params?.chain ?? {})) {
+    if (!(k in chain)) throw new QuarryError('E_CONFIG', `genesis: unknown chain parameter "${k}"`);
+    chain[k as keyof ChainParams] = amount(v, `params.chain.${k}`);
+  }
+  if (chain.epochLength === 0n) throw new QuarryError('E_CONFIG', 'genesis: epochLength must be positive');
+  const validators = (json.validators ?? []).map((v, i) => ({
+    address: decodeAddress(v.address),
+    blsPubKey: fromHex(v.blsPubKey),
+    proofOfPossession: fromHex(v.proofOfPossession),
+    power: amount(v.power, `validators[${i}].power`),
+  }));
+  if (validators.length === 0 && !opts.draft) throw new QuarryError('E_CONFIG', 'genesis: at least one validator is required');
+  validators.forEach((v, i) => {
+    if (v.power === 0n) throw new QuarryError('E_CONFIG', `genesis: validators[${i}] has zero power`);
+    if (!blsVerifyProofOfPossession(v.blsPubKey, v.proofOfPossession)) {
+      throw new QuarryError('E_CONFIG', `genesis: validators[${i}] has an invalid BLS proof of possession`);
+    }
+  });
+  const accounts = (json.accounts ?? []).map((a, i) => ({ address: decodeAddress(a.address), balance: amount(a.balance, `accounts[${i}].balance`) }));
+  return { chainId: json.chainId, genesisTime: amount(json.genesisTime, 'genesisTime'), params: { chain }, accounts, validators };
+}
+
+export function genesisToJson(g: Genesis): GenesisJson {
+  const chain = Object.fromEntries(Object.entries(g.params.chain).map(([k, v]) => [k, v.toString()])) as Record<keyof ChainParams, string>;
+  return {
+    chainId: g.chainId,
+    genesisTime: g.genesisTime.toString(),
+    params: { chain },
+    accounts: g.accounts.map((a) => ({ address: encodeAddress(a.address), balance: a.balance.toString() })),
+    validators: g.validators.map((v) => ({
+      address: encodeAddress(v.address),
+      blsPubKey: toHex(v.blsPubKey),
+      proofOfPossession: toHex(v.proofOfPossession),
+      power: v.power.toString(),
+    })),
+  };
+}
+
+export function loadGenesisFile(path: string, opts: { draft?: boolean } = {}): Genesis {
+  let json: GenesisJson;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8')) as GenesisJson;
+  } catch (err) {
+    throw new QuarryError('E_CONFIG', `cannot read genesis file ${path}: ${(err as Error).message}`);
+  }
+  return parseGenesis(json, opts);
+}
+
+export function genesisHash(g: Genesis): Uint8Array {
+  return taggedHash('quarry/genesis', encode(g));
+}
+
+/** The state writes of height 0. */
+export async function genesisState(g: Genesis, empty: StateReader): Promise<Overlay> {
+  const state = new Overlay(empty);
+  chainParams.put(state, NO_ID, g.params.chain);
+  for (const a of g.accounts) await mint(state, a.address, a.balance);
+  const validators = g.validators.map(({ address, blsPubKey, power }) => ({ address, blsPubKey, power }));
+  activeSet.put(state, NO_ID, { validators, priorities: validators.map(() => 0n) });
+  return state;
+}

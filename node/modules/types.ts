@@ -1,0 +1,40 @@
+/**
+ * The contract every message type implements (one file per message type, e.g.
+ * node/modules/bank/send.ts): a schema, a weight for fees, how much it may spend from the signer
+ * (for the mempool's funds check), and `apply`, which validates against state and then writes.
+ * `apply` throws a QuarryError to reject; the executor then drops the message's writes.
+ */
+import type { Schema } from '../encoding/schema.ts';
+import type { Overlay } from '../state/view.ts';
+
+export interface Msg {
+  type: string;
+}
+
+export interface ChainEvent {
+  type: string;
+  [field: string]: unknown;
+}
+
+export interface MsgContext {
+  state: Overlay;
+  /** Address of the transaction's signer. */
+  signer: Uint8Array;
+  chainId: string;
+  height: bigint;
+  time: bigint;
+  emit(event: ChainEvent): void;
+}
+
+export interface MsgHandler<M extends Msg = Msg> {
+  type: M['type'];
+  schema: Schema<M>;
+  weight(msg: M): bigint;
+  spend(msg: M): bigint;
+  apply(ctx: MsgContext, msg: M): Promise<void>;
+}
+
+/** Helper so each file declares a handler with its message type inferred. */
+export function defineMsg<M extends Msg>(handler: MsgHandler<M>): MsgHandler<M> {
+  return handler;
+}

@@ -1,0 +1,134 @@
+/**
+ * A Quarry node: the chain store, mempool, consensus driver (when this node holds a validator
+ * key) and RPC server, wired together. Everything stateful lives under the home directory.
+ */
+import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import type { Logger } from 'pino';
+import { Chain, type CommittedBlock } from './chain/chain.ts';
+import { Database } from './store/db.ts';
+import { Mempool } from './mempool/mempool.ts';
+import { ConsensusDriver } from './consensus/driver.ts';
+import { ValidatorSigner } from './consensus/signer.ts';
+import { getChainParams } from './modules/chain-params.ts';
+import { homePaths, type NodeConfig } from './config.ts';
+import type { Genesis } from './genesis.ts';
+import type { ValidatorKey } from './crypto/keyfile.ts';
+import { Metrics } from './metrics.ts';
+import { RpcServer } from './rpc/server.ts';
+import { toHex } from './encoding/bytes.ts';
+import type { Tx } from './tx/tx.ts';
+
+export interface NodeEvents {
+  block: [CommittedBlock];
+  tx: [Tx];
+}
+
+export interface NodeOptions {
+  home: string;
+  config: NodeConfig;
+  genesis: Genesis;
+  validatorKey: ValidatorKey | null;
+  log: Logger;
+}
+
+export class QuarryNode {
+  readonly events = new EventEmitter<NodeEvents>();
+  readonly metrics = new Metrics();
+  driver: ConsensusDriver | null = null;
+  rpc!: RpcServer;
+  private prunedTo = 0n;
+  private lastBlockTime: number | null = null;
+
+  private constructor(readonly o: NodeOptions, readonly db: Database, readonly chain: Chain, readonly mempool: Mempool) {}
+
+  get log(): Logger {
+    return this.o.log;
+  }
+
+  static async start(o: NodeOptions): Promise<QuarryNode> {
+    const paths = homePaths(o.home);
+    mkdirSync(paths.data, { recursive: true, mode: 0o700 });
+    const db = await Database.open(paths.data);
+    try {
+      const chain = await Chain.open(db, o.genesis);
+      const mempool = new Mempool(
+        {
+          chainId: chain.chainId,
+          nextHeight: () => chain.head.height + 1n,
+          params: () => getChainParams(chain.latestState),
+          state: () => chain.latestState,
+        },
+        o.config.mempool,
+      );
+      const node = new QuarryNode(o, db, chain, mempool);
+      await node.boot();
+      return node;
+    } catch (err) {
+      await db.close();
+      throw err;
+    }
+  }
+
+  private async boot(): Promise<void> {
+    const { chain, metrics } = this;
+    metrics.height.set(Number(chain.head.height));
+    chain.on('block', (b) => this.onBlock(b));
+    this.rpc = await RpcServer.listen(this, this.o.config.rpc);
+    const key = this.o.validatorKey;
+    const { set } = await chain.activeSet();
+    const isValidator = key !== null && set.validators.some((v) => toHex(v.blsPubKey) === toHex(key.blsPublicKey));
+    if (key && isValidator) {
+      const signer = new ValidatorSigner(key, homePaths(this.o.home).signState, chain.chainId);
+      this.driver = new ConsensusDriver({ chain, mempool: this.mempool, signer, config: this.o.config.consensus, log: this.log.child({ module: 'consensus' }) });
+      await this.driver.start();
+    } else if (key) {
+      this.log.warn('validator key is not in the active set; running as a full node');
+    }
+    this.log.info({ chainId: chain.chainId, height: chain.head.height.toString(), rpc: this.rpc.url, validator: this.driver !== null }, 'node started');
+  }
+
+  private onBlock(b: CommittedBlock): void {
+    const { metrics } = this;
+    const time = Number(b.block.header.time);
+    if (this.lastBlockTime !== null) metrics.blockInterval.observe((time - this.lastBlockTime) / 1000);
+    this.lastBlockTime = time;
+    metrics.height.set(Number(b.block.header.height));
+    metrics.blocks.inc();
+    metrics.txs.inc(b.block.txs.length);
+    metrics.mempoolSize.set(this.mempool.size);
+    metrics.mempoolBytes.set(this.mempool.bytes);
+    this.events.emit('block', b);
+    void this.maybePrune(b.block.header.height);
+  }
+
+  /** Submits raw transaction bytes to the mempool (RPC and p2p both come through here). */
+  async submitTx(bytes: Uint8Array): Promise<Tx> {
+    try {
+      const tx = await this.mempool.add(bytes);
+      this.metrics.mempoolSize.set(this.mempool.size);
+      this.metrics.mempoolBytes.set(this.mempool.bytes);
+      this.events.emit('tx', tx);
+      return tx;
+    } catch (err) {
+      this.metrics.txRejected.inc({ code: (err as { code?: string }).code ?? 'E_INTERNAL' });
+      throw err;
+    }
+  }
+
+  private async maybePrune(height: bigint): Promise<void> {
+    const keep = BigInt(this.o.config.pruning.keepRecent);
+    if (keep === 0n || height - keep <= this.prunedTo + 100n) return;
+    this.prunedTo = height - keep;
+    const removed = await this.chain.state.prune(this.prunedTo);
+    this.log.debug({ keepFrom: this.prunedTo.toString(), removed }, 'pruned state');
+  }
+
+  async stop(): Promise<void> {
+    this.driver?.stop();
+    await this.driver?.idle();
+    await this.rpc.close();
+    await this.db.close();
+    this.log.info('node stopped');
+  }
+}

@@ -1,0 +1,35 @@
+/** Account queries, optionally with an SMT proof and the header whose stateRoot it is rooted in. */
+import type { FastifyInstance } from 'fastify';
+import type { QuarryNode } from '../../node.ts';
+import { QuarryError } from '../../errors.ts';
+import { decodeAddress } from '../../crypto/address.ts';
+import { toHex } from '../../encoding/bytes.ts';
+import { accounts, getAccount } from '../../modules/bank/account.ts';
+import { headerJson, toJson } from '../json.ts';
+import { flagParam, heightParam } from '../params.ts';
+
+export function accountRoutes(app: FastifyInstance, node: QuarryNode): void {
+  const { chain } = node;
+  app.get<{ Params: { address: string }; Querystring: { prove?: string; height?: string } }>('/accounts/:address', async (req) => {
+    const address = decodeAddress(req.params.address);
+    const head = chain.head.height;
+    const height = req.query.height === undefined ? head : heightParam(req.query.height);
+    if (height > head) throw new QuarryError('E_NOT_FOUND', `height ${height} is above the head ${head}`);
+    const key = accounts.key(address);
+    const raw = await chain.state.getAt(height, key);
+    const acct = await getAccount({ get: async () => raw }, address);
+    const body: Record<string, unknown> = { address: req.params.address, height: height.toString(), balance: acct.balance.toString(), sequence: acct.sequence.toString() };
+    if (flagParam(req.query.prove)) {
+      const proof = await chain.state.prove(height, key);
+      body.proof = { key: toHex(key), value: raw ? toHex(raw) : null, ...(toJson(proof) as object) };
+      if (height === 0n) body.genesis = { hash: toHex(chain.genesisHash), stateRoot: toHex(await chain.state.rootHashAt(0n)) };
+      else {
+        const found = await chain.getBlock(height);
+        if (!found) throw new QuarryError('E_NOT_FOUND', `no block at height ${height}`);
+        body.header = headerJson(found.block.header, found.hash);
+        body.commit = toJson(await chain.getCommit(height));
+      }
+    }
+    return body;
+  });
+}

@@ -1,0 +1,76 @@
+/** Chain queries: status, blocks, validators, mempool, metrics. */
+import type { FastifyInstance } from 'fastify';
+import type { QuarryNode } from '../../node.ts';
+import { QuarryError } from '../../errors.ts';
+import { toHex } from '../../encoding/bytes.ts';
+import { decodeTx } from '../../tx/tx.ts';
+import { blockJson, toJson } from '../json.ts';
+import { heightParam } from '../params.ts';
+import { getChainParams } from '../../modules/chain-params.ts';
+
+export function chainRoutes(app: FastifyInstance, node: QuarryNode): void {
+  const { chain, mempool } = node;
+
+  app.get('/status', async () => {
+    const head = chain.head;
+    return {
+      chainId: chain.chainId,
+      genesisHash: toHex(chain.genesisHash),
+      height: head.height.toString(),
+      latestBlockHash: toHex(head.hash),
+      latestBlockTime: head.time.toString(),
+      validator: node.driver !== null,
+      consensus: node.driver ? { height: node.driver.height.toString(), round: node.driver.round } : null,
+      mempool: { txs: mempool.size, bytes: mempool.bytes },
+    };
+  });
+
+  const blockAt = async (height: bigint) => {
+    const found = await chain.getBlock(height);
+    if (!found) throw new QuarryError('E_NOT_FOUND', `no block at height ${height} (head is ${chain.head.height})`);
+    const txs = found.block.txs.map((b) => decodeTx(b));
+    return blockJson(found.block, found.hash, txs, await chain.getReceipts(height));
+  };
+
+  app.get('/blocks/latest', async () => {
+    if (chain.head.height === 0n) throw new QuarryError('E_NOT_FOUND', 'no blocks yet');
+    return blockAt(chain.head.height);
+  });
+
+  app.get<{ Params: { height: string } }>('/blocks/:height', async (req) => blockAt(heightParam(req.params.height)));
+
+  app.get<{ Params: { height: string } }>('/commits/:height', async (req) => {
+    const commit = await chain.getCommit(heightParam(req.params.height));
+    if (!commit) throw new QuarryError('E_NOT_FOUND', `no commit at height ${req.params.height}`);
+    return toJson(commit);
+  });
+
+  app.get('/validators', async () => {
+    const { set, priorities } = await chain.activeSet();
+    return {
+      height: chain.head.height.toString(),
+      totalPower: set.totalPower.toString(),
+      setHash: toHex(set.hash),
+      validators: set.validators.map((v, i) => ({ ...(toJson(v) as object), proposerPriority: priorities[i]!.toString() })),
+    };
+  });
+
+  app.get('/mempool', async () => ({
+    txs: mempool.size,
+    bytes: mempool.bytes,
+    entries: mempool.entries().slice(0, 1000).map((e) => ({
+      hash: e.id,
+      sender: toJson(e.tx.sender),
+      sequence: e.tx.tx.body.sequence.toString(),
+      fee: e.tx.tx.body.fee.toString(),
+      weight: e.weight.toString(),
+    })),
+  }));
+
+  app.get('/params', async () => ({ chain: toJson(await getChainParams(chain.latestState)) }));
+
+  app.get('/metrics', async (_req, reply) => {
+    void reply.header('content-type', node.metrics.registry.contentType);
+    return node.metrics.registry.metrics();
+  });
+}

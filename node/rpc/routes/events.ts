@@ -1,0 +1,38 @@
+/**
+ * WebSocket event stream at /events: `{type: "block", …}` for each committed block, `{type: "tx",
+ * …}` for each committed transaction and `{type: "pending-tx", hash}` on mempool admission.
+ * `?types=block,tx` filters. Slow consumers (over 4 MiB buffered) are disconnected.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { QuarryNode } from '../../node.ts';
+import type { CommittedBlock } from '../../chain/chain.ts';
+import { toHex } from '../../encoding/bytes.ts';
+import { encodeAddress } from '../../crypto/address.ts';
+import type { Tx } from '../../tx/tx.ts';
+import { receiptJson } from '../json.ts';
+
+const MAX_BUFFERED = 4 * 1024 * 1024;
+
+export function eventRoutes(app: FastifyInstance, node: QuarryNode): void {
+  app.get<{ Querystring: { types?: string } }>('/events', { websocket: true }, (socket, req) => {
+    const wanted = req.query.types ? new Set(req.query.types.split(',')) : null;
+    const send = (type: string, payload: object) => {
+      if (wanted && !wanted.has(type)) return;
+      if (socket.bufferedAmount > MAX_BUFFERED) return socket.terminate();
+      socket.send(JSON.stringify({ type, ...payload }));
+    };
+    const onBlock = (b: CommittedBlock) => {
+      const h = b.block.header;
+      send('block', { height: h.height.toString(), hash: toHex(b.hash), time: h.time.toString(), txs: b.block.txs.length, proposer: encodeAddress(h.proposer) });
+      b.candidate?.txs.forEach((tx, i) => send('tx', { hash: toHex(tx.hash), height: h.height.toString(), sender: encodeAddress(tx.sender), result: receiptJson(b.receipts[i]!) }));
+    };
+    const onTx = (tx: Tx) => send('pending-tx', { hash: toHex(tx.hash), sender: encodeAddress(tx.sender) });
+    node.events.on('block', onBlock);
+    node.events.on('tx', onTx);
+    socket.on('close', () => {
+      node.events.off('block', onBlock);
+      node.events.off('tx', onTx);
+    });
+    socket.on('message', () => undefined); // the stream is one-way; client messages are ignored
+  });
+}

@@ -1,0 +1,34 @@
+/** Transaction submission and lookup. */
+import type { FastifyInstance } from 'fastify';
+import type { QuarryNode } from '../../node.ts';
+import { QuarryError } from '../../errors.ts';
+import { fromHex, toHex } from '../../encoding/bytes.ts';
+import { receiptJson, txJson } from '../json.ts';
+import { hashParam } from '../params.ts';
+
+function txBytesFromBody(body: unknown): Uint8Array {
+  if (Buffer.isBuffer(body)) return new Uint8Array(body);
+  const hex = (body as { tx?: unknown } | null)?.tx;
+  if (typeof hex !== 'string') throw new QuarryError('E_BAD_REQUEST', 'body must be {"tx": "<hex of the signed transaction>"} or application/octet-stream');
+  try {
+    return fromHex(hex);
+  } catch {
+    throw new QuarryError('E_DECODE', 'tx is not valid hex');
+  }
+}
+
+export function txRoutes(app: FastifyInstance, node: QuarryNode): void {
+  app.post('/txs', async (req, reply) => {
+    const tx = await node.submitTx(txBytesFromBody(req.body));
+    void reply.status(202);
+    return { hash: toHex(tx.hash), code: 'OK' };
+  });
+
+  app.get<{ Params: { hash: string } }>('/txs/:hash', async (req) => {
+    const hash = hashParam(req.params.hash);
+    const found = await node.chain.getTx(hash);
+    if (found) return { ...(txJson(found.tx) as object), height: found.height.toString(), index: found.index, result: found.receipt ? receiptJson(found.receipt) : null, status: 'committed' };
+    if (node.mempool.has(hash)) return { hash: req.params.hash, status: 'pending' };
+    throw new QuarryError('E_NOT_FOUND', `no transaction ${req.params.hash}`);
+  });
+}

@@ -1,0 +1,88 @@
+/**
+ * The node's one LevelDB (classic-level). Every component writes through `WriteBatch`, and a
+ * block commit is a single `db.batch()`: the block, its receipts, state nodes, the flat state
+ * index and the head pointer land together or not at all. Key layout: docs/storage.md.
+ */
+import { ClassicLevel } from 'classic-level';
+import { QuarryError } from '../errors.ts';
+
+export type Bytes = Uint8Array;
+export type BatchOp = { type: 'put'; key: Bytes; value: Bytes } | { type: 'del'; key: Bytes };
+
+/** Key prefixes (one byte each). */
+export const Prefix = {
+  smtNode: 0x6e, // 'n' version ‖ hash → node
+  smtRoot: 0x72, // 'r' version → root ref
+  smtStale: 0x78, // 'x' staleSince ‖ version ‖ hash → ''
+  state: 0x76, // 'v' key → latest value
+  block: 0x62, // 'b' height → block bytes
+  blockHash: 0x68, // 'h' hash → height
+  commit: 0x63, // 'c' height → commit certificate
+  tx: 0x74, // 't' tx hash → location
+  receipts: 0x52, // 'R' height → receipts
+  meta: 0x6d, // 'm' name → value
+  valset: 0x56, // 'V' validator-set hash → validator list
+} as const;
+
+export function key(prefix: number, ...parts: Bytes[]): Bytes {
+  let len = 1;
+  for (const p of parts) len += p.length;
+  const out = new Uint8Array(len);
+  out[0] = prefix;
+  let at = 1;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+export class WriteBatch {
+  readonly ops: BatchOp[] = [];
+  put(k: Bytes, value: Bytes): this {
+    this.ops.push({ type: 'put', key: k, value });
+    return this;
+  }
+  del(k: Bytes): this {
+    this.ops.push({ type: 'del', key: k });
+    return this;
+  }
+}
+
+export class Database {
+  private constructor(readonly level: ClassicLevel<Bytes, Bytes>, readonly path: string) {}
+
+  static async open(path: string): Promise<Database> {
+    const level = new ClassicLevel<Bytes, Bytes>(path, { keyEncoding: 'view', valueEncoding: 'view' });
+    try {
+      await level.open();
+    } catch (err) {
+      const cause = (err as { cause?: Error }).cause?.message ?? (err as Error).message;
+      throw new QuarryError('E_STORE', `cannot open the database at ${path}: ${cause}`);
+    }
+    return new Database(level, path);
+  }
+
+  async get(k: Bytes): Promise<Bytes | undefined> {
+    const v = await this.level.get(k);
+    return v === undefined ? undefined : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  }
+
+  async getMany(keys: Bytes[]): Promise<Array<Bytes | undefined>> {
+    return this.level.getMany(keys);
+  }
+
+  async write(batch: WriteBatch): Promise<void> {
+    if (batch.ops.length === 0) return;
+    await this.level.batch(batch.ops, { sync: true });
+  }
+
+  /** Iterates keys in [gte, lt) in order. */
+  async *range(gte: Bytes, lt: Bytes, limit = -1): AsyncGenerator<[Bytes, Bytes]> {
+    for await (const [k, v] of this.level.iterator({ gte, lt, limit })) yield [k, v];
+  }
+
+  async close(): Promise<void> {
+    await this.level.close();
+  }
+}

@@ -1,0 +1,101 @@
+/** A real chain on a temporary LevelDB with funded users and one validator, for unit tests. */
+import { Database } from '../../node/store/db.ts';
+import { Chain, type Candidate } from '../../node/chain/chain.ts';
+import { decodeTx, signTx, type TxBody } from '../../node/tx/tx.ts';
+import { generateKeyPair } from '../../node/crypto/ed25519.ts';
+import { accountKeyFromPair, type AccountKey, type ValidatorKey } from '../../node/crypto/keyfile.ts';
+import { devnetValidatorKey, addAccount, addValidator, newGenesis } from '../../genesis/builder.ts';
+import { blsSign } from '../../node/crypto/bls.ts';
+import { voteSignBytes } from '../../consensus/messages.ts';
+import { buildCommit } from '../../consensus/commit.ts';
+import type { ChainParams } from '../../node/modules/chain-params.ts';
+import type { Genesis } from '../../node/genesis.ts';
+import type { Msg } from '../../node/modules/types.ts';
+import { decodeAddress } from '../../node/crypto/address.ts';
+import { tempDir } from './tmp.ts';
+
+export const CHAIN_ID = 'quarry-test-1';
+export const USER_BALANCE = 1_000_000_000n;
+
+export interface TestChain {
+  chain: Chain;
+  db: Database;
+  genesis: Genesis;
+  users: AccountKey[];
+  validator: ValidatorKey;
+  operator: AccountKey;
+  /** Builds a block from raw tx bytes (bad ones skipped), commits it with a real certificate. */
+  produce(txs?: Uint8Array[], time?: bigint): Promise<Candidate>;
+  close(): Promise<void>;
+}
+
+export function makeGenesis(users: AccountKey[], operator: AccountKey, validator: ValidatorKey, params: Partial<ChainParams> = {}): Genesis {
+  let g = newGenesis(CHAIN_ID, 1_000n);
+  g = { ...g, params: { chain: { ...g.params.chain, ...params } } };
+  for (const u of users) g = addAccount(g, u.address, USER_BALANCE);
+  return addValidator(g, operator.address, validator, 100n);
+}
+
+export function deterministicUser(i: number): AccountKey {
+  const seed = new Uint8Array(32);
+  new DataView(seed.buffer).setUint32(0, i + 1);
+  return accountKeyFromPair(`user${i}`, generateKeyPair(seed));
+}
+
+export async function openTestChain(opts: { users?: number; params?: Partial<ChainParams>; path?: string } = {}): Promise<TestChain> {
+  const dir = opts.path ? null : tempDir();
+  const users = Array.from({ length: opts.users ?? 4 }, (_, i) => deterministicUser(i));
+  const operator = deterministicUser(1000);
+  const validator = devnetValidatorKey(0);
+  const genesis = makeGenesis(users, operator, validator, opts.params);
+  const db = await Database.open(opts.path ?? dir!.path);
+  const chain = await Chain.open(db, genesis);
+  return {
+    chain,
+    db,
+    genesis,
+    users,
+    validator,
+    operator,
+    async produce(txs = [], time) {
+      const candidate = await chain.buildBlock(txs.map((b) => decodeTx(b)), {
+        time: time ?? chain.head.time + 1000n,
+        proposer: decodeAddress(operator.address),
+        lastCommit: (await chain.getCommit(chain.head.height)) ?? null,
+      });
+      const height = candidate.block.header.height;
+      const { set } = await chain.activeSet();
+      const unsigned = { type: 'precommit' as const, height, round: 0, blockHash: candidate.hash, validatorIndex: 0 };
+      const vote = { ...unsigned, signature: blsSign(voteSignBytes(CHAIN_ID, unsigned), validator.blsSecretKey) };
+      await chain.commit(candidate, buildCommit(set, height, 0, candidate.hash, [vote]));
+      return candidate;
+    },
+    async close() {
+      await db.close();
+      dir?.cleanup();
+    },
+  };
+}
+
+export interface TxSpec {
+  sequence: bigint;
+  fee?: bigint;
+  expiresAtHeight?: bigint;
+  chainId?: string;
+}
+
+export function makeTx(user: AccountKey, msgs: Msg[], spec: TxSpec): Uint8Array {
+  const body: TxBody = {
+    chainId: spec.chainId ?? CHAIN_ID,
+    signer: user.publicKey,
+    sequence: spec.sequence,
+    fee: spec.fee ?? 10_000n,
+    expiresAtHeight: spec.expiresAtHeight ?? 0n,
+    msgs,
+  };
+  return signTx(body, user.secretKey);
+}
+
+export function sendMsg(to: AccountKey, amount: bigint): Msg {
+  return { type: 'bank/send', to: decodeAddress(to.address), amount } as Msg;
+}
