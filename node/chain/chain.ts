@@ -103,7 +103,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlock] }> {
 
   /** Latest committed state (reads the flat index). */
   get latestState(): StateReader {
-    return { get: (k) => this.state.latest(k) };
+    return { get: (k) => this.state.latest(k), getMany: (ks) => this.state.latestMany(ks) };
   }
 
   async activeSet(): Promise<ActiveSet> {

@@ -3,12 +3,10 @@
  * Domain separation: `taggedHash(tag, data)` = SHA-256(u8(len(tag)) ‖ tag ‖ data), so a hash made
  * for one purpose can never be replayed as another (docs/encoding.md).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export function sha256(...parts: Uint8Array[]): Uint8Array {
-  const h = createHash('sha256');
-  for (const p of parts) h.update(p);
-  return new Uint8Array(h.digest());
+  return hash('sha256', parts.length === 1 ? parts[0]! : Buffer.concat(parts), 'buffer');
 }
 
 const tagCache = new Map<string, Uint8Array>();

@@ -5,7 +5,7 @@
  */
 import { QuarryError, asQuarryError, type ErrorCode } from '../errors.ts';
 import { Overlay, type StateReader } from '../state/view.ts';
-import { bumpSequence, credit, debit, mint } from '../modules/bank/account.ts';
+import { accounts, bumpSequence, credit, debit, mint } from '../modules/bank/account.ts';
 import { getChainParams, type ChainParams } from '../modules/chain-params.ts';
 import { advancePriorities } from '../modules/validators.ts';
 import { handlerFor } from '../modules/registry.ts';
@@ -59,7 +59,9 @@ async function applyTx(state: Overlay, ctx: BlockContext, params: ChainParams, t
 }
 
 export async function executeBlock(base: StateReader, ctx: BlockContext, txs: Tx[], mode: 'build' | 'verify'): Promise<ExecResult> {
-  const state = new Overlay(base);
+  const state = new Overlay(base, { memoize: true });
+  // one round trip for every sender's account instead of one per transaction
+  await state.prefetch(txs.map((tx) => accounts.key(tx.sender)));
   const params = await getChainParams(state);
   const result: ExecResult = { state, included: [], receipts: [], rejected: [], events: [], params };
   const seen = new Set<string>();

@@ -9,7 +9,8 @@
  *
  * Nodes are immutable and addressed by (version, hash): a batch update at version v writes only
  * the nodes on changed paths and reports the nodes it replaced, so old versions stay readable
- * until pruned. This module is pure: storage comes in through `NodeSource`.
+ * until pruned. A batch first loads every node on the touched paths, one tree level per storage
+ * round trip, then rebuilds synchronously. Pure: storage comes in through `NodeSource`.
  */
 import { sha256, ZERO_HASH } from '../crypto/hash.ts';
 import { compareBytes, equalBytes } from '../encoding/bytes.ts';
@@ -26,7 +27,8 @@ export type SmtNode =
   | { kind: 'internal'; left: NodeRef | null; right: NodeRef | null };
 
 export interface NodeSource {
-  getNode(ref: NodeRef): Promise<SmtNode>;
+  /** Loads the nodes behind `refs`, in order; throws if one is missing. */
+  getNodes(refs: NodeRef[]): Promise<SmtNode[]>;
 }
 
 export interface SmtChange {
@@ -40,15 +42,20 @@ export interface SmtUpdate {
   stale: NodeRef[];
 }
 
-const LEAF = new Uint8Array([0]);
-const INTERNAL = new Uint8Array([1]);
+const scratch = Buffer.alloc(65);
 
 export function leafHash(key: Uint8Array, value: Uint8Array): Uint8Array {
-  return sha256(LEAF, key, sha256(value));
+  scratch[0] = 0;
+  scratch.set(key, 1);
+  scratch.set(sha256(value), 33);
+  return sha256(scratch);
 }
 
 export function internalHash(left: Uint8Array, right: Uint8Array): Uint8Array {
-  return sha256(INTERNAL, left, right);
+  scratch[0] = 1;
+  scratch.set(left, 1);
+  scratch.set(right, 33);
+  return sha256(scratch);
 }
 
 export function rootHash(root: NodeRef | null): Uint8Array {
@@ -59,17 +66,50 @@ export function bitAt(key: Uint8Array, depth: number): number {
   return (key[depth >> 3]! >> (7 - (depth & 7))) & 1;
 }
 
+/** Within one tree a hash names one subtree, so it identifies a loaded node. */
+const refId = (ref: NodeRef) => Buffer.from(ref.hash.buffer, ref.hash.byteOffset, 32).toString('latin1');
+
+/** First index in [lo, hi) whose key has bit 1 at `depth` (keys are sorted). */
+function splitAt(keys: Array<{ key: Uint8Array }>, lo: number, hi: number, depth: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (bitAt(keys[mid]!.key, depth) === 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Loads every node on the paths of `keys`, level by level (one storage round trip per level). */
+async function loadPaths(source: NodeSource, root: NodeRef | null, keys: SmtChange[]): Promise<Map<string, SmtNode>> {
+  const loaded = new Map<string, SmtNode>();
+  let frontier = root && keys.length ? [{ ref: root, depth: 0, lo: 0, hi: keys.length }] : [];
+  while (frontier.length > 0) {
+    const nodes = await source.getNodes(frontier.map((f) => f.ref));
+    const next: typeof frontier = [];
+    frontier.forEach((f, i) => {
+      const node = nodes[i]!;
+      loaded.set(refId(f.ref), node);
+      if (node.kind === 'leaf') return;
+      const mid = splitAt(keys, f.lo, f.hi, f.depth);
+      if (node.left && mid > f.lo) next.push({ ref: node.left, depth: f.depth + 1, lo: f.lo, hi: mid });
+      if (node.right && f.hi > mid) next.push({ ref: node.right, depth: f.depth + 1, lo: mid, hi: f.hi });
+    });
+    frontier = next;
+  }
+  return loaded;
+}
+
 interface Item {
   key: Uint8Array;
   value: Uint8Array;
   existing?: NodeRef; // an untouched leaf that only moves: reuse it, do not rewrite it
 }
 
-/** One batch update; create with the version being written, then call `apply` once. */
+/** One synchronous batch update over nodes already loaded. */
 class Updater {
   readonly created: Array<{ ref: NodeRef; node: SmtNode }> = [];
   readonly stale: NodeRef[] = [];
-  constructor(private readonly source: NodeSource, private readonly version: bigint) {}
+  constructor(private readonly loaded: Map<string, SmtNode>, private readonly changes: SmtChange[], private readonly version: bigint) {}
 
   private newLeaf(key: Uint8Array, value: Uint8Array): NodeRef {
     const ref = { version: this.version, hash: leafHash(key, value), leaf: true };
@@ -86,50 +126,52 @@ class Updater {
     return ref;
   }
 
-  private build(depth: number, items: Item[]): NodeRef | null {
-    if (items.length === 0) return null;
-    if (items.length === 1) return items[0]!.existing ?? this.newLeaf(items[0]!.key, items[0]!.value);
-    const split = splitIndex(items, depth);
-    return this.combine(this.build(depth + 1, items.slice(0, split)), this.build(depth + 1, items.slice(split)));
+  private build(depth: number, items: Item[], lo: number, hi: number): NodeRef | null {
+    if (lo === hi) return null;
+    if (hi - lo === 1) return items[lo]!.existing ?? this.newLeaf(items[lo]!.key, items[lo]!.value);
+    const mid = splitAt(items, lo, hi, depth);
+    return this.combine(this.build(depth + 1, items, lo, mid), this.build(depth + 1, items, mid, hi));
   }
 
-  async apply(ref: NodeRef | null, depth: number, changes: SmtChange[]): Promise<NodeRef | null> {
-    if (changes.length === 0) return ref;
-    if (!ref) return this.build(depth, liveItems(changes));
-    const node = await this.source.getNode(ref);
-    if (node.kind === 'leaf') {
-      const overridden = changes.find((c) => equalBytes(c.key, node.key));
-      if (overridden) {
-        if (overridden.value && equalBytes(overridden.value, node.value) && changes.length === 1) return ref;
-        this.stale.push(ref);
-        return this.build(depth, liveItems(changes));
-      }
-      const items = liveItems(changes);
-      if (items.length === 0) return ref;
-      items.push({ key: node.key, value: node.value, existing: ref });
-      items.sort((a, b) => compareBytes(a.key, b.key));
-      return this.build(depth, items);
+  private live(lo: number, hi: number): Item[] {
+    const out: Item[] = [];
+    for (let i = lo; i < hi; i++) {
+      const c = this.changes[i]!;
+      if (c.value) out.push({ key: c.key, value: c.value });
     }
-    const split = splitIndex(changes, depth);
-    const [left, right] = await Promise.all([
-      this.apply(node.left, depth + 1, changes.slice(0, split)),
-      this.apply(node.right, depth + 1, changes.slice(split)),
-    ]);
+    return out;
+  }
+
+  apply(ref: NodeRef | null, depth: number, lo: number, hi: number): NodeRef | null {
+    if (lo === hi) return ref;
+    if (!ref) {
+      const items = this.live(lo, hi);
+      return this.build(depth, items, 0, items.length);
+    }
+    const node = this.loaded.get(refId(ref))!;
+    if (node.kind === 'leaf') return this.applyAtLeaf(ref, node, depth, lo, hi);
+    const mid = splitAt(this.changes, lo, hi, depth);
+    const left = this.apply(node.left, depth + 1, lo, mid);
+    const right = this.apply(node.right, depth + 1, mid, hi);
     if (left === node.left && right === node.right) return ref;
     this.stale.push(ref);
     return this.combine(left, right);
   }
-}
 
-/** Items are sorted by key, so all keys with bit 0 at `depth` come first. */
-function splitIndex(items: Array<{ key: Uint8Array }>, depth: number): number {
-  let i = 0;
-  while (i < items.length && bitAt(items[i]!.key, depth) === 0) i++;
-  return i;
-}
-
-function liveItems(changes: SmtChange[]): Item[] {
-  return changes.filter((c): c is Item => c.value !== null);
+  private applyAtLeaf(ref: NodeRef, leaf: { key: Uint8Array; value: Uint8Array }, depth: number, lo: number, hi: number): NodeRef | null {
+    let overridden: SmtChange | undefined;
+    for (let i = lo; i < hi && !overridden; i++) if (equalBytes(this.changes[i]!.key, leaf.key)) overridden = this.changes[i];
+    const items = this.live(lo, hi);
+    if (overridden) {
+      if (hi - lo === 1 && overridden.value && equalBytes(overridden.value, leaf.value)) return ref;
+      this.stale.push(ref);
+    } else {
+      if (items.length === 0) return ref;
+      items.push({ key: leaf.key, value: leaf.value, existing: ref });
+      items.sort((a, b) => compareBytes(a.key, b.key));
+    }
+    return this.build(depth, items, 0, items.length);
+  }
 }
 
 /** Applies a set of changes (keys must be unique) on top of `root`, writing nodes at `version`. */
@@ -138,8 +180,9 @@ export async function updateTree(source: NodeSource, root: NodeRef | null, versi
   for (let i = 1; i < sorted.length; i++) {
     if (equalBytes(sorted[i - 1]!.key, sorted[i]!.key)) throw new Error('duplicate key in SMT batch');
   }
-  const updater = new Updater(source, version);
-  const newRoot = await updater.apply(root, 0, sorted);
+  const loaded = await loadPaths(source, root, sorted);
+  const updater = new Updater(loaded, sorted, version);
+  const newRoot = updater.apply(root, 0, 0, sorted.length);
   return { root: newRoot, created: updater.created, stale: updater.stale };
 }
 
@@ -147,9 +190,9 @@ export async function updateTree(source: NodeSource, root: NodeRef | null, versi
 export async function getValue(source: NodeSource, root: NodeRef | null, key: Uint8Array): Promise<Uint8Array | undefined> {
   let ref = root;
   for (let depth = 0; ref; depth++) {
-    const node = await source.getNode(ref);
-    if (node.kind === 'leaf') return equalBytes(node.key, key) ? node.value : undefined;
-    ref = bitAt(key, depth) ? node.right : node.left;
+    const [node] = await source.getNodes([ref]);
+    if (node!.kind === 'leaf') return equalBytes(node!.key, key) ? node!.value : undefined;
+    ref = bitAt(key, depth) ? node!.right : node!.left;
   }
   return undefined;
 }
@@ -159,11 +202,11 @@ export async function proveKey(source: NodeSource, root: NodeRef | null, key: Ui
   const siblings: Uint8Array[] = [];
   let ref = root;
   for (let depth = 0; ref; depth++) {
-    const node = await source.getNode(ref);
-    if (node.kind === 'leaf') return { siblings, leaf: { key: node.key, valueHash: sha256(node.value) } };
+    const [node] = await source.getNodes([ref]);
+    if (node!.kind === 'leaf') return { siblings, leaf: { key: node!.key, valueHash: sha256(node!.value) } };
     const bit = bitAt(key, depth);
-    siblings.push(rootHash(bit ? node.left : node.right));
-    ref = bit ? node.right : node.left;
+    siblings.push(rootHash(bit ? node!.left : node!.right));
+    ref = bit ? node!.right : node!.left;
   }
   return { siblings, leaf: null };
 }

@@ -4,14 +4,14 @@
  */
 import { key, Prefix, WriteBatch, type Database } from '../store/db.ts';
 import { Lru } from '../store/lru.ts';
-import { u64be, toHex } from '../encoding/bytes.ts';
+import { u64be } from '../encoding/bytes.ts';
 import { QuarryError } from '../errors.ts';
 import { decodeNode, decodeRef, encodeNode, encodeRef } from './node-codec.ts';
 import { getValue, proveKey, rootHash, updateTree, type NodeRef, type NodeSource, type SmtChange, type SmtNode } from './smt.ts';
 import type { SmtProof } from '../../client/smt-verify.ts';
 
 const nodeKey = (ref: NodeRef) => key(Prefix.smtNode, u64be(ref.version), ref.hash);
-const cacheKey = (ref: NodeRef) => `${ref.version}:${toHex(ref.hash)}`;
+const cacheKey = (ref: NodeRef) => `${ref.version}:${Buffer.from(ref.hash).toString('latin1')}`;
 
 export interface StateCommit {
   root: NodeRef | null;
@@ -24,20 +24,29 @@ export class StateDb implements NodeSource {
 
   constructor(private readonly db: Database) {}
 
-  async getNode(ref: NodeRef): Promise<SmtNode> {
-    const ck = cacheKey(ref);
-    const hit = this.cache.get(ck);
-    if (hit) return hit;
-    const bytes = await this.db.get(nodeKey(ref));
-    if (!bytes) throw new QuarryError('E_STORE', `missing state node ${ck} (pruned or corrupt store)`);
-    const node = decodeNode(bytes);
-    this.cache.set(ck, node);
-    return node;
+  async getNodes(refs: NodeRef[]): Promise<SmtNode[]> {
+    const out: Array<SmtNode | undefined> = refs.map((r) => this.cache.get(cacheKey(r)));
+    const missing = refs.map((_, i) => i).filter((i) => !out[i]);
+    if (missing.length > 0) {
+      const found = await this.db.getMany(missing.map((i) => nodeKey(refs[i]!)));
+      missing.forEach((i, k) => {
+        const bytes = found[k];
+        if (!bytes) throw new QuarryError('E_STORE', `missing state node ${cacheKey(refs[i]!)} (pruned or corrupt store)`);
+        const node = decodeNode(bytes);
+        this.cache.set(cacheKey(refs[i]!), node);
+        out[i] = node;
+      });
+    }
+    return out as SmtNode[];
   }
 
   /** Latest committed value of a state key (flat index; no tree walk). */
   async latest(k: Uint8Array): Promise<Uint8Array | undefined> {
     return this.db.get(key(Prefix.state, k));
+  }
+
+  async latestMany(keys: Uint8Array[]): Promise<Array<Uint8Array | undefined>> {
+    return this.db.getMany(keys.map((k) => key(Prefix.state, k)));
   }
 
   /** Root of the tree at a version; undefined when that version was never written or was pruned. */
@@ -60,8 +69,18 @@ export class StateDb implements NodeSource {
     const base = baseVersion === null ? null : await this.requireRoot(baseVersion);
     const update = await updateTree(this, base, version, changes);
     const batch = new WriteBatch();
-    for (const { ref, node } of update.created) batch.put(nodeKey(ref), encodeNode(node));
-    for (const ref of update.stale) batch.put(key(Prefix.smtStale, u64be(version), u64be(ref.version), ref.hash), new Uint8Array(0));
+    for (const { ref, node } of update.created) {
+      batch.put(nodeKey(ref), encodeNode(node));
+      // safe even if this batch is never committed: nodes are immutable and keyed by content
+      this.cache.set(cacheKey(ref), node);
+    }
+    // one record per version listing the nodes it made stale (version ‖ hash, 40 bytes each)
+    const stale = new Uint8Array(40 * update.stale.length);
+    update.stale.forEach((ref, i) => {
+      stale.set(u64be(ref.version), 40 * i);
+      stale.set(ref.hash, 40 * i + 8);
+    });
+    if (stale.length > 0) batch.put(key(Prefix.smtStale, u64be(version)), stale);
     batch.put(key(Prefix.smtRoot, u64be(version)), encodeRef(update.root));
     for (const c of changes) {
       if (c.value) batch.put(key(Prefix.state, c.key), c.value);
@@ -91,10 +110,10 @@ export class StateDb implements NodeSource {
     let removed = 0;
     const start = key(Prefix.smtStale);
     const end = key(Prefix.smtStale, u64be(keepFrom + 1n));
-    for await (const [k] of this.db.range(start, end)) {
+    for await (const [k, list] of this.db.range(start, end)) {
       batch.del(k);
-      batch.del(key(Prefix.smtNode, k.slice(9)));
-      removed++;
+      for (let at = 0; at < list.length; at += 40) batch.del(key(Prefix.smtNode, list.subarray(at, at + 40)));
+      removed += list.length / 40;
     }
     for await (const [k] of this.db.range(key(Prefix.smtRoot), key(Prefix.smtRoot, u64be(keepFrom)))) batch.del(k);
     await this.db.write(batch);

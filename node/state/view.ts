@@ -8,16 +8,39 @@ import type { SmtChange } from './smt.ts';
 
 export interface StateReader {
   get(key: Uint8Array): Promise<Uint8Array | undefined>;
+  /** Optional batched read (one storage round trip). */
+  getMany?(keys: Uint8Array[]): Promise<Array<Uint8Array | undefined>>;
 }
+
+const ABSENT = null;
 
 export class Overlay implements StateReader {
   private readonly writes = new Map<string, SmtChange>();
-  constructor(private readonly parent: StateReader) {}
+  /** Memoized reads of the parent; only the block-level overlay sets this (its base is fixed). */
+  private readonly reads: Map<string, Uint8Array | typeof ABSENT> | null;
+
+  constructor(private readonly parent: StateReader, opts: { memoize?: boolean } = {}) {
+    this.reads = opts.memoize ? new Map() : null;
+  }
 
   async get(key: Uint8Array): Promise<Uint8Array | undefined> {
-    const w = this.writes.get(toHex(key));
+    const id = toHex(key);
+    const w = this.writes.get(id);
     if (w) return w.value ?? undefined;
-    return this.parent.get(key);
+    if (!this.reads) return this.parent.get(key);
+    const memo = this.reads.get(id);
+    if (memo !== undefined) return memo ?? undefined;
+    const v = await this.parent.get(key);
+    this.reads.set(id, v ?? ABSENT);
+    return v;
+  }
+
+  /** Loads many keys in one round trip into the read memo (a no-op without memoization). */
+  async prefetch(keys: Uint8Array[]): Promise<void> {
+    if (!this.reads || !this.parent.getMany) return;
+    const wanted = keys.filter((k) => !this.reads!.has(toHex(k)));
+    const values = await this.parent.getMany(wanted);
+    wanted.forEach((k, i) => this.reads!.set(toHex(k), values[i] ?? ABSENT));
   }
 
   set(key: Uint8Array, value: Uint8Array): void {

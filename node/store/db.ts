@@ -13,7 +13,7 @@ export type BatchOp = { type: 'put'; key: Bytes; value: Bytes } | { type: 'del';
 export const Prefix = {
   smtNode: 0x6e, // 'n' version ‖ hash → node
   smtRoot: 0x72, // 'r' version → root ref
-  smtStale: 0x78, // 'x' staleSince ‖ version ‖ hash → ''
+  smtStale: 0x78, // 'x' version → (node version ‖ hash)* the version made stale
   state: 0x76, // 'v' key → latest value
   block: 0x62, // 'b' height → block bytes
   blockHash: 0x68, // 'h' hash → height

@@ -26,6 +26,8 @@ export interface TestChain {
   operator: AccountKey;
   /** Builds a block from raw tx bytes (bad ones skipped), commits it with a real certificate. */
   produce(txs?: Uint8Array[], time?: bigint): Promise<Candidate>;
+  /** Signs a precommit for the candidate and commits it. */
+  commitCandidate(candidate: Candidate): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -50,7 +52,7 @@ export async function openTestChain(opts: { users?: number; params?: Partial<Cha
   const genesis = makeGenesis(users, operator, validator, opts.params);
   const db = await Database.open(opts.path ?? dir!.path);
   const chain = await Chain.open(db, genesis);
-  return {
+  const t: TestChain = {
     chain,
     db,
     genesis,
@@ -63,18 +65,22 @@ export async function openTestChain(opts: { users?: number; params?: Partial<Cha
         proposer: decodeAddress(operator.address),
         lastCommit: (await chain.getCommit(chain.head.height)) ?? null,
       });
+      await t.commitCandidate(candidate);
+      return candidate;
+    },
+    async commitCandidate(candidate) {
       const height = candidate.block.header.height;
       const { set } = await chain.activeSet();
       const unsigned = { type: 'precommit' as const, height, round: 0, blockHash: candidate.hash, validatorIndex: 0 };
       const vote = { ...unsigned, signature: blsSign(voteSignBytes(CHAIN_ID, unsigned), validator.blsSecretKey) };
       await chain.commit(candidate, buildCommit(set, height, 0, candidate.hash, [vote]));
-      return candidate;
     },
     async close() {
       await db.close();
       dir?.cleanup();
     },
   };
+  return t;
 }
 
 export interface TxSpec {

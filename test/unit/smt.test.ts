@@ -11,10 +11,12 @@ import { tempDir } from '../helpers/tmp.ts';
 
 class MemSource implements NodeSource {
   readonly nodes = new Map<string, SmtNode>();
-  async getNode(ref: NodeRef): Promise<SmtNode> {
-    const n = this.nodes.get(`${ref.version}:${toHex(ref.hash)}`);
-    if (!n) throw new Error('missing node');
-    return n;
+  async getNodes(refs: NodeRef[]): Promise<SmtNode[]> {
+    return refs.map((ref) => {
+      const n = this.nodes.get(`${ref.version}:${toHex(ref.hash)}`);
+      if (!n) throw new Error('missing node');
+      return n;
+    });
   }
   add(created: Array<{ ref: NodeRef; node: SmtNode }>) {
     for (const { ref, node } of created) this.nodes.set(`${ref.version}:${toHex(ref.hash)}`, node);

@@ -1,0 +1,75 @@
+/**
+ * Transfers applied per second by the node, as a validator applies a proposed block: decode and
+ * verify every transaction, execute, update the SMT and commit in one LevelDB batch. Printed next
+ * to raw ed25519 verifications per second measured in the same run (the ratio is the figure), and
+ * SMT updates per second on LevelDB.
+ */
+import { openTestChain, makeTx, sendMsg, deterministicUser } from '../test/helpers/chain.ts';
+import { decodeTx, txSignBytes } from '../node/tx/tx.ts';
+import { verify } from '../node/crypto/ed25519.ts';
+import { decodeAddress } from '../node/crypto/address.ts';
+import { Database } from '../node/store/db.ts';
+import { StateDb } from '../node/state/state-db.ts';
+import { sha256 } from '../node/crypto/hash.ts';
+import { u64be } from '../node/encoding/bytes.ts';
+import { tempDir } from '../test/helpers/tmp.ts';
+import { fmt, heading, row, timeIt } from './util.ts';
+
+const SENDERS = 2000;
+const BLOCKS = 3;
+
+async function transfersPerSecond(): Promise<{ tps: number; vps: number }> {
+  const t = await openTestChain({ users: SENDERS, params: { maxBlockTxs: 10_000n } });
+  try {
+    const receiver = deterministicUser(99_999);
+    const proposer = decodeAddress(t.operator.address);
+    let applied = 0;
+    let ms = 0;
+    for (let b = 0; b < BLOCKS; b++) {
+      const txs = t.users.map((u) => decodeTx(makeTx(u, [sendMsg(receiver, 1n)], { sequence: BigInt(b) })));
+      const built = await t.chain.buildBlock(txs, { time: t.chain.head.time + 1000n, proposer, lastCommit: (await t.chain.getCommit(t.chain.head.height)) ?? null });
+      const timed = await timeIt(async () => t.commitCandidate(await t.chain.verifyBlock(built.block, proposer)));
+      ms += timed.ms;
+      applied += built.txs.length;
+    }
+    const sample = t.users.slice(0, 1000).map((u) => decodeTx(makeTx(u, [sendMsg(receiver, 1n)], { sequence: 99n })).tx);
+    const rounds = 4;
+    const v = await timeIt(() => {
+      let ok = 0;
+      for (let r = 0; r < rounds; r++) for (const tx of sample) ok += Number(verify(tx.signature, txSignBytes(tx.body), tx.body.signer));
+      return ok;
+    });
+    if (v.value !== sample.length * rounds) throw new Error('signature check failed in the benchmark');
+    return { tps: (applied / ms) * 1000, vps: ((sample.length * rounds) / v.ms) * 1000 };
+  } finally {
+    await t.close();
+  }
+}
+
+async function smtUpdatesPerSecond(batch: number, versions: number): Promise<number> {
+  const dir = tempDir();
+  const db = await Database.open(dir.path);
+  try {
+    const state = new StateDb(db);
+    let ms = 0;
+    for (let v = 0; v < versions; v++) {
+      // half new keys, half updates of keys written in the previous batch
+      const changes = Array.from({ length: batch }, (_, i) => ({ key: sha256(u64be(i % 2 === 0 || v === 0 ? v * batch + i : (v - 1) * batch + i)), value: u64be(v) }));
+      ms += (await timeIt(async () => db.write((await state.prepare(v === 0 ? null : BigInt(v - 1), BigInt(v), changes)).batch))).ms;
+    }
+    return ((batch * versions) / ms) * 1000;
+  } finally {
+    await db.close();
+    dir.cleanup();
+  }
+}
+
+export async function benchChain(): Promise<void> {
+  heading('chain: transfers applied vs ed25519 verifications (same run)');
+  const { tps, vps } = await transfersPerSecond();
+  row(`transfers applied per second (${BLOCKS} blocks of ${SENDERS})`, fmt(tps));
+  row('ed25519 verifications per second (node:crypto)', fmt(vps));
+  row('ratio transfers / verifications', fmt(tps / vps, 3));
+  heading('state: SMT on LevelDB');
+  row('SMT updates per second (25 batches of 2000)', fmt(await smtUpdatesPerSecond(2000, 25)));
+}

@@ -1,0 +1,27 @@
+/** Starts a real in-process node (LevelDB, RPC on a free port) for integration tests. */
+import { join } from 'node:path';
+import { QuarryNode } from '../../node/node.ts';
+import { DEFAULT_CONFIG, type NodeConfig } from '../../node/config.ts';
+import { createLogger } from '../../node/log.ts';
+import type { Genesis } from '../../node/genesis.ts';
+import type { ValidatorKey } from '../../node/crypto/keyfile.ts';
+import { tempDir } from './tmp.ts';
+
+export async function startTestNode(genesis: Genesis, validatorKey: ValidatorKey | null, config: Partial<NodeConfig> = {}): Promise<{ node: QuarryNode; stop: () => Promise<void> }> {
+  const dir = tempDir();
+  const log = createLogger({ level: 'warn', format: 'json', stream: { write: () => true } as unknown as NodeJS.WritableStream });
+  const node = await QuarryNode.start({
+    home: join(dir.path, 'home'),
+    config: { ...DEFAULT_CONFIG, ...config, rpc: { ...DEFAULT_CONFIG.rpc, listen: '127.0.0.1:0', ...config.rpc } },
+    genesis,
+    validatorKey,
+    log,
+  });
+  return {
+    node,
+    stop: async () => {
+      await node.stop();
+      dir.cleanup();
+    },
+  };
+}
