@@ -6,7 +6,8 @@
 import { hash } from 'node:crypto';
 
 export function sha256(...parts: Uint8Array[]): Uint8Array {
-  return hash('sha256', parts.length === 1 ? parts[0]! : Buffer.concat(parts), 'buffer');
+  const out = hash('sha256', parts.length === 1 ? parts[0]! : Buffer.concat(parts), 'buffer');
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength); // plain bytes, not a Buffer
 }
 
 const tagCache = new Map<string, Uint8Array>();

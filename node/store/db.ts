@@ -37,6 +37,11 @@ export function key(prefix: number, ...parts: Bytes[]): Bytes {
   return out;
 }
 
+/** classic-level hands out Buffers; the node works with plain Uint8Array views of them. */
+function plain(v: Bytes | undefined): Bytes | undefined {
+  return v === undefined ? undefined : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+}
+
 export class WriteBatch {
   readonly ops: BatchOp[] = [];
   put(k: Bytes, value: Bytes): this {
@@ -64,12 +69,11 @@ export class Database {
   }
 
   async get(k: Bytes): Promise<Bytes | undefined> {
-    const v = await this.level.get(k);
-    return v === undefined ? undefined : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+    return plain(await this.level.get(k));
   }
 
   async getMany(keys: Bytes[]): Promise<Array<Bytes | undefined>> {
-    return this.level.getMany(keys);
+    return (await this.level.getMany(keys)).map(plain);
   }
 
   async write(batch: WriteBatch): Promise<void> {
