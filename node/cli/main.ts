@@ -12,7 +12,6 @@ import { exitWithError } from './util.ts';
 const program = new Command('quarry')
   .description('Quarry: a proof-mining layer-1 chain (provers mine Groth16 proofs, staked validators finalize blocks)')
   .option('--home <dir>', 'home directory (default: $QUARRY_HOME or ~/.quarry)')
-  .showHelpAfterError()
   .configureOutput({ outputError: (str, write) => write(str.split('\n')[0] + '\n') })
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 1));
 
