@@ -25,6 +25,13 @@ export const ErrorCodes = {
   E_STORE: 500,
   E_INTERNAL: 500,
   E_UNAVAILABLE: 503,
+  // proof of succinct work (docs/puzzle.md §verification)
+  E_SOLUTION_ENCODING: 400,
+  E_WRONG_EPOCH: 409,
+  E_BELOW_TARGET: 400,
+  E_INVALID_PROOF: 400,
+  E_NOT_CANONICAL: 400,
+  E_RATE_LIMITED: 429,
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -1,0 +1,81 @@
+/**
+ * A puzzle circuit as the node uses it: checksummed artifacts, the verification key, the witness
+ * generator, and the circuit id. The id hashes the verification key together with the witness
+ * generator's wasm, because the witness generator is consensus code: the canonicity audit
+ * recomputes the witness, so every node must compute the same one (docs/puzzle.md §circuit).
+ */
+import { readFileSync } from 'node:fs';
+import { WitnessCalculatorBuilder, type WitnessCalculator } from 'circom_runtime';
+import { verifyArtifacts, type CircuitName } from '../circuits/artifacts.ts';
+import { taggedHash, sha256 } from '../node/crypto/hash.ts';
+import { encode } from '../node/encoding/cbor.ts';
+import { QuarryError } from '../node/errors.ts';
+import { bigToBytesBE, circuitInputs, type Statement } from './field.ts';
+
+export interface VerificationKeyJson {
+  protocol: string;
+  curve: string;
+  nPublic: number;
+  vk_alpha_1: string[];
+  vk_beta_2: string[][];
+  vk_gamma_2: string[][];
+  vk_delta_2: string[][];
+  IC: string[][];
+}
+
+export interface PuzzleCircuit {
+  name: CircuitName;
+  /** Circuit id = vkHash: tagged SHA-256 of the canonical verification key and the wasm hash. */
+  id: Uint8Array;
+  vk: VerificationKeyJson;
+  wasm: Uint8Array;
+  zkeyPath: string;
+  vkeyPath: string;
+}
+
+const g1 = (p: string[]) => [bigToBytesBE(BigInt(p[0]!), 32), bigToBytesBE(BigInt(p[1]!), 32)];
+const g2 = (p: string[][]) => p.slice(0, 2).flatMap((c) => c.map((v) => bigToBytesBE(BigInt(v), 32)));
+
+/** Canonical CBOR of a Groth16 BN254 verification key (points as big-endian coordinates). */
+export function canonicalVk(vk: VerificationKeyJson): Uint8Array {
+  if (vk.protocol !== 'groth16' || vk.curve !== 'bn128') throw new QuarryError('E_INVALID_MSG', 'only Groth16 over BN254 (bn128) is supported');
+  return encode({ nPublic: vk.nPublic, alpha: g1(vk.vk_alpha_1), beta: g2(vk.vk_beta_2), gamma: g2(vk.vk_gamma_2), delta: g2(vk.vk_delta_2), ic: vk.IC.map(g1) });
+}
+
+export function circuitId(vk: VerificationKeyJson, wasmHash: Uint8Array): Uint8Array {
+  return taggedHash('quarry/circuit', encode({ vk: canonicalVk(vk), wasm: wasmHash }));
+}
+
+/** Loads and checksum-verifies a committed circuit; throws E_CONFIG on any mismatch. */
+export function loadCircuit(name: CircuitName): PuzzleCircuit {
+  const files = verifyArtifacts(name);
+  const vk = JSON.parse(readFileSync(files.vkey, 'utf8')) as VerificationKeyJson;
+  const wasm = new Uint8Array(readFileSync(files.wasm));
+  return { name, id: circuitId(vk, sha256(wasm)), vk, wasm, zkeyPath: files.zkey, vkeyPath: files.vkey };
+}
+
+/** The circuit's witness generator (one instance per thread; it is not reentrant). */
+export class WitnessGenerator {
+  private constructor(private readonly wc: WitnessCalculator) {}
+
+  static async create(circuit: PuzzleCircuit): Promise<WitnessGenerator> {
+    return new WitnessGenerator(await WitnessCalculatorBuilder(circuit.wasm));
+  }
+
+  /** The full witness: field elements, 32-byte little-endian, normal form. */
+  async witness(st: Statement): Promise<Uint8Array> {
+    const wtns = await this.wc.calculateWTNSBin(circuitInputs(st), true);
+    return wtns.subarray(wtns.length - this.wc.witnessSize * 32);
+  }
+}
+
+/** Public signals in circuit order: [digest, challenge, address, nonce]. */
+export function publicSignals(witness: Uint8Array, nPublic: number): bigint[] {
+  const out: bigint[] = [];
+  for (let i = 1; i <= nPublic; i++) {
+    let v = 0n;
+    for (let k = 31; k >= 0; k--) v = (v << 8n) | BigInt(witness[i * 32 + k]!);
+    out.push(v);
+  }
+  return out;
+}
