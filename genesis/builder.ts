@@ -11,6 +11,9 @@ import { blsKeyGen } from '../node/crypto/bls.ts';
 import { DEFAULT_CHAIN_PARAMS } from '../node/modules/chain-params.ts';
 import { QuarryError } from '../node/errors.ts';
 import type { Genesis } from '../node/genesis.ts';
+import type { PuzzleParamsRecord } from '../node/modules/puzzle/state.ts';
+import type { CircuitName } from '../circuits/artifacts.ts';
+import { loadCircuit } from '../puzzle/circuit.ts';
 
 export const DEVNET_CHAIN_ID = 'quarry-devnet-1';
 /** 2026-11-26T00:00:00Z: fixed so the devnet genesis (and its hash) is reproducible. */
@@ -28,8 +31,25 @@ export function devnetValidatorKey(index: number): ValidatorKey {
   return validatorKeyFromSecret(blsKeyGen(ikm).secretKey);
 }
 
-export function newGenesis(chainId: string, genesisTime: bigint): Genesis {
-  return { chainId, genesisTime, params: { chain: { ...DEFAULT_CHAIN_PARAMS } }, accounts: [], validators: [] };
+/**
+ * Puzzle defaults sized for a devnet on this 2-core machine (docs/puzzle.md §parameters): about
+ * 2 solutions per block expected (k = 1), each at least 4 proofs of work, so a single miner thread
+ * (≈0.35 proofs/s) finds one every ~11 s and validators audit one every few seconds at most.
+ */
+export function defaultPuzzleParams(circuit: CircuitName): PuzzleParamsRecord {
+  return {
+    circuitId: loadCircuit(circuit).id,
+    proverReward: 2_000_000n,
+    initialCoinbaseTarget: 8n,
+    minCoinbaseTarget: 8n,
+    targetShift: 1n,
+    maxSolutionsPerBlock: 8n,
+    retargetWindow: 16n,
+  };
+}
+
+export function newGenesis(chainId: string, genesisTime: bigint, circuit: CircuitName = 'posw'): Genesis {
+  return { chainId, genesisTime, params: { chain: { ...DEFAULT_CHAIN_PARAMS }, puzzle: defaultPuzzleParams(circuit) }, puzzleCircuit: circuit, accounts: [], validators: [] };
 }
 
 export function addAccount(g: Genesis, address: string, balance: bigint): Genesis {

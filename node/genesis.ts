@@ -17,6 +17,9 @@ import { chainParams, DEFAULT_CHAIN_PARAMS, type ChainParams } from './modules/c
 import { activeSet } from './modules/validators.ts';
 import { CHAIN_ID_PATTERN } from './tx/tx.ts';
 import type { Validator } from '../consensus/validator-set.ts';
+import { puzzleParams, puzzleTargets, type PuzzleParamsRecord } from './modules/puzzle/state.ts';
+import { initialTargets } from '../puzzle/target.ts';
+import { CIRCUITS, type CircuitName } from '../circuits/artifacts.ts';
 
 export interface GenesisValidator extends Validator {
   proofOfPossession: Uint8Array;
@@ -25,7 +28,9 @@ export interface GenesisValidator extends Validator {
 export interface Genesis {
   chainId: string;
   genesisTime: bigint;
-  params: { chain: ChainParams };
+  params: { chain: ChainParams; puzzle: PuzzleParamsRecord };
+  /** Which committed circuit artifacts implement params.puzzle.circuitId. */
+  puzzleCircuit: CircuitName;
   accounts: Array<{ address: Uint8Array; balance: bigint }>;
   validators: GenesisValidator[];
 }
@@ -34,7 +39,7 @@ export interface Genesis {
 export interface GenesisJson {
   chainId: string;
   genesisTime: string;
-  params: { chain: Record<keyof ChainParams, string> };
+  params: { chain: Record<keyof ChainParams, string>; puzzle: Record<Exclude<keyof PuzzleParamsRecord, 'circuitId'>, string> & { circuit: string; circuitId: string } };
   accounts: Array<{ address: string; balance: string }>;
   validators: Array<{ address: string; blsPubKey: string; proofOfPossession: string; power: string }>;
 }
@@ -69,15 +74,33 @@ export function parseGenesis(json: GenesisJson, opts: { draft?: boolean } = {}):
     }
   });
   const accounts = (json.accounts ?? []).map((a, i) => ({ address: decodeAddress(a.address), balance: amount(a.balance, `accounts[${i}].balance`) }));
-  return { chainId: json.chainId, genesisTime: amount(json.genesisTime, 'genesisTime'), params: { chain }, accounts, validators };
+  const { puzzle, circuit } = parsePuzzleParams(json.params?.puzzle);
+  return { chainId: json.chainId, genesisTime: amount(json.genesisTime, 'genesisTime'), params: { chain, puzzle }, puzzleCircuit: circuit, accounts, validators };
+}
+
+const PUZZLE_FIELDS = ['proverReward', 'initialCoinbaseTarget', 'minCoinbaseTarget', 'targetShift', 'maxSolutionsPerBlock', 'retargetWindow'] as const;
+
+function parsePuzzleParams(j: GenesisJson['params']['puzzle'] | undefined): { puzzle: PuzzleParamsRecord; circuit: CircuitName } {
+  if (!j) throw new QuarryError('E_CONFIG', 'genesis: params.puzzle is required');
+  if (!(j.circuit in CIRCUITS)) throw new QuarryError('E_CONFIG', `genesis: params.puzzle.circuit must be one of ${Object.keys(CIRCUITS).join(', ')}`);
+  if (typeof j.circuitId !== 'string' || !/^[0-9a-f]{64}$/.test(j.circuitId)) throw new QuarryError('E_CONFIG', 'genesis: params.puzzle.circuitId must be 64 hex characters');
+  const known = new Set<string>([...PUZZLE_FIELDS, 'circuit', 'circuitId']);
+  for (const k of Object.keys(j)) if (!known.has(k)) throw new QuarryError('E_CONFIG', `genesis: unknown puzzle parameter "${k}"`);
+  const values = Object.fromEntries(PUZZLE_FIELDS.map((k) => [k, amount(j[k], `params.puzzle.${k}`)])) as Record<(typeof PUZZLE_FIELDS)[number], bigint>;
+  if (values.retargetWindow === 0n || values.minCoinbaseTarget === 0n || values.targetShift > 32n) {
+    throw new QuarryError('E_CONFIG', 'genesis: retargetWindow and minCoinbaseTarget must be positive and targetShift at most 32');
+  }
+  return { puzzle: { circuitId: fromHex(j.circuitId), ...values }, circuit: j.circuit as CircuitName };
 }
 
 export function genesisToJson(g: Genesis): GenesisJson {
   const chain = Object.fromEntries(Object.entries(g.params.chain).map(([k, v]) => [k, v.toString()])) as Record<keyof ChainParams, string>;
+  const { circuitId, ...rest } = g.params.puzzle;
+  const puzzle = { circuit: g.puzzleCircuit, circuitId: toHex(circuitId), ...Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, v.toString()])) } as GenesisJson['params']['puzzle'];
   return {
     chainId: g.chainId,
     genesisTime: g.genesisTime.toString(),
-    params: { chain },
+    params: { chain, puzzle },
     accounts: g.accounts.map((a) => ({ address: encodeAddress(a.address), balance: a.balance.toString() })),
     validators: g.validators.map((v) => ({
       address: encodeAddress(v.address),
@@ -106,6 +129,8 @@ export function genesisHash(g: Genesis): Uint8Array {
 export async function genesisState(g: Genesis, empty: StateReader): Promise<Overlay> {
   const state = new Overlay(empty);
   chainParams.put(state, NO_ID, g.params.chain);
+  puzzleParams.put(state, NO_ID, g.params.puzzle);
+  puzzleTargets.put(state, NO_ID, { ...initialTargets(g.params.puzzle), epoch: 0n });
   for (const a of g.accounts) await mint(state, a.address, a.balance);
   const validators = g.validators.map(({ address, blsPubKey, power }) => ({ address, blsPubKey, power }));
   activeSet.put(state, NO_ID, { validators, priorities: validators.map(() => 0n) });

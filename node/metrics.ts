@@ -15,6 +15,8 @@ export class Metrics {
     buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
     registers: [this.registry],
   });
+  readonly solutionsAccepted = new Counter({ name: 'quarry_solutions_admitted_total', help: 'Solutions admitted to the pool', registers: [this.registry] });
+  readonly solutionsRejected = new Counter({ name: 'quarry_solutions_rejected_total', help: 'Solutions refused', labelNames: ['code'], registers: [this.registry] });
   readonly rpcRequests = new Counter({ name: 'quarry_rpc_requests_total', help: 'RPC requests', labelNames: ['route', 'status'], registers: [this.registry] });
 
   constructor() {

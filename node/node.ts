@@ -18,10 +18,16 @@ import { Metrics } from './metrics.ts';
 import { RpcServer } from './rpc/server.ts';
 import { toHex } from './encoding/bytes.ts';
 import type { Tx } from './tx/tx.ts';
+import { QuarryError } from './errors.ts';
+import { loadCircuit } from '../puzzle/circuit.ts';
+import type { Solution } from '../puzzle/solution.ts';
+import { WorkerChecker } from './puzzle/checker.ts';
+import { SolutionPool } from './puzzle/pool.ts';
 
 export interface NodeEvents {
   block: [CommittedBlock];
   tx: [Tx];
+  solution: [{ solution: Solution; id: Uint8Array }];
 }
 
 export interface NodeOptions {
@@ -40,7 +46,14 @@ export class QuarryNode {
   private prunedTo = 0n;
   private lastBlockTime: number | null = null;
 
-  private constructor(readonly o: NodeOptions, readonly db: Database, readonly chain: Chain, readonly mempool: Mempool) {}
+  private constructor(
+    readonly o: NodeOptions,
+    readonly db: Database,
+    readonly chain: Chain,
+    readonly mempool: Mempool,
+    readonly solutions: SolutionPool,
+    private readonly checker: WorkerChecker,
+  ) {}
 
   get log(): Logger {
     return this.o.log;
@@ -49,9 +62,18 @@ export class QuarryNode {
   static async start(o: NodeOptions): Promise<QuarryNode> {
     const paths = homePaths(o.home);
     mkdirSync(paths.data, { recursive: true, mode: 0o700 });
-    const db = await Database.open(paths.data);
+    const circuit = loadCircuit(o.genesis.puzzleCircuit);
+    if (toHex(circuit.id) !== toHex(o.genesis.params.puzzle.circuitId)) {
+      throw new QuarryError('E_CONFIG', `the ${circuit.name} circuit artifacts (id ${toHex(circuit.id).slice(0, 16)}…) are not the chain's puzzle circuit (${toHex(o.genesis.params.puzzle.circuitId).slice(0, 16)}…)`);
+    }
+    o.log.info({ circuit: circuit.name }, 'preparing the solution verifier');
+    const checker = await WorkerChecker.start(circuit.name);
+    const db = await Database.open(paths.data).catch(async (err) => {
+      await checker.close();
+      throw err;
+    });
     try {
-      const chain = await Chain.open(db, o.genesis);
+      const chain = await Chain.open(db, o.genesis, checker);
       const mempool = new Mempool(
         {
           chainId: chain.chainId,
@@ -61,11 +83,12 @@ export class QuarryNode {
         },
         o.config.mempool,
       );
-      const node = new QuarryNode(o, db, chain, mempool);
+      const node = new QuarryNode(o, db, chain, mempool, new SolutionPool(chain, checker), checker);
       await node.boot();
       return node;
     } catch (err) {
       await db.close();
+      await checker.close();
       throw err;
     }
   }
@@ -80,7 +103,7 @@ export class QuarryNode {
     const isValidator = key !== null && set.validators.some((v) => toHex(v.blsPubKey) === toHex(key.blsPublicKey));
     if (key && isValidator) {
       const signer = new ValidatorSigner(key, homePaths(this.o.home).signState, chain.chainId);
-      this.driver = new ConsensusDriver({ chain, mempool: this.mempool, signer, config: this.o.config.consensus, log: this.log.child({ module: 'consensus' }) });
+      this.driver = new ConsensusDriver({ chain, mempool: this.mempool, solutions: this.solutions, signer, config: this.o.config.consensus, log: this.log.child({ module: 'consensus' }) });
       await this.driver.start();
     } else if (key) {
       this.log.warn('validator key is not in the active set; running as a full node');
@@ -116,6 +139,19 @@ export class QuarryNode {
     }
   }
 
+  /** Submits raw solution bytes to the solution pool (RPC and p2p both come through here). */
+  async submitSolution(bytes: Uint8Array): Promise<{ solution: Solution; id: Uint8Array }> {
+    try {
+      const added = await this.solutions.add(bytes);
+      this.metrics.solutionsAccepted.inc();
+      this.events.emit('solution', added);
+      return added;
+    } catch (err) {
+      this.metrics.solutionsRejected.inc({ code: (err as { code?: string }).code ?? 'E_INTERNAL' });
+      throw err;
+    }
+  }
+
   private async maybePrune(height: bigint): Promise<void> {
     const keep = BigInt(this.o.config.pruning.keepRecent);
     if (keep === 0n || height - keep <= this.prunedTo + 100n) return;
@@ -129,6 +165,7 @@ export class QuarryNode {
     await this.driver?.idle();
     await this.rpc.close();
     await this.db.close();
+    await this.checker.close();
     this.log.info('node stopped');
   }
 }

@@ -25,9 +25,9 @@ export class CanonicalProver {
   }
 
   /** Proves with explicit blinding scalars (tests use this to build non-canonical proofs). */
-  proveWith(witness: Uint8Array, r: bigint, s: bigint): RawProof {
+  proveWith(witness: Uint8Array, r: bigint, s: bigint, abort?: () => boolean): RawProof {
     const { Fr } = this.engine.curve;
-    return this.engine.prove(witness, Fr.e(r), Fr.e(s));
+    return this.engine.prove(witness, Fr.e(r), Fr.e(s), abort);
   }
 
   toAffine(raw: RawProof): AffineProof {
@@ -42,10 +42,11 @@ export class CanonicalProver {
     return this.witnesses.witness(st);
   }
 
-  async prove(st: Statement): Promise<CanonicalProof> {
+  /** The canonical proof of `st`; `abort` is polled between stages (throws ProofAborted). */
+  async prove(st: Statement, abort?: () => boolean): Promise<CanonicalProof> {
     const witness = await this.witnesses.witness(st);
     const { r, s } = canonicalBlinding(this.circuit.id, st);
-    const proof = this.toAffine(this.proveWith(witness, r, s));
+    const proof = this.toAffine(this.proveWith(witness, r, s, abort));
     return { proof, bytes: encodeProof(proof), publicSignals: publicSignals(witness, this.circuit.vk.nPublic) };
   }
 

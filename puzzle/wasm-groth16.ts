@@ -14,6 +14,13 @@ const N8 = 32;
 
 type WasmFn = (...args: number[]) => void;
 
+/** Thrown by `prove` when its abort check fires (the miner's work went stale). */
+export class ProofAborted extends Error {
+  constructor() {
+    super('proof aborted');
+  }
+}
+
 export interface RawProof {
   /** Jacobian Montgomery points in the curve's native form. */
   A: Uint8Array;
@@ -111,8 +118,11 @@ export class WasmGroth16 {
    * Proves from a full witness (nVars field elements, 32-byte little-endian, normal form) with
    * blinding scalars `r` and `s` given as Fr elements (ffjavascript's Montgomery form).
    */
-  prove(witness: Uint8Array, r: Uint8Array, s: Uint8Array): RawProof {
+  prove(witness: Uint8Array, r: Uint8Array, s: Uint8Array, abort: () => boolean = () => false): RawProof {
     const { fn, p, zkey, curve, sets } = this;
+    const checkpoint = () => {
+      if (abort()) throw new ProofAborted();
+    };
     const { G1, G2, Fr } = curve;
     const n = zkey.domainSize;
     this.loadWitness(witness);
@@ -124,10 +134,16 @@ export class WasmGroth16 {
     }
     fn.qap_joinABC!(p.qa, p.qb, p.qc, n, p.qa);
     fn.frm_batchFromMontgomery!(p.qa, n, p.qa);
+    checkpoint();
     const A = G1.add(G1.add(this.msm(sets.A, p.w), zkey.alpha1), G1.timesFr(zkey.delta1, r));
+    checkpoint();
     const B = G2.add(G2.add(this.msm(sets.B2, p.w), zkey.beta2), G2.timesFr(zkey.delta2, s));
+    checkpoint();
     const B1 = G1.add(G1.add(this.msm(sets.B1, p.w), zkey.beta1), G1.timesFr(zkey.delta1, s));
-    let C = G1.add(this.msm(sets.C, p.w), this.msm(sets.H, p.qa));
+    checkpoint();
+    let C = this.msm(sets.C, p.w);
+    checkpoint();
+    C = G1.add(C, this.msm(sets.H, p.qa));
     C = G1.add(C, G1.timesFr(A, s));
     C = G1.add(C, G1.timesFr(B1, r));
     C = G1.add(C, G1.timesFr(zkey.delta1, Fr.neg(Fr.mul(r, s))));

@@ -12,8 +12,12 @@ import { equalBytes, toHex, u64be, utf8 } from '../encoding/bytes.ts';
 import { merkleRoot } from '../crypto/merkle.ts';
 import { QuarryError } from '../errors.ts';
 import { genesisHash, genesisState, type Genesis } from '../genesis.ts';
-import { executeBlock, type ExecResult, type Receipt } from '../exec/execute.ts';
-import { epochOf } from '../modules/chain-params.ts';
+import { executeBlock, type BlockContent, type ExecResult, type Receipt } from '../exec/execute.ts';
+import { getTargets } from '../modules/puzzle/state.ts';
+import type { SolutionChecker } from '../modules/puzzle/solutions.ts';
+import { decodeSolution, solutionId, type Solution } from '../../puzzle/solution.ts';
+import { epochChallenge, challengeSourceHeight } from '../../puzzle/challenge.ts';
+import { epochOf, getChainParams } from '../modules/chain-params.ts';
 import { getActiveSet, type ActiveSet } from '../modules/validators.ts';
 import { commitHash, decodeBlock, encodeBlock, headerHash, type Block, type Header } from '../types/block.ts';
 import { commitSchema, type CommitCertificate } from '../../consensus/messages.ts';
@@ -34,6 +38,7 @@ export interface Candidate {
   bytes: Uint8Array;
   hash: Uint8Array;
   txs: Tx[];
+  solutions: Solution[];
   exec: ExecResult;
   state: StateCommit;
 }
@@ -61,8 +66,9 @@ export class Chain extends EventEmitter<{ block: [CommittedBlock] }> {
   readonly genesisHash: Uint8Array;
   private headInfo: Head;
   private readonly sets = new Map<string, ValidatorSet>();
+  private readonly challenges = new Map<bigint, bigint>();
 
-  private constructor(readonly db: Database, readonly genesis: Genesis, head: Head) {
+  private constructor(readonly db: Database, readonly genesis: Genesis, head: Head, readonly checker: SolutionChecker) {
     super();
     this.state = new StateDb(db);
     this.genesisHash = genesisHash(genesis);
@@ -78,7 +84,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlock] }> {
   }
 
   /** Opens the store, writing genesis state on first use and refusing a store of another chain. */
-  static async open(db: Database, genesis: Genesis): Promise<Chain> {
+  static async open(db: Database, genesis: Genesis, checker: SolutionChecker): Promise<Chain> {
     const gHash = genesisHash(genesis);
     const stored = await db.get(META_GENESIS);
     if (stored && !equalBytes(stored, gHash)) {
@@ -86,7 +92,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlock] }> {
     }
     const headBytes = await db.get(META_HEAD);
     const head = headBytes ? decodeAs(headSchema, headBytes) : { height: 0n, hash: gHash, time: genesis.genesisTime };
-    const chain = new Chain(db, genesis, head);
+    const chain = new Chain(db, genesis, head, checker);
     if (!stored) await chain.writeGenesis();
     return chain;
   }
@@ -133,9 +139,23 @@ export class Chain extends EventEmitter<{ block: [CommittedBlock] }> {
     batch.put(key(Prefix.valset, active.set.hash), encode(active.set.validators));
   }
 
-  /** Executes `txs` on top of the head and assembles a block (build mode: bad txs are skipped). */
-  async buildBlock(txs: Tx[], opts: BuildOptions): Promise<Candidate> {
-    return this.assemble(txs, opts, 'build');
+  /** Executes on top of the head and assembles a block (build mode: bad txs and solutions are skipped). */
+  async buildBlock(content: BlockContent, opts: BuildOptions): Promise<Candidate> {
+    return this.assemble(content, opts, 'build');
+  }
+
+  /** The puzzle challenge of an epoch; its seed block must be committed. */
+  async challengeFor(epoch: bigint): Promise<bigint> {
+    const hit = this.challenges.get(epoch);
+    if (hit !== undefined) return hit;
+    const { epochLength } = await getChainParams(this.latestState);
+    const source = challengeSourceHeight(epoch, epochLength);
+    const hash = source === 0n ? this.genesisHash : (await this.getBlock(source))?.hash;
+    if (!hash) throw new QuarryError('E_NOT_FOUND', `the challenge of epoch ${epoch} needs block ${source}, which is not committed yet`);
+    const challenge = epochChallenge(this.chainId, epoch, hash);
+    if (this.challenges.size > 16) this.challenges.clear();
+    this.challenges.set(epoch, challenge);
+    return challenge;
   }
 
   /**
@@ -150,13 +170,13 @@ export class Chain extends EventEmitter<{ block: [CommittedBlock] }> {
     if (!equalBytes(h.prevHash, head.hash)) throw new QuarryError('E_BAD_BLOCK', 'block does not extend the head (prevHash mismatch)');
     if (!equalBytes(h.proposer, expectedProposer)) throw new QuarryError('E_BAD_BLOCK', 'block was not made by the round proposer');
     await this.verifyLastCommit(block);
-    let txs: Tx[];
+    let content: BlockContent;
     try {
-      txs = block.txs.map((b) => decodeTx(b));
+      content = { txs: block.txs.map((b) => decodeTx(b)), solutions: block.solutions.map((b) => decodeSolution(b, this.chainId)) };
     } catch (err) {
-      throw new QuarryError('E_BAD_BLOCK', `block carries an undecodable transaction: ${(err as Error).message}`);
+      throw new QuarryError('E_BAD_BLOCK', `block carries an undecodable transaction or solution: ${(err as Error).message}`);
     }
-    const candidate = await this.assemble(txs, { time: h.time, proposer: h.proposer, lastCommit: block.lastCommit }, 'verify');
+    const candidate = await this.assemble(content, { time: h.time, proposer: h.proposer, lastCommit: block.lastCommit }, 'verify');
     if (!equalBytes(candidate.hash, headerHash(h))) {
       const mismatch = (Object.keys(h) as Array<keyof Header>).filter((k) => toHex(encode(h[k])) !== toHex(encode(candidate.block.header[k])));
       throw new QuarryError('E_BAD_BLOCK', `block header does not match its re-execution (${mismatch.join(', ')})`);
@@ -177,12 +197,15 @@ export class Chain extends EventEmitter<{ block: [CommittedBlock] }> {
     verifyCommit(this.chainId, set, block.lastCommit, h.height - 1n, prev.hash);
   }
 
-  private async assemble(txs: Tx[], opts: BuildOptions, mode: 'build' | 'verify'): Promise<Candidate> {
+  private async assemble(content: BlockContent, opts: BuildOptions, mode: 'build' | 'verify'): Promise<Candidate> {
     const head = this.headInfo;
     const height = head.height + 1n;
     if (opts.time <= head.time) throw new QuarryError('E_BAD_BLOCK', `block time ${opts.time} is not after the previous block time ${head.time}`);
     const before = await this.activeSet();
-    const exec = await executeBlock(this.latestState, { chainId: this.chainId, height, time: opts.time, proposer: opts.proposer }, txs, mode);
+    const epoch = epochOf(height, await getChainParams(this.latestState));
+    const targets = await getTargets(this.latestState);
+    const puzzle = { height, epoch, challenge: await this.challengeFor(epoch), checker: this.checker };
+    const exec = await executeBlock(this.latestState, { chainId: this.chainId, height, time: opts.time, proposer: opts.proposer, puzzle }, content, mode);
     const included = limitBlock(exec, mode);
     const after = await getActiveSet(exec.state);
     const state = await this.state.prepare(head.height, height, exec.state.changes());
@@ -192,20 +215,20 @@ export class Chain extends EventEmitter<{ block: [CommittedBlock] }> {
       time: opts.time,
       prevHash: head.hash,
       txRoot: merkleRoot(included.map((t) => t.hash)),
-      solutionsRoot: merkleRoot([]),
+      solutionsRoot: merkleRoot(exec.solutions.map((x) => solutionId(x.body))),
       evidenceRoot: merkleRoot([]),
       stateRoot: state.rootHash,
       validatorSetHash: before.set.hash,
       nextValidatorSetHash: after.set.hash,
-      epoch: epochOf(height, exec.params),
-      coinbaseTarget: 0n,
-      proofTarget: 0n,
+      epoch,
+      coinbaseTarget: targets.coinbaseTarget,
+      proofTarget: targets.proofTarget,
       proposer: opts.proposer,
       lastCommitHash: commitHash(opts.lastCommit),
     };
-    const block: Block = { header, txs: included.map((t) => t.bytes), solutions: [], evidence: [], lastCommit: opts.lastCommit };
+    const block: Block = { header, txs: included.map((t) => t.bytes), solutions: exec.solutions.map((x) => encode(x)), evidence: [], lastCommit: opts.lastCommit };
     await this.putValidatorSet(state.batch, after);
-    return { block, bytes: encodeBlock(block), hash: headerHash(header), txs: included, exec, state };
+    return { block, bytes: encodeBlock(block), hash: headerHash(header), txs: included, solutions: exec.solutions, exec, state };
   }
 
   /** Writes the decided block and everything it changed in one atomic batch, then moves the head. */

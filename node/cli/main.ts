@@ -7,6 +7,7 @@ import { registerTx } from './cmd-tx.ts';
 import { registerQuery } from './cmd-query.ts';
 import { registerGenesis } from './cmd-genesis.ts';
 import { registerDevnet } from './cmd-devnet.ts';
+import { registerPuzzle } from './cmd-puzzle.ts';
 import { exitWithError } from './util.ts';
 
 const program = new Command('quarry')
@@ -15,7 +16,7 @@ const program = new Command('quarry')
   .configureOutput({ outputError: (str, write) => write(str.split('\n')[0] + '\n') })
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 1));
 
-for (const register of [registerInit, registerKeys, registerNode, registerTx, registerQuery, registerGenesis, registerDevnet]) register(program);
+for (const register of [registerInit, registerKeys, registerNode, registerTx, registerQuery, registerGenesis, registerDevnet, registerPuzzle]) register(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -14,6 +14,8 @@ import { equalBytes, toHex } from '../encoding/bytes.ts';
 import { asQuarryError } from '../errors.ts';
 import type { Candidate, Chain } from '../chain/chain.ts';
 import type { Mempool } from '../mempool/mempool.ts';
+import type { SolutionPool } from '../puzzle/pool.ts';
+import { getPuzzleParams } from '../modules/puzzle/state.ts';
 import { decodeBlock, headerHash, type Block } from '../types/block.ts';
 import { getChainParams } from '../modules/chain-params.ts';
 import { DoubleSignError, type ValidatorSigner } from './signer.ts';
@@ -32,6 +34,7 @@ export interface DriverConfig {
 export interface DriverOptions {
   chain: Chain;
   mempool: Mempool;
+  solutions: SolutionPool;
   signer: ValidatorSigner | null;
   config: DriverConfig;
   log: Logger;
@@ -162,10 +165,12 @@ export class ConsensusDriver {
     const set = this.engine.validatorSet();
     const limits = await getChainParams(chain.latestState);
     const txs = this.o.mempool.reap(Number(limits.maxBlockTxs), Number(limits.maxBlockBytes));
+    const solutions = await this.o.solutions.reap(Number((await getPuzzleParams(chain.latestState)).maxSolutionsPerBlock));
     const proposer = set.validators[this.engine.proposerOf(round)]!.address;
     const time = BigInt(Math.max(this.now(), Number(chain.head.time) + 1));
-    const candidate = await chain.buildBlock(txs, { time, proposer, lastCommit: this.lastCommit });
+    const candidate = await chain.buildBlock({ txs, solutions }, { time, proposer, lastCommit: this.lastCommit });
     if (candidate.exec.rejected.length > 0) this.o.mempool.removeTxs(candidate.exec.rejected.map((r) => r.tx));
+    if (candidate.exec.rejectedSolutions.length > 0) this.o.solutions.remove(candidate.exec.rejectedSolutions.map((r) => r.solution));
     this.candidates.set(toHex(candidate.hash), candidate);
     await this.input({ kind: 'proposeValue', height, round, blockHash: candidate.hash });
   }
@@ -178,7 +183,8 @@ export class ConsensusDriver {
     this.lastCommit = commit;
     this.candidates.clear();
     await this.o.mempool.recheck();
-    this.o.log.info({ height: height.toString(), hash: toHex(blockHash).slice(0, 16), txs: candidate.txs.length, round }, 'committed block');
+    await this.o.solutions.onCommitted(candidate.solutions);
+    this.o.log.info({ height: height.toString(), hash: toHex(blockHash).slice(0, 16), txs: candidate.txs.length, solutions: candidate.solutions.length, round }, 'committed block');
     if (this.running) this.scheduleNextHeight();
   }
 

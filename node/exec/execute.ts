@@ -13,6 +13,8 @@ import type { ChainEvent, MsgContext } from '../modules/types.ts';
 import { checkTxState, checkTxStatic } from './ante.ts';
 import { toHex } from '../encoding/bytes.ts';
 import type { Tx } from '../tx/tx.ts';
+import { applySolutions, type PuzzleContext } from '../modules/puzzle/solutions.ts';
+import type { Solution } from '../../puzzle/solution.ts';
 
 export interface Receipt {
   txHash: Uint8Array;
@@ -26,6 +28,12 @@ export interface BlockContext {
   height: bigint;
   time: bigint;
   proposer: Uint8Array;
+  puzzle: PuzzleContext;
+}
+
+export interface BlockContent {
+  txs: Tx[];
+  solutions: Solution[];
 }
 
 export interface ExecResult {
@@ -34,6 +42,8 @@ export interface ExecResult {
   receipts: Receipt[];
   /** Transactions refused in build mode, with the reason (the mempool drops them). */
   rejected: Array<{ tx: Tx; error: QuarryError }>;
+  solutions: Solution[];
+  rejectedSolutions: Array<{ solution: Solution; error: QuarryError }>;
   events: ChainEvent[];
   params: ChainParams;
 }
@@ -58,12 +68,13 @@ async function applyTx(state: Overlay, ctx: BlockContext, params: ChainParams, t
   return { txHash: tx.hash, code: 'OK', log: '', events };
 }
 
-export async function executeBlock(base: StateReader, ctx: BlockContext, txs: Tx[], mode: 'build' | 'verify'): Promise<ExecResult> {
+export async function executeBlock(base: StateReader, ctx: BlockContext, content: BlockContent, mode: 'build' | 'verify'): Promise<ExecResult> {
+  const { txs } = content;
   const state = new Overlay(base, { memoize: true });
   // one round trip for every sender's account instead of one per transaction
   await state.prefetch(txs.map((tx) => accounts.key(tx.sender)));
   const params = await getChainParams(state);
-  const result: ExecResult = { state, included: [], receipts: [], rejected: [], events: [], params };
+  const result: ExecResult = { state, included: [], receipts: [], rejected: [], solutions: [], rejectedSolutions: [], events: [], params };
   const seen = new Set<string>();
   let fees = 0n;
   for (const tx of txs) {
@@ -85,6 +96,9 @@ export async function executeBlock(base: StateReader, ctx: BlockContext, txs: Tx
       result.rejected.push({ tx, error: e });
     }
   }
+  const sol = await applySolutions(state, ctx.puzzle, content.solutions, mode, result.events);
+  result.solutions = sol.accepted;
+  result.rejectedSolutions = sol.rejected;
   await endBlock(state, ctx, params, fees, result.events);
   return result;
 }

@@ -15,3 +15,15 @@ export function hashParam(text: string | undefined): Uint8Array {
 export function flagParam(text: string | undefined): boolean {
   return text === 'true' || text === '1';
 }
+
+/** Raw bytes of a POST body: `{"<field>": "<hex>"}` as JSON, or application/octet-stream. */
+export function bodyBytes(body: unknown, field: string): Uint8Array {
+  if (Buffer.isBuffer(body)) return new Uint8Array(body);
+  const hex = (body as Record<string, unknown> | null)?.[field];
+  if (typeof hex !== 'string') throw new QuarryError('E_BAD_REQUEST', `body must be {"${field}": "<hex>"} or application/octet-stream`);
+  try {
+    return fromHex(hex);
+  } catch {
+    throw new QuarryError('E_DECODE', `${field} is not valid hex`);
+  }
+}

@@ -8,6 +8,10 @@ import { decodeAs, encode } from '../encoding/cbor.ts';
 import { taggedHash, ZERO_HASH } from '../crypto/hash.ts';
 import { commitSchema, type CommitCertificate } from '../../consensus/messages.ts';
 import { CHAIN_ID_PATTERN, TX_DECODE_CAP } from '../tx/tx.ts';
+import { SOLUTION_MAX_BYTES } from '../../puzzle/solution.ts';
+
+/** Hard cap on solutions per block; the puzzle parameter maxSolutionsPerBlock may be lower. */
+export const MAX_BLOCK_SOLUTIONS = 256;
 
 const hash32 = bytes({ len: 32 });
 
@@ -37,8 +41,8 @@ export const BLOCK_DECODE_CAP = 8 * 1024 * 1024;
 export const blockSchema = struct({
   header: headerSchema,
   txs: array(bytes({ max: TX_DECODE_CAP }), MAX_BLOCK_TXS),
-  // Carried from issue #3 (solutions) and #4 (evidence) on; empty until those land.
-  solutions: array(bytes({ max: 0 }), 0),
+  solutions: array(bytes({ max: SOLUTION_MAX_BYTES }), MAX_BLOCK_SOLUTIONS),
+  // Carried from issue #4 (evidence) on; empty until it lands.
   evidence: array(bytes({ max: 0 }), 0),
   lastCommit: nullable(commitSchema),
 });

@@ -13,6 +13,9 @@ import type { Genesis } from '../../node/genesis.ts';
 import type { Msg } from '../../node/modules/types.ts';
 import { decodeAddress } from '../../node/crypto/address.ts';
 import { tempDir } from './tmp.ts';
+import { LazyChecker } from '../../node/puzzle/checker.ts';
+import type { PuzzleParamsRecord } from '../../node/modules/puzzle/state.ts';
+import type { Solution } from '../../puzzle/solution.ts';
 
 export const CHAIN_ID = 'quarry-test-1';
 export const USER_BALANCE = 1_000_000_000n;
@@ -25,15 +28,20 @@ export interface TestChain {
   validator: ValidatorKey;
   operator: AccountKey;
   /** Builds a block from raw tx bytes (bad ones skipped), commits it with a real certificate. */
-  produce(txs?: Uint8Array[], time?: bigint): Promise<Candidate>;
+  produce(txs?: Uint8Array[], time?: bigint, solutions?: Solution[]): Promise<Candidate>;
   /** Signs a precommit for the candidate and commits it. */
   commitCandidate(candidate: Candidate): Promise<void>;
   close(): Promise<void>;
 }
 
-export function makeGenesis(users: AccountKey[], operator: AccountKey, validator: ValidatorKey, params: Partial<ChainParams> = {}): Genesis {
-  let g = newGenesis(CHAIN_ID, 1_000n);
-  g = { ...g, params: { chain: { ...g.params.chain, ...params } } };
+/** Tests run the small puzzle circuit (about 2^10 constraints). */
+export const TEST_CIRCUIT = 'posw-small' as const;
+/** One verifier for the whole test process, created the first time a solution is checked. */
+export const testChecker = new LazyChecker(TEST_CIRCUIT);
+
+export function makeGenesis(users: AccountKey[], operator: AccountKey, validator: ValidatorKey, params: Partial<ChainParams> = {}, puzzle: Partial<PuzzleParamsRecord> = {}): Genesis {
+  let g = newGenesis(CHAIN_ID, 1_000n, TEST_CIRCUIT);
+  g = { ...g, params: { chain: { ...g.params.chain, ...params }, puzzle: { ...g.params.puzzle, ...puzzle } } };
   for (const u of users) g = addAccount(g, u.address, USER_BALANCE);
   return addValidator(g, operator.address, validator, 100n);
 }
@@ -44,14 +52,14 @@ export function deterministicUser(i: number): AccountKey {
   return accountKeyFromPair(`user${i}`, generateKeyPair(seed));
 }
 
-export async function openTestChain(opts: { users?: number; params?: Partial<ChainParams>; path?: string } = {}): Promise<TestChain> {
+export async function openTestChain(opts: { users?: number; params?: Partial<ChainParams>; puzzle?: Partial<PuzzleParamsRecord>; path?: string } = {}): Promise<TestChain> {
   const dir = opts.path ? null : tempDir();
   const users = Array.from({ length: opts.users ?? 4 }, (_, i) => deterministicUser(i));
   const operator = deterministicUser(1000);
   const validator = devnetValidatorKey(0);
-  const genesis = makeGenesis(users, operator, validator, opts.params);
+  const genesis = makeGenesis(users, operator, validator, opts.params, opts.puzzle);
   const db = await Database.open(opts.path ?? dir!.path);
-  const chain = await Chain.open(db, genesis);
+  const chain = await Chain.open(db, genesis, testChecker);
   const t: TestChain = {
     chain,
     db,
@@ -59,8 +67,8 @@ export async function openTestChain(opts: { users?: number; params?: Partial<Cha
     users,
     validator,
     operator,
-    async produce(txs = [], time) {
-      const candidate = await chain.buildBlock(txs.map((b) => decodeTx(b)), {
+    async produce(txs = [], time, solutions = []) {
+      const candidate = await chain.buildBlock({ txs: txs.map((b) => decodeTx(b)), solutions }, {
         time: time ?? chain.head.time + 1000n,
         proposer: decodeAddress(operator.address),
         lastCommit: (await chain.getCommit(chain.head.height)) ?? null,

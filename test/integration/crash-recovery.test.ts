@@ -21,6 +21,7 @@ import { decodeAddress } from '../../node/crypto/address.ts';
 import { toHex } from '../../node/encoding/bytes.ts';
 import type { Msg } from '../../node/modules/types.ts';
 import { accounts } from '../../node/modules/bank/account.ts';
+import { LazyChecker } from '../../node/puzzle/checker.ts';
 
 const KILLS = 20;
 
@@ -67,8 +68,9 @@ test(`SIGKILL during block production ${KILLS} times: nothing committed is lost,
     const freshDir = tempDir();
     const fresh = await Database.open(freshDir.path);
     try {
-      const source = await Chain.open(db, genesis);
-      const target = await Chain.open(fresh, genesis);
+      const checker = new LazyChecker(genesis.puzzleCircuit);
+      const source = await Chain.open(db, genesis, checker);
+      const target = await Chain.open(fresh, genesis, checker);
       for (const [h, hash] of seen) assert.equal(toHex((await source.getBlock(BigInt(h)))!.hash), hash);
       const head = source.head.height;
       await replayChain(source, target, head);

@@ -63,12 +63,12 @@ test('replays, wrong chain, expired and underpaid transactions are skipped by th
       E_FEE_TOO_LOW: makeTx(a!, [sendMsg(b!, 5n)], { sequence: 1n, fee: 1n }),
     };
     for (const [code, bytes] of Object.entries(cases)) {
-      const built = await t.chain.buildBlock([decodeTx(bytes)], { time: t.chain.head.time + 1n, proposer: addr(t.operator), lastCommit: null });
+      const built = await t.chain.buildBlock({ txs: [decodeTx(bytes)], solutions: [] }, { time: t.chain.head.time + 1n, proposer: addr(t.operator), lastCommit: null });
       assert.equal(built.txs.length, 0, code);
       assert.equal(built.exec.rejected[0]?.error.code, code);
     }
     // a block that carries such a transaction anyway is invalid for every validator
-    const honest = await t.chain.buildBlock([], { time: t.chain.head.time + 1n, proposer: addr(t.operator), lastCommit: (await t.chain.getCommit(1n))! });
+    const honest = await t.chain.buildBlock({ txs: [], solutions: [] }, { time: t.chain.head.time + 1n, proposer: addr(t.operator), lastCommit: (await t.chain.getCommit(1n))! });
     const forged = { ...honest.block, txs: [good] };
     await assert.rejects(t.chain.verifyBlock(forged, addr(t.operator)), /E_SEQUENCE/);
   } finally {
@@ -83,7 +83,7 @@ test('verifyBlock rejects tampered headers, wrong proposers and missing commits'
     await t.produce([]);
     const proposer = addr(t.operator);
     const lastCommit = (await t.chain.getCommit(1n))!;
-    const c = await t.chain.buildBlock([decodeTx(makeTx(a!, [sendMsg(b!, 5n)], { sequence: 0n }))], { time: t.chain.head.time + 1n, proposer, lastCommit });
+    const c = await t.chain.buildBlock({ txs: [decodeTx(makeTx(a!, [sendMsg(b!, 5n)], { sequence: 0n }))], solutions: [] }, { time: t.chain.head.time + 1n, proposer, lastCommit });
     // the honest block verifies
     assert.equal(toHex((await t.chain.verifyBlock(c.block, proposer)).hash), toHex(c.hash));
     const h = c.block.header;

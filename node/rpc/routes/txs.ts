@@ -2,24 +2,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { QuarryNode } from '../../node.ts';
 import { QuarryError } from '../../errors.ts';
-import { fromHex, toHex } from '../../encoding/bytes.ts';
+import { toHex } from '../../encoding/bytes.ts';
 import { receiptJson, txJson } from '../json.ts';
-import { hashParam } from '../params.ts';
-
-function txBytesFromBody(body: unknown): Uint8Array {
-  if (Buffer.isBuffer(body)) return new Uint8Array(body);
-  const hex = (body as { tx?: unknown } | null)?.tx;
-  if (typeof hex !== 'string') throw new QuarryError('E_BAD_REQUEST', 'body must be {"tx": "<hex of the signed transaction>"} or application/octet-stream');
-  try {
-    return fromHex(hex);
-  } catch {
-    throw new QuarryError('E_DECODE', 'tx is not valid hex');
-  }
-}
+import { bodyBytes, hashParam } from '../params.ts';
 
 export function txRoutes(app: FastifyInstance, node: QuarryNode): void {
   app.post('/txs', async (req, reply) => {
-    const tx = await node.submitTx(txBytesFromBody(req.body));
+    const tx = await node.submitTx(bodyBytes(req.body, 'tx'));
     void reply.status(202);
     return { hash: toHex(tx.hash), code: 'OK' };
   });

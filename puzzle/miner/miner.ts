@@ -1,0 +1,196 @@
+/**
+ * The miner (`quarry node mine`): worker threads prove nonces for the node's current puzzle;
+ * solutions are signed with the prover's key and submitted over RPC; rewards are followed on the
+ * node's event stream. It survives node restarts: RPC failures pause the workers and polling
+ * resumes them when the node answers again.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Worker } from 'node:worker_threads';
+import WebSocket from 'ws';
+import { RpcClient, RpcError } from '../../client/rpc.ts';
+import { decodeAddress } from '../../node/crypto/address.ts';
+import { equalBytes, readU64be, toHex } from '../../node/encoding/bytes.ts';
+import { startTsWorker } from '../../node/util/ts-worker.ts';
+import { loadCircuit } from '../circuit.ts';
+import { signSolution } from '../solution.ts';
+import type { MinerWork, WorkerReport } from './worker.ts';
+import type { CircuitName } from '../../circuits/artifacts.ts';
+
+export interface MinerKey {
+  address: string;
+  publicKey: Uint8Array;
+  secretKey: Uint8Array;
+}
+
+export interface MinerOptions {
+  rpcUrl: string;
+  key: MinerKey;
+  threads: number;
+  pollMs?: number;
+  onStatus?: (s: MinerStats) => void;
+  onEvent?: (message: string) => void;
+}
+
+export interface MinerStats {
+  connected: boolean;
+  epoch: string;
+  proofTarget: string;
+  coinbaseTarget: string;
+  proofs: number;
+  proofsPerSecond: number;
+  found: number;
+  accepted: number;
+  paid: number;
+  earned: bigint;
+  rejected: Record<string, number>;
+}
+
+interface PuzzleInfo {
+  epoch: string;
+  challenge: string;
+  proofTarget: string;
+  coinbaseTarget: string;
+  circuit: CircuitName;
+  circuitId: string;
+}
+
+const RATE_WINDOW_MS = 20_000;
+
+export class Miner {
+  readonly stats: MinerStats = { connected: false, epoch: '-', proofTarget: '-', coinbaseTarget: '-', proofs: 0, proofsPerSecond: 0, found: 0, accepted: 0, paid: 0, earned: 0n, rejected: {} };
+  private readonly rpc: RpcClient;
+  private readonly generation = new Int32Array(new SharedArrayBuffer(4));
+  private workers: Worker[] = [];
+  private current: (PuzzleInfo & { generation: number }) | null = null;
+  private readonly proofTimes: number[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private ws: WebSocket | null = null;
+  private stopped = false;
+  private chainId = '';
+
+  constructor(private readonly o: MinerOptions) {
+    this.rpc = new RpcClient(o.rpcUrl, 5_000);
+  }
+
+  async start(): Promise<void> {
+    await this.poll();
+    this.subscribe();
+  }
+
+  private async startWorkers(circuit: CircuitName): Promise<void> {
+    if (this.workers.length > 0) return;
+    loadCircuit(circuit); // verify the artifacts before spawning
+    this.o.onEvent?.(`starting ${this.o.threads} prover thread(s) on the ${circuit} circuit`);
+    this.workers = Array.from({ length: this.o.threads }, () => startTsWorker(new URL('./worker.ts', import.meta.url), { circuit, generation: this.generation }));
+    await Promise.all(this.workers.map((w) => new Promise<void>((resolve, reject) => {
+      w.once('error', reject);
+      w.on('message', (m: WorkerReport) => (m.type === 'ready' ? resolve() : this.onReport(m)));
+    })));
+  }
+
+  private schedule(): void {
+    if (!this.stopped) this.timer = setTimeout(() => void this.poll(), this.o.pollMs ?? 1000);
+  }
+
+  private async poll(): Promise<void> {
+    try {
+      if (!this.chainId) this.chainId = (await this.rpc.get<{ chainId: string }>('/status')).chainId;
+      const p = await this.rpc.get<PuzzleInfo>('/puzzle');
+      if (!this.stats.connected) this.o.onEvent?.(`connected to ${this.o.rpcUrl} (epoch ${p.epoch})`);
+      this.stats.connected = true;
+      await this.startWorkers(p.circuit);
+      this.update(p);
+    } catch (err) {
+      if (this.stats.connected) this.o.onEvent?.(`lost the node (${err instanceof RpcError ? err.code : (err as Error).message}); retrying`);
+      this.stats.connected = false;
+      this.pause();
+    }
+    this.refreshRate();
+    this.o.onStatus?.(this.stats);
+    this.schedule();
+  }
+
+  private pause(): void {
+    if (!this.current) return;
+    this.current = null;
+    Atomics.add(this.generation, 0, 1);
+  }
+
+  private update(p: PuzzleInfo): void {
+    const cur = this.current;
+    const stale = !cur || cur.epoch !== p.epoch || cur.challenge !== p.challenge;
+    Object.assign(this.stats, { epoch: p.epoch, proofTarget: p.proofTarget, coinbaseTarget: p.coinbaseTarget });
+    if (!stale && cur.proofTarget === p.proofTarget) return;
+    const generation = stale ? Atomics.add(this.generation, 0, 1) + 1 : cur!.generation;
+    if (stale && cur) this.o.onEvent?.(`new epoch ${p.epoch}: dropping stale work`);
+    this.current = { ...p, generation };
+    const base = readU64be(randomBytes(8), 0);
+    this.workers.forEach((w, i) =>
+      w.postMessage({
+        generation,
+        epoch: BigInt(p.epoch),
+        challenge: BigInt(p.challenge),
+        address: decodeAddress(this.o.key.address),
+        proofTarget: BigInt(p.proofTarget),
+        firstNonce: (base + BigInt(i)) & ((1n << 64n) - 1n),
+        stride: BigInt(this.workers.length),
+      } satisfies MinerWork),
+    );
+  }
+
+  private onReport(m: WorkerReport): void {
+    if (m.type === 'proof') {
+      this.stats.proofs++;
+      this.proofTimes.push(Date.now());
+    } else if (m.type === 'solution' && this.current && m.generation === this.current.generation) {
+      this.stats.found++;
+      void this.submit(m.epoch, m.nonce, m.proof);
+    }
+  }
+
+  private async submit(epoch: bigint, nonce: bigint, proof: Uint8Array): Promise<void> {
+    const k = this.o.key;
+    const bytes = signSolution(this.chainId, { epoch, address: decodeAddress(k.address), nonce, proof }, k.secretKey, k.publicKey);
+    try {
+      await this.rpc.post('/solutions', { solution: toHex(bytes) });
+      this.stats.accepted++;
+    } catch (err) {
+      const code = err instanceof RpcError ? err.code : 'E_UNAVAILABLE';
+      this.stats.rejected[code] = (this.stats.rejected[code] ?? 0) + 1;
+    }
+  }
+
+  private refreshRate(): void {
+    const now = Date.now();
+    while (this.proofTimes.length > 0 && this.proofTimes[0]! < now - RATE_WINDOW_MS) this.proofTimes.shift();
+    const span = Math.min(RATE_WINDOW_MS, now - (this.proofTimes[0] ?? now)) || 1;
+    this.stats.proofsPerSecond = this.proofTimes.length > 1 ? ((this.proofTimes.length - 1) * 1000) / span : 0;
+  }
+
+  /** Follows paid solutions on the node's event stream (reconnecting while the miner runs). */
+  private subscribe(): void {
+    if (this.stopped) return;
+    const ws = new WebSocket(`${this.o.rpcUrl.replace(/^http/, 'ws')}/events?types=solution`);
+    this.ws = ws;
+    const mine = decodeAddress(this.o.key.address);
+    ws.on('message', (data) => {
+      const e = JSON.parse(data.toString()) as { address: string; reward: string };
+      if (equalBytes(decodeAddress(e.address), mine)) {
+        this.stats.paid++;
+        this.stats.earned += BigInt(e.reward);
+      }
+    });
+    ws.on('error', () => undefined);
+    ws.on('close', () => setTimeout(() => this.subscribe(), 1000).unref());
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.ws?.removeAllListeners('close');
+    this.ws?.close();
+    Atomics.add(this.generation, 0, 1);
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
