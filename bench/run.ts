@@ -1,7 +1,8 @@
 /** `npm run bench [-- name…]`: runs the benchmarks and prints their figures side by side. */
 import { benchChain } from './chain.bench.ts';
+import { benchPuzzle } from './puzzle.bench.ts';
 
-const suites: Record<string, () => Promise<void>> = { chain: benchChain };
+const suites: Record<string, () => Promise<void>> = { chain: benchChain, puzzle: benchPuzzle };
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const names = wanted.length ? wanted : Object.keys(suites);
 process.stdout.write(`Quarry benchmarks — node ${process.version}, ${new Date().toISOString()}\n`);
@@ -13,3 +14,4 @@ for (const name of names) {
   }
   await suite();
 }
+process.exit(0); // snarkjs keeps worker threads alive

@@ -66,8 +66,12 @@ export class QuarryNode {
     if (toHex(circuit.id) !== toHex(o.genesis.params.puzzle.circuitId)) {
       throw new QuarryError('E_CONFIG', `the ${circuit.name} circuit artifacts (id ${toHex(circuit.id).slice(0, 16)}…) are not the chain's puzzle circuit (${toHex(o.genesis.params.puzzle.circuitId).slice(0, 16)}…)`);
     }
-    o.log.info({ circuit: circuit.name }, 'preparing the solution verifier');
-    const checker = await WorkerChecker.start(circuit.name);
+    const checker = WorkerChecker.start(circuit.name);
+    const prepared = Date.now();
+    checker.ready.then(
+      () => o.log.info({ circuit: circuit.name, ms: Date.now() - prepared }, 'solution verifier ready'),
+      (err: Error) => o.log.error({ err: err.message }, 'solution verifier failed to start'),
+    );
     const db = await Database.open(paths.data).catch(async (err) => {
       await checker.close();
       throw err;

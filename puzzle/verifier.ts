@@ -65,6 +65,18 @@ export class PuzzleVerifier {
     if (!(await curve.pairingEq(G1.neg(A), B, vkx, this.vk.gamma, C, this.vk.delta2, this.vk.alpha, this.vk.beta))) {
       throw new QuarryError('E_INVALID_PROOF', 'the proof does not verify for this statement');
     }
+    await this.audit(st, proof, witness);
+  }
+
+  /** The canonicity audit alone (benchmarks): assumes the pairing check already passed. */
+  async auditOnly(st: Statement, proof: AffineProof): Promise<void> {
+    await this.audit(st, proof, await this.witnesses.witness(st));
+  }
+
+  private async audit(st: Statement, proof: AffineProof, witness: Uint8Array): Promise<void> {
+    const { G1, G2, Fr } = this.engine.curve;
+    const curve = this.engine.curve;
+    const { A, B } = this.points(proof);
     const { r, s } = canonicalBlinding(this.circuit.id, st);
     const m = this.engine.auditMsm(witness);
     const x = G1.sub(G1.sub(G1.sub(A, this.vk.alpha1), G1.timesFr(this.vk.delta1, Fr.e(r))), m);

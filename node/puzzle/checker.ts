@@ -62,26 +62,31 @@ export class WorkerChecker extends CachedChecker {
   private next = 1;
   private readonly pending = new Map<number, (v: VerifyResponse) => void>();
 
+  /** Resolves once the worker's verifier has prepared its audit bases (several seconds). */
+  readonly ready: Promise<void>;
+
   private constructor(private readonly worker: Worker) {
     super();
-    worker.on('message', (m: VerifyResponse) => {
-      const resolve = this.pending.get(m.id);
-      this.pending.delete(m.id);
-      resolve?.(m);
+    this.ready = new Promise<void>((resolve, reject) => {
+      worker.once('error', reject);
+      worker.once('message', () => {
+        worker.on('message', (m: VerifyResponse) => {
+          const done = this.pending.get(m.id);
+          this.pending.delete(m.id);
+          done?.(m);
+        });
+        resolve();
+      });
     });
   }
 
-  /** Starts the worker and waits until its verifier is ready (a few seconds for the audit bases). */
-  static async start(circuit: CircuitName): Promise<WorkerChecker> {
-    const worker = startTsWorker(new URL('../../puzzle/verifier-worker.ts', import.meta.url), { circuit });
-    await new Promise<void>((resolve, reject) => {
-      worker.once('error', reject);
-      worker.once('message', () => resolve());
-    });
-    return new WorkerChecker(worker);
+  /** Starts the worker; checks wait for `ready`, so the node need not. */
+  static start(circuit: CircuitName): WorkerChecker {
+    return new WorkerChecker(startTsWorker(new URL('../../puzzle/verifier-worker.ts', import.meta.url), { circuit }));
   }
 
   protected async verify(statement: Statement, proof: AffineProof): Promise<Verdict> {
+    await this.ready;
     const id = this.next++;
     const req: VerifyRequest = { id, challenge: statement.challenge, address: statement.address, nonce: statement.nonce, proof: encodeProof(proof) };
     const res = await new Promise<VerifyResponse>((resolve) => {

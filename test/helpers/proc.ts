@@ -49,3 +49,16 @@ export async function runQuarry(args: string[], env: Record<string, string> = {}
   const code = await new Promise<number | null>((resolve) => p.on('exit', resolve));
   return { code, stdout, stderr };
 }
+
+/** A TCP port that was free a moment ago (for processes that must keep their port across restarts). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
