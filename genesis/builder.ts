@@ -9,6 +9,7 @@ import { accountKeyFromPair, validatorKeyFromSecret, type AccountKey, type Valid
 import { decodeAddress } from '../node/crypto/address.ts';
 import { blsKeyGen } from '../node/crypto/bls.ts';
 import { DEFAULT_CHAIN_PARAMS } from '../node/modules/chain-params.ts';
+import { DEFAULT_STAKING_PARAMS } from '../node/modules/staking/state.ts';
 import { QuarryError } from '../node/errors.ts';
 import type { Genesis } from '../node/genesis.ts';
 import type { PuzzleParamsRecord } from '../node/modules/puzzle/state.ts';
@@ -49,7 +50,14 @@ export function defaultPuzzleParams(circuit: CircuitName): PuzzleParamsRecord {
 }
 
 export function newGenesis(chainId: string, genesisTime: bigint, circuit: CircuitName = 'posw'): Genesis {
-  return { chainId, genesisTime, params: { chain: { ...DEFAULT_CHAIN_PARAMS }, puzzle: defaultPuzzleParams(circuit) }, puzzleCircuit: circuit, accounts: [], validators: [] };
+  return {
+    chainId,
+    genesisTime,
+    params: { chain: { ...DEFAULT_CHAIN_PARAMS }, puzzle: defaultPuzzleParams(circuit), staking: { ...DEFAULT_STAKING_PARAMS } },
+    puzzleCircuit: circuit,
+    accounts: [],
+    validators: [],
+  };
 }
 
 export function addAccount(g: Genesis, address: string, balance: bigint): Genesis {

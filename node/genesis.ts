@@ -20,6 +20,18 @@ import type { Validator } from '../consensus/validator-set.ts';
 import { puzzleParams, puzzleTargets, type PuzzleParamsRecord } from './modules/puzzle/state.ts';
 import { initialTargets } from '../puzzle/target.ts';
 import { CIRCUITS, type CircuitName } from '../circuits/artifacts.ts';
+import {
+  BONDED_POOL,
+  blsKeyOwner,
+  DEFAULT_STAKING_PARAMS,
+  delegatorsOf,
+  listOperators,
+  putDelegation,
+  putValidator,
+  stakingParams,
+  validatorIndex,
+  type StakingParams,
+} from './modules/staking/state.ts';
 
 export interface GenesisValidator extends Validator {
   proofOfPossession: Uint8Array;
@@ -28,7 +40,7 @@ export interface GenesisValidator extends Validator {
 export interface Genesis {
   chainId: string;
   genesisTime: bigint;
-  params: { chain: ChainParams; puzzle: PuzzleParamsRecord };
+  params: { chain: ChainParams; puzzle: PuzzleParamsRecord; staking: StakingParams };
   /** Which committed circuit artifacts implement params.puzzle.circuitId. */
   puzzleCircuit: CircuitName;
   accounts: Array<{ address: Uint8Array; balance: bigint }>;
@@ -39,7 +51,11 @@ export interface Genesis {
 export interface GenesisJson {
   chainId: string;
   genesisTime: string;
-  params: { chain: Record<keyof ChainParams, string>; puzzle: Record<Exclude<keyof PuzzleParamsRecord, 'circuitId'>, string> & { circuit: string; circuitId: string } };
+  params: {
+    chain: Record<keyof ChainParams, string>;
+    puzzle: Record<Exclude<keyof PuzzleParamsRecord, 'circuitId'>, string> & { circuit: string; circuitId: string };
+    staking?: Partial<Record<keyof StakingParams, string>>;
+  };
   accounts: Array<{ address: string; balance: string }>;
   validators: Array<{ address: string; blsPubKey: string; proofOfPossession: string; power: string }>;
 }
@@ -75,7 +91,13 @@ export function parseGenesis(json: GenesisJson, opts: { draft?: boolean } = {}):
   });
   const accounts = (json.accounts ?? []).map((a, i) => ({ address: decodeAddress(a.address), balance: amount(a.balance, `accounts[${i}].balance`) }));
   const { puzzle, circuit } = parsePuzzleParams(json.params?.puzzle);
-  return { chainId: json.chainId, genesisTime: amount(json.genesisTime, 'genesisTime'), params: { chain, puzzle }, puzzleCircuit: circuit, accounts, validators };
+  const staking = { ...DEFAULT_STAKING_PARAMS };
+  for (const [k, v] of Object.entries(json.params?.staking ?? {})) {
+    if (!(k in staking)) throw new QuarryError('E_CONFIG', `genesis: unknown staking parameter "${k}"`);
+    staking[k as keyof StakingParams] = amount(v, `params.staking.${k}`);
+  }
+  if (staking.powerReduction === 0n || staking.downtimeWindow === 0n || staking.maxValidators === 0n) throw new QuarryError('E_CONFIG', 'genesis: powerReduction, downtimeWindow and maxValidators must be positive');
+  return { chainId: json.chainId, genesisTime: amount(json.genesisTime, 'genesisTime'), params: { chain, puzzle, staking }, puzzleCircuit: circuit, accounts, validators };
 }
 
 const PUZZLE_FIELDS = ['proverReward', 'initialCoinbaseTarget', 'minCoinbaseTarget', 'targetShift', 'maxSolutionsPerBlock', 'retargetWindow'] as const;
@@ -97,10 +119,11 @@ export function genesisToJson(g: Genesis): GenesisJson {
   const chain = Object.fromEntries(Object.entries(g.params.chain).map(([k, v]) => [k, v.toString()])) as Record<keyof ChainParams, string>;
   const { circuitId, ...rest } = g.params.puzzle;
   const puzzle = { circuit: g.puzzleCircuit, circuitId: toHex(circuitId), ...Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, v.toString()])) } as GenesisJson['params']['puzzle'];
+  const staking = Object.fromEntries(Object.entries(g.params.staking).map(([k, v]) => [k, v.toString()])) as Record<keyof StakingParams, string>;
   return {
     chainId: g.chainId,
     genesisTime: g.genesisTime.toString(),
-    params: { chain, puzzle },
+    params: { chain, puzzle, staking },
     accounts: g.accounts.map((a) => ({ address: encodeAddress(a.address), balance: a.balance.toString() })),
     validators: g.validators.map((v) => ({
       address: encodeAddress(v.address),
@@ -131,8 +154,35 @@ export async function genesisState(g: Genesis, empty: StateReader): Promise<Over
   chainParams.put(state, NO_ID, g.params.chain);
   puzzleParams.put(state, NO_ID, g.params.puzzle);
   puzzleTargets.put(state, NO_ID, { ...initialTargets(g.params.puzzle), epoch: 0n });
+  stakingParams.put(state, NO_ID, g.params.staking);
   for (const a of g.accounts) await mint(state, a.address, a.balance);
+  for (const v of g.validators) await genesisValidator(state, g.params.staking, v);
   const validators = g.validators.map(({ address, blsPubKey, power }) => ({ address, blsPubKey, power }));
   activeSet.put(state, NO_ID, { validators, priorities: validators.map(() => 0n) });
   return state;
+}
+
+/** A genesis validator is bonded with power × powerReduction uqry of self-stake, minted at genesis. */
+async function genesisValidator(state: Overlay, params: StakingParams, v: GenesisValidator): Promise<void> {
+  const tokens = v.power * params.powerReduction;
+  await mint(state, BONDED_POOL, tokens);
+  putValidator(state, v.address, {
+    operator: v.address,
+    blsPubKey: v.blsPubKey,
+    moniker: encodeAddress(v.address).slice(0, 12),
+    commissionPpm: 100_000n,
+    tokens,
+    shares: tokens,
+    rewardPerShare: 0n,
+    commissionOwed: 0n,
+    jailed: false,
+    jailedUntil: 0n,
+    tombstoned: false,
+    missedBits: new Uint8Array(Math.ceil(Number(params.downtimeWindow) / 8)),
+    missedCount: 0n,
+  });
+  putDelegation(state, v.address, v.address, { shares: tokens, rewardPerShare: 0n });
+  delegatorsOf.put(state, v.address, { delegators: [v.address] });
+  blsKeyOwner.put(state, v.blsPubKey, { operator: v.address });
+  validatorIndex.put(state, NO_ID, { operators: [...(await listOperators(state)), v.address] });
 }

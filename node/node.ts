@@ -23,6 +23,7 @@ import { loadCircuit } from '../puzzle/circuit.ts';
 import type { Solution } from '../puzzle/solution.ts';
 import { WorkerChecker } from './puzzle/checker.ts';
 import { SolutionPool } from './puzzle/pool.ts';
+import { EvidencePool } from './consensus/evidence-pool.ts';
 
 export interface NodeEvents {
   block: [CommittedBlock];
@@ -42,6 +43,7 @@ export class QuarryNode {
   readonly events = new EventEmitter<NodeEvents>();
   readonly metrics = new Metrics();
   driver: ConsensusDriver | null = null;
+  readonly evidence = new EvidencePool();
   rpc!: RpcServer;
   private prunedTo = 0n;
   private lastBlockTime: number | null = null;
@@ -107,7 +109,7 @@ export class QuarryNode {
     const isValidator = key !== null && set.validators.some((v) => toHex(v.blsPubKey) === toHex(key.blsPublicKey));
     if (key && isValidator) {
       const signer = new ValidatorSigner(key, homePaths(this.o.home).signState, chain.chainId);
-      this.driver = new ConsensusDriver({ chain, mempool: this.mempool, solutions: this.solutions, signer, config: this.o.config.consensus, log: this.log.child({ module: 'consensus' }) });
+      this.driver = new ConsensusDriver({ chain, mempool: this.mempool, solutions: this.solutions, evidence: this.evidence, signer, config: this.o.config.consensus, log: this.log.child({ module: 'consensus' }) });
       await this.driver.start();
     } else if (key) {
       this.log.warn('validator key is not in the active set; running as a full node');

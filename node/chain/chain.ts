@@ -21,8 +21,11 @@ import { epochOf, getChainParams } from '../modules/chain-params.ts';
 import { getActiveSet, type ActiveSet } from '../modules/validators.ts';
 import { commitHash, decodeBlock, encodeBlock, headerHash, type Block, type Header } from '../types/block.ts';
 import { commitSchema, type CommitCertificate } from '../../consensus/messages.ts';
-import { verifyCommit } from '../../consensus/commit.ts';
-import { validatorListSchema, ValidatorSet } from '../../consensus/validator-set.ts';
+import { bitmapSet, verifyCommit } from '../../consensus/commit.ts';
+import { evidenceId, evidenceSchema } from '../../consensus/evidence.ts';
+import { checkEvidence } from './evidence.ts';
+import { EVIDENCE_MAX_BYTES } from '../types/block.ts';
+import { validatorListSchema, ValidatorSet, type Validator } from '../../consensus/validator-set.ts';
 import type { StateReader } from '../state/view.ts';
 import { decodeTx, type Tx } from '../tx/tx.ts';
 import { receiptsCodec } from './receipts.ts';
@@ -172,7 +175,11 @@ export class Chain extends EventEmitter<{ block: [CommittedBlock] }> {
     await this.verifyLastCommit(block);
     let content: BlockContent;
     try {
-      content = { txs: block.txs.map((b) => decodeTx(b)), solutions: block.solutions.map((b) => decodeSolution(b, this.chainId)) };
+      content = {
+        txs: block.txs.map((b) => decodeTx(b)),
+        solutions: block.solutions.map((b) => decodeSolution(b, this.chainId)),
+        evidence: block.evidence.map((b) => decodeAs(evidenceSchema, b, EVIDENCE_MAX_BYTES)),
+      };
     } catch (err) {
       throw new QuarryError('E_BAD_BLOCK', `block carries an undecodable transaction or solution: ${(err as Error).message}`);
     }
@@ -205,7 +212,10 @@ export class Chain extends EventEmitter<{ block: [CommittedBlock] }> {
     const epoch = epochOf(height, await getChainParams(this.latestState));
     const targets = await getTargets(this.latestState);
     const puzzle = { height, epoch, challenge: await this.challengeFor(epoch), checker: this.checker };
-    const exec = await executeBlock(this.latestState, { chainId: this.chainId, height, time: opts.time, proposer: opts.proposer, puzzle }, content, mode);
+    const evidence = await checkEvidence(this, height, content.evidence, mode);
+    const lastCommit = await this.lastCommitContext(opts.lastCommit);
+    const ctx = { chainId: this.chainId, height, time: opts.time, proposer: opts.proposer, puzzle, lastCommit, evidence };
+    const exec = await executeBlock(this.latestState, ctx, { ...content, evidence: evidence.map((e) => e.evidence) }, mode);
     const included = limitBlock(exec, mode);
     const after = await getActiveSet(exec.state);
     const state = await this.state.prepare(head.height, height, exec.state.changes());
@@ -216,7 +226,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlock] }> {
       prevHash: head.hash,
       txRoot: merkleRoot(included.map((t) => t.hash)),
       solutionsRoot: merkleRoot(exec.solutions.map((x) => solutionId(x.body))),
-      evidenceRoot: merkleRoot([]),
+      evidenceRoot: merkleRoot(evidence.map((e) => evidenceId(e.evidence))),
       stateRoot: state.rootHash,
       validatorSetHash: before.set.hash,
       nextValidatorSetHash: after.set.hash,
@@ -226,7 +236,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlock] }> {
       proposer: opts.proposer,
       lastCommitHash: commitHash(opts.lastCommit),
     };
-    const block: Block = { header, txs: included.map((t) => t.bytes), solutions: exec.solutions.map((x) => encode(x)), evidence: [], lastCommit: opts.lastCommit };
+    const block: Block = { header, txs: included.map((t) => t.bytes), solutions: exec.solutions.map((x) => encode(x)), evidence: evidence.map((e) => encode(e.evidence)), lastCommit: opts.lastCommit };
     await this.putValidatorSet(state.batch, after);
     return { block, bytes: encodeBlock(block), hash: headerHash(header), txs: included, solutions: exec.solutions, exec, state };
   }
@@ -250,6 +260,15 @@ export class Chain extends EventEmitter<{ block: [CommittedBlock] }> {
     await this.db.write(batch);
     this.headInfo = head;
     this.emit('block', { block, hash, receipts: candidate.exec.receipts, candidate });
+  }
+
+  /** Who signed the previous block's commit, against that block's validator set. */
+  private async lastCommitContext(commit: CommitCertificate | null): Promise<{ members: readonly Validator[]; signed: boolean[] } | null> {
+    if (!commit) return null;
+    const prev = await this.getBlock(commit.height);
+    if (!prev) return null;
+    const set = await this.validatorSetByHash(prev.block.header.validatorSetHash);
+    return { members: set.validators, signed: set.validators.map((_, i) => bitmapSet(commit.signers, i)) };
   }
 
   async getBlock(height: bigint): Promise<{ block: Block; hash: Uint8Array } | undefined> {

@@ -15,6 +15,9 @@ import { asQuarryError } from '../errors.ts';
 import type { Candidate, Chain } from '../chain/chain.ts';
 import type { Mempool } from '../mempool/mempool.ts';
 import type { SolutionPool } from '../puzzle/pool.ts';
+import type { EvidencePool } from './evidence-pool.ts';
+import { makeEvidence, type Evidence } from '../../consensus/evidence.ts';
+import { MAX_BLOCK_EVIDENCE } from '../types/block.ts';
 import { getPuzzleParams } from '../modules/puzzle/state.ts';
 import { decodeBlock, headerHash, type Block } from '../types/block.ts';
 import { getChainParams } from '../modules/chain-params.ts';
@@ -23,6 +26,7 @@ import { DoubleSignError, type ValidatorSigner } from './signer.ts';
 export interface ConsensusNetwork {
   broadcastProposal(proposal: Proposal, block: Uint8Array): void;
   broadcastVote(vote: Vote): void;
+  broadcastEvidence(evidence: Evidence): void;
 }
 
 export interface DriverConfig {
@@ -35,6 +39,7 @@ export interface DriverOptions {
   chain: Chain;
   mempool: Mempool;
   solutions: SolutionPool;
+  evidence: EvidencePool;
   signer: ValidatorSigner | null;
   config: DriverConfig;
   log: Logger;
@@ -154,9 +159,14 @@ export class ConsensusDriver {
       }
       case 'decide':
         return this.decide(effect.height, effect.round, effect.blockHash, effect.precommits);
-      case 'equivocation':
-        this.o.log.warn({ validator: effect.first.validatorIndex, height: effect.first.height.toString() }, 'equivocation observed');
+      case 'equivocation': {
+        const evidence = makeEvidence(effect.first, effect.second);
+        if (this.o.evidence.add(evidence)) {
+          this.o.log.warn({ validator: effect.first.validatorIndex, height: effect.first.height.toString(), round: effect.first.round }, 'double sign observed; evidence recorded');
+          this.o.network?.broadcastEvidence(evidence);
+        }
         return;
+      }
     }
   }
 
@@ -168,7 +178,8 @@ export class ConsensusDriver {
     const solutions = await this.o.solutions.reap(Number((await getPuzzleParams(chain.latestState)).maxSolutionsPerBlock));
     const proposer = set.validators[this.engine.proposerOf(round)]!.address;
     const time = BigInt(Math.max(this.now(), Number(chain.head.time) + 1));
-    const candidate = await chain.buildBlock({ txs, solutions }, { time, proposer, lastCommit: this.lastCommit });
+    const evidence = this.o.evidence.reap(MAX_BLOCK_EVIDENCE);
+    const candidate = await chain.buildBlock({ txs, solutions, evidence }, { time, proposer, lastCommit: this.lastCommit });
     if (candidate.exec.rejected.length > 0) this.o.mempool.removeTxs(candidate.exec.rejected.map((r) => r.tx));
     if (candidate.exec.rejectedSolutions.length > 0) this.o.solutions.remove(candidate.exec.rejectedSolutions.map((r) => r.solution));
     this.candidates.set(toHex(candidate.hash), candidate);
@@ -184,6 +195,7 @@ export class ConsensusDriver {
     this.candidates.clear();
     await this.o.mempool.recheck();
     await this.o.solutions.onCommitted(candidate.solutions);
+    this.o.evidence.remove(candidate.exec.evidence);
     this.o.log.info({ height: height.toString(), hash: toHex(blockHash).slice(0, 16), txs: candidate.txs.length, solutions: candidate.solutions.length, round }, 'committed block');
     if (this.running) this.scheduleNextHeight();
   }

@@ -36,6 +36,28 @@ export const i64: Schema<bigint> = {
   },
 };
 
+/**
+ * Unsigned integers too wide for a CBOR integer (reward accumulators): a byte string holding the
+ * minimal big-endian encoding (no leading zero byte; zero is the empty string).
+ */
+export const bigUint: Schema<bigint> = {
+  parse(v, path) {
+    if (!(v instanceof Uint8Array) || v.length > 64) return bad(path, 'expected a big unsigned integer (byte string)');
+    if (v.length > 0 && v[0] === 0) return bad(path, 'big unsigned integer has a leading zero byte');
+    let n = 0n;
+    for (const b of v) n = (n << 8n) | BigInt(b);
+    return n;
+  },
+};
+
+/** Encodes a bigint for a `bigUint` field. */
+export function bigUintBytes(n: bigint): Uint8Array {
+  if (n < 0n) throw new Error('negative bigUint');
+  const out: number[] = [];
+  for (let v = n; v > 0n; v >>= 8n) out.unshift(Number(v & 0xffn));
+  return Uint8Array.from(out);
+}
+
 /** Small unsigned integers kept as JS numbers (rounds, counts, indices). */
 export function uint(max: number): Schema<number> {
   return {

@@ -5,9 +5,9 @@
  */
 import { QuarryError, asQuarryError, type ErrorCode } from '../errors.ts';
 import { Overlay, type StateReader } from '../state/view.ts';
-import { accounts, bumpSequence, credit, debit, mint } from '../modules/bank/account.ts';
+import { accounts, bumpSequence, debit } from '../modules/bank/account.ts';
+import { stakingEndBlock, type StakingBlockContext } from '../modules/staking/end-block.ts';
 import { getChainParams, type ChainParams } from '../modules/chain-params.ts';
-import { advancePriorities } from '../modules/validators.ts';
 import { handlerFor } from '../modules/registry.ts';
 import type { ChainEvent, MsgContext } from '../modules/types.ts';
 import { checkTxState, checkTxStatic } from './ante.ts';
@@ -15,6 +15,7 @@ import { toHex } from '../encoding/bytes.ts';
 import type { Tx } from '../tx/tx.ts';
 import { applySolutions, type PuzzleContext } from '../modules/puzzle/solutions.ts';
 import type { Solution } from '../../puzzle/solution.ts';
+import type { Evidence } from '../../consensus/evidence.ts';
 
 export interface Receipt {
   txHash: Uint8Array;
@@ -29,11 +30,14 @@ export interface BlockContext {
   time: bigint;
   proposer: Uint8Array;
   puzzle: PuzzleContext;
+  lastCommit: StakingBlockContext['lastCommit'];
+  evidence: StakingBlockContext['evidence'];
 }
 
 export interface BlockContent {
   txs: Tx[];
   solutions: Solution[];
+  evidence: Evidence[];
 }
 
 export interface ExecResult {
@@ -44,6 +48,8 @@ export interface ExecResult {
   rejected: Array<{ tx: Tx; error: QuarryError }>;
   solutions: Solution[];
   rejectedSolutions: Array<{ solution: Solution; error: QuarryError }>;
+  /** Evidence the block punished. */
+  evidence: Evidence[];
   events: ChainEvent[];
   params: ChainParams;
 }
@@ -74,7 +80,7 @@ export async function executeBlock(base: StateReader, ctx: BlockContext, content
   // one round trip for every sender's account instead of one per transaction
   await state.prefetch(txs.map((tx) => accounts.key(tx.sender)));
   const params = await getChainParams(state);
-  const result: ExecResult = { state, included: [], receipts: [], rejected: [], solutions: [], rejectedSolutions: [], events: [], params };
+  const result: ExecResult = { state, included: [], receipts: [], rejected: [], solutions: [], rejectedSolutions: [], evidence: content.evidence, events: [], params };
   const seen = new Set<string>();
   let fees = 0n;
   for (const tx of txs) {
@@ -103,10 +109,11 @@ export async function executeBlock(base: StateReader, ctx: BlockContext, content
   return result;
 }
 
-/** Rewards (block reward minted, fees to the proposer) and per-height consensus bookkeeping. */
+/** Staking's end of block: unbondings, slashing, rewards and fees, the active set. */
 async function endBlock(state: Overlay, ctx: BlockContext, params: ChainParams, fees: bigint, events: ChainEvent[]): Promise<void> {
-  await mint(state, ctx.proposer, params.blockReward);
-  if (fees > 0n) await credit(state, ctx.proposer, fees);
-  events.push({ type: 'block-reward', reward: params.blockReward.toString(), fees: fees.toString() });
-  await advancePriorities(state);
+  await stakingEndBlock(
+    state,
+    { height: ctx.height, proposer: ctx.proposer, fees, blockReward: params.blockReward, epochLength: params.epochLength, lastCommit: ctx.lastCommit, evidence: ctx.evidence },
+    events,
+  );
 }

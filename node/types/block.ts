@@ -12,6 +12,8 @@ import { SOLUTION_MAX_BYTES } from '../../puzzle/solution.ts';
 
 /** Hard cap on solutions per block; the puzzle parameter maxSolutionsPerBlock may be lower. */
 export const MAX_BLOCK_SOLUTIONS = 256;
+export const EVIDENCE_MAX_BYTES = 1024;
+export const MAX_BLOCK_EVIDENCE = 64;
 
 const hash32 = bytes({ len: 32 });
 
@@ -42,8 +44,7 @@ export const blockSchema = struct({
   header: headerSchema,
   txs: array(bytes({ max: TX_DECODE_CAP }), MAX_BLOCK_TXS),
   solutions: array(bytes({ max: SOLUTION_MAX_BYTES }), MAX_BLOCK_SOLUTIONS),
-  // Carried from issue #4 (evidence) on; empty until it lands.
-  evidence: array(bytes({ max: 0 }), 0),
+  evidence: array(bytes({ max: EVIDENCE_MAX_BYTES }), MAX_BLOCK_EVIDENCE),
   lastCommit: nullable(commitSchema),
 });
 export type Block = Infer<typeof blockSchema>;

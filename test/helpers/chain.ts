@@ -15,7 +15,9 @@ import { decodeAddress } from '../../node/crypto/address.ts';
 import { tempDir } from './tmp.ts';
 import { LazyChecker } from '../../node/puzzle/checker.ts';
 import type { PuzzleParamsRecord } from '../../node/modules/puzzle/state.ts';
+import type { StakingParams } from '../../node/modules/staking/state.ts';
 import type { Solution } from '../../puzzle/solution.ts';
+import type { Evidence } from '../../consensus/evidence.ts';
 
 export const CHAIN_ID = 'quarry-test-1';
 export const USER_BALANCE = 1_000_000_000n;
@@ -28,7 +30,7 @@ export interface TestChain {
   validator: ValidatorKey;
   operator: AccountKey;
   /** Builds a block from raw tx bytes (bad ones skipped), commits it with a real certificate. */
-  produce(txs?: Uint8Array[], time?: bigint, solutions?: Solution[]): Promise<Candidate>;
+  produce(txs?: Uint8Array[], time?: bigint, solutions?: Solution[], evidence?: Evidence[]): Promise<Candidate>;
   /** Signs a precommit for the candidate and commits it. */
   commitCandidate(candidate: Candidate): Promise<void>;
   close(): Promise<void>;
@@ -39,11 +41,18 @@ export const TEST_CIRCUIT = 'posw-small' as const;
 /** One verifier for the whole test process, created the first time a solution is checked. */
 export const testChecker = new LazyChecker(TEST_CIRCUIT);
 
-export function makeGenesis(users: AccountKey[], operator: AccountKey, validator: ValidatorKey, params: Partial<ChainParams> = {}, puzzle: Partial<PuzzleParamsRecord> = {}): Genesis {
+export function makeGenesis(
+  users: AccountKey[],
+  operator: AccountKey,
+  validator: ValidatorKey,
+  params: Partial<ChainParams> = {},
+  puzzle: Partial<PuzzleParamsRecord> = {},
+  staking: Partial<StakingParams> = {},
+): Genesis {
   let g = newGenesis(CHAIN_ID, 1_000n, TEST_CIRCUIT);
-  g = { ...g, params: { chain: { ...g.params.chain, ...params }, puzzle: { ...g.params.puzzle, ...puzzle } } };
+  g = { ...g, params: { chain: { ...g.params.chain, ...params }, puzzle: { ...g.params.puzzle, ...puzzle }, staking: { ...g.params.staking, ...staking } } };
   for (const u of users) g = addAccount(g, u.address, USER_BALANCE);
-  return addValidator(g, operator.address, validator, 100n);
+  return addValidator(addAccount(g, operator.address, USER_BALANCE), operator.address, validator, 100n);
 }
 
 export function deterministicUser(i: number): AccountKey {
@@ -52,12 +61,23 @@ export function deterministicUser(i: number): AccountKey {
   return accountKeyFromPair(`user${i}`, generateKeyPair(seed));
 }
 
-export async function openTestChain(opts: { users?: number; params?: Partial<ChainParams>; puzzle?: Partial<PuzzleParamsRecord>; path?: string } = {}): Promise<TestChain> {
+export interface TestChainOptions {
+  users?: number;
+  params?: Partial<ChainParams>;
+  puzzle?: Partial<PuzzleParamsRecord>;
+  staking?: Partial<StakingParams>;
+  /** More genesis validators (they never sign: `produce` commits with validator 0 alone). */
+  extraValidators?: Array<{ key: ValidatorKey; operator: AccountKey; power: bigint }>;
+  path?: string;
+}
+
+export async function openTestChain(opts: TestChainOptions = {}): Promise<TestChain> {
   const dir = opts.path ? null : tempDir();
   const users = Array.from({ length: opts.users ?? 4 }, (_, i) => deterministicUser(i));
   const operator = deterministicUser(1000);
   const validator = devnetValidatorKey(0);
-  const genesis = makeGenesis(users, operator, validator, opts.params, opts.puzzle);
+  let genesis = makeGenesis(users, operator, validator, opts.params, opts.puzzle, opts.staking);
+  for (const x of opts.extraValidators ?? []) genesis = addValidator(addAccount(genesis, x.operator.address, USER_BALANCE), x.operator.address, x.key, x.power);
   const db = await Database.open(opts.path ?? dir!.path);
   const chain = await Chain.open(db, genesis, testChecker);
   const t: TestChain = {
@@ -67,8 +87,8 @@ export async function openTestChain(opts: { users?: number; params?: Partial<Cha
     users,
     validator,
     operator,
-    async produce(txs = [], time, solutions = []) {
-      const candidate = await chain.buildBlock({ txs: txs.map((b) => decodeTx(b)), solutions }, {
+    async produce(txs = [], time, solutions = [], evidence = []) {
+      const candidate = await chain.buildBlock({ txs: txs.map((b) => decodeTx(b)), solutions, evidence }, {
         time: time ?? chain.head.time + 1000n,
         proposer: decodeAddress(operator.address),
         lastCommit: (await chain.getCommit(chain.head.height)) ?? null,
@@ -79,7 +99,8 @@ export async function openTestChain(opts: { users?: number; params?: Partial<Cha
     async commitCandidate(candidate) {
       const height = candidate.block.header.height;
       const { set } = await chain.activeSet();
-      const unsigned = { type: 'precommit' as const, height, round: 0, blockHash: candidate.hash, validatorIndex: 0 };
+      const index = set.validators.findIndex((v) => Buffer.compare(v.blsPubKey, validator.blsPublicKey) === 0);
+      const unsigned = { type: 'precommit' as const, height, round: 0, blockHash: candidate.hash, validatorIndex: index };
       const vote = { ...unsigned, signature: blsSign(voteSignBytes(CHAIN_ID, unsigned), validator.blsSecretKey) };
       await chain.commit(candidate, buildCommit(set, height, 0, candidate.hash, [vote]));
     },

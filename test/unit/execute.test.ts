@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeAddress } from '../../node/crypto/address.ts';
 import { getAccount, totalSupply } from '../../node/modules/bank/account.ts';
+import { REWARDS_POOL } from '../../node/modules/staking/state.ts';
 import { decodeTx } from '../../node/tx/tx.ts';
 import { toHex } from '../../node/encoding/bytes.ts';
 import { openTestChain, makeTx, sendMsg, USER_BALANCE, CHAIN_ID } from '../helpers/chain.ts';
@@ -9,7 +10,7 @@ import type { Msg } from '../../node/modules/types.ts';
 
 const addr = (k: { address: string }) => decodeAddress(k.address);
 
-test('transfers move funds, fees go to the proposer, supply grows only by the block reward', async () => {
+test('transfers move funds, fees and the block reward go to the rewards pool, supply grows only by the reward', async () => {
   const t = await openTestChain();
   try {
     const [a, b, c] = t.users;
@@ -25,7 +26,7 @@ test('transfers move funds, fees go to the proposer, supply grows only by the bl
     assert.equal((await getAccount(s, addr(b!))).balance, USER_BALANCE + 1010n);
     assert.equal((await getAccount(s, addr(c!))).balance, USER_BALANCE + 20n);
     const reward = t.genesis.params.chain.blockReward;
-    assert.equal((await getAccount(s, addr(t.operator))).balance, reward + 1200n);
+    assert.equal((await getAccount(s, REWARDS_POOL)).balance, reward + 1200n);
     assert.equal(await totalSupply(s), supply0 + reward);
   } finally {
     await t.close();
@@ -63,12 +64,12 @@ test('replays, wrong chain, expired and underpaid transactions are skipped by th
       E_FEE_TOO_LOW: makeTx(a!, [sendMsg(b!, 5n)], { sequence: 1n, fee: 1n }),
     };
     for (const [code, bytes] of Object.entries(cases)) {
-      const built = await t.chain.buildBlock({ txs: [decodeTx(bytes)], solutions: [] }, { time: t.chain.head.time + 1n, proposer: addr(t.operator), lastCommit: null });
+      const built = await t.chain.buildBlock({ txs: [decodeTx(bytes)], solutions: [], evidence: [] }, { time: t.chain.head.time + 1n, proposer: addr(t.operator), lastCommit: null });
       assert.equal(built.txs.length, 0, code);
       assert.equal(built.exec.rejected[0]?.error.code, code);
     }
     // a block that carries such a transaction anyway is invalid for every validator
-    const honest = await t.chain.buildBlock({ txs: [], solutions: [] }, { time: t.chain.head.time + 1n, proposer: addr(t.operator), lastCommit: (await t.chain.getCommit(1n))! });
+    const honest = await t.chain.buildBlock({ txs: [], solutions: [], evidence: [] }, { time: t.chain.head.time + 1n, proposer: addr(t.operator), lastCommit: (await t.chain.getCommit(1n))! });
     const forged = { ...honest.block, txs: [good] };
     await assert.rejects(t.chain.verifyBlock(forged, addr(t.operator)), /E_SEQUENCE/);
   } finally {
@@ -83,7 +84,7 @@ test('verifyBlock rejects tampered headers, wrong proposers and missing commits'
     await t.produce([]);
     const proposer = addr(t.operator);
     const lastCommit = (await t.chain.getCommit(1n))!;
-    const c = await t.chain.buildBlock({ txs: [decodeTx(makeTx(a!, [sendMsg(b!, 5n)], { sequence: 0n }))], solutions: [] }, { time: t.chain.head.time + 1n, proposer, lastCommit });
+    const c = await t.chain.buildBlock({ txs: [decodeTx(makeTx(a!, [sendMsg(b!, 5n)], { sequence: 0n }))], solutions: [], evidence: [] }, { time: t.chain.head.time + 1n, proposer, lastCommit });
     // the honest block verifies
     assert.equal(toHex((await t.chain.verifyBlock(c.block, proposer)).hash), toHex(c.hash));
     const h = c.block.header;

@@ -40,7 +40,7 @@ async function solve(t: TestChain, nonce: bigint, opts: { epoch?: bigint; shift?
 }
 
 async function rejectionOf(t: TestChain, s: Solution): Promise<string | undefined> {
-  const built = await t.chain.buildBlock({ txs: [], solutions: [s] }, { time: t.chain.head.time + 1n, proposer: decodeAddress(t.operator.address), lastCommit: (await t.chain.getCommit(t.chain.head.height)) ?? null });
+  const built = await t.chain.buildBlock({ txs: [], solutions: [s], evidence: [] }, { time: t.chain.head.time + 1n, proposer: decodeAddress(t.operator.address), lastCommit: (await t.chain.getCommit(t.chain.head.height)) ?? null });
   return built.exec.rejectedSolutions[0]?.error.code;
 }
 
@@ -106,7 +106,7 @@ test('validators reject a block that carries a non-canonical solution', async ()
   const t = await openTestChain({ puzzle: easy });
   try {
     await t.produce();
-    const honest = await t.chain.buildBlock({ txs: [], solutions: [] }, { time: t.chain.head.time + 1n, proposer: decodeAddress(t.operator.address), lastCommit: (await t.chain.getCommit(1n))! });
+    const honest = await t.chain.buildBlock({ txs: [], solutions: [], evidence: [] }, { time: t.chain.head.time + 1n, proposer: decodeAddress(t.operator.address), lastCommit: (await t.chain.getCommit(1n))! });
     const bad = await solve(t, 9n, { shift: 1n });
     const forged = { ...honest.block, solutions: [encode(bad)] };
     await assert.rejects(t.chain.verifyBlock(forged, decodeAddress(t.operator.address)), /E_NOT_CANONICAL/);
