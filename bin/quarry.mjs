@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Entry point: registers the TypeScript loader (tsx) and runs the CLI.
+import './polyfill.mjs';
 import { register } from 'tsx/esm/api';
 
 register();

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { QuarryError } from './errors.ts';
 import { DEFAULT_MEMPOOL_CONFIG, type MempoolConfig } from './mempool/mempool.ts';
 import { DEFAULT_TIMEOUTS, type Timeouts } from '../consensus/engine.ts';
+import { DEFAULT_P2P_CONFIG, type P2PConfig } from './p2p/network.ts';
 
 export interface NodeConfig {
   rpc: { listen: string; maxBodyBytes: number };
@@ -16,6 +17,7 @@ export interface NodeConfig {
   log: { level: string };
   /** Keep this many recent state versions for proofs; 0 keeps all. */
   pruning: { keepRecent: number };
+  p2p: P2PConfig & { enabled: boolean };
 }
 
 export const DEFAULT_CONFIG: NodeConfig = {
@@ -24,6 +26,7 @@ export const DEFAULT_CONFIG: NodeConfig = {
   mempool: DEFAULT_MEMPOOL_CONFIG,
   log: { level: 'info' },
   pruning: { keepRecent: 0 },
+  p2p: { ...DEFAULT_P2P_CONFIG, enabled: true },
 };
 
 export function resolveHome(flag?: string): string {
@@ -42,6 +45,10 @@ type Json = Record<string, unknown>;
 /** Deep-merges user values over defaults, refusing unknown keys and wrong types. */
 function merge<T>(defaults: T, user: unknown, path: string): T {
   if (user === undefined) return defaults;
+  if (Array.isArray(defaults)) {
+    if (!Array.isArray(user) || user.some((x) => typeof x !== 'string')) throw new QuarryError('E_CONFIG', `config ${path} must be a list of strings`);
+    return user as T;
+  }
   if (typeof defaults !== 'object' || defaults === null) {
     if (typeof user !== typeof defaults) throw new QuarryError('E_CONFIG', `config ${path} must be a ${typeof defaults}`);
     return user as T;

@@ -24,6 +24,12 @@ import type { Solution } from '../puzzle/solution.ts';
 import { WorkerChecker } from './puzzle/checker.ts';
 import { SolutionPool } from './puzzle/pool.ts';
 import { EvidencePool } from './consensus/evidence-pool.ts';
+import { P2PNetwork } from './p2p/network.ts';
+import { loadNodeKey } from './p2p/identity.ts';
+import { nodeHandlers } from './p2p/wire.ts';
+import { Syncer } from './p2p/sync.ts';
+import { encode } from './encoding/cbor.ts';
+import type { ConsensusNetwork } from './consensus/driver.ts';
 
 export interface NodeEvents {
   block: [CommittedBlock];
@@ -44,6 +50,9 @@ export class QuarryNode {
   readonly metrics = new Metrics();
   driver: ConsensusDriver | null = null;
   readonly evidence = new EvidencePool();
+  network: P2PNetwork | null = null;
+  syncer: Syncer | null = null;
+  private lastCatchUp = new Map<string, number>();
   rpc!: RpcServer;
   private prunedTo = 0n;
   private lastBlockTime: number | null = null;
@@ -68,12 +77,7 @@ export class QuarryNode {
     if (toHex(circuit.id) !== toHex(o.genesis.params.puzzle.circuitId)) {
       throw new QuarryError('E_CONFIG', `the ${circuit.name} circuit artifacts (id ${toHex(circuit.id).slice(0, 16)}…) are not the chain's puzzle circuit (${toHex(o.genesis.params.puzzle.circuitId).slice(0, 16)}…)`);
     }
-    const checker = WorkerChecker.start(circuit.name);
-    const prepared = Date.now();
-    checker.ready.then(
-      () => o.log.info({ circuit: circuit.name, ms: Date.now() - prepared }, 'solution verifier ready'),
-      (err: Error) => o.log.error({ err: err.message }, 'solution verifier failed to start'),
-    );
+    const checker = new WorkerChecker(circuit.name, (ms) => o.log.info({ circuit: circuit.name, ms }, 'solution verifier ready'));
     const db = await Database.open(paths.data).catch(async (err) => {
       await checker.close();
       throw err;
@@ -104,17 +108,36 @@ export class QuarryNode {
     metrics.height.set(Number(chain.head.height));
     chain.on('block', (b) => this.onBlock(b));
     this.rpc = await RpcServer.listen(this, this.o.config.rpc);
+    if (this.o.config.p2p.enabled) {
+      this.network = await P2PNetwork.start({ key: await loadNodeKey(this.o.home), config: this.o.config.p2p, chainId: chain.chainId, log: this.log.child({ module: 'p2p' }), handlers: nodeHandlers(this) });
+    }
     const key = this.o.validatorKey;
-    const { set } = await chain.activeSet();
-    const isValidator = key !== null && set.validators.some((v) => toHex(v.blsPubKey) === toHex(key.blsPublicKey));
-    if (key && isValidator) {
+    if (key && (await this.isActiveValidator(key.blsPublicKey))) {
       const signer = new ValidatorSigner(key, homePaths(this.o.home).signState, chain.chainId);
-      this.driver = new ConsensusDriver({ chain, mempool: this.mempool, solutions: this.solutions, evidence: this.evidence, signer, config: this.o.config.consensus, log: this.log.child({ module: 'consensus' }) });
+      this.driver = new ConsensusDriver({
+        chain,
+        mempool: this.mempool,
+        solutions: this.solutions,
+        evidence: this.evidence,
+        signer,
+        config: this.o.config.consensus,
+        log: this.log.child({ module: 'consensus' }),
+        network: this.network ? consensusNetwork(this.network) : undefined,
+        catchUp: (height) => this.catchUp(height),
+      });
       await this.driver.start();
     } else if (key) {
       this.log.warn('validator key is not in the active set; running as a full node');
     }
-    this.log.info({ chainId: chain.chainId, height: chain.head.height.toString(), rpc: this.rpc.url, validator: this.driver !== null }, 'node started');
+    if (this.network) {
+      const driver = this.driver;
+      this.syncer = new Syncer({ chain, network: this.network, log: this.log.child({ module: 'sync' }), apply: driver ? (b, c) => driver.applySynced(b, c) : undefined });
+      this.syncer.start();
+    }
+    this.log.info(
+      { chainId: chain.chainId, height: chain.head.height.toString(), rpc: this.rpc.url, p2p: this.network?.multiaddrs()[0] ?? null, peerId: this.network?.peerId ?? null, validator: this.driver !== null },
+      'node started',
+    );
   }
 
   private onBlock(b: CommittedBlock): void {
@@ -131,10 +154,29 @@ export class QuarryNode {
     void this.maybePrune(b.block.header.height);
   }
 
-  /** Submits raw transaction bytes to the mempool (RPC and p2p both come through here). */
-  async submitTx(bytes: Uint8Array): Promise<Tx> {
+  private async isActiveValidator(blsPubKey: Uint8Array): Promise<boolean> {
+    const { set } = await this.chain.activeSet();
+    return set.validators.some((v) => toHex(v.blsPubKey) === toHex(blsPubKey));
+  }
+
+  /** Asks every peer what it holds at `height` (at most once a second per height). */
+  private catchUp(height: bigint): void {
+    const network = this.network;
+    const driver = this.driver;
+    const id = height.toString();
+    if (!network || !driver || (this.lastCatchUp.get(id) ?? 0) > Date.now() - 1000) return;
+    this.lastCatchUp.clear();
+    this.lastCatchUp.set(id, Date.now());
+    for (const peer of network.peers()) {
+      network.votes(peer, height).then((res) => driver.absorb(res), () => undefined);
+    }
+  }
+
+  /** Submits raw transaction bytes to the mempool; local submissions are gossiped on admission. */
+  async submitTx(bytes: Uint8Array, origin: 'rpc' | 'peer' = 'rpc'): Promise<Tx> {
     try {
       const tx = await this.mempool.add(bytes);
+      if (origin === 'rpc') void this.network?.publish('txs', bytes);
       this.metrics.mempoolSize.set(this.mempool.size);
       this.metrics.mempoolBytes.set(this.mempool.bytes);
       this.events.emit('tx', tx);
@@ -146,9 +188,10 @@ export class QuarryNode {
   }
 
   /** Submits raw solution bytes to the solution pool (RPC and p2p both come through here). */
-  async submitSolution(bytes: Uint8Array): Promise<{ solution: Solution; id: Uint8Array }> {
+  async submitSolution(bytes: Uint8Array, origin: 'rpc' | 'peer' = 'rpc'): Promise<{ solution: Solution; id: Uint8Array }> {
     try {
       const added = await this.solutions.add(bytes);
+      if (origin === 'rpc') void this.network?.publish('solutions', bytes);
       this.metrics.solutionsAccepted.inc();
       this.events.emit('solution', added);
       return added;
@@ -167,11 +210,21 @@ export class QuarryNode {
   }
 
   async stop(): Promise<void> {
+    this.syncer?.stop();
     this.driver?.stop();
     await this.driver?.idle();
+    await this.network?.stop();
     await this.rpc.close();
     await this.db.close();
     await this.checker.close();
     this.log.info('node stopped');
   }
+}
+
+function consensusNetwork(net: P2PNetwork): ConsensusNetwork {
+  return {
+    broadcastProposal: (proposal, block) => void net.publish('consensus', encode({ type: 'proposal', proposal, block })),
+    broadcastVote: (vote) => void net.publish('consensus', encode({ type: 'vote', vote })),
+    broadcastEvidence: (evidence) => void net.publish('evidence', encode(evidence)),
+  };
 }

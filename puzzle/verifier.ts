@@ -15,7 +15,7 @@ import { QuarryError } from '../node/errors.ts';
 import { parseZkey } from './zkey.ts';
 import { WasmGroth16 } from './wasm-groth16.ts';
 import { WitnessGenerator, publicSignals, type PuzzleCircuit } from './circuit.ts';
-import { FR, bytesToBigBE, canonicalBlinding, type Statement } from './field.ts';
+import { bytesToBigBE, canonicalBlinding, type Statement } from './field.ts';
 import type { AffineProof } from './proof-codec.ts';
 
 const big = (s: string) => BigInt(s);
@@ -39,11 +39,14 @@ export class PuzzleVerifier {
     };
   }
 
-  /** `rho` defaults to a fresh random secret; tests may pin it. */
+  /**
+   * `rho` defaults to a fresh random 128-bit secret (a forger must guess it, one try per ban-limited
+   * attempt; 128 bits halves the setup's scalar multiplications against a full-width scalar).
+   */
   static async create(circuit: PuzzleCircuit, rho?: bigint): Promise<PuzzleVerifier> {
     const zkey = parseZkey(new Uint8Array(readFileSync(circuit.zkeyPath)));
     const engine = await WasmGroth16.create(zkey);
-    const secret = rho ?? (bytesToBigBE(randomBytes(48)) % (FR - 1n)) + 1n;
+    const secret = rho ?? bytesToBigBE(randomBytes(16)) + 1n;
     engine.prepareAudit(engine.curve.Fr.e(secret));
     return new PuzzleVerifier(circuit, engine, await WitnessGenerator.create(circuit), secret);
   }

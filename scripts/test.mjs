@@ -12,5 +12,5 @@ function collect(path) {
 
 const args = process.argv.slice(2);
 const files = (args.length ? args : ['test']).flatMap(collect);
-const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-force-exit', '--test-reporter=spec', ...files], { stdio: 'inherit' });
+const res = spawnSync(process.execPath, ['--import', './bin/polyfill.mjs', '--import', 'tsx', '--test', '--test-force-exit', '--test-reporter=spec', ...files], { stdio: 'inherit' });
 process.exit(res.status ?? 1);

@@ -163,15 +163,16 @@ export class Chain extends EventEmitter<{ block: [CommittedBlock] }> {
 
   /**
    * Checks a proposed or synced block against the head: linkage, time, contents and the full
-   * re-execution. `expectedProposer` is the address consensus says proposed it.
+   * re-execution. The header's proposer (who built it, and earns the proposer bonus) must be in
+   * the active set: a block re-proposed in a later round keeps its original builder, as in CometBFT.
    */
-  async verifyBlock(block: Block, expectedProposer: Uint8Array): Promise<Candidate> {
+  async verifyBlock(block: Block): Promise<Candidate> {
     const h = block.header;
     const head = this.headInfo;
     if (h.chainId !== this.chainId) throw new QuarryError('E_WRONG_CHAIN', `block is for chain "${h.chainId}"`);
     if (h.height !== head.height + 1n) throw new QuarryError('E_BAD_BLOCK', `block height ${h.height} does not follow the head ${head.height}`);
     if (!equalBytes(h.prevHash, head.hash)) throw new QuarryError('E_BAD_BLOCK', 'block does not extend the head (prevHash mismatch)');
-    if (!equalBytes(h.proposer, expectedProposer)) throw new QuarryError('E_BAD_BLOCK', 'block was not made by the round proposer');
+    if ((await this.activeSet()).set.indexOf(h.proposer) < 0) throw new QuarryError('E_BAD_BLOCK', 'block proposer is not in the validator set');
     await this.verifyLastCommit(block);
     let content: BlockContent;
     try {
@@ -277,6 +278,12 @@ export class Chain extends EventEmitter<{ block: [CommittedBlock] }> {
     if (!bytes) return undefined;
     const block = decodeBlock(bytes);
     return { block, hash: headerHash(block.header) };
+  }
+
+  /** A block's stored canonical bytes (what peers are served). */
+  async getBlockBytes(height: bigint): Promise<Uint8Array | undefined> {
+    if (height < 1n || height > this.headInfo.height) return undefined;
+    return this.db.get(key(Prefix.block, u64be(height)));
   }
 
   async heightOfHash(hash: Uint8Array): Promise<bigint | undefined> {

@@ -1,89 +1,88 @@
 /**
- * `quarry devnet`: a local chain in one command. On first run it creates a persistent home
- * (default ./.quarry-devnet) from genesis/devnet.json with the devnet's well-known keys; later runs
- * continue the same chain. `--reset` starts over.
+ * `quarry devnet`: a local network in one command, as separate OS processes on loopback: N
+ * validators (each its own home, LevelDB and libp2p identity under <home>/node-<i>) and M miners.
+ * It prints every node's RPC and p2p address, writes them with the process ids to
+ * <home>/devnet.json, streams one compact combined log, and stops everything on Ctrl-C. The home
+ * (default ./.quarry-devnet) persists: running it again continues the same chain; --reset starts
+ * over. The devnet's keys are derived from public strings (INSECURE).
  */
 import type { Command } from 'commander';
-import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { homePaths, writeDefaultConfig } from '../config.ts';
-import { saveAccountKey, saveValidatorKey } from '../crypto/keyfile.ts';
-import { devnetAccount, devnetValidatorKey } from '../../genesis/builder.ts';
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { QuarryError } from '../errors.ts';
+import { Devnet } from '../devnet/supervisor.ts';
+import { devnetAccount } from '../../genesis/builder.ts';
 import { action } from './util.ts';
-import { startNode, stopOnSignals } from './run-node.ts';
-
-export const DEVNET_GENESIS_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'genesis', 'devnet.json');
 
 interface DevnetFlags {
   reset?: boolean;
-  rpcListen: string;
-  blockTime: string;
+  validators: string;
   miners: string;
   minerThreads: string;
+  blockTime: string;
+  rpcPort: string;
+  p2pPort: string;
 }
 
-export function initDevnetHome(home: string, rpcListen: string, blockTimeMs: number): void {
-  mkdirSync(home, { recursive: true, mode: 0o700 });
-  writeDefaultConfig(home, { rpc: { listen: rpcListen }, consensus: { blockTimeMs } });
-  copyFileSync(DEVNET_GENESIS_FILE, homePaths(home).genesis);
-  saveValidatorKey(home, devnetValidatorKey(0));
-  saveAccountKey(home, devnetAccount('faucet'));
-  saveAccountKey(home, devnetAccount('validator-0'));
-  saveAccountKey(home, devnetAccount('miner-0'));
+function int(v: string, name: string, min: number, max: number): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) throw new QuarryError('E_CONFIG', `--${name} must be an integer from ${min} to ${max}`);
+  return n;
 }
 
-/** Runs `quarry node mine` as a child process and prefixes its output lines. */
-function spawnMiner(home: string, rpcUrl: string, threads: number): ChildProcess {
-  const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'quarry.mjs');
-  const child = spawn(process.execPath, [bin, '--home', home, 'node', 'mine', '--rpc', rpcUrl, '--key', 'miner-0', '--threads', String(threads)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const prefix = (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n')) if (line.trim()) process.stdout.write(`[miner] ${line.trim()}\n`);
-  };
-  child.stdout!.on('data', prefix);
-  child.stderr!.on('data', prefix);
-  return child;
+/** Consensus chatter of every validator but the first is summarized by the first's block lines. */
+function show(name: string, line: string): boolean {
+  return name === 'v0' || !/committed block|synced blocks/.test(line);
 }
 
 export function registerDevnet(program: Command): void {
   program
     .command('devnet')
-    .description('run a local devnet (INSECURE well-known keys); its home is --home, default ./.quarry-devnet, and persists')
-    .option('--reset', 'delete the devnet home and start a new chain')
-    .option('--rpc-listen <host:port>', 'RPC listen address', '127.0.0.1:26657')
-    .option('--block-time <ms>', 'target block time in ms', '1000')
-    .option('--miners <n>', 'miner processes to run beside the node (0 or 1)', '1')
+    .description('run a local multi-process devnet (validators and miners on loopback; INSECURE well-known keys); its home is --home, default ./.quarry-devnet, and persists')
+    .option('--validators <n>', 'validator processes', '4')
+    .option('--miners <n>', 'miner processes', '1')
     .option('--miner-threads <n>', 'prover threads per miner', '1')
+    .option('--block-time <ms>', 'target block time in ms', '1000')
+    .option('--rpc-port <port>', 'RPC port of validator 0 (validator i uses port + 10·i)', '26657')
+    .option('--p2p-port <port>', 'p2p port of validator 0 (validator i uses port + 10·i)', '26656')
+    .option('--reset', 'delete the devnet home and start a new chain')
     .action(
-      action(async (flags: DevnetFlags, cmd: Command) => {
+      action(async (f: DevnetFlags, cmd: Command) => {
         const home = resolve((cmd.parent?.opts().home as string | undefined) ?? '.quarry-devnet');
-        if (flags.reset) rmSync(home, { recursive: true, force: true });
-        const fresh = !existsSync(homePaths(home).genesis);
-        if (fresh) initDevnetHome(home, flags.rpcListen, Number(flags.blockTime));
-        else if (!existsSync(join(home, 'keys', 'miner-0.json'))) saveAccountKey(home, devnetAccount('miner-0'));
-        const node = await startNode({ home, validator: true, logFormat: 'compact', overrides: { rpc: { listen: flags.rpcListen }, consensus: { blockTimeMs: Number(flags.blockTime) } } });
-        const faucet = devnetAccount('faucet');
-        process.stdout.write(
-          [
-            '',
-            `Quarry devnet ${fresh ? 'created' : 'resumed'} at height ${node.chain.head.height}`,
-            `  home     ${home}`,
-            `  chain    ${node.chain.chainId}`,
-            `  RPC      ${node.rpc.url}   (try: curl ${node.rpc.url}/status)`,
-            `  faucet   ${faucet.address} (key "faucet")`,
-            `  miner    ${devnetAccount('miner-0').address} (key "miner-0"; its solutions are paid from the coinbase)`,
-            '',
-            `  send:    npx quarry tx send --home ${home} --from faucet --to <qry1…> --amount 5qry`,
-            `  query:   npx quarry query account ${faucet.address} --prove`,
-            '',
-            'Ctrl-C stops the devnet; running it again continues the same chain.',
-            '',
-          ].join('\n'),
-        );
-        const miner = Number(flags.miners) > 0 ? spawnMiner(home, node.rpc.url, Number(flags.minerThreads)) : null;
-        await stopOnSignals(node);
-        miner?.kill('SIGTERM');
+        if (f.reset) rmSync(home, { recursive: true, force: true });
+        const devnet = new Devnet({
+          home,
+          validators: int(f.validators, 'validators', 1, 16),
+          miners: int(f.miners, 'miners', 0, 8),
+          minerThreads: int(f.minerThreads, 'miner-threads', 1, 64),
+          blockTimeMs: int(f.blockTime, 'block-time', 10, 60_000),
+          rpcBase: int(f.rpcPort, 'rpc-port', 1, 65000),
+          p2pBase: int(f.p2pPort, 'p2p-port', 1, 65000),
+          onLine: (name, line) => show(name, line) && process.stdout.write(`${name.padEnd(7)} ${line}\n`),
+        });
+        process.stdout.write(`starting ${f.validators} validator(s) and ${f.miners} miner(s) in ${home} …\n`);
+        const stopping = new Promise<void>((r) => {
+          process.once('SIGINT', r);
+          process.once('SIGTERM', r);
+        });
+        await Promise.race([devnet.start(), stopping.then(() => Promise.reject(new QuarryError('E_UNAVAILABLE', 'interrupted during start')))]).catch(async (err) => {
+          await devnet.stop();
+          throw err;
+        });
+        const lines = [
+          '',
+          `Quarry devnet: ${devnet.nodes.length} validators, ${f.miners} miner(s) — ${home}/devnet.json`,
+          ...devnet.nodes.map((n) => `  ${n.name}  RPC ${n.rpc}  p2p ${n.p2p}  pid ${devnet.procs.get(n.name)?.pid}`),
+          `  faucet ${devnetAccount('faucet').address} (key "faucet" in ${devnet.nodes[0]!.home}/keys)`,
+          `  try:   curl ${devnet.nodes[0]!.rpc}/status`,
+          `         npx quarry --home ${devnet.nodes[0]!.home} tx send --from faucet --to <qry1…> --amount 5qry`,
+          'Ctrl-C stops every process; running it again continues the same chain.',
+          '',
+        ];
+        process.stdout.write(lines.join('\n'));
+        await stopping;
+        process.stdout.write('\nstopping the devnet …\n');
+        await devnet.stop();
       }),
     );
 }

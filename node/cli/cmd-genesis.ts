@@ -66,7 +66,7 @@ export function registerGenesis(program: Command): void {
   genesis
     .command('devnet')
     .description('write the devnet genesis (well-known, INSECURE keys) reproducibly')
-    .option('--validators <n>', 'number of validators', '1')
+    .option('--validators <n>', 'number of validators', '4')
     .option('--file <path>', 'output file', 'genesis/devnet.json')
     .action(action(async (o: { validators: string; file: string }) => save(o.file, devnetGenesis(Number(o.validators)))));
 

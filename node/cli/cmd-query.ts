@@ -40,6 +40,18 @@ export function registerQuery(program: Command): void {
     .action(action(async (height: string | undefined, opts: { rpc: string }) => printJson(await rpcOf(opts).get(`/blocks/${height ?? 'latest'}`))));
 
   query
+    .command('validators')
+    .description('every validator: stake, voting power, commission, jailed/tombstoned, missed blocks')
+    .option('--rpc <url>', 'node RPC URL', DEFAULT_RPC)
+    .action(action(async (opts: { rpc: string }) => printJson(await rpcOf(opts).get('/staking/validators'))));
+
+  query
+    .command('delegations <address>')
+    .description("an address's delegations with pending rewards")
+    .option('--rpc <url>', 'node RPC URL', DEFAULT_RPC)
+    .action(action(async (address: string, opts: { rpc: string }) => printJson(await rpcOf(opts).get(`/staking/delegations/${encodeURIComponent(address)}`))));
+
+  query
     .command('tx <hash>')
     .description('a transaction and its result')
     .option('--rpc <url>', 'node RPC URL', DEFAULT_RPC)

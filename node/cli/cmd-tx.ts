@@ -8,8 +8,9 @@ import { broadcastTx, buildTx } from '../../client/tx-builder.ts';
 import type { Msg } from '../modules/types.ts';
 import { QuarryError } from '../errors.ts';
 import { action, DEFAULT_RPC, homeOf, printJson } from './util.ts';
+import { registerStake } from './cmd-stake.ts';
 
-interface TxFlags {
+export interface TxFlags {
   from: string;
   rpc: string;
   fee?: string;
@@ -17,7 +18,7 @@ interface TxFlags {
   wait: boolean;
 }
 
-function txCommand(parent: Command, name: string): Command {
+export function txCommand(parent: Command, name: string): Command {
   return parent
     .command(name)
     .requiredOption('--from <key>', 'name of the signing key in <home>/keys')
@@ -27,7 +28,7 @@ function txCommand(parent: Command, name: string): Command {
     .option('--no-wait', 'return after submission instead of waiting for the block');
 }
 
-async function signAndSend(cmd: Command, flags: TxFlags, msgs: Msg[]): Promise<void> {
+export async function signAndSend(cmd: Command, flags: TxFlags, msgs: Msg[]): Promise<void> {
   const key = loadAccountKey(homeOf(cmd), flags.from);
   const rpc = new RpcClient(flags.rpc);
   const { bytes } = await buildTx(rpc, key, msgs, {
@@ -42,6 +43,7 @@ async function signAndSend(cmd: Command, flags: TxFlags, msgs: Msg[]): Promise<v
 
 export function registerTx(program: Command): void {
   const tx = program.command('tx').description('sign and broadcast transactions');
+  registerStake(tx);
 
   txCommand(tx, 'send')
     .description('send QRY to an address')

@@ -7,9 +7,11 @@ import type { Logger } from 'pino';
 import { Engine, type EngineEffect, type EngineInput, type Timeouts } from '../../consensus/engine.ts';
 import { buildCommit } from '../../consensus/commit.ts';
 import type { CommitCertificate, Proposal, Vote } from '../../consensus/messages.ts';
-import { proposalSignBytes, voteSignBytes } from '../../consensus/messages.ts';
 import type { ValidatorSet } from '../../consensus/validator-set.ts';
-import { blsVerify } from '../crypto/bls.ts';
+import { validProposal, validVote } from './verify-messages.ts';
+import type { ConsensusGossip, VotesResponse } from '../p2p/messages.ts';
+import type { Verdict } from '../p2p/network.ts';
+import { applySyncedBlock } from '../chain/apply-synced.ts';
 import { equalBytes, toHex } from '../encoding/bytes.ts';
 import { asQuarryError } from '../errors.ts';
 import type { Candidate, Chain } from '../chain/chain.ts';
@@ -44,15 +46,20 @@ export interface DriverOptions {
   config: DriverConfig;
   log: Logger;
   network?: ConsensusNetwork;
+  /** Asks peers for what they hold at a height (lost messages must not stall a round). */
+  catchUp?: (height: bigint) => void;
   now?: () => number;
 }
+
+/** Proposals whose block time is further ahead of this node's clock are invalid. */
+export const MAX_CLOCK_DRIFT_MS = 2_000;
 
 const MAX_BUFFERED = 1000;
 
 export class ConsensusDriver {
   private readonly engine: Engine;
   private readonly candidates = new Map<string, Candidate>();
-  private readonly future: Array<() => Promise<void>> = [];
+  private readonly future: Array<{ height: bigint; msg: ConsensusGossip }> = [];
   private queue: Promise<void> = Promise.resolve();
   private readonly timers = new Set<NodeJS.Timeout>();
   private lastCommit: CommitCertificate | null = null;
@@ -115,8 +122,7 @@ export class ConsensusDriver {
     this.candidates.clear();
     this.started = true;
     await this.perform(this.engine.startHeight(this.o.chain.head.height + 1n, set, priorities));
-    const buffered = this.future.splice(0);
-    for (const replay of buffered) await replay();
+    await this.replayBuffered();
   }
 
   private async input(input: EngineInput): Promise<void> {
@@ -137,7 +143,10 @@ export class ConsensusDriver {
   private async performOne(effect: EngineEffect): Promise<void> {
     switch (effect.kind) {
       case 'newRound':
-        if (effect.round > 0) this.o.log.info({ height: effect.height.toString(), round: effect.round }, 'new round');
+        if (effect.round > 0) {
+          this.o.log.info({ height: effect.height.toString(), round: effect.round }, 'new round');
+          this.o.catchUp?.(effect.height);
+        }
         return;
       case 'getValue':
         return this.buildProposal(effect.height, effect.round);
@@ -154,7 +163,11 @@ export class ConsensusDriver {
       }
       case 'scheduleTimeout': {
         const { step, height, round } = effect;
-        this.later(effect.ms, () => this.input({ kind: 'timeout', step, height, round }));
+        this.later(effect.ms, async () => {
+          // a round that times out may be missing messages that were lost on the way: ask peers
+          this.o.catchUp?.(height);
+          await this.input({ kind: 'timeout', step, height, round });
+        });
         return;
       }
       case 'decide':
@@ -192,39 +205,94 @@ export class ConsensusDriver {
     const commit = buildCommit(this.engine.validatorSet(), height, round, blockHash, precommits);
     await this.o.chain.commit(candidate, commit);
     this.lastCommit = commit;
-    this.candidates.clear();
-    await this.o.mempool.recheck();
-    await this.o.solutions.onCommitted(candidate.solutions);
-    this.o.evidence.remove(candidate.exec.evidence);
+    await this.afterCommit(candidate.solutions, candidate.exec.evidence);
     this.o.log.info({ height: height.toString(), hash: toHex(blockHash).slice(0, 16), txs: candidate.txs.length, solutions: candidate.solutions.length, round }, 'committed block');
     if (this.running) this.scheduleNextHeight();
   }
 
-  /** A proposal with its block from a peer: check signature and block, then hand it to the engine. */
-  receiveProposal(proposal: Proposal, blockBytes: Uint8Array): void {
-    this.enqueue(async () => {
-      if (!this.started || proposal.height > this.engine.height || this.engine.isDecided) return this.buffer(proposal.height, () => this.onProposal(proposal, blockBytes));
-      if (proposal.height === this.engine.height) await this.onProposal(proposal, blockBytes);
-    });
+  private async afterCommit(solutions: Candidate['solutions'], evidence: Evidence[]): Promise<void> {
+    this.candidates.clear();
+    await this.o.mempool.recheck();
+    await this.o.solutions.onCommitted(solutions);
+    this.o.evidence.remove(evidence);
   }
 
-  receiveVote(vote: Vote): void {
-    this.enqueue(async () => {
-      if (!this.started || vote.height > this.engine.height || this.engine.isDecided) return this.buffer(vote.height, () => this.onVote(vote));
-      if (vote.height === this.engine.height) await this.onVote(vote);
-    });
+  /**
+   * A consensus message from a peer. Messages of the current height are signature-checked here so
+   * the network can reject bad ones before relaying them; future ones wait in a bounded buffer and
+   * are checked when their height starts; old ones are dropped.
+   */
+  async onGossip(msg: ConsensusGossip): Promise<Verdict> {
+    const height = msg.type === 'vote' ? msg.vote.height : msg.proposal.height;
+    if (height <= this.o.chain.head.height) return 'ignore';
+    if (!this.started || height > this.engine.height || this.engine.isDecided) {
+      this.buffer(height, msg);
+      return 'ignore';
+    }
+    const set = this.engine.validatorSet();
+    const chainId = this.o.chain.chainId;
+    if (msg.type === 'vote') {
+      if (!validVote(chainId, set, msg.vote)) return 'reject';
+      this.enqueue(() => (msg.vote.height === this.engine.height ? this.input({ kind: 'vote', vote: msg.vote }) : Promise.resolve()));
+    } else {
+      if (!validProposal(chainId, set, msg.proposal)) return 'reject';
+      this.enqueue(() => this.onProposal(msg.proposal, msg.block));
+    }
+    return 'accept';
   }
 
-  private buffer(height: bigint, replay: () => Promise<void>): void {
-    if (height < this.o.chain.head.height + 1n || this.future.length >= MAX_BUFFERED) return;
-    this.future.push(replay);
+  private buffer(height: bigint, msg: ConsensusGossip): void {
+    if (this.future.length < MAX_BUFFERED) this.future.push({ height, msg });
+  }
+
+  /** Replays buffered messages of the height that just started (they are verified now). */
+  private async replayBuffered(): Promise<void> {
+    const now = this.future.filter((f) => f.height === this.engine.height);
+    this.future.splice(0, this.future.length, ...this.future.filter((f) => f.height > this.engine.height));
+    for (const { msg } of now) await this.onGossip(msg);
+  }
+
+  /** What this node holds for a height, for peers catching up (proposals with blocks, and votes). */
+  held(height: bigint): VotesResponse {
+    if (height !== this.engine.height || !this.started) return { proposals: [], votes: [] };
+    const proposals = [];
+    for (let r = 0; r <= this.engine.round && proposals.length < 16; r++) {
+      const p = this.engine.proposalOf(r);
+      const c = p && this.candidates.get(toHex(p.blockHash));
+      if (p && c) proposals.push({ proposal: p, block: c.bytes });
+    }
+    return { proposals, votes: this.engine.heldVotes() };
+  }
+
+  /** Feeds what a peer held for the current height through the normal checks. */
+  async absorb(res: VotesResponse): Promise<void> {
+    for (const { proposal, block } of res.proposals) await this.onGossip({ type: 'proposal', proposal, block });
+    for (const vote of res.votes) await this.onGossip({ type: 'vote', vote });
+  }
+
+  /** A block finalized elsewhere (block sync): apply it in order with consensus, then move on. */
+  applySynced(block: Block, commit: CommitCertificate): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.enqueue(async () => {
+        try {
+          if (block.header.height !== this.o.chain.head.height + 1n) return resolve();
+          await applySyncedBlock(this.o.chain, block, commit);
+          this.lastCommit = commit;
+          await this.afterCommit([], []);
+          for (const t of this.timers) clearTimeout(t);
+          this.timers.clear();
+          this.started = false;
+          if (this.running) this.scheduleNextHeight();
+          resolve();
+        } catch (err) {
+          reject(err);
+        }
+      });
+    });
   }
 
   private async onProposal(proposal: Proposal, blockBytes: Uint8Array): Promise<void> {
-    if (proposal.height !== this.engine.height) return;
-    const set = this.engine.validatorSet();
-    if (proposal.proposerIndex >= set.size) return;
-    if (!blsVerify(proposal.signature, proposalSignBytes(this.o.chain.chainId, proposal), set.publicKey(proposal.proposerIndex))) return;
+    if (proposal.height !== this.engine.height || this.engine.isDecided) return;
     // The block must be the one the proposer signed; a mismatching body is a relay fault and is
     // dropped without marking the (validly signed) proposal invalid.
     let block: Block;
@@ -236,21 +304,14 @@ export class ConsensusDriver {
     if (!equalBytes(headerHash(block.header), proposal.blockHash)) return;
     let valid = false;
     try {
-      const candidate = await this.o.chain.verifyBlock(block, set.validators[proposal.proposerIndex]!.address);
+      if (block.header.time > BigInt(this.now() + MAX_CLOCK_DRIFT_MS)) throw new Error('block time is too far in the future');
+      const candidate = await this.o.chain.verifyBlock(block);
       this.candidates.set(toHex(candidate.hash), candidate);
       valid = true;
     } catch (err) {
       this.o.log.warn({ err: asQuarryError(err).message, height: proposal.height.toString() }, 'rejected proposed block');
     }
     await this.input({ kind: 'proposal', proposal, valid });
-  }
-
-  private async onVote(vote: Vote): Promise<void> {
-    if (vote.height !== this.engine.height) return;
-    const set = this.engine.validatorSet();
-    if (vote.validatorIndex >= set.size) return;
-    if (!blsVerify(vote.signature, voteSignBytes(this.o.chain.chainId, vote), set.publicKey(vote.validatorIndex))) return;
-    await this.input({ kind: 'vote', vote });
   }
 }
 

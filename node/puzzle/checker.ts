@@ -58,16 +58,23 @@ export class InProcessChecker extends CachedChecker {
   }
 }
 
+/**
+ * Runs the verifier in a worker thread, started on the first check: preparing its audit bases
+ * takes seconds of CPU, which a node that never sees a solution should not spend at start.
+ */
 export class WorkerChecker extends CachedChecker {
   private next = 1;
   private readonly pending = new Map<number, (v: VerifyResponse) => void>();
+  private worker: Promise<Worker> | null = null;
 
-  /** Resolves once the worker's verifier has prepared its audit bases (several seconds). */
-  readonly ready: Promise<void>;
-
-  private constructor(private readonly worker: Worker) {
+  constructor(private readonly circuit: CircuitName, private readonly onReady?: (ms: number) => void) {
     super();
-    this.ready = new Promise<void>((resolve, reject) => {
+  }
+
+  private start(): Promise<Worker> {
+    this.worker ??= new Promise<Worker>((resolve, reject) => {
+      const started = Date.now();
+      const worker = startTsWorker(new URL('../../puzzle/verifier-worker.ts', import.meta.url), { circuit: this.circuit });
       worker.once('error', reject);
       worker.once('message', () => {
         worker.on('message', (m: VerifyResponse) => {
@@ -75,23 +82,20 @@ export class WorkerChecker extends CachedChecker {
           this.pending.delete(m.id);
           done?.(m);
         });
-        resolve();
+        this.onReady?.(Date.now() - started);
+        resolve(worker);
       });
     });
-  }
-
-  /** Starts the worker; checks wait for `ready`, so the node need not. */
-  static start(circuit: CircuitName): WorkerChecker {
-    return new WorkerChecker(startTsWorker(new URL('../../puzzle/verifier-worker.ts', import.meta.url), { circuit }));
+    return this.worker;
   }
 
   protected async verify(statement: Statement, proof: AffineProof): Promise<Verdict> {
-    await this.ready;
+    const worker = await this.start();
     const id = this.next++;
     const req: VerifyRequest = { id, challenge: statement.challenge, address: statement.address, nonce: statement.nonce, proof: encodeProof(proof) };
     const res = await new Promise<VerifyResponse>((resolve) => {
       this.pending.set(id, resolve);
-      this.worker.postMessage(req);
+      worker.postMessage(req);
     });
     if (res.ok) return { ok: true };
     if (res.code === 'E_INTERNAL') throw new QuarryError('E_INTERNAL', res.message);
@@ -99,7 +103,7 @@ export class WorkerChecker extends CachedChecker {
   }
 
   async close(): Promise<void> {
-    await this.worker.terminate();
+    if (this.worker) await (await this.worker).terminate();
   }
 }
 

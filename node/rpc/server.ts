@@ -12,6 +12,7 @@ import { accountRoutes } from './routes/accounts.ts';
 import { txRoutes } from './routes/txs.ts';
 import { eventRoutes } from './routes/events.ts';
 import { puzzleRoutes } from './routes/puzzle.ts';
+import { stakingRoutes } from './routes/staking.ts';
 
 export interface RpcConfig {
   listen: string;
@@ -40,7 +41,7 @@ export class RpcServer {
     app.addHook('onResponse', async (req, reply) => {
       node.metrics.rpcRequests.inc({ route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) });
     });
-    for (const routes of [chainRoutes, accountRoutes, txRoutes, puzzleRoutes, eventRoutes]) routes(app, node);
+    for (const routes of [chainRoutes, accountRoutes, txRoutes, puzzleRoutes, stakingRoutes, eventRoutes]) routes(app, node);
     const { host, port } = parseListen(config.listen);
     try {
       await app.listen({ host, port });

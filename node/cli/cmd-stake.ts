@@ -1,0 +1,72 @@
+/** `quarry tx stake …`: staking transactions. */
+import type { Command } from 'commander';
+import { decodeAddress } from '../crypto/address.ts';
+import { loadValidatorKey } from '../crypto/keyfile.ts';
+import { QuarryError } from '../errors.ts';
+import { parseAmount } from '../../client/amount.ts';
+import type { Msg } from '../modules/types.ts';
+import { action, homeOf } from './util.ts';
+import { signAndSend, txCommand, type TxFlags } from './cmd-tx.ts';
+
+function ppm(percent: string): bigint {
+  const v = Number(percent);
+  if (!Number.isFinite(v) || v < 0 || v > 100) throw new QuarryError('E_BAD_REQUEST', '--commission must be a percentage from 0 to 100');
+  return BigInt(Math.round(v * 10_000));
+}
+
+export function registerStake(tx: Command): void {
+  const stake = tx.command('stake').description('staking transactions');
+  const msg = (m: Record<string, unknown>) => m as unknown as Msg;
+
+  txCommand(stake, 'create-validator')
+    .description("become a validator with this home's validator-key.json (BLS key with proof of possession)")
+    .requiredOption('--self-bond <amount>', 'self-delegation, at least the chain minimum')
+    .option('--commission <percent>', 'commission on delegators\' rewards', '10')
+    .option('--moniker <name>', 'display name', '')
+    .action(
+      action(async (f: TxFlags & { selfBond: string; commission: string; moniker: string }, cmd: Command) => {
+        const key = loadValidatorKey(homeOf(cmd));
+        if (!key) throw new QuarryError('E_KEY', `no validator key in ${homeOf(cmd)} (quarry init creates one)`);
+        await signAndSend(cmd, f, [
+          msg({ type: 'staking/create-validator', blsPubKey: key.blsPublicKey, proofOfPossession: key.proofOfPossession, commissionPpm: ppm(f.commission), moniker: f.moniker, selfBond: parseAmount(f.selfBond) }),
+        ]);
+      }),
+    );
+
+  txCommand(stake, 'edit-validator')
+    .description("change your validator's commission and moniker")
+    .requiredOption('--commission <percent>', 'new commission')
+    .option('--moniker <name>', 'display name', '')
+    .action(action(async (f: TxFlags & { commission: string; moniker: string }, cmd: Command) => signAndSend(cmd, f, [msg({ type: 'staking/edit-validator', commissionPpm: ppm(f.commission), moniker: f.moniker })])));
+
+  for (const [name, type, help] of [
+    ['delegate', 'staking/delegate', 'bond QRY to a validator'],
+    ['undelegate', 'staking/undelegate', 'start unbonding (returned after the unbonding period)'],
+  ] as const) {
+    txCommand(stake, name)
+      .description(help)
+      .requiredOption('--validator <qry1…>', 'validator operator address')
+      .requiredOption('--amount <amount>', 'amount, e.g. 100qry')
+      .action(action(async (f: TxFlags & { validator: string; amount: string }, cmd: Command) => signAndSend(cmd, f, [msg({ type, validator: decodeAddress(f.validator), amount: parseAmount(f.amount) })])));
+  }
+
+  txCommand(stake, 'redelegate')
+    .description('move stake between validators at once')
+    .requiredOption('--from-validator <qry1…>', 'source validator')
+    .requiredOption('--to-validator <qry1…>', 'destination validator')
+    .requiredOption('--amount <amount>', 'amount')
+    .action(
+      action(async (f: TxFlags & { fromValidator: string; toValidator: string; amount: string }, cmd: Command) =>
+        signAndSend(cmd, f, [msg({ type: 'staking/redelegate', from: decodeAddress(f.fromValidator), to: decodeAddress(f.toValidator), amount: parseAmount(f.amount) })]),
+      ),
+    );
+
+  txCommand(stake, 'claim')
+    .description('withdraw rewards from a validator (and commission, for its operator)')
+    .requiredOption('--validator <qry1…>', 'validator operator address')
+    .action(action(async (f: TxFlags & { validator: string }, cmd: Command) => signAndSend(cmd, f, [msg({ type: 'staking/claim', validator: decodeAddress(f.validator) })])));
+
+  txCommand(stake, 'unjail')
+    .description('bring your jailed validator back from the next epoch')
+    .action(action(async (f: TxFlags, cmd: Command) => signAndSend(cmd, f, [msg({ type: 'staking/unjail' })])));
+}

@@ -1,0 +1,64 @@
+/**
+ * The multi-process devnet's directory layout (docs/devnet.md): one home per validator
+ * (`node-<i>/`, with its own LevelDB, config, BLS key and libp2p key) and per miner (`miner-<j>/`),
+ * all sharing the deterministic devnet genesis, every node listing the others as bootstrap peers.
+ * Ports: validator i has RPC `rpcBase + 10·i` and p2p `p2pBase + 10·i` on 127.0.0.1.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { peerIdFromPrivateKey } from '@libp2p/peer-id';
+import { homePaths, writeDefaultConfig } from '../config.ts';
+import { saveAccountKey, saveValidatorKey } from '../crypto/keyfile.ts';
+import { genesisToJson, type Genesis } from '../genesis.ts';
+import { loadNodeKey } from '../p2p/identity.ts';
+import { devnetAccount, devnetGenesis, devnetValidatorKey } from '../../genesis/builder.ts';
+import type { Ed25519PrivateKey } from '@libp2p/interface';
+
+export interface DevnetSpec {
+  home: string;
+  validators: number;
+  miners: number;
+  rpcBase: number;
+  p2pBase: number;
+  blockTimeMs: number;
+  timeouts?: { propose: number; prevote: number; precommit: number; delta: number };
+}
+
+export interface DevnetNode {
+  name: string;
+  home: string;
+  rpc: string;
+  p2p: string;
+  peerId: string;
+}
+
+export const nodeHome = (home: string, i: number) => join(home, `node-${i}`);
+export const minerHome = (home: string, j: number) => join(home, `miner-${j}`);
+
+/** Creates any missing homes (existing ones keep their data) and returns the nodes' addresses. */
+export async function prepareDevnet(spec: DevnetSpec, genesis: Genesis = devnetGenesis(spec.validators)): Promise<DevnetNode[]> {
+  mkdirSync(spec.home, { recursive: true, mode: 0o700 });
+  const nodes: DevnetNode[] = [];
+  for (let i = 0; i < spec.validators; i++) {
+    const home = nodeHome(spec.home, i);
+    mkdirSync(home, { recursive: true, mode: 0o700 });
+    const key = (await loadNodeKey(home)) as Ed25519PrivateKey;
+    const p2p = `/ip4/127.0.0.1/tcp/${spec.p2pBase + 10 * i}`;
+    nodes.push({ name: `v${i}`, home, rpc: `http://127.0.0.1:${spec.rpcBase + 10 * i}`, p2p: `${p2p}/p2p/${peerIdFromPrivateKey(key).toString()}`, peerId: peerIdFromPrivateKey(key).toString() });
+  }
+  nodes.forEach((n, i) => {
+    if (!existsSync(homePaths(n.home).genesis)) writeFileSync(homePaths(n.home).genesis, JSON.stringify(genesisToJson(genesis), null, 2) + '\n');
+    writeDefaultConfig(n.home, {
+      rpc: { listen: `127.0.0.1:${spec.rpcBase + 10 * i}` },
+      p2p: { listen: [`/ip4/127.0.0.1/tcp/${spec.p2pBase + 10 * i}`], peers: nodes.filter((m) => m !== n).map((m) => m.p2p) },
+      consensus: { blockTimeMs: spec.blockTimeMs, ...(spec.timeouts ? { timeouts: spec.timeouts } : {}) },
+    });
+    saveValidatorKey(n.home, devnetValidatorKey(i));
+    for (const name of ['faucet', `validator-${i}`]) if (!existsSync(join(n.home, 'keys', `${name}.json`))) saveAccountKey(n.home, devnetAccount(name));
+  });
+  for (let j = 0; j < spec.miners; j++) {
+    const home = minerHome(spec.home, j);
+    if (!existsSync(join(home, 'keys', `miner-${j}.json`))) saveAccountKey(home, devnetAccount(`miner-${j}`));
+  }
+  return nodes;
+}

@@ -1,0 +1,107 @@
+/**
+ * Runs a devnet as separate OS processes (`quarry node start` per validator, `quarry node mine`
+ * per miner), waits for their RPC, records them in `<home>/devnet.json`, forwards their output
+ * line by line, and stops them together. Used by `quarry devnet`, the tests and the benchmarks.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { minerHome, prepareDevnet, type DevnetNode, type DevnetSpec } from './layout.ts';
+
+const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'quarry.mjs');
+
+export interface DevnetProcess {
+  name: string;
+  proc: ChildProcess;
+}
+
+export interface DevnetOptions extends DevnetSpec {
+  minerThreads: number;
+  /** Receives every output line of every process, with the process name. */
+  onLine?: (name: string, line: string) => void;
+  logFormat?: 'compact' | 'json';
+}
+
+export class Devnet {
+  nodes: DevnetNode[] = [];
+  readonly procs = new Map<string, ChildProcess>();
+
+  constructor(readonly o: DevnetOptions) {}
+
+  private spawn(name: string, args: string[]): ChildProcess {
+    const proc = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let partial = '';
+    const onData = (d: Buffer) => {
+      const lines = (partial + d.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) if (line.trim()) this.o.onLine?.(name, line);
+    };
+    proc.stdout!.on('data', onData);
+    proc.stderr!.on('data', onData);
+    this.procs.set(name, proc);
+    return proc;
+  }
+
+  startNode(i: number): ChildProcess {
+    const n = this.nodes[i]!;
+    return this.spawn(n.name, ['--home', n.home, 'node', 'start', '--log-format', this.o.logFormat ?? 'compact']);
+  }
+
+  startMiner(j: number): ChildProcess {
+    const rpc = this.nodes[j % this.nodes.length]!.rpc;
+    return this.spawn(`miner${j}`, ['--home', minerHome(this.o.home, j), 'node', 'mine', '--rpc', rpc, '--key', `miner-${j}`, '--threads', String(this.o.minerThreads)]);
+  }
+
+  async start(): Promise<void> {
+    this.nodes = await prepareDevnet(this.o);
+    this.nodes.forEach((_, i) => this.startNode(i));
+    await Promise.all(this.nodes.map((n) => this.waitUp(n)));
+    for (let j = 0; j < this.o.miners; j++) this.startMiner(j);
+    this.record();
+  }
+
+  /** Resolves when the node answers on RPC and keeps running; rejects if its process exits. */
+  async waitUp(n: DevnetNode): Promise<void> {
+    const proc = this.procs.get(n.name)!;
+    const exited = new Promise<never>((_, reject) => proc.once('exit', (code) => reject(new Error(`${n.name} exited with code ${code} during start`))));
+    await Promise.race([waitForRpc(n.rpc, 120_000), exited]);
+    await Promise.race([new Promise((r) => setTimeout(r, 300)), exited]);
+  }
+
+  record(): void {
+    const pid = (name: string) => this.procs.get(name)?.pid ?? null;
+    const summary = {
+      validators: this.nodes.map((n) => ({ ...n, pid: pid(n.name) })),
+      miners: Array.from({ length: this.o.miners }, (_, j) => ({ name: `miner${j}`, home: minerHome(this.o.home, j), rpc: this.nodes[j % this.nodes.length]!.rpc, pid: pid(`miner${j}`) })),
+    };
+    writeFileSync(join(this.o.home, 'devnet.json'), JSON.stringify(summary, null, 2) + '\n');
+  }
+
+  /** Stops one process (SIGKILL by default) and waits for it to exit. */
+  async kill(name: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const proc = this.procs.get(name);
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    const exited = new Promise((r) => proc.once('exit', r));
+    proc.kill(signal);
+    await exited;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.procs.keys()].map((name) => this.kill(name, 'SIGTERM')));
+  }
+}
+
+export async function waitForRpc(url: string, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(`${url}/status`, { signal: AbortSignal.timeout(2000) });
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > end) throw new Error(`node at ${url} did not come up within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -1,0 +1,234 @@
+/**
+ * The libp2p adapter (docs/p2p.md): TCP + Noise + Yamux + identify + gossipsub, with topics for
+ * transactions, solutions, consensus messages and evidence, and request/response protocols for
+ * status, block ranges (with their commits) and a height's votes. Every inbound message is size
+ * capped and validated before it is relayed; a peer whose messages fail validation collects
+ * penalty points and is disconnected and refused for a while. Nothing here can crash the node:
+ * handler errors become rejections.
+ */
+import { createLibp2p, type Libp2p } from 'libp2p';
+import { tcp } from '@libp2p/tcp';
+import { noise } from '@libp2p/noise';
+import { yamux } from '@libp2p/yamux';
+import { identify } from '@libp2p/identify';
+import { gossipsub, TopicValidatorResult, type GossipSub } from '@libp2p/gossipsub';
+import { lpStream } from '@libp2p/utils';
+import { multiaddr } from '@multiformats/multiaddr';
+import type { PeerId, PrivateKey } from '@libp2p/interface';
+import type { Logger } from 'pino';
+import { sha256 } from '../crypto/hash.ts';
+import { decodeAs, encode } from '../encoding/cbor.ts';
+import type { Schema } from '../encoding/schema.ts';
+import { BLOCK_DECODE_CAP } from '../types/block.ts';
+import {
+  blocksRequestSchema,
+  blocksResponseSchema,
+  statusSchema,
+  votesRequestSchema,
+  votesResponseSchema,
+  type BlocksResponse,
+  type Status,
+  type VotesResponse,
+} from './messages.ts';
+
+export type Verdict = 'accept' | 'reject' | 'ignore';
+export type TopicKind = 'txs' | 'solutions' | 'consensus' | 'evidence';
+
+export interface P2PConfig {
+  listen: string[];
+  /** Bootstrap peers: multiaddrs ending in /p2p/<peer id>. */
+  peers: string[];
+  maxPeers: number;
+}
+
+export const DEFAULT_P2P_CONFIG: P2PConfig = { listen: ['/ip4/127.0.0.1/tcp/26656'], peers: [], maxPeers: 50 };
+
+export interface P2PHandlers {
+  gossip(kind: TopicKind, data: Uint8Array, from: string): Promise<Verdict>;
+  status(): Status;
+  blocks(from: bigint, count: number): Promise<BlocksResponse['blocks']>;
+  votes(height: bigint): VotesResponse;
+}
+
+/** Per-topic caps on message size (bytes). */
+const TOPIC_CAP: Record<TopicKind, number> = { txs: 256 * 1024, solutions: 1024, consensus: BLOCK_DECODE_CAP + 4096, evidence: 2048 };
+const BAN_POINTS = 100;
+const BAN_MS = 10 * 60_000;
+const REQUEST_TIMEOUT_MS = 10_000;
+
+export class P2PNetwork {
+  private readonly scores = new Map<string, number>();
+  private redial: NodeJS.Timeout | null = null;
+
+  private constructor(
+    private readonly node: Libp2p<{ pubsub: GossipSub }>,
+    private readonly banned: Map<string, number>,
+    private readonly chainId: string,
+    private readonly config: P2PConfig,
+    private readonly log: Logger,
+    private readonly handlers: P2PHandlers,
+  ) {}
+
+  static async start(o: { key: PrivateKey; config: P2PConfig; chainId: string; log: Logger; handlers: P2PHandlers }): Promise<P2PNetwork> {
+    const banned = new Map<string, number>();
+    const isBanned = (peer: PeerId) => (banned.get(peer.toString()) ?? 0) > Date.now();
+    const node = await createLibp2p({
+      privateKey: o.key,
+      addresses: { listen: o.config.listen },
+      transports: [tcp()],
+      connectionEncrypters: [noise()],
+      streamMuxers: [yamux()],
+      connectionManager: { maxConnections: o.config.maxPeers },
+      connectionGater: { denyDialPeer: isBanned, denyInboundEncryptedConnection: isBanned },
+      services: {
+        identify: identify(),
+        pubsub: gossipsub({
+          emitSelf: false,
+          allowPublishToZeroTopicPeers: true,
+          maxInboundDataLength: BLOCK_DECODE_CAP + 65536,
+          msgIdFn: (m) => sha256(m.data),
+        }),
+      },
+    });
+    const net = new P2PNetwork(node, banned, o.chainId, o.config, o.log, o.handlers);
+    net.wire();
+    net.dialBootstrap();
+    net.redial = setInterval(() => net.dialBootstrap(), 3_000);
+    return net;
+  }
+
+  get peerId(): string {
+    return this.node.peerId.toString();
+  }
+
+  multiaddrs(): string[] {
+    return this.node.getMultiaddrs().map(String);
+  }
+
+  private topic(kind: TopicKind): string {
+    return `/quarry/${this.chainId}/${kind}/1`;
+  }
+
+  private protocol(name: string): string {
+    return `/quarry/${this.chainId}/${name}/1`;
+  }
+
+  private wire(): void {
+    const pubsub = this.node.services.pubsub;
+    for (const kind of ['txs', 'solutions', 'consensus', 'evidence'] as TopicKind[]) {
+      const topic = this.topic(kind);
+      pubsub.subscribe(topic);
+      pubsub.topicValidators.set(topic, async (peer, msg) => {
+        const from = peer.toString();
+        if (msg.data.length > TOPIC_CAP[kind]) return this.reject(from, `oversize ${kind} message`);
+        try {
+          const verdict = await this.handlers.gossip(kind, msg.data, from);
+          if (verdict === 'reject') return this.reject(from, `invalid ${kind} message`);
+          return verdict === 'accept' ? TopicValidatorResult.Accept : TopicValidatorResult.Ignore;
+        } catch (err) {
+          return this.reject(from, `${kind} message failed: ${(err as Error).message}`);
+        }
+      });
+    }
+    this.serve('status', null, async () => this.handlers.status());
+    this.serve('blocks', blocksRequestSchema, async (req) => ({ blocks: await this.handlers.blocks(req.from, req.count) }));
+    this.serve('votes', votesRequestSchema, async (req) => this.handlers.votes(req.height));
+  }
+
+  private reject(peer: string, reason: string): TopicValidatorResult {
+    this.penalize(peer, 20, reason);
+    return TopicValidatorResult.Reject;
+  }
+
+  /** Adds penalty points; at BAN_POINTS the peer is disconnected and refused for BAN_MS. */
+  penalize(peer: string, points: number, reason: string): void {
+    const score = (this.scores.get(peer) ?? 0) + points;
+    this.log.debug({ peer: peer.slice(-8), reason, score }, 'peer penalized');
+    if (score < BAN_POINTS) {
+      this.scores.set(peer, score);
+      return;
+    }
+    this.scores.delete(peer);
+    this.banned.set(peer, Date.now() + BAN_MS);
+    this.log.warn({ peer: peer.slice(-8), reason }, 'peer banned');
+    for (const c of this.node.getConnections()) if (c.remotePeer.toString() === peer) void c.close().catch(() => undefined);
+  }
+
+  isBanned(peer: string): boolean {
+    return (this.banned.get(peer) ?? 0) > Date.now();
+  }
+
+  private serve<Req, Res>(name: string, reqSchema: Schema<Req> | null, answer: (req: Req) => Promise<Res>): void {    void this.node.handle(this.protocol(name), async (stream, connection) => {
+      const peer = connection.remotePeer.toString();
+      try {
+        const lp = lpStream(stream, { maxDataLength: 4096 });
+        const req = reqSchema ? decodeAs(reqSchema, (await lp.read({ signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })).subarray(), 4096) : (null as Req);
+        await lpStream(stream, { maxDataLength: BLOCK_DECODE_CAP * 2 }).write(encode(await answer(req)));
+        await stream.close();
+      } catch (err) {
+        this.penalize(peer, 10, `bad ${name} request: ${(err as Error).message}`);
+        stream.abort(err as Error);
+      }
+    });
+  }
+
+  private async request<T>(peer: PeerId | string, name: string, body: unknown, schema: Schema<T>, maxBytes: number): Promise<T> {
+    const id = typeof peer === 'string' ? this.node.getPeers().find((p) => p.toString() === peer) : peer;
+    if (!id) throw new Error('peer is not connected');
+    const signal = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+    const stream = await this.node.dialProtocol(id, this.protocol(name), { signal });
+    try {
+      const lp = lpStream(stream, { maxDataLength: maxBytes });
+      if (body !== null) await lp.write(encode(body), { signal });
+      const res = decodeAs(schema, (await lp.read({ signal })).subarray(), maxBytes);
+      await stream.close();
+      return res;
+    } catch (err) {
+      stream.abort(err as Error);
+      throw err;
+    }
+  }
+
+  status(peer: PeerId | string): Promise<Status> {
+    return this.request(peer, 'status', null, statusSchema, 1024);
+  }
+
+  blocks(peer: PeerId | string, from: bigint, count: number): Promise<BlocksResponse> {
+    return this.request(peer, 'blocks', { from, count }, blocksResponseSchema, BLOCK_DECODE_CAP * 2);
+  }
+
+  votes(peer: PeerId | string, height: bigint): Promise<VotesResponse> {
+    return this.request(peer, 'votes', { height }, votesResponseSchema, BLOCK_DECODE_CAP * 2);
+  }
+
+  peers(): string[] {
+    return this.node.getPeers().map(String);
+  }
+
+  async publish(kind: TopicKind, data: Uint8Array): Promise<void> {
+    try {
+      await this.node.services.pubsub.publish(this.topic(kind), data);
+    } catch (err) {
+      this.log.debug({ kind, err: (err as Error).message }, 'publish failed');
+    }
+  }
+
+  private dialBootstrap(): void {
+    const connected = new Set(this.node.getPeers().map(String));
+    for (const addr of this.config.peers) {
+      try {
+        const ma = multiaddr(addr);
+        const id = ma.getComponents().find((c) => c.name === 'p2p')?.value;
+        if (!id || id === this.peerId || connected.has(id) || this.isBanned(id)) continue;
+        void this.node.dial(ma).catch(() => undefined);
+      } catch {
+        this.log.warn({ addr }, 'ignoring an invalid bootstrap address');
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.redial) clearInterval(this.redial);
+    await this.node.stop();
+  }
+}

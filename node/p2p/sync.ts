@@ -1,0 +1,115 @@
+/**
+ * Block sync (docs/p2p.md §sync): ask peers for their status; when one is ahead, fetch block
+ * ranges with their commit certificates and apply them, each verified against the validator set
+ * of its height (the state this node computed itself), then keep following the tip. Validators
+ * apply through their consensus driver so sync and consensus never interleave.
+ */
+import type { Logger } from 'pino';
+import { decodeAs } from '../encoding/cbor.ts';
+import { equalBytes } from '../encoding/bytes.ts';
+import { commitSchema, type CommitCertificate } from '../../consensus/messages.ts';
+import { decodeBlock, type Block } from '../types/block.ts';
+import { applySyncedBlock } from '../chain/apply-synced.ts';
+import type { Chain } from '../chain/chain.ts';
+import type { P2PNetwork } from './network.ts';
+import { MAX_BLOCKS_PER_REQUEST } from './messages.ts';
+
+export interface SyncOptions {
+  chain: Chain;
+  network: P2PNetwork;
+  log: Logger;
+  /** Applies one block (the driver's queue for validators). */
+  apply?: (block: Block, commit: CommitCertificate) => Promise<void>;
+  intervalMs?: number;
+  /** How long a validator waits for consensus before syncing a block its peers already have. */
+  patienceMs?: number;
+}
+
+export class Syncer {
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private busy = false;
+  private headSeen = { height: -1n, at: 0 };
+  /** Highest height any peer reported. */
+  bestKnown = 0n;
+  applied = 0;
+
+  constructor(private readonly o: SyncOptions) {}
+
+  start(): void {
+    this.running = true;
+    this.schedule(0);
+  }
+
+  stop(): void {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  get syncing(): boolean {
+    return this.bestKnown > this.o.chain.head.height + 1n;
+  }
+
+  private schedule(ms: number): void {
+    if (this.running) this.timer = setTimeout(() => void this.tick(), ms);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    let progressed = false;
+    try {
+      progressed = await this.round();
+    } catch (err) {
+      this.o.log.debug({ err: (err as Error).message }, 'sync round failed');
+    } finally {
+      this.busy = false;
+      this.schedule(progressed ? 0 : (this.o.intervalMs ?? 500));
+    }
+  }
+
+  /** One pass: find the most advanced peer and take up to a range of blocks from it. */
+  private async round(): Promise<boolean> {
+    const { chain, network } = this.o;
+    let best: { peer: string; height: bigint } | null = null;
+    for (const peer of network.peers()) {
+      try {
+        const s = await network.status(peer);
+        if (!equalBytes(s.genesisHash, chain.genesisHash)) {
+          network.penalize(peer, 100, 'peer is on another chain');
+          continue;
+        }
+        if (!best || s.height > best.height) best = { peer, height: s.height };
+      } catch {
+        // unreachable peers are retried next round
+      }
+    }
+    if (!best) return false;
+    if (best.height > this.bestKnown) this.bestKnown = best.height;
+    const head = chain.head.height;
+    if (head !== this.headSeen.height) this.headSeen = { height: head, at: Date.now() };
+    if (best.height <= head) return false;
+    // a validator one block behind is usually just finishing that block through consensus
+    if (this.o.apply && best.height === head + 1n && Date.now() - this.headSeen.at < (this.o.patienceMs ?? 3000)) return false;
+    const count = Number(best.height - head < BigInt(MAX_BLOCKS_PER_REQUEST) ? best.height - head : BigInt(MAX_BLOCKS_PER_REQUEST));
+    const res = await network.blocks(best.peer, head + 1n, count);
+    let applied = 0;
+    for (const item of res.blocks) {
+      let block: Block;
+      let commit: CommitCertificate;
+      try {
+        block = decodeBlock(item.block);
+        commit = decodeAs(commitSchema, item.commit);
+        if (block.header.height !== chain.head.height + 1n) break;
+        await (this.o.apply ?? ((b, c) => applySyncedBlock(chain, b, c)))(block, commit);
+      } catch (err) {
+        network.penalize(best.peer, 50, `served an invalid block: ${(err as Error).message}`);
+        break;
+      }
+      applied++;
+    }
+    this.applied += applied;
+    if (applied > 0) this.o.log.info({ from: head + 1n + '', to: chain.head.height.toString(), peer: best.peer.slice(-8) }, 'synced blocks');
+    return applied > 0;
+  }
+}

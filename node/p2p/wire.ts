@@ -1,0 +1,62 @@
+/**
+ * Connects a node to the network: gossip in (each kind validated by the part of the node that
+ * owns it), gossip out (transactions and solutions admitted locally, consensus messages,
+ * evidence), the request/response answers, catch-up of a stalled height, and block sync.
+ */
+import type { QuarryNode } from '../node.ts';
+import { QuarryError } from '../errors.ts';
+import { decodeAs, encode } from '../encoding/cbor.ts';
+import { evidenceSchema } from '../../consensus/evidence.ts';
+import { checkEvidence } from '../chain/evidence.ts';
+import { consensusGossipSchema, type BlocksResponse, type Status } from './messages.ts';
+import type { P2PHandlers, TopicKind, Verdict } from './network.ts';
+import { EVIDENCE_MAX_BYTES } from '../types/block.ts';
+
+/** Errors that prove the sender (or whoever it relays for) sent garbage. */
+const FAULTS = new Set(['E_DECODE', 'E_TOO_LARGE', 'E_BAD_SIGNATURE', 'E_UNKNOWN_MSG', 'E_WRONG_CHAIN', 'E_SOLUTION_ENCODING', 'E_INVALID_PROOF', 'E_NOT_CANONICAL']);
+
+function verdictOf(err: unknown): Verdict {
+  return err instanceof QuarryError && FAULTS.has(err.code) ? 'reject' : 'ignore';
+}
+
+export function nodeHandlers(node: QuarryNode): P2PHandlers {
+  const { chain } = node;
+  const gossip: Record<TopicKind, (data: Uint8Array) => Promise<Verdict>> = {
+    txs: (data) => node.submitTx(data, 'peer').then(() => 'accept', verdictOf),
+    solutions: (data) => node.submitSolution(data, 'peer').then(() => 'accept', verdictOf),
+    consensus: async (data) => {
+      const msg = decodeAs(consensusGossipSchema, data, data.length);
+      return node.driver ? node.driver.onGossip(msg) : 'ignore';
+    },
+    evidence: async (data) => {
+      const e = decodeAs(evidenceSchema, data, EVIDENCE_MAX_BYTES);
+      const ok = await checkEvidence(chain, chain.head.height + 1n, [e], 'build');
+      if (ok.length === 0) return 'reject';
+      return node.evidence.add(e) ? 'accept' : 'ignore';
+    },
+  };
+  return {
+    gossip: async (kind, data) => {
+      try {
+        return await gossip[kind](data);
+      } catch (err) {
+        return verdictOf(err) === 'ignore' && !(err instanceof QuarryError) ? 'ignore' : 'reject';
+      }
+    },
+    status: (): Status => ({ genesisHash: chain.genesisHash, height: chain.head.height, hash: chain.head.hash }),
+    blocks: async (from, count): Promise<BlocksResponse['blocks']> => {
+      const out: BlocksResponse['blocks'] = [];
+      let bytes = 0;
+      for (let h = from; h < from + BigInt(count) && h <= chain.head.height; h++) {
+        const raw = await chain.getBlockBytes(h);
+        const commit = await chain.getCommit(h);
+        if (!raw || !commit) break;
+        bytes += raw.length;
+        if (bytes > 8 * 1024 * 1024 && out.length > 0) break;
+        out.push({ block: raw, commit: encode(commit) });
+      }
+      return out;
+    },
+    votes: (height) => node.driver?.held(height) ?? { proposals: [], votes: [] },
+  };
+}

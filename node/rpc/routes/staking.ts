@@ -1,0 +1,62 @@
+/** Staking queries: every validator with its stake and status, and an address's delegations. */
+import type { FastifyInstance } from 'fastify';
+import type { QuarryNode } from '../../node.ts';
+import { decodeAddress, encodeAddress } from '../../crypto/address.ts';
+import { toHex } from '../../encoding/bytes.ts';
+import { delegatorsOf, getDelegation, getValidator, listOperators, REWARD_SCALE } from '../../modules/staking/state.ts';
+import { tokensOfShares } from '../../modules/staking/bonding.ts';
+
+export function stakingRoutes(app: FastifyInstance, node: QuarryNode): void {
+  const { chain } = node;
+  app.get('/staking/validators', async () => {
+    const state = chain.latestState;
+    const { set } = await chain.activeSet();
+    const out = [];
+    for (const op of await listOperators(state)) {
+      const v = (await getValidator(state, op))!;
+      const index = set.indexOf(op);
+      out.push({
+        operator: encodeAddress(op),
+        moniker: v.moniker,
+        blsPubKey: toHex(v.blsPubKey),
+        tokens: v.tokens.toString(),
+        commissionPpm: v.commissionPpm.toString(),
+        commissionOwed: v.commissionOwed.toString(),
+        active: index >= 0,
+        votingPower: index >= 0 ? set.validators[index]!.power.toString() : '0',
+        jailed: v.jailed,
+        jailedUntil: v.jailedUntil.toString(),
+        tombstoned: v.tombstoned,
+        missedBlocks: v.missedCount.toString(),
+        delegators: (await delegatorsOf.get(state, op))?.delegators.length ?? 0,
+      });
+    }
+    return { height: chain.head.height.toString(), validators: out };
+  });
+
+  app.get<{ Params: { address: string } }>('/staking/delegations/:address', async (req) => {
+    const state = chain.latestState;
+    const delegator = decodeAddress(req.params.address);
+    const out = [];
+    for (const op of await listOperators(state)) {
+      const d = await getDelegation(state, delegator, op);
+      if (!d) continue;
+      const v = (await getValidator(state, op))!;
+      out.push({
+        validator: encodeAddress(op),
+        shares: d.shares.toString(),
+        tokens: tokensOfShares(v, d.shares).toString(),
+        pendingRewards: ((d.shares * (v.rewardPerShare - d.rewardPerShare)) / REWARD_SCALE).toString(),
+      });
+    }
+    return { address: req.params.address, height: chain.head.height.toString(), delegations: out };
+  });
+
+  app.get('/net', async () => ({
+    peerId: node.network?.peerId ?? null,
+    listen: node.network?.multiaddrs() ?? [],
+    peers: node.network?.peers() ?? [],
+    syncing: node.syncer?.syncing ?? false,
+    bestKnownHeight: (node.syncer?.bestKnown ?? chain.head.height).toString(),
+  }));
+}
