@@ -70,6 +70,11 @@ export class Engine {
     return this.keeper?.allVotes() ?? [];
   }
 
+  /** Whether a vote is already counted at the current height (lets the shell skip re-verifying it). */
+  knows(vote: Vote): boolean {
+    return vote.height === this.height && (this.keeper?.has(vote) ?? false);
+  }
+
   /** The proposal of a round, if one was received. */
   proposalOf(round: number): Proposal | undefined {
     return this.proposals.get(round)?.proposal;

@@ -68,6 +68,11 @@ export class VoteKeeper {
     return { kind: 'added' };
   }
 
+  /** True when this exact vote (validator, round, step, value) is already counted. */
+  has(vote: Vote): boolean {
+    return this.rounds.get(vote.round)?.[vote.type].byValidator.get(vote.validatorIndex)?.has(valueKey(vote.blockHash)) ?? false;
+  }
+
   weightFor(round: number, type: VoteType, value: string): bigint {
     return this.rounds.get(round)?.[type].byValue.get(value) ?? 0n;
   }

@@ -52,7 +52,8 @@ export class QuarryNode {
   readonly evidence = new EvidencePool();
   network: P2PNetwork | null = null;
   syncer: Syncer | null = null;
-  private lastCatchUp = new Map<string, number>();
+  private lastCatchUp = 0;
+  private catchUpTurn = 0;
   rpc!: RpcServer;
   private prunedTo = 0n;
   private lastBlockTime: number | null = null;
@@ -159,17 +160,18 @@ export class QuarryNode {
     return set.validators.some((v) => toHex(v.blsPubKey) === toHex(blsPubKey));
   }
 
-  /** Asks every peer what it holds at `height` (at most once a second per height). */
+  /**
+   * Asks one peer (in turn) what it holds at `height`, at most once a second: enough to recover
+   * lost messages without spending the CPU on re-verifying what every peer repeats.
+   */
   private catchUp(height: bigint): void {
     const network = this.network;
     const driver = this.driver;
-    const id = height.toString();
-    if (!network || !driver || (this.lastCatchUp.get(id) ?? 0) > Date.now() - 1000) return;
-    this.lastCatchUp.clear();
-    this.lastCatchUp.set(id, Date.now());
-    for (const peer of network.peers()) {
-      network.votes(peer, height).then((res) => driver.absorb(res), () => undefined);
-    }
+    const peers = network?.peers() ?? [];
+    if (!network || !driver || peers.length === 0 || this.lastCatchUp > Date.now() - 1000) return;
+    this.lastCatchUp = Date.now();
+    const peer = peers[this.catchUpTurn++ % peers.length]!;
+    network.votes(peer, height).then((res) => driver.absorb(res), () => undefined);
   }
 
   /** Submits raw transaction bytes to the mempool; local submissions are gossiped on admission. */
