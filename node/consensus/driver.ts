@@ -55,6 +55,7 @@ export interface DriverOptions {
 export const MAX_CLOCK_DRIFT_MS = 2_000;
 
 const MAX_BUFFERED = 1000;
+const CATCH_UP_MS = 1000;
 
 export class ConsensusDriver {
   private readonly engine: Engine;
@@ -65,6 +66,7 @@ export class ConsensusDriver {
   private lastCommit: CommitCertificate | null = null;
   private running = false;
   private started = false;
+  private ticker: NodeJS.Timeout | null = null;
   private readonly now: () => number;
 
   constructor(private readonly o: DriverOptions) {
@@ -83,6 +85,11 @@ export class ConsensusDriver {
 
   async start(): Promise<void> {
     this.running = true;
+    // Messages published before gossip meshes form (or dropped on the way) could leave a step
+    // waiting for votes that will never be re-sent, with no timer running: keep asking peers.
+    this.ticker = setInterval(() => {
+      if (this.started && !this.engine.isDecided) this.o.catchUp?.(this.engine.height);
+    }, CATCH_UP_MS);
     const head = this.o.chain.head;
     if (head.height > 0n) this.lastCommit = (await this.o.chain.getCommit(head.height)) ?? null;
     this.scheduleNextHeight();
@@ -90,6 +97,7 @@ export class ConsensusDriver {
 
   stop(): void {
     this.running = false;
+    if (this.ticker) clearInterval(this.ticker);
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
   }
