@@ -1,8 +1,9 @@
 /** `npm run bench [-- name…]`: runs the benchmarks and prints their figures side by side. */
 import { benchChain } from './chain.bench.ts';
 import { benchPuzzle } from './puzzle.bench.ts';
+import { benchConsensus } from './consensus.bench.ts';
 
-const suites: Record<string, () => Promise<void>> = { chain: benchChain, puzzle: benchPuzzle };
+const suites: Record<string, () => Promise<void>> = { chain: benchChain, puzzle: benchPuzzle, consensus: benchConsensus };
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const names = wanted.length ? wanted : Object.keys(suites);
 process.stdout.write(`Quarry benchmarks — node ${process.version}, ${new Date().toISOString()}\n`);

@@ -27,9 +27,7 @@ export function devnetAccount(name: string): AccountKey {
 }
 
 export function devnetValidatorKey(index: number): ValidatorKey {
-  const seed = utf8(`quarry/devnet/validator/${index}`);
-  const ikm = new Uint8Array([...sha256(seed, utf8('/a')), ...sha256(seed, utf8('/b')).slice(0, 16)]); // keygen wants 48 bytes
-  return validatorKeyFromSecret(blsKeyGen(ikm).secretKey);
+  return validatorKeyFromSecret(blsKeyGen(sha256(utf8(`quarry/devnet/validator/${index}`))).secretKey);
 }
 
 /**

@@ -8,7 +8,8 @@ import { Engine, type EngineEffect, type EngineInput, type Timeouts } from '../.
 import { buildCommit } from '../../consensus/commit.ts';
 import type { CommitCertificate, Proposal, Vote } from '../../consensus/messages.ts';
 import type { ValidatorSet } from '../../consensus/validator-set.ts';
-import { validProposal, validVote } from './verify-messages.ts';
+import { validProposal } from './verify-messages.ts';
+import { VoteBatcher } from './vote-batcher.ts';
 import type { ConsensusGossip, VotesResponse } from '../p2p/messages.ts';
 import type { Verdict } from '../p2p/network.ts';
 import { applySyncedBlock } from '../chain/apply-synced.ts';
@@ -67,12 +68,14 @@ export class ConsensusDriver {
   private running = false;
   private started = false;
   private ticker: NodeJS.Timeout | null = null;
+  readonly votes: VoteBatcher;
   private readonly now: () => number;
 
   constructor(private readonly o: DriverOptions) {
     const selfKey = o.signer?.publicKey;
     this.engine = new Engine((set) => (selfKey ? indexOfKey(set, selfKey) : null), o.config.timeouts);
     this.now = o.now ?? Date.now;
+    this.votes = new VoteBatcher(o.chain.chainId);
   }
 
   get height(): bigint {
@@ -241,7 +244,7 @@ export class ConsensusDriver {
     const chainId = this.o.chain.chainId;
     if (msg.type === 'vote') {
       if (this.engine.knows(msg.vote)) return 'ignore'; // a BLS check costs ~27 ms: never twice
-      if (!validVote(chainId, set, msg.vote)) return 'reject';
+      if (!(await this.votes.verify(set, msg.vote))) return 'reject';
       this.enqueue(() => (msg.vote.height === this.engine.height ? this.input({ kind: 'vote', vote: msg.vote }) : Promise.resolve()));
     } else {
       if (this.engine.proposalOf(msg.proposal.round)) return 'ignore';

@@ -1,53 +1,52 @@
 /**
  * Validator consensus keys: BLS12-381 in the min-pk setting (48-byte G1 public keys, 96-byte G2
- * signatures), hash-to-curve per RFC 9380 with Quarry's own DSTs. Keys are registered with a proof
- * of possession (a signature over the public key under a separate DST), which makes plain
- * aggregation of same-message signatures safe against rogue-key attacks.
+ * signatures) through blst (@chainsafe/blst, native; ≈1 ms to verify and 0.3 ms to sign here,
+ * against ≈27 ms and 12 ms for the pure-JS @noble/curves). The hash-to-curve DST is the standard
+ * proof-of-possession ciphersuite `BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_`, so any conforming
+ * implementation (noble in the client SDK) verifies the same signatures; Quarry's own domain
+ * separation is in the signed bytes (`quarry/prevote/v1`, …). Keys are registered with a proof of
+ * possession: a signature over "quarry/bls-pop/v1" ‖ public key, which makes aggregating
+ * signatures over one message safe against rogue-key attacks. Spec: docs/consensus.md §signing.
  */
-import { bls12_381 } from '@noble/curves/bls12-381.js';
+import { PublicKey, SecretKey, Signature, aggregateSignatures, fastAggregateVerify, verify } from '@chainsafe/blst';
+import { randomBytes } from 'node:crypto';
+import { concatBytes } from '../encoding/bytes.ts';
+import { tagPrefix } from './hash.ts';
 
-const bls = bls12_381.longSignatures;
 export const BLS_PUBKEY_BYTES = 48;
 export const BLS_SIGNATURE_BYTES = 96;
 export const BLS_SECRET_BYTES = 32;
-const SIG_DST = 'QUARRY_BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_';
-const POP_DST = 'QUARRY_BLS_POP_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_';
 
-export type BlsPublicKey = ReturnType<typeof bls.getPublicKey>;
-export type BlsSignature = ReturnType<typeof bls.sign>;
+export type BlsPublicKey = PublicKey;
 
-export function blsKeyGen(seed?: Uint8Array): { secretKey: Uint8Array; publicKey: Uint8Array } {
-  const { secretKey, publicKey } = bls.keygen(seed);
-  return { secretKey, publicKey: publicKey.toBytes(true) };
+/** A key from at least 32 bytes of keying material (random when omitted), per the IETF keygen. */
+export function blsKeyGen(ikm?: Uint8Array): { secretKey: Uint8Array; publicKey: Uint8Array } {
+  const sk = SecretKey.fromKeygen(ikm ?? randomBytes(32));
+  return { secretKey: sk.toBytes(), publicKey: sk.toPublicKey().toBytes(true) };
 }
 
 export function blsPublicKey(secretKey: Uint8Array): Uint8Array {
-  return bls.getPublicKey(secretKey).toBytes(true);
+  return SecretKey.fromBytes(secretKey).toPublicKey().toBytes(true);
 }
 
 export function blsSign(message: Uint8Array, secretKey: Uint8Array): Uint8Array {
-  return bls.Signature.toBytes(bls.sign(bls.hash(message, SIG_DST), secretKey));
+  return SecretKey.fromBytes(secretKey).sign(message).toBytes(true);
 }
 
-/** Parses and subgroup-checks a public key once; keep the point to avoid re-decoding (≈1.4 ms). */
+/** Parses, subgroup- and infinity-checks a public key; keep the result to avoid re-decoding. */
 export function decodeBlsPublicKey(bytes: Uint8Array): BlsPublicKey | null {
   if (bytes.length !== BLS_PUBKEY_BYTES) return null;
   try {
-    const point = bls12_381.G1.Point.fromBytes(bytes);
-    point.assertValidity();
-    if (point.is0()) return null;
-    return point;
+    return PublicKey.fromBytes(bytes, true);
   } catch {
     return null;
   }
 }
 
-function decodeSignature(bytes: Uint8Array): BlsSignature | null {
+function decodeSignature(bytes: Uint8Array): Signature | null {
   if (bytes.length !== BLS_SIGNATURE_BYTES) return null;
   try {
-    const point = bls.Signature.fromBytes(bytes);
-    point.assertValidity();
-    return point;
+    return Signature.fromBytes(bytes, true, true);
   } catch {
     return null;
   }
@@ -58,7 +57,7 @@ export function blsVerify(signature: Uint8Array, message: Uint8Array, publicKey:
   const sig = decodeSignature(signature);
   if (!pk || !sig) return false;
   try {
-    return bls.verify(sig, bls.hash(message, SIG_DST), pk);
+    return verify(message, pk, sig);
   } catch {
     return false;
   }
@@ -66,8 +65,13 @@ export function blsVerify(signature: Uint8Array, message: Uint8Array, publicKey:
 
 /** Verifies one aggregated signature by many signers over the same message. */
 export function blsVerifyAggregate(signature: Uint8Array, message: Uint8Array, publicKeys: BlsPublicKey[]): boolean {
-  if (publicKeys.length === 0) return false;
-  return blsVerify(signature, message, bls.aggregatePublicKeys(publicKeys));
+  const sig = decodeSignature(signature);
+  if (publicKeys.length === 0 || !sig) return false;
+  try {
+    return fastAggregateVerify(message, publicKeys, sig);
+  } catch {
+    return false;
+  }
 }
 
 export function blsAggregate(signatures: Uint8Array[]): Uint8Array {
@@ -76,21 +80,16 @@ export function blsAggregate(signatures: Uint8Array[]): Uint8Array {
     if (!p) throw new Error('invalid BLS signature in aggregate');
     return p;
   });
-  return bls.Signature.toBytes(bls.aggregateSignatures(points));
+  return aggregateSignatures(points).toBytes(true);
 }
 
+const popMessage = (publicKey: Uint8Array) => concatBytes(tagPrefix('quarry/bls-pop/v1'), publicKey);
+
 export function blsProofOfPossession(secretKey: Uint8Array): Uint8Array {
-  const pk = bls.getPublicKey(secretKey).toBytes(true);
-  return bls.Signature.toBytes(bls.sign(bls.hash(pk, POP_DST), secretKey));
+  return blsSign(popMessage(blsPublicKey(secretKey)), secretKey);
 }
 
 export function blsVerifyProofOfPossession(publicKey: Uint8Array, pop: Uint8Array): boolean {
   const pk = decodeBlsPublicKey(publicKey);
-  const sig = decodeSignature(pop);
-  if (!pk || !sig) return false;
-  try {
-    return bls.verify(sig, bls.hash(publicKey, POP_DST), pk);
-  } catch {
-    return false;
-  }
+  return pk !== null && blsVerify(pop, popMessage(publicKey), pk);
 }

@@ -1,0 +1,109 @@
+/**
+ * Four validator processes on loopback (real libp2p, BLS, LevelDB): block interval median and
+ * 99th percentile idle and under a steady transfer load, transfers committed per second, and the
+ * sync speed of a fresh full node in blocks per second. Block time 0 (the next height starts at
+ * once) and short round timeouts.
+ */
+import { join } from 'node:path';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { startTestDevnet, faucet, until } from '../test/helpers/devnet.ts';
+import { QuarryProcess } from '../test/helpers/proc.ts';
+import { writeDefaultConfig } from '../node/config.ts';
+import { RpcClient } from '../client/rpc.ts';
+import { buildTx } from '../client/tx-builder.ts';
+import { decodeAddress } from '../node/crypto/address.ts';
+import { accountKeyFromPair } from '../node/crypto/keyfile.ts';
+import { generateKeyPair } from '../node/crypto/ed25519.ts';
+import { signTx } from '../node/tx/tx.ts';
+import { toHex } from '../node/encoding/bytes.ts';
+import type { Msg } from '../node/modules/types.ts';
+import { fmt, heading, row } from './util.ts';
+
+const SAMPLE = 60;
+const SENDERS = 40;
+/** Transfers each sender submits per round (each round waits for the node's answers). */
+const PER_ROUND = 3;
+const LOAD_SECONDS = 30;
+
+function stats(intervals: number[]): { median: number; p99: number } {
+  const s = [...intervals].sort((a, b) => a - b);
+  return { median: s[Math.floor(s.length / 2)]!, p99: s[Math.min(s.length - 1, Math.floor(s.length * 0.99))]! };
+}
+
+async function intervals(rpc: RpcClient, from: bigint, to: bigint): Promise<{ ms: number[]; txs: number }> {
+  const ms: number[] = [];
+  let txs = 0;
+  let prev: number | null = null;
+  for (let h = from; h <= to; h++) {
+    const b = await rpc.get<{ header: { time: string }; txs: unknown[] }>(`/blocks/${h}`);
+    const t = Number(b.header.time);
+    if (prev !== null) ms.push(t - prev);
+    prev = t;
+    txs += b.txs.length;
+  }
+  return { ms, txs };
+}
+
+export async function benchConsensus(): Promise<void> {
+  heading('consensus: 4 validator processes on loopback');
+  const net = await startTestDevnet({ validators: 4, blockTimeMs: 0 });
+  let full: QuarryProcess | null = null;
+  try {
+    const rpc = net.rpc(0);
+    await until('warm-up blocks', async () => (await net.height(0)) >= 10n, 120_000);
+    const idleFrom = await net.height(0);
+    await until('idle sample', async () => (await net.height(0)) >= idleFrom + BigInt(SAMPLE), 300_000);
+    const idle = stats((await intervals(rpc, idleFrom, idleFrom + BigInt(SAMPLE))).ms);
+    row('idle block interval, median / p99 (ms)', `${fmt(idle.median)} / ${fmt(idle.p99)}`);
+
+    // fund senders in one multi-send, then each keeps a few transfers in flight
+    const senders = Array.from({ length: SENDERS }, (_, i) => accountKeyFromPair(`s${i}`, generateKeyPair()));
+    const fund = await buildTx(rpc, faucet, [{ type: 'bank/multi-send', outputs: senders.map((s) => ({ to: decodeAddress(s.address), amount: 1_000_000_000n })) } as Msg]);
+    await rpc.post('/txs', { tx: toHex(fund.bytes) });
+    await until('funded senders', async () => BigInt((await rpc.get<{ balance: string }>(`/accounts/${senders[0]!.address}`)).balance) > 0n);
+    const { chainId } = await rpc.get<{ chainId: string }>('/status');
+    const seqs = senders.map(() => 0n);
+    const loadFrom = await net.height(0);
+    const end = Date.now() + LOAD_SECONDS * 1000;
+    let submitted = 0;
+    while (Date.now() < end) {
+      await Promise.all(
+        senders.map(async (s, i) => {
+          for (let k = 0; k < PER_ROUND; k++) {
+            const bytes = signTx({ chainId, signer: s.publicKey, sequence: seqs[i]!, fee: 2_000n, expiresAtHeight: 0n, msgs: [{ type: 'bank/send', to: decodeAddress(faucet.address), amount: 1n } as Msg] }, s.secretKey);
+            try {
+              await net.rpc(i % 4).post('/txs', { tx: toHex(bytes) });
+              seqs[i]!++;
+              submitted++;
+            } catch {
+              break; // a full per-sender queue or a sequence race: try again next round
+            }
+          }
+        }),
+      );
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const loadTo = await net.height(0);
+    const load = await intervals(rpc, loadFrom, loadTo);
+    const loaded = stats(load.ms);
+    const seconds = load.ms.reduce((a, b) => a + b, 0) / 1000;
+    row('block interval under load, median / p99 (ms)', `${fmt(loaded.median)} / ${fmt(loaded.p99)}`);
+    row(`transfers committed per second (${submitted} submitted)`, fmt(load.txs / seconds, 1));
+
+    // a fresh full node syncs the whole chain from genesis
+    const home = join(net.devnet.o.home, 'bench-full');
+    mkdirSync(home, { recursive: true });
+    copyFileSync(join(net.devnet.nodes[0]!.home, 'genesis.json'), join(home, 'genesis.json'));
+    writeDefaultConfig(home, { rpc: { listen: '127.0.0.1:0' }, p2p: { listen: ['/ip4/127.0.0.1/tcp/0'], peers: net.devnet.nodes.map((n) => n.p2p) } });
+    const target = await net.height(0);
+    full = new QuarryProcess(['--home', home, 'node', 'start', '--log-format', 'json']);
+    const url = (await full.waitFor(/"rpc":"(http:\/\/[^"]+)"/, 60_000))[1]!;
+    const started = Date.now();
+    const fullRpc = new RpcClient(url);
+    await until('sync', async () => BigInt((await fullRpc.get<{ height: string }>('/status')).height) >= target, 600_000);
+    row(`full-node sync speed (${target} blocks), blocks/s`, fmt(Number(target) / ((Date.now() - started) / 1000), 1));
+  } finally {
+    await full?.kill('SIGTERM');
+    await net.cleanup();
+  }
+}
