@@ -78,7 +78,7 @@ export class QuarryNode {
     if (toHex(circuit.id) !== toHex(o.genesis.params.puzzle.circuitId)) {
       throw new QuarryError('E_CONFIG', `the ${circuit.name} circuit artifacts (id ${toHex(circuit.id).slice(0, 16)}…) are not the chain's puzzle circuit (${toHex(o.genesis.params.puzzle.circuitId).slice(0, 16)}…)`);
     }
-    const checker = new WorkerChecker(circuit.name, (ms) => o.log.info({ circuit: circuit.name, ms }, 'solution verifier ready'));
+    const checker = new WorkerChecker(circuit.name, o.config.puzzle.precomputeAudit, (ms) => o.log.info({ circuit: circuit.name, ms }, 'solution verifier ready'));
     const db = await Database.open(paths.data).catch(async (err) => {
       await checker.close();
       throw err;

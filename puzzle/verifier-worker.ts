@@ -15,7 +15,8 @@ export interface VerifyRequest {
 
 export type VerifyResponse = { id: number; ok: true } | { id: number; ok: false; code: string; message: string };
 
-const verifier = await PuzzleVerifier.create(loadCircuit((workerData as { circuit: CircuitName }).circuit));
+const { circuit, precompute } = workerData as { circuit: CircuitName; precompute: boolean };
+const verifier = await PuzzleVerifier.create(loadCircuit(circuit), { precompute });
 const port = parentPort!;
 port.on('message', (req: VerifyRequest) => {
   verifier

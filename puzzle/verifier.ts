@@ -43,11 +43,11 @@ export class PuzzleVerifier {
    * `rho` defaults to a fresh random 128-bit secret (a forger must guess it, one try per ban-limited
    * attempt; 128 bits halves the setup's scalar multiplications against a full-width scalar).
    */
-  static async create(circuit: PuzzleCircuit, rho?: bigint): Promise<PuzzleVerifier> {
+  static async create(circuit: PuzzleCircuit, opts: { rho?: bigint; precompute?: boolean } = {}): Promise<PuzzleVerifier> {
     const zkey = parseZkey(new Uint8Array(readFileSync(circuit.zkeyPath)));
     const engine = await WasmGroth16.create(zkey);
-    const secret = rho ?? bytesToBigBE(randomBytes(16)) + 1n;
-    engine.prepareAudit(engine.curve.Fr.e(secret));
+    const secret = opts.rho ?? bytesToBigBE(randomBytes(16)) + 1n;
+    engine.prepareAudit(engine.curve.Fr.e(secret), opts.precompute ?? true);
     return new PuzzleVerifier(circuit, engine, await WitnessGenerator.create(circuit), secret);
   }
 

@@ -107,9 +107,10 @@ export class WasmGroth16 {
   /**
    * Prepares the verifier's one-pass canonicity audit (docs/puzzle.md §audit): resident bases
    * Aᵢ + ρ·B1ᵢ for a node-secret ρ (an Fr element), so Σ wᵢ(Aᵢ + ρB1ᵢ) checks A and B together;
-   * the set is precomputed for one-pass evaluation since every validator runs it per solution.
+   * the set is precomputed for one-pass evaluation (about 20 % faster per audit for 3.5 s of setup
+   * and 21 MB) unless `precompute` is false.
    */
-  prepareAudit(rho: Uint8Array): void {
+  prepareAudit(rho: Uint8Array, precompute = true): void {
     const { zkey, msm } = this;
     const { fn } = msm;
     const n = zkey.nVars;
@@ -127,7 +128,7 @@ export class WasmGroth16 {
     for (let i = 0; i < n; i++) fn.g1m_addMixed!(pJac + i * 96, pB1 + i * 64, pJac + i * 96);
     fn.g1m_batchToAffine!(pJac, n, pB1);
     this.audit = msm.load('g1m', msm.read(pB1, n * 64));
-    msm.precompute(this.audit);
+    if (precompute) msm.precompute(this.audit);
   }
 
   /** Σ wᵢ·(Aᵢ + ρB1ᵢ) over the whole witness; `prepareAudit` first. */

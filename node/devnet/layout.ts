@@ -52,6 +52,8 @@ export async function prepareDevnet(spec: DevnetSpec, genesis: Genesis = devnetG
       rpc: { listen: `127.0.0.1:${spec.rpcBase + 10 * i}` },
       p2p: { listen: [`/ip4/127.0.0.1/tcp/${spec.p2pBase + 10 * i}`], peers: nodes.filter((m) => m !== n).map((m) => m.p2p) },
       consensus: { blockTimeMs: spec.blockTimeMs, ...(spec.timeouts ? { timeouts: spec.timeouts } : {}) },
+      // devnet validators share this machine's cores: skip the audit precomputation burst
+      puzzle: { precomputeAudit: false },
     });
     saveValidatorKey(n.home, devnetValidatorKey(i));
     for (const name of ['faucet', `validator-${i}`]) if (!existsSync(join(n.home, 'keys', `${name}.json`))) saveAccountKey(n.home, devnetAccount(name));

@@ -67,14 +67,14 @@ export class WorkerChecker extends CachedChecker {
   private readonly pending = new Map<number, (v: VerifyResponse) => void>();
   private worker: Promise<Worker> | null = null;
 
-  constructor(private readonly circuit: CircuitName, private readonly onReady?: (ms: number) => void) {
+  constructor(private readonly circuit: CircuitName, private readonly precompute: boolean, private readonly onReady?: (ms: number) => void) {
     super();
   }
 
   private start(): Promise<Worker> {
     this.worker ??= new Promise<Worker>((resolve, reject) => {
       const started = Date.now();
-      const worker = startTsWorker(new URL('../../puzzle/verifier-worker.ts', import.meta.url), { circuit: this.circuit });
+      const worker = startTsWorker(new URL('../../puzzle/verifier-worker.ts', import.meta.url), { circuit: this.circuit, precompute: this.precompute });
       worker.once('error', reject);
       worker.once('message', () => {
         worker.on('message', (m: VerifyResponse) => {
@@ -116,7 +116,7 @@ export class LazyChecker implements SolutionChecker {
     this.inner ??= (async () => {
       const { loadCircuit } = await import('../../puzzle/circuit.ts');
       const { PuzzleVerifier } = await import('../../puzzle/verifier.ts');
-      return new InProcessChecker(await PuzzleVerifier.create(loadCircuit(this.circuit)));
+      return new InProcessChecker(await PuzzleVerifier.create(loadCircuit(this.circuit), { precompute: false }));
     })();
     return this.inner;
   }

@@ -59,6 +59,7 @@ const RATE_WINDOW_MS = 20_000;
 export class Miner {
   readonly stats: MinerStats = { connected: false, epoch: '-', proofTarget: '-', coinbaseTarget: '-', proofs: 0, proofsPerSecond: 0, found: 0, accepted: 0, paid: 0, earned: 0n, rejected: {} };
   private readonly rpc: RpcClient;
+  private readonly submitRpc: RpcClient;
   private readonly generation = new Int32Array(new SharedArrayBuffer(4));
   private workers: Worker[] = [];
   private current: (PuzzleInfo & { generation: number }) | null = null;
@@ -70,6 +71,8 @@ export class Miner {
 
   constructor(private readonly o: MinerOptions) {
     this.rpc = new RpcClient(o.rpcUrl, 5_000);
+    // a node verifies a solution before answering (its first check also prepares its verifier)
+    this.submitRpc = new RpcClient(o.rpcUrl, 60_000);
   }
 
   async start(): Promise<void> {
@@ -152,7 +155,7 @@ export class Miner {
     const k = this.o.key;
     const bytes = signSolution(this.chainId, { epoch, address: decodeAddress(k.address), nonce, proof }, k.secretKey, k.publicKey);
     try {
-      await this.rpc.post('/solutions', { solution: toHex(bytes) });
+      await this.submitRpc.post('/solutions', { solution: toHex(bytes) });
       this.stats.accepted++;
     } catch (err) {
       const code = err instanceof RpcError ? err.code : 'E_UNAVAILABLE';

@@ -9,7 +9,7 @@ let fixtures: Promise<{ circuit: PuzzleCircuit; prover: CanonicalProver; verifie
 export function puzzleFixtures() {
   fixtures ??= (async () => {
     const circuit = loadCircuit(TEST_CIRCUIT);
-    return { circuit, prover: await CanonicalProver.create(circuit), verifier: await PuzzleVerifier.create(circuit) };
+    return { circuit, prover: await CanonicalProver.create(circuit), verifier: await PuzzleVerifier.create(circuit, { precompute: false }) };
   })();
   return fixtures;
 }
