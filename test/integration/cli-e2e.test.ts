@@ -6,15 +6,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { QuarryProcess, runQuarry } from '../helpers/proc.ts';
+import { QuarryProcess, freePort, runQuarry } from '../helpers/proc.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { RpcClient } from '../../client/rpc.ts';
 import { verifyAccountProof, type AccountProofJson } from '../../client/account-proof.ts';
 
 test('devnet + CLI: keys, send, query with a verified proof, clear errors', { timeout: 120_000 }, async () => {
   const dir = tempDir();
-  const home = join(dir.path, 'home');
-  const node = new QuarryProcess(['--home', home, 'devnet', '--rpc-listen', '127.0.0.1:0', '--block-time', '200']);
+  const devnetHome = join(dir.path, 'devnet');
+  const home = join(devnetHome, 'node-0'); // the validator's home holds the faucet key
+  const node = new QuarryProcess(['--home', devnetHome, 'devnet', '--validators', '1', '--miners', '0', '--rpc-port', String(await freePort()), '--p2p-port', String(await freePort()), '--block-time', '200']);
   try {
     const url = (await node.waitFor(/RPC\s+(http:\/\/\S+)/))[1]!;
     const rpc = new RpcClient(url);

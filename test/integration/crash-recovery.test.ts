@@ -7,7 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { QuarryProcess } from '../helpers/proc.ts';
+import { QuarryProcess, freePort } from '../helpers/proc.ts';
+import { prepareDevnet } from '../../node/devnet/layout.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { Rng } from '../helpers/rng.ts';
 import { RpcClient } from '../../client/rpc.ts';
@@ -27,7 +28,8 @@ const KILLS = 20;
 
 test(`SIGKILL during block production ${KILLS} times: nothing committed is lost, replay agrees`, { timeout: 600_000 }, async () => {
   const dir = tempDir();
-  const home = join(dir.path, 'home');
+  const [node0] = await prepareDevnet({ home: dir.path, validators: 1, miners: 0, rpcBase: await freePort(), p2pBase: await freePort(), blockTimeMs: 50 });
+  const home = node0!.home;
   const rng = new Rng(4242);
   const seen = new Map<string, string>(); // height → hash observed committed before a kill
   const faucet = devnetAccount('faucet');
@@ -35,8 +37,8 @@ test(`SIGKILL during block production ${KILLS} times: nothing committed is lost,
   let lastHeight = 0n;
   try {
     for (let round = 0; round < KILLS; round++) {
-      const node = new QuarryProcess(['--home', home, 'devnet', '--rpc-listen', '127.0.0.1:0', '--block-time', '50']);
-      const url = (await node.waitFor(/RPC\s+(http:\/\/\S+)/, 30_000))[1]!;
+      const node = new QuarryProcess(['--home', home, 'node', 'start', '--log-format', 'json']);
+      const url = (await node.waitFor(/"rpc":"(http:\/\/[^"]+)"/, 30_000))[1]!;
       const rpc = new RpcClient(url);
       const status = await rpc.get<{ height: string }>('/status');
       assert.ok(BigInt(status.height) >= lastHeight, `restart ${round}: head ${status.height} is behind ${lastHeight}`);
