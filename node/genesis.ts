@@ -20,18 +20,9 @@ import type { Validator } from '../consensus/validator-set.ts';
 import { puzzleParams, puzzleTargets, type PuzzleParamsRecord } from './modules/puzzle/state.ts';
 import { initialTargets } from '../puzzle/target.ts';
 import { CIRCUITS, type CircuitName } from '../circuits/artifacts.ts';
-import {
-  BONDED_POOL,
-  blsKeyOwner,
-  DEFAULT_STAKING_PARAMS,
-  delegatorsOf,
-  listOperators,
-  putDelegation,
-  putValidator,
-  stakingParams,
-  validatorIndex,
-  type StakingParams,
-} from './modules/staking/state.ts';
+import { DEFAULT_STAKING_PARAMS, stakingParams, type StakingParams } from './modules/staking/state.ts';
+import { registerValidator } from './modules/staking/register.ts';
+import { addStake } from './modules/staking/bonding.ts';
 
 export interface GenesisValidator extends Validator {
   proofOfPossession: Uint8Array;
@@ -165,24 +156,7 @@ export async function genesisState(g: Genesis, empty: StateReader): Promise<Over
 /** A genesis validator is bonded with power × powerReduction uqry of self-stake, minted at genesis. */
 async function genesisValidator(state: Overlay, params: StakingParams, v: GenesisValidator): Promise<void> {
   const tokens = v.power * params.powerReduction;
-  await mint(state, BONDED_POOL, tokens);
-  putValidator(state, v.address, {
-    operator: v.address,
-    blsPubKey: v.blsPubKey,
-    moniker: encodeAddress(v.address).slice(0, 12),
-    commissionPpm: 100_000n,
-    tokens,
-    shares: tokens,
-    rewardPerShare: 0n,
-    commissionOwed: 0n,
-    jailed: false,
-    jailedUntil: 0n,
-    tombstoned: false,
-    missedBits: new Uint8Array(Math.ceil(Number(params.downtimeWindow) / 8)),
-    missedCount: 0n,
-  });
-  putDelegation(state, v.address, v.address, { shares: tokens, rewardPerShare: 0n });
-  delegatorsOf.put(state, v.address, { delegators: [v.address] });
-  blsKeyOwner.put(state, v.blsPubKey, { operator: v.address });
-  validatorIndex.put(state, NO_ID, { operators: [...(await listOperators(state)), v.address] });
+  await mint(state, v.address, tokens);
+  await registerValidator(state, params, { operator: v.address, blsPubKey: v.blsPubKey, moniker: encodeAddress(v.address).slice(0, 12), commissionPpm: 100_000n });
+  await addStake(state, v.address, v.address, tokens);
 }
