@@ -14,11 +14,10 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import * as snarkjs from 'snarkjs';
-import { BUILD_DIR, CIRCUITS, CIRCUITS_DIR, circuitFiles, sha256File, type CircuitName } from './artifacts.ts';
+import { BUILD_DIR, CIRCUITS, CIRCUITS_DIR, GROUP_POWER, circuitFiles, sha256File, type CircuitGroup, type CircuitName } from './artifacts.ts';
 
 export interface CeremonyOptions {
-  /** Powers of tau: 2^power must cover the largest circuit's domain. */
-  power: number;
+  group: CircuitGroup;
   outDir: string;
   beaconHash: string;
   beaconIterationsExp: number;
@@ -40,17 +39,18 @@ function compile(name: CircuitName, work: string): { r1cs: string; wasm: string 
 }
 
 export async function runCeremony(o: CeremonyOptions): Promise<void> {
-  const names = Object.keys(CIRCUITS) as CircuitName[];
+  const names = (Object.keys(CIRCUITS) as CircuitName[]).filter((n) => CIRCUITS[n].group === o.group);
+  const power = GROUP_POWER[o.group];
   const total = 6 + names.length * 6;
   let step = 0;
   const say = (m: string) => o.progress(++step, total, m);
   const work = mkdtempSync(join(tmpdir(), 'quarry-ceremony-'));
   const entropy = () => randomBytes(32).toString('hex');
   try {
-    say(`phase 1: new powers of tau accumulator (2^${o.power})`);
+    say(`phase 1: new powers of tau accumulator (2^${power}) for the ${o.group} circuits`);
     const curve = await snarkjs.curves.getCurveFromName('bn128');
     const ptau = (i: number) => join(work, `pot_${i}.ptau`);
-    await snarkjs.powersOfTau.newAccumulator(curve, o.power, ptau(0), quietLogger);
+    await snarkjs.powersOfTau.newAccumulator(curve, power, ptau(0), quietLogger);
     say('phase 1: contribution 1');
     await snarkjs.powersOfTau.contribute(ptau(0), ptau(1), 'quarry devnet phase1 #1', entropy(), quietLogger);
     say('phase 1: contribution 2');
@@ -81,11 +81,13 @@ export async function runCeremony(o: CeremonyOptions): Promise<void> {
       writeFileSync(files.vkey, JSON.stringify(vkey, null, 1) + '\n');
     }
     say('checksums');
-    const lines = listFiles(staged).map((f) => `${sha256File(f)}  ${relative(staged, f)}`);
-    writeFileSync(join(staged, 'SHA256SUMS'), lines.join('\n') + '\n');
-    rmSync(o.outDir, { recursive: true, force: true });
-    mkdirSync(join(o.outDir, '..'), { recursive: true });
-    renameSync(staged, o.outDir);
+    mkdirSync(o.outDir, { recursive: true });
+    for (const name of names) {
+      rmSync(join(o.outDir, name), { recursive: true, force: true });
+      renameSync(join(staged, name), join(o.outDir, name));
+    }
+    const lines = listFiles(o.outDir).map((f) => `${sha256File(f)}  ${relative(o.outDir, f)}`);
+    writeFileSync(join(o.outDir, 'SHA256SUMS'), lines.join('\n') + '\n');
     await curve.terminate();
   } finally {
     rmSync(work, { recursive: true, force: true });

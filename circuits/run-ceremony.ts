@@ -1,9 +1,18 @@
-/** `npm run ceremony`: reproduce circuits/build with a fresh (INSECURE, local) trusted setup. */
+/**
+ * `npm run ceremony [-- puzzle|examples]`: reproduce circuits/build with a fresh (INSECURE,
+ * local) trusted setup, for the puzzle circuits (default) or the example market circuits.
+ */
 import { runCeremony, DEFAULT_BEACON, BUILD_DIR } from './ceremony.ts';
+import type { CircuitGroup } from './artifacts.ts';
 
+const group = (process.argv[2] ?? 'puzzle') as CircuitGroup;
+if (group !== 'puzzle' && group !== 'examples') {
+  process.stderr.write('error: the ceremony group is "puzzle" or "examples"\n');
+  process.exit(1);
+}
 const started = Date.now();
 await runCeremony({
-  power: 14,
+  group,
   outDir: BUILD_DIR,
   beaconHash: DEFAULT_BEACON,
   beaconIterationsExp: 10,

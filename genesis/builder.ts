@@ -10,6 +10,12 @@ import { decodeAddress } from '../node/crypto/address.ts';
 import { blsKeyGen } from '../node/crypto/bls.ts';
 import { DEFAULT_CHAIN_PARAMS } from '../node/modules/chain-params.ts';
 import { DEFAULT_STAKING_PARAMS } from '../node/modules/staking/state.ts';
+import { DEFAULT_MARKET_PARAMS } from '../node/modules/market/state.ts';
+import type { GenesisCircuit } from '../node/genesis.ts';
+import { canonicalVk } from '../puzzle/circuit.ts';
+import { readFileSync } from 'node:fs';
+import { fromHex } from '../node/encoding/bytes.ts';
+import { sha256File, verifyArtifacts } from '../circuits/artifacts.ts';
 import { QuarryError } from '../node/errors.ts';
 import type { Genesis } from '../node/genesis.ts';
 import type { PuzzleParamsRecord } from '../node/modules/puzzle/state.ts';
@@ -51,8 +57,9 @@ export function newGenesis(chainId: string, genesisTime: bigint, circuit: Circui
   return {
     chainId,
     genesisTime,
-    params: { chain: { ...DEFAULT_CHAIN_PARAMS }, puzzle: defaultPuzzleParams(circuit), staking: { ...DEFAULT_STAKING_PARAMS } },
+    params: { chain: { ...DEFAULT_CHAIN_PARAMS }, puzzle: defaultPuzzleParams(circuit), staking: { ...DEFAULT_STAKING_PARAMS }, market: { ...DEFAULT_MARKET_PARAMS } },
     puzzleCircuit: circuit,
+    circuits: exampleCircuits(),
     accounts: [],
     validators: [],
   };
@@ -80,4 +87,23 @@ export function devnetGenesis(validators = 1): Genesis {
     g = addValidator(g, operator, devnetValidatorKey(i), 100n);
   }
   return g;
+}
+
+/** The two example market circuits, registered in devnet genesis (docs/market.md §examples). */
+export function exampleCircuits(): GenesisCircuit[] {
+  const spec = [
+    { name: 'poseidon-preimage' as const, publicInputs: ['hash'] },
+    { name: 'merkle-membership' as const, publicInputs: ['root'] },
+  ];
+  return spec.map(({ name, publicInputs }) => {
+    const f = verifyArtifacts(name);
+    return {
+      name,
+      vk: canonicalVk(JSON.parse(readFileSync(f.vkey, 'utf8'))),
+      wasmHash: fromHex(sha256File(f.wasm)),
+      zkeyHash: fromHex(sha256File(f.zkey)),
+      nOutputs: 0,
+      publicInputs,
+    };
+  });
 }

@@ -22,7 +22,18 @@ import { initialTargets } from '../puzzle/target.ts';
 import { CIRCUITS, type CircuitName } from '../circuits/artifacts.ts';
 import { DEFAULT_STAKING_PARAMS, stakingParams, type StakingParams } from './modules/staking/state.ts';
 import { registerValidator } from './modules/staking/register.ts';
+import { DEFAULT_MARKET_PARAMS, circuitList, circuits as circuitsRecord, marketParams, type MarketParams } from './modules/market/state.ts';
+import { circuitIdOf } from '../puzzle/circuit.ts';
 import { addStake } from './modules/staking/bonding.ts';
+
+export interface GenesisCircuit {
+  name: string;
+  vk: Uint8Array;
+  wasmHash: Uint8Array;
+  zkeyHash: Uint8Array;
+  nOutputs: number;
+  publicInputs: string[];
+}
 
 export interface GenesisValidator extends Validator {
   proofOfPossession: Uint8Array;
@@ -31,7 +42,9 @@ export interface GenesisValidator extends Validator {
 export interface Genesis {
   chainId: string;
   genesisTime: bigint;
-  params: { chain: ChainParams; puzzle: PuzzleParamsRecord; staking: StakingParams };
+  params: { chain: ChainParams; puzzle: PuzzleParamsRecord; staking: StakingParams; market: MarketParams };
+  /** Proof-market circuits registered at genesis. */
+  circuits: GenesisCircuit[];
   /** Which committed circuit artifacts implement params.puzzle.circuitId. */
   puzzleCircuit: CircuitName;
   accounts: Array<{ address: Uint8Array; balance: bigint }>;
@@ -46,7 +59,9 @@ export interface GenesisJson {
     chain: Record<keyof ChainParams, string>;
     puzzle: Record<Exclude<keyof PuzzleParamsRecord, 'circuitId'>, string> & { circuit: string; circuitId: string };
     staking?: Partial<Record<keyof StakingParams, string>>;
+    market?: Partial<Record<keyof MarketParams, string>>;
   };
+  circuits?: Array<{ name: string; vk: string; wasmHash: string; zkeyHash: string; nOutputs: number; publicInputs: string[] }>;
   accounts: Array<{ address: string; balance: string }>;
   validators: Array<{ address: string; blsPubKey: string; proofOfPossession: string; power: string }>;
 }
@@ -82,13 +97,23 @@ export function parseGenesis(json: GenesisJson, opts: { draft?: boolean } = {}):
   });
   const accounts = (json.accounts ?? []).map((a, i) => ({ address: decodeAddress(a.address), balance: amount(a.balance, `accounts[${i}].balance`) }));
   const { puzzle, circuit } = parsePuzzleParams(json.params?.puzzle);
-  const staking = { ...DEFAULT_STAKING_PARAMS };
-  for (const [k, v] of Object.entries(json.params?.staking ?? {})) {
-    if (!(k in staking)) throw new QuarryError('E_CONFIG', `genesis: unknown staking parameter "${k}"`);
-    staking[k as keyof StakingParams] = amount(v, `params.staking.${k}`);
-  }
+  const staking = overrideParams(DEFAULT_STAKING_PARAMS, json.params?.staking, 'staking');
+  const market = overrideParams(DEFAULT_MARKET_PARAMS, json.params?.market, 'market');
+  const circuits = (json.circuits ?? []).map((c, i) => {
+    if (typeof c.name !== 'string' || !Number.isInteger(c.nOutputs) || !Array.isArray(c.publicInputs)) throw new QuarryError('E_CONFIG', `genesis: circuits[${i}] is malformed`);
+    return { name: c.name, vk: fromHex(c.vk), wasmHash: fromHex(c.wasmHash), zkeyHash: fromHex(c.zkeyHash), nOutputs: c.nOutputs, publicInputs: c.publicInputs };
+  });
   if (staking.powerReduction === 0n || staking.downtimeWindow === 0n || staking.maxValidators === 0n) throw new QuarryError('E_CONFIG', 'genesis: powerReduction, downtimeWindow and maxValidators must be positive');
-  return { chainId: json.chainId, genesisTime: amount(json.genesisTime, 'genesisTime'), params: { chain, puzzle, staking }, puzzleCircuit: circuit, accounts, validators };
+  return { chainId: json.chainId, genesisTime: amount(json.genesisTime, 'genesisTime'), params: { chain, puzzle, staking, market }, puzzleCircuit: circuit, circuits, accounts, validators };
+}
+
+function overrideParams<T extends Record<string, bigint>>(defaults: T, given: Partial<Record<keyof T, string>> | undefined, section: string): T {
+  const out = { ...defaults };
+  for (const [k, v] of Object.entries(given ?? {})) {
+    if (!(k in out)) throw new QuarryError('E_CONFIG', `genesis: unknown ${section} parameter "${k}"`);
+    (out as Record<string, bigint>)[k] = amount(v, `params.${section}.${k}`);
+  }
+  return out;
 }
 
 const PUZZLE_FIELDS = ['proverReward', 'initialCoinbaseTarget', 'minCoinbaseTarget', 'targetShift', 'maxSolutionsPerBlock', 'retargetWindow'] as const;
@@ -110,11 +135,12 @@ export function genesisToJson(g: Genesis): GenesisJson {
   const chain = Object.fromEntries(Object.entries(g.params.chain).map(([k, v]) => [k, v.toString()])) as Record<keyof ChainParams, string>;
   const { circuitId, ...rest } = g.params.puzzle;
   const puzzle = { circuit: g.puzzleCircuit, circuitId: toHex(circuitId), ...Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, v.toString()])) } as GenesisJson['params']['puzzle'];
-  const staking = Object.fromEntries(Object.entries(g.params.staking).map(([k, v]) => [k, v.toString()])) as Record<keyof StakingParams, string>;
+  const strings = (o: Record<string, bigint>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v.toString()]));
   return {
     chainId: g.chainId,
     genesisTime: g.genesisTime.toString(),
-    params: { chain, puzzle, staking },
+    params: { chain, puzzle, staking: strings(g.params.staking), market: strings(g.params.market) },
+    circuits: g.circuits.map((c) => ({ ...c, vk: toHex(c.vk), wasmHash: toHex(c.wasmHash), zkeyHash: toHex(c.zkeyHash) })),
     accounts: g.accounts.map((a) => ({ address: encodeAddress(a.address), balance: a.balance.toString() })),
     validators: g.validators.map((v) => ({
       address: encodeAddress(v.address),
@@ -146,6 +172,12 @@ export async function genesisState(g: Genesis, empty: StateReader): Promise<Over
   puzzleParams.put(state, NO_ID, g.params.puzzle);
   puzzleTargets.put(state, NO_ID, { ...initialTargets(g.params.puzzle), epoch: 0n });
   stakingParams.put(state, NO_ID, g.params.staking);
+  marketParams.put(state, NO_ID, g.params.market);
+  for (const c of g.circuits) {
+    const id = circuitIdOf(c.vk, c.wasmHash);
+    circuitsRecord.put(state, id, { ...c, owner: new Uint8Array(20), registeredAt: 0n });
+    circuitList.put(state, NO_ID, { ids: [...((await circuitList.get(state, NO_ID))?.ids ?? []), id] });
+  }
   for (const a of g.accounts) await mint(state, a.address, a.balance);
   for (const v of g.validators) await genesisValidator(state, g.params.staking, v);
   const validators = g.validators.map(({ address, blsPubKey, power }) => ({ address, blsPubKey, power }));

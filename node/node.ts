@@ -23,6 +23,7 @@ import { loadCircuit } from '../puzzle/circuit.ts';
 import type { Solution } from '../puzzle/solution.ts';
 import { WorkerChecker } from './puzzle/checker.ts';
 import { SolutionPool } from './puzzle/pool.ts';
+import { Groth16Verifier } from './market/groth16-verifier.ts';
 import { EvidencePool } from './consensus/evidence-pool.ts';
 import { P2PNetwork } from './p2p/network.ts';
 import { loadNodeKey } from './p2p/identity.ts';
@@ -84,7 +85,7 @@ export class QuarryNode {
       throw err;
     });
     try {
-      const chain = await Chain.open(db, o.genesis, checker);
+      const chain = await Chain.open(db, o.genesis, { solutions: checker, proofs: await Groth16Verifier.create() });
       const mempool = new Mempool(
         {
           chainId: chain.chainId,

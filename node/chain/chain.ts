@@ -15,6 +15,7 @@ import { genesisHash, genesisState, type Genesis } from '../genesis.ts';
 import { executeBlock, type BlockContent, type ExecResult, type Receipt } from '../exec/execute.ts';
 import { getTargets } from '../modules/puzzle/state.ts';
 import type { SolutionChecker } from '../modules/puzzle/solutions.ts';
+import type { ProofVerifier } from '../modules/types.ts';
 import { decodeSolution, solutionId, type Solution } from '../../puzzle/solution.ts';
 import { epochChallenge, challengeSourceHeight } from '../../puzzle/challenge.ts';
 import { epochOf, getChainParams } from '../modules/chain-params.ts';
@@ -29,6 +30,12 @@ import { validatorListSchema, ValidatorSet, type Validator } from '../../consens
 import type { StateReader } from '../state/view.ts';
 import { decodeTx, type Tx } from '../tx/tx.ts';
 import { receiptsCodec } from './receipts.ts';
+
+/** The expensive checks block execution delegates (they keep verdict caches). */
+export interface ChainServices {
+  solutions: SolutionChecker;
+  proofs: ProofVerifier;
+}
 
 export interface Head {
   height: bigint;
@@ -71,7 +78,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlock] }> {
   private readonly sets = new Map<string, ValidatorSet>();
   private readonly challenges = new Map<bigint, bigint>();
 
-  private constructor(readonly db: Database, readonly genesis: Genesis, head: Head, readonly checker: SolutionChecker) {
+  private constructor(readonly db: Database, readonly genesis: Genesis, head: Head, readonly services: ChainServices) {
     super();
     this.state = new StateDb(db);
     this.genesisHash = genesisHash(genesis);
@@ -87,7 +94,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlock] }> {
   }
 
   /** Opens the store, writing genesis state on first use and refusing a store of another chain. */
-  static async open(db: Database, genesis: Genesis, checker: SolutionChecker): Promise<Chain> {
+  static async open(db: Database, genesis: Genesis, services: ChainServices): Promise<Chain> {
     const gHash = genesisHash(genesis);
     const stored = await db.get(META_GENESIS);
     if (stored && !equalBytes(stored, gHash)) {
@@ -95,7 +102,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlock] }> {
     }
     const headBytes = await db.get(META_HEAD);
     const head = headBytes ? decodeAs(headSchema, headBytes) : { height: 0n, hash: gHash, time: genesis.genesisTime };
-    const chain = new Chain(db, genesis, head, checker);
+    const chain = new Chain(db, genesis, head, services);
     if (!stored) await chain.writeGenesis();
     return chain;
   }
@@ -212,10 +219,10 @@ export class Chain extends EventEmitter<{ block: [CommittedBlock] }> {
     const before = await this.activeSet();
     const epoch = epochOf(height, await getChainParams(this.latestState));
     const targets = await getTargets(this.latestState);
-    const puzzle = { height, epoch, challenge: await this.challengeFor(epoch), checker: this.checker };
+    const puzzle = { height, epoch, challenge: await this.challengeFor(epoch), checker: this.services.solutions };
     const evidence = await checkEvidence(this, height, content.evidence, mode);
     const lastCommit = await this.lastCommitContext(opts.lastCommit);
-    const ctx = { chainId: this.chainId, height, time: opts.time, proposer: opts.proposer, puzzle, lastCommit, evidence };
+    const ctx = { chainId: this.chainId, height, time: opts.time, proposer: opts.proposer, puzzle, proofs: this.services.proofs, lastCommit, evidence };
     const exec = await executeBlock(this.latestState, ctx, { ...content, evidence: evidence.map((e) => e.evidence) }, mode);
     const included = limitBlock(exec, mode);
     const after = await getActiveSet(exec.state);

@@ -7,9 +7,10 @@ import { QuarryError, asQuarryError, type ErrorCode } from '../errors.ts';
 import { Overlay, type StateReader } from '../state/view.ts';
 import { accounts, bumpSequence, debit } from '../modules/bank/account.ts';
 import { stakingEndBlock, type StakingBlockContext } from '../modules/staking/end-block.ts';
+import { marketEndBlock } from '../modules/market/end-block.ts';
 import { getChainParams, type ChainParams } from '../modules/chain-params.ts';
-import { handlerFor } from '../modules/registry.ts';
-import type { ChainEvent, MsgContext } from '../modules/types.ts';
+import { handlerFor, msgHandlers } from '../modules/registry.ts';
+import type { ChainEvent, Msg, MsgContext, ProofVerifier } from '../modules/types.ts';
 import { checkTxState, checkTxStatic } from './ante.ts';
 import { toHex } from '../encoding/bytes.ts';
 import type { Tx } from '../tx/tx.ts';
@@ -30,6 +31,7 @@ export interface BlockContext {
   time: bigint;
   proposer: Uint8Array;
   puzzle: PuzzleContext;
+  proofs: ProofVerifier;
   lastCommit: StakingBlockContext['lastCommit'];
   evidence: StakingBlockContext['evidence'];
 }
@@ -62,9 +64,20 @@ async function applyTx(state: Overlay, ctx: BlockContext, params: ChainParams, t
   await bumpSequence(state, tx.sender);
   const msgState = state.child();
   const events: ChainEvent[] = [];
-  const msgCtx: MsgContext = { state: msgState, signer: tx.sender, chainId: ctx.chainId, height: ctx.height, time: ctx.time, emit: (e) => events.push(e) };
+  const msgCtx: MsgContext = {
+    state: msgState,
+    signer: tx.sender,
+    chainId: ctx.chainId,
+    height: ctx.height,
+    time: ctx.time,
+    txHash: tx.hash,
+    msgIndex: 0,
+    proofs: ctx.proofs,
+    emit: (e) => events.push(e),
+  };
   try {
-    for (const msg of body.msgs) await handlerFor(msg).apply(msgCtx, msg);
+    await prepareMessages(msgCtx, body.msgs);
+    for (const [i, msg] of body.msgs.entries()) await handlerFor(msg).apply({ ...msgCtx, msgIndex: i }, msg);
   } catch (err) {
     const e = asQuarryError(err);
     if (e.code === 'E_INTERNAL' || e.code === 'E_STORE') throw e; // a node fault, not a bad transaction
@@ -72,6 +85,13 @@ async function applyTx(state: Overlay, ctx: BlockContext, params: ChainParams, t
   }
   msgState.mergeInto(state);
   return { txHash: tx.hash, code: 'OK', log: '', events };
+}
+
+/** Gives each message type one look at all of the transaction's messages of its type first. */
+async function prepareMessages(ctx: MsgContext, msgs: Msg[]): Promise<void> {
+  const byType = new Map<string, Msg[]>();
+  for (const m of msgs) byType.set(m.type, [...(byType.get(m.type) ?? []), m]);
+  for (const [type, group] of byType) await msgHandlers.get(type)?.prepare?.(ctx, group);
 }
 
 export async function executeBlock(base: StateReader, ctx: BlockContext, content: BlockContent, mode: 'build' | 'verify'): Promise<ExecResult> {
@@ -109,8 +129,9 @@ export async function executeBlock(base: StateReader, ctx: BlockContext, content
   return result;
 }
 
-/** Staking's end of block: unbondings, slashing, rewards and fees, the active set. */
+/** End of block: the market's deadlines and matching, then staking (rewards, slashing, the active set). */
 async function endBlock(state: Overlay, ctx: BlockContext, params: ChainParams, fees: bigint, events: ChainEvent[]): Promise<void> {
+  await marketEndBlock(state, ctx.height, events);
   await stakingEndBlock(
     state,
     { height: ctx.height, proposer: ctx.proposer, fees, blockReward: params.blockReward, epochLength: params.epochLength, lastCommit: ctx.lastCommit, evidence: ctx.evidence },

@@ -23,7 +23,17 @@ export interface MsgContext {
   chainId: string;
   height: bigint;
   time: bigint;
+  /** Hash of the transaction and the message's index in it (unique ids for created objects). */
+  txHash: Uint8Array;
+  msgIndex: number;
+  /** Groth16 verification for proof-market fills (the node's, with its verdict cache). */
+  proofs: ProofVerifier;
   emit(event: ChainEvent): void;
+}
+
+export interface ProofVerifier {
+  /** One verdict per item; items of one call share a circuit and may be checked as one batch. */
+  verify(circuitId: Uint8Array, vk: Uint8Array, items: Array<{ proof: Uint8Array; publicSignals: bigint[] }>): Promise<boolean[]>;
 }
 
 export interface MsgHandler<M extends Msg = Msg> {
@@ -32,6 +42,8 @@ export interface MsgHandler<M extends Msg = Msg> {
   weight(msg: M): bigint;
   spend(msg: M): bigint;
   apply(ctx: MsgContext, msg: M): Promise<void>;
+  /** Runs once per transaction before its messages (batching expensive checks across them). */
+  prepare?(ctx: MsgContext, msgs: M[]): Promise<void>;
 }
 
 /** Helper so each file declares a handler with its message type inferred. */

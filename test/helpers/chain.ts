@@ -14,6 +14,7 @@ import type { Msg } from '../../node/modules/types.ts';
 import { decodeAddress } from '../../node/crypto/address.ts';
 import { tempDir } from './tmp.ts';
 import { LazyChecker } from '../../node/puzzle/checker.ts';
+import { Groth16Verifier } from '../../node/market/groth16-verifier.ts';
 import type { PuzzleParamsRecord } from '../../node/modules/puzzle/state.ts';
 import type { StakingParams } from '../../node/modules/staking/state.ts';
 import type { Solution } from '../../puzzle/solution.ts';
@@ -40,6 +41,12 @@ export interface TestChain {
 export const TEST_CIRCUIT = 'posw-small' as const;
 /** One verifier for the whole test process, created the first time a solution is checked. */
 export const testChecker = new LazyChecker(TEST_CIRCUIT);
+let proofVerifier: Promise<Groth16Verifier> | null = null;
+/** One Groth16 verifier (for market fills) shared by the test process. */
+export function testProofVerifier(): Promise<Groth16Verifier> {
+  proofVerifier ??= Groth16Verifier.create();
+  return proofVerifier;
+}
 
 export function makeGenesis(
   users: AccountKey[],
@@ -50,7 +57,7 @@ export function makeGenesis(
   staking: Partial<StakingParams> = {},
 ): Genesis {
   let g = newGenesis(CHAIN_ID, 1_000n, TEST_CIRCUIT);
-  g = { ...g, params: { chain: { ...g.params.chain, ...params }, puzzle: { ...g.params.puzzle, ...puzzle }, staking: { ...g.params.staking, ...staking } } };
+  g = { ...g, params: { ...g.params, chain: { ...g.params.chain, ...params }, puzzle: { ...g.params.puzzle, ...puzzle }, staking: { ...g.params.staking, ...staking } } };
   for (const u of users) g = addAccount(g, u.address, USER_BALANCE);
   return addValidator(addAccount(g, operator.address, USER_BALANCE), operator.address, validator, 100n);
 }
@@ -79,7 +86,7 @@ export async function openTestChain(opts: TestChainOptions = {}): Promise<TestCh
   let genesis = makeGenesis(users, operator, validator, opts.params, opts.puzzle, opts.staking);
   for (const x of opts.extraValidators ?? []) genesis = addValidator(addAccount(genesis, x.operator.address, USER_BALANCE), x.operator.address, x.key, x.power);
   const db = await Database.open(opts.path ?? dir!.path);
-  const chain = await Chain.open(db, genesis, testChecker);
+  const chain = await Chain.open(db, genesis, { solutions: testChecker, proofs: await testProofVerifier() });
   const t: TestChain = {
     chain,
     db,

@@ -15,6 +15,7 @@ export function testDevnetGenesis(validators: number, epochLength = 20n): Genesi
     ...g,
     puzzleCircuit: 'posw-small',
     params: {
+      ...g.params,
       chain: { ...g.params.chain, epochLength },
       puzzle: defaultPuzzleParams('posw-small'),
       staking: { ...g.params.staking, downtimeWindow: 1000n, downtimeMaxMissed: 900n, unbondingBlocks: 30n, maxEvidenceAge: 100n },

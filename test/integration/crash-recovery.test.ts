@@ -23,6 +23,7 @@ import { toHex } from '../../node/encoding/bytes.ts';
 import type { Msg } from '../../node/modules/types.ts';
 import { accounts } from '../../node/modules/bank/account.ts';
 import { LazyChecker } from '../../node/puzzle/checker.ts';
+import { Groth16Verifier } from '../../node/market/groth16-verifier.ts';
 
 const KILLS = 20;
 
@@ -70,9 +71,9 @@ test(`SIGKILL during block production ${KILLS} times: nothing committed is lost,
     const freshDir = tempDir();
     const fresh = await Database.open(freshDir.path);
     try {
-      const checker = new LazyChecker(genesis.puzzleCircuit);
-      const source = await Chain.open(db, genesis, checker);
-      const target = await Chain.open(fresh, genesis, checker);
+      const services = { solutions: new LazyChecker(genesis.puzzleCircuit), proofs: await Groth16Verifier.create() };
+      const source = await Chain.open(db, genesis, services);
+      const target = await Chain.open(fresh, genesis, services);
       for (const [h, hash] of seen) assert.equal(toHex((await source.getBlock(BigInt(h)))!.hash), hash);
       const head = source.head.height;
       await replayChain(source, target, head);

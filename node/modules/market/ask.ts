@@ -1,0 +1,35 @@
+/**
+ * `market/ask`: a standing offer to prove a circuit at a price within a turnaround, for up to
+ * `capacity` requests at a time. Posting again replaces it; capacity 0 withdraws it.
+ */
+import { bytes, literal, struct, u64, type Infer } from '../../encoding/schema.ts';
+import { QuarryError } from '../../errors.ts';
+import { toHex } from '../../encoding/bytes.ts';
+import { defineMsg } from '../types.ts';
+import { askers, askId, asks, getProver, requireCircuit } from './state.ts';
+
+const schema = struct({ type: literal('market/ask'), circuitId: bytes({ len: 32 }), price: u64, maxTurnaround: u64, capacity: u64 });
+export type AskMsg = Infer<typeof schema>;
+
+export const ask = defineMsg<AskMsg>({
+  type: 'market/ask',
+  schema,
+  weight: () => 2_000n,
+  spend: () => 0n,
+  async apply(ctx, m) {
+    await requireCircuit(ctx.state, m.circuitId);
+    if ((await getProver(ctx.state, ctx.signer)).bond === 0n) throw new QuarryError('E_INVALID_MSG', 'only bonded provers may post asks (market/bond first)');
+    if (m.capacity > 0n && m.maxTurnaround === 0n) throw new QuarryError('E_INVALID_MSG', 'turnaround must be at least one block');
+    const id = askId(ctx.signer, m.circuitId);
+    const old = await asks.get(ctx.state, id);
+    const list = (await askers.get(ctx.state, m.circuitId))?.provers ?? [];
+    const listed = list.some((p) => toHex(p) === toHex(ctx.signer));
+    if (m.capacity === 0n && (!old || old.active === 0n)) {
+      asks.remove(ctx.state, id);
+      if (listed) askers.put(ctx.state, m.circuitId, { provers: list.filter((p) => toHex(p) !== toHex(ctx.signer)) });
+      return;
+    }
+    asks.put(ctx.state, id, { price: m.price, maxTurnaround: m.maxTurnaround, capacity: m.capacity, active: old?.active ?? 0n, createdAt: old && old.price === m.price ? old.createdAt : ctx.height });
+    if (!listed) askers.put(ctx.state, m.circuitId, { provers: [...list, ctx.signer] });
+  },
+});

@@ -1,0 +1,30 @@
+/**
+ * `market/fulfill`: the prover holding the lock delivers the proof before the lock expires; the
+ * chain verifies it (several fills in one transaction are verified as one batch) and pays.
+ */
+import { bytes, literal, struct, type Infer } from '../../encoding/schema.ts';
+import { QuarryError } from '../../errors.ts';
+import { equalBytes } from '../../encoding/bytes.ts';
+import { defineMsg } from '../types.ts';
+import { payFill } from './settle.ts';
+import { prepareFills, proofField, signalsField, verifyFill } from './proofs.ts';
+import { getMarketParams, getRequest } from './state.ts';
+
+const schema = struct({ type: literal('market/fulfill'), requestId: bytes({ len: 32 }), proof: proofField, publicSignals: signalsField });
+export type FulfillMsg = Infer<typeof schema>;
+
+export const fulfill = defineMsg<FulfillMsg>({
+  type: 'market/fulfill',
+  schema,
+  weight: (m) => 30_000n + 100n * BigInt(m.publicSignals.length), // pays for the pairing check
+  spend: () => 0n,
+  prepare: (ctx, msgs) => prepareFills(ctx, msgs),
+  async apply(ctx, m) {
+    const r = await getRequest(ctx.state, m.requestId);
+    if (r.status !== 'locked' || !r.lock) throw new QuarryError('E_INVALID_MSG', `a ${r.status} request cannot be fulfilled by its locker`);
+    if (!equalBytes(r.lock.prover, ctx.signer)) throw new QuarryError('E_INVALID_MSG', 'the request is locked to another prover');
+    if (ctx.height > r.lock.expiresAt) throw new QuarryError('E_EXPIRED', 'the lock has expired');
+    await verifyFill(ctx, r, m);
+    await payFill(ctx.state, await getMarketParams(ctx.state), m.requestId, r, { filler: ctx.signer, price: r.lock.price, proof: m.proof, publicSignals: m.publicSignals, onTime: true }, ctx.height, ctx.emit);
+  },
+});

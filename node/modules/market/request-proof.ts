@@ -1,0 +1,149 @@
+/**
+ * `market/request-proof`: ask for a proof of a registered circuit on given inputs (public and
+ * private; in v1 provers see them all). The requester escrows `escalationCap`, the most it may
+ * ever pay. The request is served at once from the proof cache if the same (circuit, inputs) was
+ * proven recently; under a reservation it goes straight to that prover; else it is matched against
+ * the best standing ask, or waits as a Dutch auction any bonded prover may lock.
+ */
+import { bytes, literal, nullable, struct, u64, type Infer } from '../../encoding/schema.ts';
+import { QuarryError } from '../../errors.ts';
+import { equalBytes, toHex } from '../../encoding/bytes.ts';
+import { taggedHash } from '../../crypto/hash.ts';
+import { encodeAddress } from '../../crypto/address.ts';
+import { NO_ID } from '../../state/record.ts';
+import { burn, transfer } from '../bank/account.ts';
+import { defineMsg, type MsgContext } from '../types.ts';
+import { cacheKey, checkInputs } from './inputs.ts';
+import { tryMatch } from './match.ts';
+import { lockRequest } from './settle.ts';
+import {
+  addToList,
+  getMarketParams,
+  inputsSchema,
+  MARKET_ESCROW,
+  openRequests,
+  PPM,
+  proofCache,
+  putRequest,
+  requestProofs,
+  requireCircuit,
+  reservations,
+  type ProofRequest,
+} from './state.ts';
+
+const schema = struct({
+  type: literal('market/request-proof'),
+  circuitId: bytes({ len: 32 }),
+  inputs: inputsSchema,
+  minPrice: u64,
+  maxPrice: u64,
+  rampBlocks: u64,
+  lockBlocks: u64,
+  deadlineBlocks: u64,
+  collateral: u64,
+  minReputationPpm: u64,
+  escalationCap: u64,
+  reservation: nullable(bytes({ len: 32 })),
+});
+export type RequestProofMsg = Infer<typeof schema>;
+
+export function requestId(txHash: Uint8Array, msgIndex: number): Uint8Array {
+  return taggedHash('quarry/market/request', txHash, new Uint8Array([msgIndex]));
+}
+
+export const requestProof = defineMsg<RequestProofMsg>({
+  type: 'market/request-proof',
+  schema,
+  weight: (m) => 5_000n + 50n * BigInt(m.inputs.reduce((n, i) => n + i.values.length, 0)),
+  spend: (m) => (m.reservation ? 0n : m.escalationCap),
+  async apply(ctx, m) {
+    const params = await getMarketParams(ctx.state);
+    const circuit = await requireCircuit(ctx.state, m.circuitId);
+    checkInputs(circuit, m.inputs);
+    if (m.minPrice > m.maxPrice || m.maxPrice > m.escalationCap) throw new QuarryError('E_INVALID_MSG', 'prices must satisfy minPrice ≤ maxPrice ≤ escalationCap');
+    if (m.deadlineBlocks === 0n || m.deadlineBlocks > params.maxDeadlineBlocks) throw new QuarryError('E_INVALID_MSG', `deadline must be 1..${params.maxDeadlineBlocks} blocks`);
+    if (m.minReputationPpm > PPM) throw new QuarryError('E_INVALID_MSG', 'minReputationPpm is at most 1,000,000');
+    const id = requestId(ctx.txHash, ctx.msgIndex);
+    if (await serveFromCache(ctx, m, id, params.proofCacheBlocks, params.marketFeePpm)) return;
+    const open = (await openRequests.get(ctx.state, NO_ID))?.ids.length ?? 0;
+    if (BigInt(open) >= params.maxOpenRequests) throw new QuarryError('E_MEMPOOL_FULL', 'the market has too many open requests');
+    const base: ProofRequest = {
+      requester: ctx.signer,
+      circuitId: m.circuitId,
+      inputs: m.inputs,
+      minPrice: m.minPrice,
+      maxPrice: m.maxPrice,
+      rampBlocks: m.rampBlocks,
+      lockBlocks: m.lockBlocks,
+      deadline: ctx.height + m.deadlineBlocks,
+      collateral: m.collateral,
+      minReputationPpm: m.minReputationPpm,
+      escalationCap: m.escalationCap,
+      escrow: 0n,
+      fillerReward: 0n,
+      createdAt: ctx.height,
+      listedAt: ctx.height,
+      status: 'open',
+      lock: null,
+      reservation: m.reservation,
+      filledBy: null,
+      paid: 0n,
+      relists: 0n,
+    };
+    await addToList(ctx.state, openRequests, id);
+    ctx.emit({ type: 'market-request', request: toHex(id), requester: encodeAddress(ctx.signer), circuit: toHex(m.circuitId), maxPrice: m.maxPrice.toString() });
+    if (m.reservation) return useReservation(ctx, id, base, m.reservation);
+    await transfer(ctx.state, ctx.signer, MARKET_ESCROW, m.escalationCap);
+    const r = { ...base, escrow: m.escalationCap };
+    putRequest(ctx.state, id, r);
+    await tryMatch(ctx.state, id, r, ctx.height, ctx.emit);
+  },
+});
+
+/** An identical (circuit, inputs) proven recently: pay its prover the minimum price and answer now. */
+async function serveFromCache(ctx: MsgContext, m: RequestProofMsg, id: Uint8Array, cacheBlocks: bigint, feePpm: bigint): Promise<boolean> {
+  const hit = await proofCache.get(ctx.state, cacheKey(m.circuitId, m.inputs));
+  if (!hit || hit.height + cacheBlocks < ctx.height || m.reservation) return false;
+  const fee = (m.minPrice * feePpm) / PPM;
+  await transfer(ctx.state, ctx.signer, hit.prover, m.minPrice - fee);
+  await burn(ctx.state, ctx.signer, fee);
+  requestProofs.put(ctx.state, id, { proof: hit.proof, publicSignals: hit.publicSignals });
+  putRequest(ctx.state, id, {
+    requester: ctx.signer,
+    circuitId: m.circuitId,
+    inputs: m.inputs,
+    minPrice: m.minPrice,
+    maxPrice: m.maxPrice,
+    rampBlocks: m.rampBlocks,
+    lockBlocks: m.lockBlocks,
+    deadline: ctx.height,
+    collateral: 0n,
+    minReputationPpm: m.minReputationPpm,
+    escalationCap: m.escalationCap,
+    escrow: 0n,
+    fillerReward: 0n,
+    createdAt: ctx.height,
+    listedAt: ctx.height,
+    status: 'fulfilled',
+    lock: null,
+    reservation: null,
+    filledBy: hit.prover,
+    paid: m.minPrice,
+    relists: 0n,
+  });
+  ctx.emit({ type: 'market-fill', request: toHex(id), prover: encodeAddress(hit.prover), price: m.minPrice.toString(), cached: true, height: ctx.height.toString() });
+  return true;
+}
+
+/** A reserved slot: the prepaid price becomes the escrow and the prover is locked at once. */
+async function useReservation(ctx: MsgContext, id: Uint8Array, base: ProofRequest, resId: Uint8Array): Promise<void> {
+  const res = await reservations.get(ctx.state, resId);
+  if (!res || !equalBytes(res.buyer, ctx.signer)) throw new QuarryError('E_NOT_FOUND', 'no such reservation of yours');
+  if (!equalBytes(res.circuitId, base.circuitId)) throw new QuarryError('E_INVALID_MSG', 'the reservation is for another circuit');
+  if (res.remaining === 0n || ctx.height > res.endHeight) throw new QuarryError('E_INVALID_MSG', 'the reservation is used up or over');
+  reservations.put(ctx.state, resId, { ...res, remaining: res.remaining - 1n });
+  const r = { ...base, escrow: res.price, escalationCap: res.price, maxPrice: res.price, minPrice: res.price, collateral: res.collateralPerProof };
+  putRequest(ctx.state, id, r);
+  const expiresAt = ctx.height + res.turnaround < r.deadline ? ctx.height + res.turnaround : r.deadline;
+  await lockRequest(ctx.state, id, r, { prover: res.prover, price: res.price, lockedAt: ctx.height, expiresAt, collateral: res.collateralPerProof, viaAsk: false }, ctx.emit, ctx.height, true);
+}

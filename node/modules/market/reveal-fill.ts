@@ -1,0 +1,35 @@
+/**
+ * `market/reveal-fill`: the second half of an open fill. The signer must have committed to this
+ * proof in an earlier block; the first valid reveal is paid the request's maxPrice plus the
+ * filler's share of the slashed collateral.
+ */
+import { bytes, literal, struct, type Infer } from '../../encoding/schema.ts';
+import { QuarryError } from '../../errors.ts';
+import { equalBytes } from '../../encoding/bytes.ts';
+import { defineMsg } from '../types.ts';
+import { commitKey, fillCommitment } from './commit-fill.ts';
+import { payFill } from './settle.ts';
+import { prepareFills, proofField, signalsField, verifyFill } from './proofs.ts';
+import { fillCommits, getMarketParams, getRequest } from './state.ts';
+
+const schema = struct({ type: literal('market/reveal-fill'), requestId: bytes({ len: 32 }), proof: proofField, publicSignals: signalsField, salt: bytes({ len: 32 }) });
+export type RevealFillMsg = Infer<typeof schema>;
+
+export const revealFill = defineMsg<RevealFillMsg>({
+  type: 'market/reveal-fill',
+  schema,
+  weight: (m) => 30_000n + 100n * BigInt(m.publicSignals.length),
+  spend: () => 0n,
+  prepare: (ctx, msgs) => prepareFills(ctx, msgs),
+  async apply(ctx, m) {
+    const r = await getRequest(ctx.state, m.requestId);
+    if (r.status !== 'open-fill') throw new QuarryError('E_INVALID_MSG', `a ${r.status} request is not open to fills`);
+    if (ctx.height > r.deadline) throw new QuarryError('E_EXPIRED', 'the request is past its deadline');
+    const c = await fillCommits.get(ctx.state, commitKey(m.requestId, ctx.signer));
+    if (!c || c.height >= ctx.height) throw new QuarryError('E_INVALID_MSG', 'no fill commitment from an earlier block');
+    if (!equalBytes(c.commitment, fillCommitment(m.requestId, m.proof, ctx.signer, m.salt))) throw new QuarryError('E_INVALID_MSG', 'the reveal does not match the commitment');
+    await verifyFill(ctx, r, m);
+    fillCommits.remove(ctx.state, commitKey(m.requestId, ctx.signer));
+    await payFill(ctx.state, await getMarketParams(ctx.state), m.requestId, r, { filler: ctx.signer, price: r.maxPrice, proof: m.proof, publicSignals: m.publicSignals, onTime: false }, ctx.height, ctx.emit);
+  },
+});

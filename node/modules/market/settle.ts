@@ -1,0 +1,131 @@
+/**
+ * The market's money movements, shared by its messages and its end-of-block work
+ * (docs/market.md §settlement). Escrow and bonds live in module accounts; every function keeps
+ * `request.escrow` equal to what MARKET_ESCROW holds for the request.
+ */
+import type { Overlay } from '../../state/view.ts';
+import { toHex } from '../../encoding/bytes.ts';
+import { encodeAddress } from '../../crypto/address.ts';
+import { burn, transfer } from '../bank/account.ts';
+import type { ChainEvent } from '../types.ts';
+
+export type Emit = (e: ChainEvent) => void;
+import { NO_ID } from '../../state/record.ts';
+import {
+  asks,
+  askId,
+  getProver,
+  MARKET_BONDS,
+  MARKET_ESCROW,
+  openRequests,
+  PPM,
+  proofCache,
+  provers,
+  putRequest,
+  requestProofs,
+  type Lock,
+  type MarketParams,
+  type ProofRequest,
+} from './state.ts';
+import { cacheKey } from './inputs.ts';
+
+export async function commitCollateral(state: Overlay, prover: Uint8Array, amount: bigint): Promise<void> {
+  const p = await getProver(state, prover);
+  provers.put(state, prover, { ...p, locked: p.locked + amount });
+}
+
+export async function releaseCollateral(state: Overlay, prover: Uint8Array, amount: bigint): Promise<void> {
+  const p = await getProver(state, prover);
+  provers.put(state, prover, { ...p, locked: p.locked - amount });
+}
+
+/**
+ * Locks a request to a prover (collateral already checked free by the caller, or `precommitted`
+ * when a capacity offer set it aside).
+ */
+export async function lockRequest(state: Overlay, id: Uint8Array, r: ProofRequest, lock: Lock, emit: Emit, height: bigint, precommitted = false): Promise<ProofRequest> {
+  if (lock.collateral > 0n && !precommitted) await commitCollateral(state, lock.prover, lock.collateral);
+  const p = await getProver(state, lock.prover);
+  provers.put(state, lock.prover, { ...p, locks: p.locks + 1n });
+  if (lock.viaAsk) {
+    const a = (await asks.get(state, askId(lock.prover, r.circuitId)))!;
+    asks.put(state, askId(lock.prover, r.circuitId), { ...a, active: a.active + 1n });
+  }
+  const next: ProofRequest = { ...r, status: 'locked', lock };
+  putRequest(state, id, next);
+  emit({ type: 'market-lock', request: toHex(id), prover: encodeAddress(lock.prover), price: lock.price.toString(), expiresAt: lock.expiresAt.toString(), height: height.toString() });
+  return next;
+}
+
+async function freeAskSlot(state: Overlay, lock: Lock, circuitId: Uint8Array): Promise<void> {
+  if (!lock.viaAsk) return;
+  const a = await asks.get(state, askId(lock.prover, circuitId));
+  if (a && a.active > 0n) asks.put(state, askId(lock.prover, circuitId), { ...a, active: a.active - 1n });
+}
+
+/** Takes a request out of the open list (it reached a final status). */
+export async function closeRequest(state: Overlay, id: Uint8Array): Promise<void> {
+  const ids = (await openRequests.get(state, NO_ID))?.ids ?? [];
+  const hex = toHex(id);
+  openRequests.put(state, NO_ID, { ids: ids.filter((x) => toHex(x) !== hex) });
+}
+
+/**
+ * Pays a verified fill: `price` (less the burned market fee) and any filler reward to `filler`,
+ * the rest of the escrow back to the requester; releases the lock's collateral; records the proof.
+ */
+export async function payFill(
+  state: Overlay,
+  params: MarketParams,
+  id: Uint8Array,
+  r: ProofRequest,
+  fill: { filler: Uint8Array; price: bigint; proof: Uint8Array; publicSignals: string[]; onTime: boolean },
+  height: bigint,
+  emit: Emit,
+): Promise<void> {
+  const fee = (fill.price * params.marketFeePpm) / PPM;
+  await burn(state, MARKET_ESCROW, fee);
+  await transfer(state, MARKET_ESCROW, fill.filler, fill.price - fee + r.fillerReward);
+  const refund = r.escrow - fill.price - r.fillerReward;
+  if (refund > 0n) await transfer(state, MARKET_ESCROW, r.requester, refund);
+  if (r.lock && r.status === 'locked') {
+    await releaseCollateral(state, r.lock.prover, r.lock.collateral);
+    await freeAskSlot(state, r.lock, r.circuitId);
+  }
+  if (fill.onTime) {
+    const p = await getProver(state, fill.filler);
+    provers.put(state, fill.filler, { ...p, onTime: p.onTime + 1n });
+  }
+  putRequest(state, id, { ...r, status: 'fulfilled', escrow: 0n, fillerReward: 0n, filledBy: fill.filler, paid: fill.price });
+  requestProofs.put(state, id, { proof: fill.proof, publicSignals: fill.publicSignals });
+  proofCache.put(state, cacheKey(r.circuitId, r.inputs), { proof: fill.proof, publicSignals: fill.publicSignals, prover: fill.filler, height });
+  await closeRequest(state, id);
+  emit({ type: 'market-fill', request: toHex(id), prover: encodeAddress(fill.filler), price: fill.price.toString(), onTime: fill.onTime, height: height.toString() });
+}
+
+/**
+ * A lock that timed out: the locker's collateral is slashed (shares to the requester, to whoever
+ * fills next, the rest burned) and the request opens to anyone until its deadline.
+ */
+export async function slashLock(state: Overlay, params: MarketParams, id: Uint8Array, r: ProofRequest, emit: Emit, height: bigint): Promise<void> {
+  const lock = r.lock!;
+  const c = lock.collateral;
+  const p = await getProver(state, lock.prover);
+  provers.put(state, lock.prover, { ...p, bond: p.bond - c, locked: p.locked - c, late: p.late + 1n, slashed: p.slashed + 1n });
+  await freeAskSlot(state, lock, r.circuitId);
+  const toRequester = (c * params.slashToRequesterPpm) / PPM;
+  const toFiller = (c * params.slashToFillerPpm) / PPM;
+  if (toRequester > 0n) await transfer(state, MARKET_BONDS, r.requester, toRequester);
+  if (toFiller > 0n) await transfer(state, MARKET_BONDS, MARKET_ESCROW, toFiller);
+  await burn(state, MARKET_BONDS, c - toRequester - toFiller);
+  putRequest(state, id, { ...r, status: 'open-fill', escrow: r.escrow + toFiller, fillerReward: r.fillerReward + toFiller });
+  emit({ type: 'market-slash', request: toHex(id), prover: encodeAddress(lock.prover), amount: c.toString(), height: height.toString() });
+}
+
+/** Returns everything held for a request to its requester and closes it. */
+export async function refundRequest(state: Overlay, id: Uint8Array, r: ProofRequest, status: 'expired' | 'cancelled', emit: Emit): Promise<void> {
+  if (r.escrow > 0n) await transfer(state, MARKET_ESCROW, r.requester, r.escrow);
+  putRequest(state, id, { ...r, status, escrow: 0n, fillerReward: 0n });
+  await closeRequest(state, id);
+  emit({ type: `market-${status}`, request: toHex(id), refund: r.escrow.toString() });
+}

@@ -1,0 +1,175 @@
+/**
+ * Proof-market state (docs/market.md): parameters, registered circuits, prover bonds and
+ * reputation, standing asks, proof requests with their escrow and lock, fill commitments, capacity
+ * offers and reservations, and a short-lived cache of proofs for identical requests.
+ */
+import { array, bool, bytes, nullable, struct, text, u64, uint, type Infer } from '../../encoding/schema.ts';
+import { NO_ID, record } from '../../state/record.ts';
+import type { Overlay, StateReader } from '../../state/view.ts';
+import { QuarryError } from '../../errors.ts';
+import { concatBytes } from '../../encoding/bytes.ts';
+import { moduleAddress } from '../staking/state.ts';
+
+export const PPM = 1_000_000n;
+/** Holds requesters' escrow, fillers' pending shares of slashed collateral, reservation payments. */
+export const MARKET_ESCROW = moduleAddress('market/escrow');
+/** Holds provers' bonds (collateral). */
+export const MARKET_BONDS = moduleAddress('market/bonds');
+
+export const marketParamsSchema = struct({
+  bondUnbondingBlocks: u64,
+  /** Share of slashed collateral paid to whoever fills after the lock timed out, and to the requester (ppm); the rest is burned. */
+  slashToFillerPpm: u64,
+  slashToRequesterPpm: u64,
+  /** Relisting multiplies maxPrice by this (ppm) until escalationCap. */
+  escalationStepPpm: u64,
+  /** How long a fulfilled (circuit, inputs) proof serves identical requests. */
+  proofCacheBlocks: u64,
+  maxOpenRequests: u64,
+  maxDeadlineBlocks: u64,
+  /** Burned from every payment (ppm): wash trading to build reputation always costs. */
+  marketFeePpm: u64,
+});
+export type MarketParams = Infer<typeof marketParamsSchema>;
+export const marketParams = record('params/market', marketParamsSchema);
+
+export const DEFAULT_MARKET_PARAMS: MarketParams = {
+  bondUnbondingBlocks: 50n,
+  slashToFillerPpm: 400_000n,
+  slashToRequesterPpm: 400_000n,
+  escalationStepPpm: 1_500_000n,
+  proofCacheBlocks: 1_000n,
+  maxOpenRequests: 10_000n,
+  maxDeadlineBlocks: 10_000n,
+  marketFeePpm: 10_000n,
+};
+
+export const fieldText = text(78, /^(0|[1-9][0-9]*)$/);
+export const inputsSchema = array(struct({ name: text(64, /^[A-Za-z_][A-Za-z0-9_]*$/), values: array(fieldText, 4096, 1) }), 64);
+export type CircuitInputs = Infer<typeof inputsSchema>;
+
+export const circuitSchema = struct({
+  name: text(64),
+  /** Canonical verification key (puzzle/circuit.ts canonicalVk). */
+  vk: bytes({ max: 16_384 }),
+  wasmHash: bytes({ len: 32 }),
+  zkeyHash: bytes({ len: 32 }),
+  nOutputs: uint(64),
+  /** Public input signal names in order (they follow the outputs in the public signals). */
+  publicInputs: array(text(64), 64),
+  owner: bytes({ len: 20 }),
+  registeredAt: u64,
+});
+export type CircuitRecord = Infer<typeof circuitSchema>;
+export const circuits = record('market/circuit', circuitSchema);
+export const circuitList = record('market/circuits', struct({ ids: array(bytes({ len: 32 }), 1 << 16) }));
+
+export const proverSchema = struct({
+  bond: u64,
+  /** Collateral committed to open locks and capacity offers. */
+  locked: u64,
+  unbonding: array(struct({ amount: u64, releaseAt: u64 }), 64),
+  locks: u64,
+  onTime: u64,
+  late: u64,
+  slashed: u64,
+});
+export type Prover = Infer<typeof proverSchema>;
+export const provers = record('market/prover', proverSchema);
+export const proverList = record('market/provers', struct({ addresses: array(bytes({ len: 20 }), 1 << 16) }));
+
+export const askSchema = struct({ price: u64, maxTurnaround: u64, capacity: u64, active: u64, createdAt: u64 });
+export type Ask = Infer<typeof askSchema>;
+export const asks = record('market/ask', askSchema);
+/** Provers with an ask per circuit, for matching. */
+export const askers = record('market/askers', struct({ provers: array(bytes({ len: 20 }), 1 << 16) }));
+export const askId = (prover: Uint8Array, circuitId: Uint8Array) => concatBytes(prover, circuitId);
+
+export const lockSchema = struct({ prover: bytes({ len: 20 }), price: u64, lockedAt: u64, expiresAt: u64, collateral: u64, viaAsk: bool });
+export type Lock = Infer<typeof lockSchema>;
+
+export type RequestStatus = 'open' | 'locked' | 'open-fill' | 'fulfilled' | 'expired' | 'cancelled';
+export const requestSchema = struct({
+  requester: bytes({ len: 20 }),
+  circuitId: bytes({ len: 32 }),
+  inputs: inputsSchema,
+  minPrice: u64,
+  maxPrice: u64,
+  rampBlocks: u64,
+  lockBlocks: u64,
+  /** Absolute height after which the request can no longer be filled (before relisting). */
+  deadline: u64,
+  collateral: u64,
+  minReputationPpm: u64,
+  escalationCap: u64,
+  /** uqry held for this request in MARKET_ESCROW (the requester's funds, plus a filler's share). */
+  escrow: u64,
+  fillerReward: u64,
+  createdAt: u64,
+  listedAt: u64,
+  status: text(16),
+  lock: nullable(lockSchema),
+  reservation: nullable(bytes({ len: 32 })),
+  filledBy: nullable(bytes({ len: 20 })),
+  paid: u64,
+  relists: u64,
+});
+export type ProofRequest = Omit<Infer<typeof requestSchema>, 'status'> & { status: RequestStatus };
+export const requests = record('market/request', requestSchema);
+/** Ids of requests that are not final yet, in creation order (end-of-block work iterates them). */
+export const openRequests = record('market/open', struct({ ids: array(bytes({ len: 32 }), 1 << 20) }));
+
+export const unbondQueue = record('market/unbond-queue', struct({ entries: array(struct({ prover: bytes({ len: 20 }), amount: u64 }), 1 << 16) }));
+
+export const fillCommits = record('market/fill-commit', struct({ commitment: bytes({ len: 32 }), height: u64 }));
+
+export const proofCache = record('market/proof-cache', struct({ proof: bytes({ len: 256 }), publicSignals: array(fieldText, 4096), prover: bytes({ len: 20 }), height: u64 }));
+/** The fulfilled proof of each request (what requesters download). */
+export const requestProofs = record('market/request-proof', struct({ proof: bytes({ len: 256 }), publicSignals: array(fieldText, 4096) }));
+
+export const offerSchema = struct({ prover: bytes({ len: 20 }), circuitId: bytes({ len: 32 }), remaining: u64, price: u64, turnaround: u64, endHeight: u64, collateralPerProof: u64 });
+export type CapacityOffer = Infer<typeof offerSchema>;
+export const offers = record('market/offer', offerSchema);
+export const reservationSchema = struct({ buyer: bytes({ len: 20 }), offerId: bytes({ len: 32 }), prover: bytes({ len: 20 }), circuitId: bytes({ len: 32 }), remaining: u64, price: u64, turnaround: u64, endHeight: u64, collateralPerProof: u64 });
+export type Reservation = Infer<typeof reservationSchema>;
+export const reservations = record('market/reservation', reservationSchema);
+/** Offers and reservations to settle when they end (by end height). */
+export const expiring = record('market/expiring', struct({ offers: array(bytes({ len: 32 }), 1 << 16), reservations: array(bytes({ len: 32 }), 1 << 16) }));
+
+export async function getMarketParams(state: StateReader): Promise<MarketParams> {
+  const p = await marketParams.get(state, NO_ID);
+  if (!p) throw new Error('market parameters missing from state');
+  return p;
+}
+
+export async function requireCircuit(state: StateReader, id: Uint8Array): Promise<CircuitRecord> {
+  const c = await circuits.get(state, id);
+  if (!c) throw new QuarryError('E_NOT_FOUND', 'unknown circuit');
+  return c;
+}
+
+export async function getRequest(state: StateReader, id: Uint8Array): Promise<ProofRequest> {
+  const r = await requests.get(state, id);
+  if (!r) throw new QuarryError('E_NOT_FOUND', 'unknown proof request');
+  return r as ProofRequest;
+}
+
+export function putRequest(state: Overlay, id: Uint8Array, r: ProofRequest): void {
+  requests.put(state, id, r);
+}
+
+export const EMPTY_PROVER: Prover = { bond: 0n, locked: 0n, unbonding: [], locks: 0n, onTime: 0n, late: 0n, slashed: 0n };
+
+export async function getProver(state: StateReader, address: Uint8Array): Promise<Prover> {
+  return (await provers.get(state, address)) ?? EMPTY_PROVER;
+}
+
+/** Laplace-smoothed on-time ratio in ppm: a new prover starts at 500,000. */
+export function reputationPpm(p: Prover): bigint {
+  return ((p.onTime + 1n) * PPM) / (p.locks + 2n);
+}
+
+export async function addToList(state: Overlay, list: typeof openRequests, id: Uint8Array): Promise<void> {
+  const cur = (await list.get(state, NO_ID))?.ids ?? [];
+  list.put(state, NO_ID, { ids: [...cur, id] });
+}

@@ -1,0 +1,24 @@
+/** `market/unbond`: withdraw free collateral after `bondUnbondingBlocks`. */
+import { literal, struct, u64, type Infer } from '../../encoding/schema.ts';
+import { QuarryError } from '../../errors.ts';
+import { u64be } from '../../encoding/bytes.ts';
+import { defineMsg } from '../types.ts';
+import { getMarketParams, getProver, provers, unbondQueue } from './state.ts';
+
+const schema = struct({ type: literal('market/unbond'), amount: u64 });
+export type UnbondMsg = Infer<typeof schema>;
+
+export const unbond = defineMsg<UnbondMsg>({
+  type: 'market/unbond',
+  schema,
+  weight: () => 1_000n,
+  spend: () => 0n,
+  async apply(ctx, m) {
+    const p = await getProver(ctx.state, ctx.signer);
+    if (m.amount === 0n || m.amount > p.bond - p.locked) throw new QuarryError('E_INSUFFICIENT_FUNDS', `free collateral is ${p.bond - p.locked} uqry`);
+    const releaseAt = ctx.height + (await getMarketParams(ctx.state)).bondUnbondingBlocks;
+    provers.put(ctx.state, ctx.signer, { ...p, bond: p.bond - m.amount, unbonding: [...p.unbonding, { amount: m.amount, releaseAt }] });
+    const queue = (await unbondQueue.get(ctx.state, u64be(releaseAt)))?.entries ?? [];
+    unbondQueue.put(ctx.state, u64be(releaseAt), { entries: [...queue, { prover: ctx.signer, amount: m.amount }] });
+  },
+});
