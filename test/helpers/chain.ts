@@ -10,7 +10,7 @@ import { voteSignBytes } from '../../consensus/messages.ts';
 import { buildCommit } from '../../consensus/commit.ts';
 import type { ChainParams } from '../../node/modules/chain-params.ts';
 import type { Genesis } from '../../node/genesis.ts';
-import type { Msg } from '../../node/modules/types.ts';
+import type { Msg, ProofVerifier } from '../../node/modules/types.ts';
 import { decodeAddress } from '../../node/crypto/address.ts';
 import { tempDir } from './tmp.ts';
 import { LazyChecker } from '../../node/puzzle/checker.ts';
@@ -75,6 +75,8 @@ export interface TestChainOptions {
   staking?: Partial<StakingParams>;
   /** More genesis validators (they never sign: `produce` commits with validator 0 alone). */
   extraValidators?: Array<{ key: ValidatorKey; operator: AccountKey; power: bigint }>;
+  /** A stand-in for the Groth16 verifier (market simulations that skip real proving). */
+  proofs?: ProofVerifier;
   path?: string;
 }
 
@@ -86,7 +88,7 @@ export async function openTestChain(opts: TestChainOptions = {}): Promise<TestCh
   let genesis = makeGenesis(users, operator, validator, opts.params, opts.puzzle, opts.staking);
   for (const x of opts.extraValidators ?? []) genesis = addValidator(addAccount(genesis, x.operator.address, USER_BALANCE), x.operator.address, x.key, x.power);
   const db = await Database.open(opts.path ?? dir!.path);
-  const chain = await Chain.open(db, genesis, { solutions: testChecker, proofs: await testProofVerifier() });
+  const chain = await Chain.open(db, genesis, { solutions: testChecker, proofs: opts.proofs ?? (await testProofVerifier()) });
   const t: TestChain = {
     chain,
     db,

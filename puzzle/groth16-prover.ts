@@ -1,0 +1,38 @@
+/**
+ * A general Groth16 prover for any circuit's artifacts (the proof market): the resident-key wasm
+ * engine of the canonical prover, fresh random blinding (market proofs need no canonicity), and
+ * public signals read from the witness.
+ */
+import { randomBytes } from 'node:crypto';
+import { WitnessCalculatorBuilder, type WitnessCalculator } from 'circom_runtime';
+import { parseZkey } from './zkey.ts';
+import { WasmGroth16 } from './wasm-groth16.ts';
+import { FR, bytesToBigBE } from './field.ts';
+import { publicSignals } from './circuit.ts';
+import { encodeProof, type AffineProof } from './proof-codec.ts';
+
+export class Groth16Prover {
+  private constructor(private readonly engine: WasmGroth16, private readonly wc: WitnessCalculator) {}
+
+  static async create(zkey: Uint8Array, wasm: Uint8Array): Promise<Groth16Prover> {
+    return new Groth16Prover(await WasmGroth16.create(parseZkey(zkey)), await WitnessCalculatorBuilder(wasm));
+  }
+
+  /** Proves `inputs` (signal name → value or values); throws if the inputs violate the circuit. */
+  async prove(inputs: Record<string, bigint | bigint[]>): Promise<{ proof: Uint8Array; publicSignals: bigint[] }> {
+    const wtns = await this.wc.calculateWTNSBin(inputs, true);
+    const witness = wtns.subarray(wtns.length - this.engine.zkey.nVars * 32);
+    const { Fr, G1, G2 } = this.engine.curve;
+    const random = () => Fr.e(bytesToBigBE(randomBytes(40)) % FR);
+    const raw = this.engine.prove(witness, random(), random());
+    const a = G1.toObject(G1.toAffine(raw.A)) as bigint[];
+    const b = G2.toObject(G2.toAffine(raw.B)) as bigint[][];
+    const c = G1.toObject(G1.toAffine(raw.C)) as bigint[];
+    const proof: AffineProof = { a: [a[0]!, a[1]!], b: [[b[0]![0]!, b[0]![1]!], [b[1]![0]!, b[1]![1]!]], c: [c[0]!, c[1]!] };
+    return { proof: encodeProof(proof), publicSignals: publicSignals(witness, this.engine.zkey.nPublic) };
+  }
+
+  async close(): Promise<void> {
+    await this.engine.close();
+  }
+}

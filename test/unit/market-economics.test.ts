@@ -1,0 +1,141 @@
+/**
+ * Market economics over many blocks (the proof check is replaced by a stand-in that accepts
+ * proofs whose first byte is 1, so hundreds of requests run in seconds; real Groth16 fills are
+ * covered by market.test.ts). 10 provers of different speeds, 3 of which lock and then go silent:
+ * at least 99 % of requests must still be filled before their deadline; escrow and bonds must
+ * balance after every block; and a requester filling its own requests must lose money.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { openTestChain, makeTx, type TestChain } from '../helpers/chain.ts';
+import { PREIMAGE_ID, requestMsg, preimageInputs } from '../helpers/market.ts';
+import { decodeAddress } from '../../node/crypto/address.ts';
+import { getAccount, totalSupply } from '../../node/modules/bank/account.ts';
+import { NO_ID } from '../../node/state/record.ts';
+import { getProver, getRequest, MARKET_BONDS, MARKET_ESCROW, openRequests, proverList, type ProofRequest } from '../../node/modules/market/state.ts';
+import { requestId } from '../../node/modules/market/request-proof.ts';
+import { fillCommitment } from '../../node/modules/market/commit-fill.ts';
+import { BONDED_POOL, REWARDS_POOL, UNBONDING_POOL } from '../../node/modules/staking/state.ts';
+import { decodeTx } from '../../node/tx/tx.ts';
+import { toHex } from '../../node/encoding/bytes.ts';
+import type { AccountKey } from '../../node/crypto/keyfile.ts';
+import type { Msg, ProofVerifier } from '../../node/modules/types.ts';
+
+const stubVerifier: ProofVerifier = { verify: async (_id, _vk, items) => items.map((i) => i.proof[0] === 1) };
+const fakeProof = () => Uint8Array.from({ length: 256 }, (_, i) => (i === 0 ? 1 : i % 251));
+const m = (x: Record<string, unknown>) => x as unknown as Msg;
+const addr = (k: { address: string }) => decodeAddress(k.address);
+
+interface Actor {
+  key: AccountKey;
+  seq: bigint;
+  speed: number; // blocks it needs to prove
+  silent: boolean;
+}
+
+function tx(a: Actor, msgs: Msg[]): Uint8Array {
+  return makeTx(a.key, msgs, { sequence: a.seq++, fee: 200_000n });
+}
+
+function signals(r: ProofRequest): string[] {
+  return [r.inputs.find((i) => i.name === 'hash')!.values[0]!];
+}
+
+/** Every uqry is somewhere: module accounts hold exactly what the market and staking records say. */
+async function assertBalanced(t: TestChain, accounts: Uint8Array[]): Promise<void> {
+  const s = t.chain.latestState;
+  let escrow = 0n;
+  for (const id of (await openRequests.get(s, NO_ID))?.ids ?? []) escrow += (await getRequest(s, id)).escrow;
+  assert.equal((await getAccount(s, MARKET_ESCROW)).balance, escrow, 'escrow equals what open requests hold');
+  let bonds = 0n;
+  for (const p of (await proverList.get(s, NO_ID))?.addresses ?? []) {
+    const pr = await getProver(s, p);
+    assert.ok(pr.locked <= pr.bond, 'locked collateral never exceeds the bond');
+    bonds += pr.bond + pr.unbonding.reduce((x, u) => x + u.amount, 0n);
+  }
+  assert.equal((await getAccount(s, MARKET_BONDS)).balance, bonds, 'bonds account equals the provers\' bonds');
+  let sum = 0n;
+  for (const a of [...accounts, MARKET_ESCROW, MARKET_BONDS, BONDED_POOL, REWARDS_POOL, UNBONDING_POOL]) sum += (await getAccount(s, a)).balance;
+  assert.equal(sum, await totalSupply(s), 'supply is conserved except for mints and burns');
+}
+
+test('10 provers, 3 silent after locking: ≥ 99 % filled before the deadline; money always balances', { timeout: 300_000 }, async () => {
+  const t = await openTestChain({ users: 12, proofs: stubVerifier });
+  try {
+    const requester: Actor = { key: t.users[0]!, seq: 0n, speed: 0, silent: false };
+    // the silent ones post the cheapest asks, so matching keeps handing them work until slashing empties their bonds
+    const provers: Actor[] = t.users.slice(1, 11).map((key, i) => ({ key, seq: 0n, speed: 1 + (i % 4), silent: i >= 7 }));
+    const everyone = [...t.users.map(addr), addr(t.operator)];
+    await t.produce(provers.map((p, i) => tx(p, [m({ type: 'market/bond', amount: 30_000_000n }), m({ type: 'market/ask', circuitId: PREIMAGE_ID, price: p.silent ? 150_000n : 200_000n + 20_000n * BigInt(i), maxTurnaround: BigInt(p.speed + 1), capacity: 2n })])));
+    const created: Uint8Array[] = [];
+    const commits = new Map<string, { by: Actor; salt: Uint8Array; at: bigint }>();
+    for (let b = 0; b < 120; b++) {
+      const h = t.chain.head.height + 1n;
+      const txs: Uint8Array[] = [];
+      if (b < 90) {
+        const msgs = [0, 1, 2].map((k) => requestMsg(BigInt(b * 3 + k + 1000), { maxPrice: 1_000_000n, lockBlocks: 6n, deadlineBlocks: 20n, collateral: 1_000_000n }));
+        const bytes = tx(requester, msgs);
+        txs.push(bytes);
+        msgs.forEach((_, k) => created.push(requestId(decodeTx(bytes).hash, k)));
+      }
+      for (const id of (await openRequests.get(t.chain.latestState, NO_ID))?.ids ?? []) {
+        const r = await getRequest(t.chain.latestState, id);
+        const key = toHex(id);
+        if (r.status === 'locked') {
+          const p = provers.find((x) => toHex(addr(x.key)) === toHex(r.lock!.prover))!;
+          if (!p.silent && h >= r.lock!.lockedAt + BigInt(p.speed)) txs.push(tx(p, [m({ type: 'market/fulfill', requestId: id, proof: fakeProof(), publicSignals: signals(r) })]));
+        } else if (r.status === 'open') {
+          const p = provers.filter((x) => !x.silent)[b % 7]!; // an honest prover takes auction work
+          if ((await getProver(t.chain.latestState, addr(p.key))).bond - (await getProver(t.chain.latestState, addr(p.key))).locked >= r.collateral) txs.push(tx(p, [m({ type: 'market/lock', requestId: id })]));
+        } else if (r.status === 'open-fill') {
+          const c = commits.get(key);
+          if (!c) {
+            const by = provers.filter((x) => !x.silent)[(b + 3) % 7]!;
+            const salt = randomBytes(32);
+            commits.set(key, { by, salt, at: h });
+            txs.push(tx(by, [m({ type: 'market/commit-fill', requestId: id, commitment: fillCommitment(id, fakeProof(), addr(by.key), salt) })]));
+          } else if (h > c.at) txs.push(tx(c.by, [m({ type: 'market/reveal-fill', requestId: id, proof: fakeProof(), publicSignals: signals(r), salt: c.salt })]));
+        }
+      }
+      const block = await t.produce(txs);
+      assert.equal(block.exec.rejected.length, 0, block.exec.rejected[0]?.error.message);
+      if (b % 10 === 0) await assertBalanced(t, everyone);
+    }
+    await assertBalanced(t, everyone);
+    let filled = 0;
+    let slashedLocks = 0;
+    for (const id of created) {
+      const r = await getRequest(t.chain.latestState, id);
+      if (r.status === 'fulfilled') filled++;
+    }
+    for (const p of provers.filter((x) => x.silent)) slashedLocks += Number((await getProver(t.chain.latestState, addr(p.key))).slashed);
+    process.stdout.write(`market simulation: ${filled}/${created.length} filled, ${slashedLocks} locks slashed\n`);
+    assert.ok(slashedLocks > 0, 'silent provers were slashed');
+    assert.ok(filled / created.length >= 0.99, `filled ${filled} of ${created.length}`);
+  } finally {
+    await t.close();
+  }
+});
+
+test('a requester that fills its own requests loses money', async () => {
+  const t = await openTestChain({ users: 1, proofs: stubVerifier });
+  try {
+    const me: Actor = { key: t.users[0]!, seq: 0n, speed: 1, silent: false };
+    await t.produce([tx(me, [m({ type: 'market/bond', amount: 5_000_000n }), m({ type: 'market/ask', circuitId: PREIMAGE_ID, price: 900_000n, maxTurnaround: 3n, capacity: 5n })])]);
+    const start = (await getAccount(t.chain.latestState, addr(me.key))).balance;
+    for (let i = 0; i < 5; i++) {
+      const bytes = tx(me, [requestMsg(BigInt(i + 1), { maxPrice: 1_000_000n })]);
+      await t.produce([bytes]);
+      const id = requestId(decodeTx(bytes).hash, 0);
+      const r = await getRequest(t.chain.latestState, id);
+      assert.equal(r.status, 'locked');
+      await t.produce([tx(me, [m({ type: 'market/fulfill', requestId: id, proof: fakeProof(), publicSignals: [preimageInputs(BigInt(i + 1))[0]!.values[0]!] })])]);
+    }
+    const end = (await getAccount(t.chain.latestState, addr(me.key))).balance;
+    assert.ok(end < start, 'fees and the burned market fee make wash trading a loss');
+    assert.equal(start - end, 10n * 200_000n + 5n * 9_000n, 'ten transaction fees and five 1 % market fees');
+  } finally {
+    await t.close();
+  }
+});
