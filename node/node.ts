@@ -24,6 +24,7 @@ import type { Solution } from '../puzzle/solution.ts';
 import { WorkerChecker } from './puzzle/checker.ts';
 import { SolutionPool } from './puzzle/pool.ts';
 import { Groth16Verifier } from './market/groth16-verifier.ts';
+import { MarketService } from './market/service.ts';
 import { EvidencePool } from './consensus/evidence-pool.ts';
 import { P2PNetwork } from './p2p/network.ts';
 import { loadNodeKey } from './p2p/identity.ts';
@@ -51,6 +52,7 @@ export class QuarryNode {
   readonly metrics = new Metrics();
   driver: ConsensusDriver | null = null;
   readonly evidence = new EvidencePool();
+  readonly market: MarketService;
   network: P2PNetwork | null = null;
   syncer: Syncer | null = null;
   private lastCatchUp = 0;
@@ -66,7 +68,9 @@ export class QuarryNode {
     readonly mempool: Mempool,
     readonly solutions: SolutionPool,
     private readonly checker: WorkerChecker,
-  ) {}
+  ) {
+    this.market = new MarketService(o.home);
+  }
 
   get log(): Logger {
     return this.o.log;
@@ -109,9 +113,11 @@ export class QuarryNode {
     const { chain, metrics } = this;
     metrics.height.set(Number(chain.head.height));
     chain.on('block', (b) => this.onBlock(b));
+    chain.on('block', (b) => this.market.onBlock(b));
     this.rpc = await RpcServer.listen(this, this.o.config.rpc);
     if (this.o.config.p2p.enabled) {
       this.network = await P2PNetwork.start({ key: await loadNodeKey(this.o.home), config: this.o.config.p2p, chainId: chain.chainId, log: this.log.child({ module: 'p2p' }), handlers: nodeHandlers(this) });
+      this.market.network = this.network;
     }
     const key = this.o.validatorKey;
     if (key && (await this.isActiveValidator(key.blsPublicKey))) {

@@ -2,7 +2,7 @@
  * What nodes say to each other (docs/p2p.md): gossip payloads and request/response bodies, all
  * canonical CBOR decoded strictly with size caps.
  */
-import { array, bytes, literal, struct, u64, uint, variant, type Infer, type Schema } from '../encoding/schema.ts';
+import { array, bytes, literal, nullable, struct, u64, uint, variant, type Infer, type Schema } from '../encoding/schema.ts';
 import { proposalSchema, voteSchema, type Proposal, type Vote } from '../../consensus/messages.ts';
 import { BLOCK_DECODE_CAP } from '../types/block.ts';
 
@@ -27,3 +27,6 @@ export const votesResponseSchema = struct({
   votes: array(voteSchema, 4096),
 });
 export type VotesResponse = Infer<typeof votesResponseSchema>;
+
+export const artifactRequestSchema = struct({ hash: bytes({ len: 32 }) });
+export const artifactResponseSchema = struct({ bytes: nullable(bytes({ max: 48 * 1024 * 1024 })) });

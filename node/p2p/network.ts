@@ -21,6 +21,8 @@ import { decodeAs, encode } from '../encoding/cbor.ts';
 import type { Schema } from '../encoding/schema.ts';
 import { BLOCK_DECODE_CAP } from '../types/block.ts';
 import {
+  artifactRequestSchema,
+  artifactResponseSchema,
   blocksRequestSchema,
   blocksResponseSchema,
   statusSchema,
@@ -48,6 +50,7 @@ export interface P2PHandlers {
   status(): Status;
   blocks(from: bigint, count: number): Promise<BlocksResponse['blocks']>;
   votes(height: bigint): VotesResponse;
+  artifact(hash: Uint8Array): Uint8Array | null;
 }
 
 /** Per-topic caps on message size (bytes). */
@@ -133,6 +136,7 @@ export class P2PNetwork {
     this.serve('status', null, async () => this.handlers.status());
     this.serve('blocks', blocksRequestSchema, async (req) => ({ blocks: await this.handlers.blocks(req.from, req.count) }));
     this.serve('votes', votesRequestSchema, async (req) => this.handlers.votes(req.height));
+    this.serve('artifacts', artifactRequestSchema, async (req) => ({ bytes: this.handlers.artifact(req.hash) }));
   }
 
   private reject(peer: string, reason: string): TopicValidatorResult {
@@ -163,7 +167,7 @@ export class P2PNetwork {
       try {
         const lp = lpStream(stream, { maxDataLength: 4096 });
         const req = reqSchema ? decodeAs(reqSchema, (await lp.read({ signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })).subarray(), 4096) : (null as Req);
-        await lpStream(stream, { maxDataLength: BLOCK_DECODE_CAP * 2 }).write(encode(await answer(req)));
+        await lpStream(stream, { maxDataLength: 49 * 1024 * 1024 }).write(encode(await answer(req)));
         await stream.close();
       } catch (err) {
         this.penalize(peer, 10, `bad ${name} request: ${(err as Error).message}`);
@@ -199,6 +203,10 @@ export class P2PNetwork {
 
   votes(peer: PeerId | string, height: bigint): Promise<VotesResponse> {
     return this.request(peer, 'votes', { height }, votesResponseSchema, BLOCK_DECODE_CAP * 2);
+  }
+
+  async artifact(peer: PeerId | string, hash: Uint8Array): Promise<Uint8Array | null> {
+    return (await this.request(peer, 'artifacts', { hash }, artifactResponseSchema, 49 * 1024 * 1024)).bytes;
   }
 
   peers(): string[] {

@@ -6,6 +6,7 @@
 import type { QuarryNode } from '../node.ts';
 import { QuarryError } from '../errors.ts';
 import { decodeAs, encode } from '../encoding/cbor.ts';
+import { toHex } from '../encoding/bytes.ts';
 import { evidenceSchema } from '../../consensus/evidence.ts';
 import { checkEvidence } from '../chain/evidence.ts';
 import { consensusGossipSchema, type BlocksResponse, type Status } from './messages.ts';
@@ -58,5 +59,6 @@ export function nodeHandlers(node: QuarryNode): P2PHandlers {
       return out;
     },
     votes: (height) => node.driver?.held(height) ?? { proposals: [], votes: [] },
+    artifact: (hash) => node.market.artifacts.get(toHex(hash)) ?? null,
   };
 }

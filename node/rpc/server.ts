@@ -13,6 +13,7 @@ import { txRoutes } from './routes/txs.ts';
 import { eventRoutes } from './routes/events.ts';
 import { puzzleRoutes } from './routes/puzzle.ts';
 import { stakingRoutes } from './routes/staking.ts';
+import { marketRoutes } from './routes/market.ts';
 
 export interface RpcConfig {
   listen: string;
@@ -41,7 +42,7 @@ export class RpcServer {
     app.addHook('onResponse', async (req, reply) => {
       node.metrics.rpcRequests.inc({ route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) });
     });
-    for (const routes of [chainRoutes, accountRoutes, txRoutes, puzzleRoutes, stakingRoutes, eventRoutes]) routes(app, node);
+    for (const routes of [chainRoutes, accountRoutes, txRoutes, puzzleRoutes, stakingRoutes, marketRoutes, eventRoutes]) routes(app, node);
     const { host, port } = parseListen(config.listen);
     try {
       await app.listen({ host, port });

@@ -37,6 +37,7 @@ test('double signing is slashed, hostile gossip is banned, delegation moves powe
         status: () => ({ genesisHash: fromHex(status.genesisHash), height: 0n, hash: new Uint8Array(32) }),
         blocks: async () => [],
         votes: () => ({ proposals: [], votes: [] }),
+        artifact: () => null,
       },
     });
     await until('blocks with three of four validators', async () => (await net.height(0)) >= 3n);

@@ -1,7 +1,8 @@
 /**
  * WebSocket event stream at /events: `block` for each committed block, `tx` for each committed
- * transaction, `solution` for each paid solution, and `pending-tx` / `pending-solution` on
- * admission.
+ * transaction, `solution` for each paid solution, `market` for market events (`event` names it:
+ * market-request, -lock, -fill, -slash, -relist, -expired, …), and `pending-tx` /
+ * `pending-solution` on admission.
  * `?types=block,tx` filters. Slow consumers (over 4 MiB buffered) are disconnected.
  */
 import type { FastifyInstance } from 'fastify';
@@ -21,13 +22,17 @@ export function eventRoutes(app: FastifyInstance, node: QuarryNode): void {
     const send = (type: string, payload: object) => {
       if (wanted && !wanted.has(type)) return;
       if (socket.bufferedAmount > MAX_BUFFERED) return socket.terminate();
-      socket.send(JSON.stringify({ type, ...payload }));
+      socket.send(JSON.stringify({ ...payload, type }));
     };
     const onBlock = (b: CommittedBlock) => {
       const h = b.block.header;
       send('block', { height: h.height.toString(), hash: toHex(b.hash), time: h.time.toString(), txs: b.block.txs.length, proposer: encodeAddress(h.proposer) });
       b.candidate?.txs.forEach((tx, i) => send('tx', { hash: toHex(tx.hash), height: h.height.toString(), sender: encodeAddress(tx.sender), result: receiptJson(b.receipts[i]!) }));
-      for (const e of b.candidate?.exec.events ?? []) if (e.type === 'solution') send('solution', { ...e, height: h.height.toString() });
+      for (const e of b.candidate?.exec.events ?? []) {
+        if (e.type === 'solution') send('solution', { ...e, height: h.height.toString() });
+        else if (e.type.startsWith('market-')) send('market', { ...e, event: e.type, height: h.height.toString() });
+      }
+      b.receipts.forEach((r) => r.events.filter((e) => e.type.startsWith('market-')).forEach((e) => send('market', { ...e, event: e.type, height: h.height.toString() })));
     };
     const onSolution = ({ solution, id }: { solution: Solution; id: Uint8Array }) =>
       send('pending-solution', { id: toHex(id), address: encodeAddress(solution.body.address), nonce: solution.body.nonce.toString(), epoch: solution.body.epoch.toString() });

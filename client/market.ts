@@ -1,0 +1,80 @@
+/**
+ * Proof-market helpers for clients (the SDK's `requestProof` / `waitForProof` build on these):
+ * turn an inputs object into the canonical request form, post a request, and wait for its proof.
+ */
+import type { Msg } from '../node/modules/types.ts';
+import { fromHex, toHex } from '../node/encoding/bytes.ts';
+import { requestId as deriveRequestId } from '../node/modules/market/request-proof.ts';
+import type { RpcClient } from './rpc.ts';
+import { broadcastTx, buildTx, type Signer, type TxOptions, type TxResult } from './tx-builder.ts';
+
+export type InputValue = bigint | number | string | Array<bigint | number | string>;
+
+export interface ProofRequestSpec {
+  circuitId: string;
+  /** Every input signal by name, public and private (in v1 provers see them all). */
+  inputs: Record<string, InputValue>;
+  maxPrice: bigint;
+  minPrice?: bigint;
+  rampBlocks?: bigint;
+  lockBlocks?: bigint;
+  deadlineBlocks?: bigint;
+  collateral?: bigint;
+  minReputationPpm?: bigint;
+  escalationCap?: bigint;
+  reservation?: string;
+}
+
+/** Inputs in canonical order (by name), values as decimal strings. */
+export function canonicalInputs(inputs: Record<string, InputValue>): Array<{ name: string; values: string[] }> {
+  return Object.keys(inputs)
+    .sort()
+    .map((name) => {
+      const v = inputs[name]!;
+      return { name, values: (Array.isArray(v) ? v : [v]).map((x) => BigInt(x).toString()) };
+    });
+}
+
+export function requestProofMsg(s: ProofRequestSpec): Msg {
+  return {
+    type: 'market/request-proof',
+    circuitId: fromHex(s.circuitId),
+    inputs: canonicalInputs(s.inputs),
+    minPrice: s.minPrice ?? s.maxPrice / 2n,
+    maxPrice: s.maxPrice,
+    rampBlocks: s.rampBlocks ?? 10n,
+    lockBlocks: s.lockBlocks ?? 10n,
+    deadlineBlocks: s.deadlineBlocks ?? 100n,
+    collateral: s.collateral ?? s.maxPrice,
+    minReputationPpm: s.minReputationPpm ?? 0n,
+    escalationCap: s.escalationCap ?? s.maxPrice * 2n,
+    reservation: s.reservation ? fromHex(s.reservation) : null,
+  } as Msg;
+}
+
+/** Posts a proof request and waits for its block; returns the request id. */
+export async function requestProof(rpc: RpcClient, signer: Signer, spec: ProofRequestSpec, opts: TxOptions = {}): Promise<{ requestId: string; tx: TxResult }> {
+  const { bytes } = await buildTx(rpc, signer, [requestProofMsg(spec)], opts);
+  const tx = (await broadcastTx(rpc, bytes)) as TxResult;
+  if (tx.result.code !== 'OK') throw Object.assign(new Error(`request refused: ${tx.result.code}: ${tx.result.log}`), { code: tx.result.code });
+  return { requestId: toHex(deriveRequestId(fromHex(tx.hash), 0)), tx };
+}
+
+export interface DeliveredProof {
+  proof: string;
+  publicSignals: string[];
+  prover: string;
+  price: string;
+}
+
+/** Polls the request until it is fulfilled (or ends without a proof, or the timeout passes). */
+export async function waitForProof(rpc: RpcClient, requestId: string, timeoutMs = 120_000, pollMs = 500): Promise<DeliveredProof> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await rpc.get<{ status: string; filledBy: string | null; paid: string; proof: { proof: string; publicSignals: string[] } | null }>(`/market/requests/${requestId}`);
+    if (r.status === 'fulfilled' && r.proof) return { ...r.proof, prover: r.filledBy!, price: r.paid };
+    if (r.status === 'expired' || r.status === 'cancelled') throw Object.assign(new Error(`request ${requestId.slice(0, 16)} ended ${r.status}`), { code: 'E_EXPIRED' });
+    if (Date.now() > end) throw Object.assign(new Error(`no proof for ${requestId.slice(0, 16)} within ${timeoutMs} ms (status ${r.status})`), { code: 'E_UNAVAILABLE' });
+    await new Promise((res) => setTimeout(res, pollMs));
+  }
+}

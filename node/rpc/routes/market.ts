@@ -1,0 +1,93 @@
+/** Proof-market queries and artifact upload/download over RPC (docs/rpc.md §market). */
+import type { FastifyInstance } from 'fastify';
+import type { QuarryNode } from '../../node.ts';
+import { QuarryError } from '../../errors.ts';
+import { decodeAddress, encodeAddress } from '../../crypto/address.ts';
+import { toHex } from '../../encoding/bytes.ts';
+import { NO_ID } from '../../state/record.ts';
+import { decodeCanonicalVk } from '../../../puzzle/circuit.ts';
+import { auctionPrice } from '../../modules/market/pricing.ts';
+import { askers, askId, asks, circuitList, circuits, getProver, getRequest, openRequests, requestProofs, reputationPpm, type ProofRequest } from '../../modules/market/state.ts';
+import { MAX_ARTIFACT_BYTES } from '../../market/artifacts.ts';
+import { bodyBytes, hashParam } from '../params.ts';
+import { toJson } from '../json.ts';
+
+export function marketRoutes(app: FastifyInstance, node: QuarryNode): void {
+  const { chain } = node;
+  const requestJson = (id: Uint8Array, r: ProofRequest) => ({
+    id: toHex(id),
+    ...(toJson({ ...r, lock: r.lock }) as object),
+    currentPrice: r.status === 'open' ? auctionPrice(r, chain.head.height + 1n).toString() : null,
+  });
+
+  app.get<{ Querystring: { status?: string; prover?: string; limit?: string } }>('/market/requests', async (req) => {
+    const state = chain.latestState;
+    const ids = [...((await openRequests.get(state, NO_ID))?.ids ?? []), ...node.market.recent()];
+    const prover = req.query.prover ? toHex(decodeAddress(req.query.prover)) : null;
+    const out = [];
+    for (const id of ids) {
+      const r = await getRequest(state, id);
+      if (req.query.status && r.status !== req.query.status) continue;
+      if (prover && (!r.lock || toHex(r.lock.prover) !== prover)) continue;
+      out.push(requestJson(id, r));
+      if (out.length >= Number(req.query.limit ?? 500)) break;
+    }
+    return { height: chain.head.height.toString(), requests: out };
+  });
+
+  app.get<{ Params: { id: string } }>('/market/requests/:id', async (req) => {
+    const id = hashParam(req.params.id);
+    const r = await getRequest(chain.latestState, id);
+    const proof = await requestProofs.get(chain.latestState, id);
+    return { ...requestJson(id, r), proof: proof ? { proof: toHex(proof.proof), publicSignals: proof.publicSignals } : null };
+  });
+
+  app.get<{ Querystring: { circuit?: string } }>('/market/asks', async (req) => {
+    const state = chain.latestState;
+    const ids = req.query.circuit ? [hashParam(req.query.circuit)] : ((await circuitList.get(state, NO_ID))?.ids ?? []);
+    const out = [];
+    for (const c of ids) {
+      for (const p of (await askers.get(state, c))?.provers ?? []) {
+        const a = await asks.get(state, askId(p, c));
+        if (a) out.push({ circuit: toHex(c), prover: encodeAddress(p), price: a.price, ...(toJson(a) as object), reputationPpm: reputationPpm(await getProver(state, p)).toString() });
+      }
+    }
+    out.sort((a, b) => (a.price < b.price ? -1 : a.price > b.price ? 1 : 0));
+    return { asks: out.map(({ price, ...rest }) => ({ ...rest, price: price.toString() })) };
+  });
+
+  app.get<{ Params: { address: string } }>('/market/provers/:address', async (req) => {
+    const p = await getProver(chain.latestState, decodeAddress(req.params.address));
+    return { address: req.params.address, ...(toJson(p) as object), reputationPpm: reputationPpm(p).toString() };
+  });
+
+  app.get('/market/circuits', async () => {
+    const state = chain.latestState;
+    const out = [];
+    for (const id of (await circuitList.get(state, NO_ID))?.ids ?? []) out.push(circuitJson(id, (await circuits.get(state, id))!));
+    return { circuits: out };
+  });
+
+  app.get<{ Params: { id: string } }>('/market/circuits/:id', async (req) => {
+    const id = hashParam(req.params.id);
+    const c = await circuits.get(chain.latestState, id);
+    if (!c) throw new QuarryError('E_NOT_FOUND', 'unknown circuit');
+    return circuitJson(id, c);
+  });
+
+  app.put('/artifacts', { bodyLimit: MAX_ARTIFACT_BYTES }, async (req, reply) => {
+    const hash = node.market.artifacts.put(bodyBytes(req.body, 'artifact'));
+    void reply.status(201);
+    return { hash };
+  });
+
+  app.get<{ Params: { hash: string } }>('/artifacts/:hash', async (req, reply) => {
+    const bytes = await node.market.fetchArtifact(req.params.hash);
+    void reply.header('content-type', 'application/octet-stream');
+    return Buffer.from(bytes);
+  });
+}
+
+function circuitJson(id: Uint8Array, c: NonNullable<Awaited<ReturnType<typeof circuits.get>>>) {
+  return { id: toHex(id), name: c.name, wasmHash: toHex(c.wasmHash), zkeyHash: toHex(c.zkeyHash), nOutputs: c.nOutputs, publicInputs: c.publicInputs, nPublic: decodeCanonicalVk(c.vk).nPublic, owner: encodeAddress(c.owner), registeredAt: c.registeredAt.toString() };
+}
