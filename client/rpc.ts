@@ -23,18 +23,36 @@ export class RpcClient {
     return this.request<T>('POST', path, body);
   }
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    let res: Response;
+  /** Uploads raw bytes (circuit artifacts). */
+  async putBytes<T>(path: string, bytes: Uint8Array): Promise<T> {
+    return this.parse<T>(await this.send(path, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: bytes }));
+  }
+
+  /** Downloads raw bytes (circuit artifacts). */
+  async getBytes(path: string): Promise<Uint8Array> {
+    const res = await this.send(path, { method: 'GET' });
+    if (!res.ok) await this.parse(res);
+    return new Uint8Array(await res.arrayBuffer());
+  }
+
+  private async send(path: string, init: RequestInit): Promise<Response> {
     try {
-      res = await fetch(this.baseUrl + path, {
-        method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
+      return await fetch(this.baseUrl + path, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (err) {
       throw new RpcError('E_UNAVAILABLE', `cannot reach the node at ${this.baseUrl}: ${(err as Error).cause ?? (err as Error).message}`, 0);
     }
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await this.send(path, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return this.parse<T>(res);
+  }
+
+  private async parse<T>(res: Response): Promise<T> {
     const text = await res.text();
     let json: unknown;
     try {

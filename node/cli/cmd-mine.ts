@@ -2,8 +2,11 @@
 import type { Command } from 'commander';
 import { listAccountKeys, loadAccountKey, type AccountKey } from '../crypto/keyfile.ts';
 import { QuarryError } from '../errors.ts';
-import { formatAmount } from '../../client/amount.ts';
+import { formatAmount, parseAmount } from '../../client/amount.ts';
+import { RpcClient } from '../../client/rpc.ts';
 import { Miner, type MinerStats } from '../../puzzle/miner/miner.ts';
+import { MarketProver, parseAsk, type MarketStats } from '../../puzzle/miner/market.ts';
+import { resolveCircuit } from './cmd-market.ts';
 import { action, DEFAULT_RPC, homeOf } from './util.ts';
 
 interface MineFlags {
@@ -11,6 +14,8 @@ interface MineFlags {
   address?: string;
   key?: string;
   threads: string;
+  ask?: string[];
+  bond: string;
 }
 
 function minerKey(home: string, f: MineFlags): AccountKey {
@@ -21,14 +26,15 @@ function minerKey(home: string, f: MineFlags): AccountKey {
   return key;
 }
 
-export function statusLine(s: MinerStats): string {
+export function statusLine(s: MinerStats, m?: MarketStats): string {
   const rejected = Object.entries(s.rejected).map(([c, n]) => `${c}×${n}`).join(' ');
   return [
-    s.connected ? 'mining' : 'reconnecting',
+    s.connected ? (m?.busy ? `proving ${m.busy}` : 'mining') : 'reconnecting',
     `${s.proofsPerSecond.toFixed(2)} proofs/s (${s.proofs} total)`,
     `found ${s.found} accepted ${s.accepted} paid ${s.paid}${rejected ? ` rejected ${rejected}` : ''}`,
     `epoch ${s.epoch} proofTarget ${s.proofTarget} coinbaseTarget ${s.coinbaseTarget}`,
     `earned ${formatAmount(s.earned)}`,
+    ...(m ? [`market locked ${m.locked} filled ${m.fulfilled} failed ${m.failed} earned ${formatAmount(m.earned)}`] : []),
   ].join(' | ');
 }
 
@@ -40,6 +46,8 @@ export function registerMine(node: Command): void {
     .option('--address <qry1…>', 'prover address (its key must be in <home>/keys)')
     .option('--key <name>', 'prover key name in <home>/keys (instead of --address)')
     .option('--threads <n>', 'prover threads', '1')
+    .option('--ask <circuit:price:turnaround:capacity>', 'also serve the proof market with this ask (circuit id or name; turnaround and capacity optional; repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--bond <amount>', 'market collateral to hold while serving asks', '100qry')
     .action(
       action(async (f: MineFlags, cmd: Command) => {
         const threads = Number(f.threads);
@@ -47,27 +55,39 @@ export function registerMine(node: Command): void {
         const key = minerKey(homeOf(cmd), f);
         const tty = process.stdout.isTTY;
         let last = 0;
-        const miner = new Miner({
+        const event = (m: string) => process.stdout.write(`${tty ? '\r\x1b[K' : ''}${new Date().toISOString().slice(11, 19)} ${m}\n`);
+        let market: MarketProver | undefined;
+        const miner: Miner = new Miner({
           rpcUrl: f.rpc,
           key,
           threads,
-          onEvent: (m) => process.stdout.write(`${tty ? '\r\x1b[K' : ''}${new Date().toISOString().slice(11, 19)} ${m}\n`),
+          onEvent: event,
           onStatus: (s) => {
-            if (tty) process.stdout.write(`\r\x1b[K${statusLine(s)}`);
+            if (tty) process.stdout.write(`\r\x1b[K${statusLine(s, market?.stats)}`);
             else if (Date.now() - last >= 10_000) {
               last = Date.now();
-              process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${statusLine(s)}\n`);
+              process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${statusLine(s, market?.stats)}\n`);
             }
           },
         });
-        process.stdout.write(`mining for ${key.address} with ${threads} thread(s) against ${f.rpc}\n`);
+        if (f.ask?.length) {
+          const rpc = new RpcClient(f.rpc);
+          const asks = await Promise.all(f.ask.map(async (spec) => {
+            const a = parseAsk(spec, parseAmount);
+            return { ...a, circuit: await resolveCircuit(rpc, a.circuit) };
+          }));
+          market = new MarketProver({ rpcUrl: f.rpc, key, asks, bond: parseAmount(f.bond), miningRate: () => miner.rewardRate(), setMining: (on) => miner.setPaused(!on), onEvent: event });
+        }
+        process.stdout.write(`mining for ${key.address} with ${threads} thread(s) against ${f.rpc}${market ? ', serving the proof market' : ''}\n`);
         await miner.start();
+        await market?.start();
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);
         });
+        await market?.stop();
         await miner.stop();
-        process.stdout.write(`\n${statusLine(miner.stats)}\n`);
+        process.stdout.write(`\n${statusLine(miner.stats, market?.stats)}\n`);
       }),
     );
 }

@@ -5,10 +5,12 @@ import { verifyAccountProof, type AccountProofJson } from '../../client/account-
 import { formatAmount } from '../../client/amount.ts';
 import { QuarryError } from '../errors.ts';
 import { action, DEFAULT_RPC, printJson } from './util.ts';
+import { registerMarketQuery } from './cmd-market.ts';
 
 export function registerQuery(program: Command): void {
   const query = program.command('query').description('query chain state');
   const rpcOf = (o: { rpc: string }) => new RpcClient(o.rpc);
+  registerMarketQuery(query);
 
   query
     .command('account <address>')

@@ -9,6 +9,7 @@ import type { Msg } from '../modules/types.ts';
 import { QuarryError } from '../errors.ts';
 import { action, DEFAULT_RPC, homeOf, printJson } from './util.ts';
 import { registerStake } from './cmd-stake.ts';
+import { registerMarketTx } from './cmd-market.ts';
 
 export interface TxFlags {
   from: string;
@@ -28,7 +29,8 @@ export function txCommand(parent: Command, name: string): Command {
     .option('--no-wait', 'return after submission instead of waiting for the block');
 }
 
-export async function signAndSend(cmd: Command, flags: TxFlags, msgs: Msg[]): Promise<void> {
+/** Signs, broadcasts and prints the result; returns the transaction hash. */
+export async function signAndSend(cmd: Command, flags: TxFlags, msgs: Msg[]): Promise<string> {
   const key = loadAccountKey(homeOf(cmd), flags.from);
   const rpc = new RpcClient(flags.rpc);
   const { bytes } = await buildTx(rpc, key, msgs, {
@@ -39,11 +41,13 @@ export async function signAndSend(cmd: Command, flags: TxFlags, msgs: Msg[]): Pr
   printJson(result);
   const code = (result as { result?: { code: string } }).result?.code;
   if (code && code !== 'OK') process.exitCode = 1;
+  return result.hash;
 }
 
 export function registerTx(program: Command): void {
   const tx = program.command('tx').description('sign and broadcast transactions');
   registerStake(tx);
+  registerMarketTx(tx);
 
   txCommand(tx, 'send')
     .description('send QRY to an address')

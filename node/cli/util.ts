@@ -37,7 +37,7 @@ export function exitWithError(err: unknown): never {
 }
 
 /** Wraps an async action so any failure becomes a one-line error. */
-export function action<A extends unknown[]>(fn: (...args: A) => Promise<void> | void): (...args: A) => Promise<void> {
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<unknown> | void): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       await fn(...args);

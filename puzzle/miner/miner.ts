@@ -67,7 +67,10 @@ export class Miner {
   private timer: NodeJS.Timeout | null = null;
   private ws: WebSocket | null = null;
   private stopped = false;
+  private paused = false;
+  private latest: PuzzleInfo | null = null;
   private chainId = '';
+  private readonly startedAt = Date.now();
 
   constructor(private readonly o: MinerOptions) {
     this.rpc = new RpcClient(o.rpcUrl, 5_000);
@@ -102,7 +105,8 @@ export class Miner {
       if (!this.stats.connected) this.o.onEvent?.(`connected to ${this.o.rpcUrl} (epoch ${p.epoch})`);
       this.stats.connected = true;
       await this.startWorkers(p.circuit);
-      this.update(p);
+      this.latest = p;
+      if (!this.paused) this.update(p);
     } catch (err) {
       if (this.stats.connected) this.o.onEvent?.(`lost the node (${err instanceof RpcError ? err.code : (err as Error).message}); retrying`);
       this.stats.connected = false;
@@ -111,6 +115,19 @@ export class Miner {
     this.refreshRate();
     this.o.onStatus?.(this.stats);
     this.schedule();
+  }
+
+  /** Stops (true) or restarts (false) the proving loop without stopping the threads (market work). */
+  setPaused(paused: boolean): void {
+    if (this.paused === paused) return;
+    this.paused = paused;
+    if (paused) this.pause();
+    else if (this.latest && this.stats.connected) this.update(this.latest);
+  }
+
+  /** Reward per second mining has earned since the start (uqry/s). */
+  rewardRate(): number {
+    return Number(this.stats.earned) / Math.max(1, (Date.now() - this.startedAt) / 1000);
   }
 
   private pause(): void {

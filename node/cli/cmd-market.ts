@@ -1,0 +1,187 @@
+/** `quarry tx market …` and `quarry query market …`: the proof market from the command line (docs/market.md). */
+import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { parseAmount } from '../../client/amount.ts';
+import { RpcClient } from '../../client/rpc.ts';
+import { requestProofMsg, waitForProof, type InputValue } from '../../client/market.ts';
+import { requestId } from '../modules/market/request-proof.ts';
+import { canonicalVk, type VerificationKeyJson } from '../../puzzle/circuit.ts';
+import { fromHex, toHex } from '../encoding/bytes.ts';
+import { QuarryError } from '../errors.ts';
+import type { Msg } from '../modules/types.ts';
+import { action, DEFAULT_RPC, printJson } from './util.ts';
+import { signAndSend, txCommand, type TxFlags } from './cmd-tx.ts';
+
+const msg = (m: Record<string, unknown>) => m as unknown as Msg;
+const hex32 = (s: string, what: string) => {
+  if (!/^[0-9a-f]{64}$/i.test(s)) throw new QuarryError('E_BAD_REQUEST', `${what} must be 64 hex characters`);
+  return fromHex(s.toLowerCase());
+};
+const count = (s: string, what: string) => {
+  if (!/^\d+$/.test(s)) throw new QuarryError('E_BAD_REQUEST', `${what} must be a whole number`);
+  return BigInt(s);
+};
+
+/** A circuit given by id or by registered name. */
+export async function resolveCircuit(rpc: RpcClient, circuit: string): Promise<string> {
+  if (/^[0-9a-f]{64}$/i.test(circuit)) return circuit.toLowerCase();
+  const { circuits } = await rpc.get<{ circuits: Array<{ id: string; name: string }> }>('/market/circuits');
+  const found = circuits.filter((c) => c.name === circuit);
+  if (found.length !== 1) throw new QuarryError('E_NOT_FOUND', found.length ? `several circuits are named "${circuit}": use the id` : `no circuit named "${circuit}" (quarry query market circuits)`);
+  return found[0]!.id;
+}
+
+function parseInputs(text: string): Record<string, InputValue> {
+  const raw = text.startsWith('@') ? readFileSync(text.slice(1), 'utf8') : text;
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch {
+    throw new QuarryError('E_BAD_REQUEST', '--inputs must be a JSON object (or @file.json)');
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new QuarryError('E_BAD_REQUEST', '--inputs must be a JSON object of signal name → value(s)');
+  return v as Record<string, InputValue>;
+}
+
+export function registerMarketTx(tx: Command): void {
+  const market = tx.command('market').description('proof-market transactions');
+
+  txCommand(market, 'register-circuit')
+    .description('upload a circuit\'s wasm and zkey to the node and register it on chain')
+    .requiredOption('--name <name>', 'display name')
+    .requiredOption('--wasm <file>', 'witness generator (circom --wasm)')
+    .requiredOption('--zkey <file>', 'final proving key')
+    .requiredOption('--vkey <file>', 'verification key JSON (snarkjs zkey export verificationkey)')
+    .option('--outputs <n>', 'number of circuit outputs (they come first among the public signals)', '0')
+    .option('--public <names>', 'comma-separated public input names, in declaration order', '')
+    .action(
+      action(async (f: TxFlags & { name: string; wasm: string; zkey: string; vkey: string; outputs: string; public: string }, cmd: Command) => {
+        const rpc = new RpcClient(f.rpc, 120_000);
+        const upload = async (file: string) => (await rpc.putBytes<{ hash: string }>('/artifacts', readFileSync(file))).hash;
+        const [wasmHash, zkeyHash] = [await upload(f.wasm), await upload(f.zkey)];
+        const vk = canonicalVk(JSON.parse(readFileSync(f.vkey, 'utf8')) as VerificationKeyJson);
+        const publicInputs = f.public ? f.public.split(',').map((s) => s.trim()) : [];
+        await signAndSend(cmd, f, [msg({ type: 'market/register-circuit', name: f.name, vk, wasmHash: fromHex(wasmHash), zkeyHash: fromHex(zkeyHash), nOutputs: count(f.outputs, '--outputs'), publicInputs })]);
+      }),
+    );
+
+  for (const [name, help] of [
+    ['bond', 'post prover collateral'],
+    ['unbond', 'withdraw prover collateral (after the unbonding delay)'],
+  ] as const) {
+    txCommand(market, name)
+      .description(help)
+      .requiredOption('--amount <amount>', 'amount, e.g. 100qry')
+      .action(action(async (f: TxFlags & { amount: string }, cmd: Command) => signAndSend(cmd, f, [msg({ type: `market/${name}`, amount: parseAmount(f.amount) })])));
+  }
+
+  txCommand(market, 'ask')
+    .description('offer to prove a circuit at a price (capacity 0 withdraws the ask)')
+    .requiredOption('--circuit <id|name>', 'circuit')
+    .requiredOption('--price <amount>', 'price per proof')
+    .option('--turnaround <blocks>', 'most blocks you need per proof', '20')
+    .option('--capacity <n>', 'most requests locked to you at once', '4')
+    .action(
+      action(async (f: TxFlags & { circuit: string; price: string; turnaround: string; capacity: string }, cmd: Command) => {
+        const circuitId = fromHex(await resolveCircuit(new RpcClient(f.rpc), f.circuit));
+        await signAndSend(cmd, f, [msg({ type: 'market/ask', circuitId, price: parseAmount(f.price), maxTurnaround: count(f.turnaround, '--turnaround'), capacity: count(f.capacity, '--capacity') })]);
+      }),
+    );
+
+  txCommand(market, 'request')
+    .description('post a proof request with escrow; --wait-proof prints the proof once delivered')
+    .requiredOption('--circuit <id|name>', 'circuit')
+    .requiredOption('--inputs <json|@file>', 'every input signal, e.g. \'{"preimage":"5","hash":"…"}\'')
+    .requiredOption('--max-price <amount>', 'most you pay (the auction ends here)')
+    .option('--min-price <amount>', 'auction start price (default: half of --max-price)')
+    .option('--ramp <blocks>', 'blocks for the price to climb from min to max', '10')
+    .option('--lock-blocks <n>', 'blocks a locking prover has to deliver', '10')
+    .option('--deadline <blocks>', 'blocks until the request expires and refunds', '100')
+    .option('--collateral <amount>', 'prover collateral a lock puts at stake (default: --max-price)')
+    .option('--min-reputation <percent>', 'lowest prover reputation accepted', '0')
+    .option('--reservation <id>', 'fill from a capacity reservation instead of the open market')
+    .option('--wait-proof', 'wait for the proof and print it')
+    .action(
+      action(async (f: TxFlags & Record<'circuit' | 'inputs' | 'maxPrice' | 'ramp' | 'lockBlocks' | 'deadline' | 'minReputation', string> & Partial<Record<'minPrice' | 'collateral' | 'reservation', string>> & { waitProof?: boolean }, cmd: Command) => {
+        const rpc = new RpcClient(f.rpc);
+        const maxPrice = parseAmount(f.maxPrice);
+        const m = requestProofMsg({
+          circuitId: await resolveCircuit(rpc, f.circuit),
+          inputs: parseInputs(f.inputs),
+          maxPrice,
+          minPrice: f.minPrice ? parseAmount(f.minPrice) : undefined,
+          rampBlocks: count(f.ramp, '--ramp'),
+          lockBlocks: count(f.lockBlocks, '--lock-blocks'),
+          deadlineBlocks: count(f.deadline, '--deadline'),
+          collateral: f.collateral ? parseAmount(f.collateral) : undefined,
+          minReputationPpm: BigInt(Math.round(Number(f.minReputation) * 10_000)),
+          reservation: f.reservation ? toHex(hex32(f.reservation, '--reservation')) : undefined,
+        });
+        const hash = await signAndSend(cmd, f, [m]);
+        const id = toHex(requestId(fromHex(hash), 0));
+        process.stderr.write(`request ${id}\n`);
+        if (f.waitProof && process.exitCode !== 1) printJson(await waitForProof(rpc, id, 30 * 60_000));
+      }),
+    );
+
+  for (const [name, help] of [
+    ['cancel', 'cancel your unlocked request (escrow refunded)'],
+    ['lock', 'lock a request to yourself at its current auction price (puts collateral at stake)'],
+  ] as const) {
+    txCommand(market, name)
+      .description(help)
+      .requiredOption('--request <id>', 'request id')
+      .action(action(async (f: TxFlags & { request: string }, cmd: Command) => signAndSend(cmd, f, [msg({ type: `market/${name}`, requestId: hex32(f.request, '--request') })])));
+  }
+
+  txCommand(market, 'offer')
+    .description('sell future proving capacity: count proofs at a fixed price within a window')
+    .requiredOption('--circuit <id|name>', 'circuit')
+    .requiredOption('--count <n>', 'proofs on offer')
+    .requiredOption('--price <amount>', 'price per proof')
+    .option('--turnaround <blocks>', 'blocks per proof once requested', '20')
+    .option('--end <blocks>', 'blocks the offer stays valid', '1000')
+    .option('--collateral-per-proof <amount>', 'collateral bonded per reserved proof', '0')
+    .action(
+      action(async (f: TxFlags & Record<'circuit' | 'count' | 'price' | 'turnaround' | 'end' | 'collateralPerProof', string>, cmd: Command) => {
+        const circuitId = fromHex(await resolveCircuit(new RpcClient(f.rpc), f.circuit));
+        await signAndSend(cmd, f, [
+          msg({ type: 'market/offer-capacity', circuitId, count: count(f.count, '--count'), price: parseAmount(f.price), turnaround: count(f.turnaround, '--turnaround'), endBlocks: count(f.end, '--end'), collateralPerProof: parseAmount(f.collateralPerProof) }),
+        ]);
+      }),
+    );
+
+  txCommand(market, 'reserve')
+    .description('buy proofs from a capacity offer up front (escrowed)')
+    .requiredOption('--offer <id>', 'offer id')
+    .requiredOption('--count <n>', 'proofs to reserve')
+    .action(action(async (f: TxFlags & { offer: string; count: string }, cmd: Command) => signAndSend(cmd, f, [msg({ type: 'market/reserve', offerId: hex32(f.offer, '--offer'), count: count(f.count, '--count') })])));
+}
+
+export function registerMarketQuery(query: Command): void {
+  const market = query.command('market').description('proof-market state');
+  const get = (path: (a: string) => string) => action(async (arg: string | { rpc: string }, opts?: { rpc: string }) => {
+    const o = (typeof arg === 'string' ? opts : arg)!;
+    printJson(await new RpcClient(o.rpc).get(path(typeof arg === 'string' ? arg : '')));
+  });
+  const q = (spec: string, help: string, path: (a: string) => string) => market.command(spec).description(help).option('--rpc <url>', 'node RPC URL', DEFAULT_RPC).action(get(path));
+
+  market
+    .command('requests')
+    .description('open requests (and recently finished ones with --status)')
+    .option('--rpc <url>', 'node RPC URL', DEFAULT_RPC)
+    .option('--status <s>', 'open|locked|fulfilled|expired|cancelled')
+    .option('--prover <qry1…>', 'only requests locked to this prover')
+    .action(
+      action(async (o: { rpc: string; status?: string; prover?: string }) => {
+        const qs = new URLSearchParams();
+        if (o.status) qs.set('status', o.status);
+        if (o.prover) qs.set('prover', o.prover);
+        printJson(await new RpcClient(o.rpc).get(`/market/requests${qs.size ? '?' + qs : ''}`));
+      }),
+    );
+  q('request <id>', 'one request with its proof once fulfilled', (id) => `/market/requests/${id}`);
+  q('asks', 'standing asks, cheapest first', () => '/market/asks');
+  q('prover <address>', "a prover's bond, locks, fills, slashes and reputation", (a) => `/market/provers/${encodeURIComponent(a)}`);
+  q('circuits', 'registered circuits', () => '/market/circuits');
+}

@@ -1,0 +1,213 @@
+/**
+ * The miner's proof-market side (`quarry node mine --ask …`, docs/market.md §provers): it bonds
+ * collateral and posts its asks, fetches circuit artifacts from the node (checked against their
+ * hashes), and serves requests with the general Groth16 prover.
+ *
+ * Policy, in order: requests locked to this prover are obligations (collateral is at stake), so
+ * they are proved first with puzzle mining paused. Otherwise it takes an auction request (lock) or
+ * a timed-out one (commit, then reveal) when its price per second of proving beats the reward per
+ * second that mining has actually earned so far; before mining has earned anything, market work
+ * wins. Transactions go out one at a time and wait for their block, so sequences never collide.
+ */
+import { randomBytes } from 'node:crypto';
+import { RpcClient, RpcError } from '../../client/rpc.ts';
+import { buildTx, broadcastTx, type Signer, type TxResult } from '../../client/tx-builder.ts';
+import { checkArtifact } from '../../node/market/artifacts.ts';
+import { fromHex } from '../../node/encoding/bytes.ts';
+import { QuarryError } from '../../node/errors.ts';
+import { decodeAddress } from '../../node/crypto/address.ts';
+import { fillCommitment } from '../../node/modules/market/commit-fill.ts';
+import type { Msg } from '../../node/modules/types.ts';
+import { Groth16Prover } from '../groth16-prover.ts';
+
+export interface AskConfig {
+  circuit: string;
+  price: bigint;
+  turnaround: bigint;
+  capacity: bigint;
+}
+
+export interface MarketProverOptions {
+  rpcUrl: string;
+  key: Signer;
+  asks: AskConfig[];
+  /** Bond to hold (topped up at start). */
+  bond: bigint;
+  pollMs?: number;
+  /** Reward per second puzzle mining has earned (uqry/s), for the market-or-mine choice. */
+  miningRate: () => number;
+  /** Pauses (false) or resumes (true) puzzle mining. */
+  setMining: (on: boolean) => void;
+  onEvent?: (message: string) => void;
+}
+
+export interface MarketStats {
+  busy: string | null;
+  locked: number;
+  fulfilled: number;
+  failed: number;
+  earned: bigint;
+}
+
+interface RequestJson {
+  id: string;
+  circuitId: string;
+  inputs: Array<{ name: string; values: string[] }>;
+  status: string;
+  currentPrice: string | null;
+  maxPrice: string;
+  collateral: string;
+  deadline: string;
+  lock: { prover: string; price: string; expiresAt: string } | null;
+}
+
+const DEFAULT_PROOF_SECONDS = 1;
+
+export class MarketProver {
+  readonly stats: MarketStats = { busy: null, locked: 0, fulfilled: 0, failed: 0, earned: 0n };
+  private readonly rpc: RpcClient;
+  private readonly provers = new Map<string, Promise<Groth16Prover>>();
+  private readonly proofSeconds = new Map<string, number>();
+  private readonly done = new Set<string>();
+  private readonly commits = new Map<string, { proof: Uint8Array; publicSignals: string[]; salt: Uint8Array; height: bigint }>();
+  private readonly askPrice: Map<string, bigint>;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+
+  constructor(private readonly o: MarketProverOptions) {
+    this.rpc = new RpcClient(o.rpcUrl, 120_000);
+    this.askPrice = new Map(o.asks.map((a) => [a.circuit, a.price]));
+  }
+
+  /** Tops up the bond and posts the asks in one transaction, then starts serving. */
+  async start(): Promise<void> {
+    const me = await this.rpc.get<{ bond: string }>(`/market/provers/${this.o.key.address}`);
+    const msgs: Msg[] = [];
+    if (BigInt(me.bond) < this.o.bond) msgs.push({ type: 'market/bond', amount: this.o.bond - BigInt(me.bond) } as Msg);
+    for (const a of this.o.asks) msgs.push({ type: 'market/ask', circuitId: fromHex(a.circuit), price: a.price, maxTurnaround: a.turnaround, capacity: a.capacity } as Msg);
+    if (msgs.length) await this.send(msgs, 'bond and asks');
+    for (const a of this.o.asks) void this.prover(a.circuit).catch(() => undefined); // warm up
+    this.schedule(0);
+  }
+
+  private schedule(ms = this.o.pollMs ?? 1000): void {
+    if (!this.stopped) this.timer = setTimeout(() => void this.tick(), ms);
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      await this.serve();
+    } catch (err) {
+      this.o.onEvent?.(`market: ${err instanceof RpcError ? `${err.code}: ` : ''}${(err as Error).message}`);
+    }
+    this.stats.busy = null;
+    this.o.setMining(true);
+    this.schedule();
+  }
+
+  private async serve(): Promise<void> {
+    const height = BigInt((await this.rpc.get<{ height: string }>('/status')).height);
+    await this.revealDue(height);
+    const mine = await this.list(`status=locked&prover=${this.o.key.address}`);
+    this.stats.locked = mine.length;
+    for (const r of mine) if (!this.done.has(r.id)) await this.fulfil(r);
+    if (mine.length > 0) return;
+    for (const r of await this.list('status=open-fill')) if (this.worthIt(r, BigInt(r.maxPrice)) && !this.commits.has(r.id)) return this.commit(r);
+    for (const r of await this.list('status=open')) {
+      const price = BigInt(r.currentPrice ?? '0');
+      if (price >= (this.askPrice.get(r.circuitId) ?? price + 1n) && this.worthIt(r, price)) {
+        await this.send([{ type: 'market/lock', requestId: fromHex(r.id) } as Msg], `lock ${r.id.slice(0, 12)} at ${price} uqry`);
+        return;
+      }
+    }
+  }
+
+  private async list(query: string): Promise<RequestJson[]> {
+    return (await this.rpc.get<{ requests: RequestJson[] }>(`/market/requests?${query}`)).requests.filter((r) => this.askPrice.has(r.circuitId));
+  }
+
+  /** Market work beats mining when its price per second of proving is at least mining's rate. */
+  private worthIt(r: RequestJson, price: bigint): boolean {
+    const seconds = this.proofSeconds.get(r.circuitId) ?? DEFAULT_PROOF_SECONDS;
+    return Number(price) / seconds >= this.o.miningRate();
+  }
+
+  private async fulfil(r: RequestJson): Promise<void> {
+    const { proof, publicSignals } = await this.prove(r);
+    const res = await this.send([{ type: 'market/fulfill', requestId: fromHex(r.id), proof, publicSignals } as Msg], `fulfil ${r.id.slice(0, 12)}`);
+    this.done.add(r.id);
+    if (res?.result.code === 'OK') {
+      this.stats.fulfilled++;
+      this.stats.earned += BigInt(r.lock!.price);
+    } else this.stats.failed++;
+  }
+
+  /** Open fill, first half: commit to the proof now, reveal it in a later block. */
+  private async commit(r: RequestJson): Promise<void> {
+    const { proof, publicSignals } = await this.prove(r);
+    const salt = randomBytes(32);
+    const commitment = fillCommitment(fromHex(r.id), proof, decodeAddress(this.o.key.address), salt);
+    const res = await this.send([{ type: 'market/commit-fill', requestId: fromHex(r.id), commitment } as Msg], `commit fill ${r.id.slice(0, 12)}`);
+    if (res?.result.code === 'OK') this.commits.set(r.id, { proof, publicSignals, salt, height: BigInt(res.height) });
+  }
+
+  private async revealDue(height: bigint): Promise<void> {
+    for (const [id, c] of this.commits) {
+      if (c.height >= height) continue;
+      this.commits.delete(id);
+      const res = await this.send([{ type: 'market/reveal-fill', requestId: fromHex(id), proof: c.proof, publicSignals: c.publicSignals, salt: c.salt } as Msg], `reveal fill ${id.slice(0, 12)}`);
+      if (res?.result.code === 'OK') {
+        this.stats.fulfilled++;
+        const r = await this.rpc.get<{ paid: string }>(`/market/requests/${id}`);
+        this.stats.earned += BigInt(r.paid);
+      } else this.stats.failed++;
+    }
+  }
+
+  private async prove(r: RequestJson): Promise<{ proof: Uint8Array; publicSignals: string[] }> {
+    this.o.setMining(false);
+    this.stats.busy = r.id.slice(0, 12);
+    const prover = await this.prover(r.circuitId);
+    const t0 = performance.now();
+    const out = await prover.prove(Object.fromEntries(r.inputs.map((i) => [i.name, i.values.map(BigInt)])));
+    this.proofSeconds.set(r.circuitId, (performance.now() - t0) / 1000);
+    return { proof: out.proof, publicSignals: out.publicSignals.map(String) };
+  }
+
+  /** The circuit's prover, built once from artifacts fetched from the node. */
+  private prover(circuitId: string): Promise<Groth16Prover> {
+    let p = this.provers.get(circuitId);
+    if (!p) {
+      p = (async () => {
+        const c = await this.rpc.get<{ name: string; wasmHash: string; zkeyHash: string }>(`/market/circuits/${circuitId}`);
+        const fetchArtifact = async (hash: string) => checkArtifact(await this.rpc.getBytes(`/artifacts/${hash}`), hash);
+        const prover = await Groth16Prover.create(await fetchArtifact(c.zkeyHash), await fetchArtifact(c.wasmHash));
+        this.o.onEvent?.(`market: ready to prove ${c.name} (${circuitId.slice(0, 12)})`);
+        return prover;
+      })();
+      p.catch(() => this.provers.delete(circuitId));
+      this.provers.set(circuitId, p);
+    }
+    return p;
+  }
+
+  private async send(msgs: Msg[], what: string): Promise<TxResult | null> {
+    const { bytes } = await buildTx(this.rpc, this.o.key, msgs);
+    const res = (await broadcastTx(this.rpc, bytes)) as TxResult;
+    this.o.onEvent?.(`market: ${what}: ${res.result.code}${res.result.code === 'OK' ? '' : ` (${res.result.log})`}`);
+    return res;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    for (const p of this.provers.values()) await (await p.catch(() => null))?.close();
+  }
+}
+
+/** Parses `--ask circuit:price:turnaround:capacity` (price in uqry or with a unit). */
+export function parseAsk(spec: string, parsePrice: (s: string) => bigint): AskConfig {
+  const [circuit, price, turnaround = '20', capacity = '4'] = spec.split(':');
+  if (!circuit || !price || !/^\d+$/.test(turnaround) || !/^\d+$/.test(capacity)) throw new QuarryError('E_CONFIG', `--ask "${spec}" must be circuit:price[:turnaround:capacity]`);
+  return { circuit, price: parsePrice(price), turnaround: BigInt(turnaround), capacity: BigInt(capacity) };
+}

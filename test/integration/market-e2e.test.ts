@@ -1,0 +1,154 @@
+/**
+ * The proof market end to end on a two-validator devnet with real processes, real Groth16 proofs
+ * and `quarry node mine --ask` as the prover: register a circuit through the CLI (artifacts
+ * uploaded, fetched by the other node over libp2p), request and get a proof matched against an
+ * ask, an invalid proof refused, a timed-out lock slashed and filled by another prover with
+ * commit-reveal, an unlocked request escalated until it fills, a reservation delivered at its
+ * fixed price, an identical request served from the cache, and a copied proof refused.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { poseidon1 } from 'poseidon-lite';
+import { startTestDevnet, faucet, until, type TestDevnet } from '../helpers/devnet.ts';
+import { QuarryProcess, runQuarry } from '../helpers/proc.ts';
+import { tempDir } from '../helpers/tmp.ts';
+import { deterministicUser } from '../helpers/chain.ts';
+import { preimageFill, PREIMAGE_ID } from '../helpers/market.ts';
+import { circuitFiles } from '../../circuits/artifacts.ts';
+import { saveAccountKey } from '../../node/crypto/keyfile.ts';
+import { fromHex, toHex } from '../../node/encoding/bytes.ts';
+import { sha256 } from '../../node/crypto/hash.ts';
+import { decodeAddress } from '../../node/crypto/address.ts';
+import { buildTx, broadcastTx, type Signer, type TxResult } from '../../client/tx-builder.ts';
+import { requestProof, waitForProof } from '../../client/market.ts';
+import type { RpcClient } from '../../client/rpc.ts';
+import type { Msg } from '../../node/modules/types.ts';
+
+const QRY = 1_000_000n;
+const requester = deterministicUser(600);
+const proverA = deterministicUser(601); // runs `quarry node mine --ask …`
+const proverB = deterministicUser(602); // driven by hand through the client library
+
+type Receipt = TxResult & { result: { events: Array<Record<string, string>> } };
+async function send(rpc: RpcClient, key: Signer, msgs: Array<Record<string, unknown>>): Promise<Receipt> {
+  const { bytes } = await buildTx(rpc, key, msgs as unknown as Msg[]);
+  return (await broadcastTx(rpc, bytes)) as Receipt;
+}
+interface RequestView { status: string; filledBy: string | null; paid: string; relists: string; lock: { prover: string; price: string } | null; proof: { proof: string; publicSignals: string[] } | null }
+const getRequest = (rpc: RpcClient, id: string) => rpc.get<RequestView>(`/market/requests/${id}`);
+const proverOf = (rpc: RpcClient, a: string) => rpc.get<{ bond: string; slashed: string; onTime: string }>(`/market/provers/${a}`);
+
+test('proof market on a devnet: ask match, invalid proof, slash and refill, escalation, reservation, cache', { timeout: 420_000 }, async () => {
+  const net: TestDevnet = await startTestDevnet({ validators: 2 });
+  const cli = tempDir('quarry-market-cli-');
+  let miner: QuarryProcess | null = null;
+  try {
+    const rpc = net.rpc(0);
+    const url0 = net.devnet.nodes[0]!.rpc;
+    const url1 = net.devnet.nodes[1]!.rpc;
+    const funded = await send(rpc, faucet, [{ type: 'bank/multi-send', outputs: [requester, proverA, proverB].map((k) => ({ to: decodeAddress(k.address), amount: 1000n * QRY })) }]);
+    assert.equal(funded.result.code, 'OK');
+    for (const k of [requester, proverA]) saveAccountKey(cli.path, k);
+
+    // artifacts: uploaded to node 1, fetched by node 0 from its peer and checked against the hash
+    const blob = randomBytes(4096);
+    const put = await fetch(`${url1}/artifacts`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: blob });
+    assert.equal(put.status, 201);
+    const got = new Uint8Array(await (await fetch(`${url0}/artifacts/${toHex(sha256(blob))}`)).arrayBuffer());
+    assert.deepEqual(got, new Uint8Array(blob));
+    assert.equal((await fetch(`${url0}/artifacts/${'00'.repeat(32)}`)).status, 404);
+
+    // register the small PoSW circuit as a market circuit through the CLI
+    const f = circuitFiles('posw-small');
+    const reg = await runQuarry(['--home', cli.path, 'tx', 'market', 'register-circuit', '--from', requester.name, '--rpc', url1, '--name', 'posw-small-market', '--wasm', f.wasm, '--zkey', f.zkey, '--vkey', f.vkey, '--outputs', '1', '--public', 'challenge,address,nonce']);
+    assert.equal(reg.code, 0, reg.stderr);
+    const { circuits } = await rpc.get<{ circuits: Array<{ id: string; name: string; nPublic: number }> }>('/market/circuits');
+    const posw = circuits.find((c) => c.name === 'posw-small-market')!;
+    assert.equal(posw.nPublic, 4);
+
+    // prover A serves asks for both circuits (posw priced above what R2 will offer)
+    miner = new QuarryProcess(['--home', cli.path, 'node', 'mine', '--rpc', url0, '--address', proverA.address, '--ask', 'poseidon-preimage:1qry:20:4', '--ask', `${posw.id}:30qry:20:2`, '--bond', '100qry']);
+    await miner.waitFor(/market: bond and asks: OK/, 90_000);
+    assert.equal((await rpc.get<{ asks: unknown[] }>('/market/asks')).asks.length, 2);
+
+    // R1 through the CLI: matched at A's ask price, fulfilled, the proof printed
+    const x = 7n;
+    const r1 = await runQuarry(['--home', cli.path, 'tx', 'market', 'request', '--from', requester.name, '--rpc', url0, '--circuit', 'poseidon-preimage', '--inputs', JSON.stringify({ preimage: '7', hash: poseidon1([x]).toString() }), '--max-price', '2qry', '--wait-proof']);
+    assert.equal(r1.code, 0, r1.stderr);
+    const r1Id = r1.stderr.match(/request ([0-9a-f]{64})/)![1]!;
+    const r1View = await getRequest(rpc, r1Id);
+    assert.equal(r1View.status, 'fulfilled');
+    assert.equal(r1View.filledBy, proverA.address);
+    assert.equal(r1View.paid, String(1n * QRY));
+    assert.equal(r1View.proof!.publicSignals[0], poseidon1([x]).toString());
+    assert.match(r1.stdout, new RegExp(r1View.proof!.proof));
+
+    // R2 (posw, below A's ask): B locks it at auction, sends an invalid proof, then goes silent
+    const bondB = await send(rpc, proverB, [{ type: 'market/bond', amount: 20n * QRY }]);
+    assert.equal(bondB.result.code, 'OK');
+    const poswInputs = { challenge: 11n, address: 12n, nonce: 13n };
+    const r2 = await requestProof(rpc, requester, { circuitId: posw.id, inputs: poswInputs, minPrice: 10n * QRY, maxPrice: 20n * QRY, lockBlocks: 6n, deadlineBlocks: 80n, collateral: 5n * QRY, escalationCap: 20n * QRY });
+    assert.equal((await send(rpc, proverB, [{ type: 'market/lock', requestId: fromHex(r2.requestId) }])).result.code, 'OK');
+    const wrong = await preimageFill(5n);
+    const before = await rpc.get<{ balance: string }>(`/accounts/${proverB.address}`);
+    const invalid = await send(rpc, proverB, [{ type: 'market/fulfill', requestId: fromHex(r2.requestId), proof: wrong.proof, publicSignals: ['1', '11', '12', '13'] }]);
+    assert.equal(invalid.result.code, 'E_INVALID_PROOF');
+    const after = await rpc.get<{ balance: string }>(`/accounts/${proverB.address}`);
+    assert.ok(BigInt(after.balance) < BigInt(before.balance), 'only the fee was charged');
+    assert.equal((await getRequest(rpc, r2.requestId)).status, 'locked');
+    // the lock times out: B is slashed and A fills with commit-reveal at the request's max price
+    const r2Proof = await waitForProof(rpc, r2.requestId, 120_000);
+    assert.equal(r2Proof.prover, proverA.address);
+    assert.equal(r2Proof.price, String(20n * QRY));
+    const b = await proverOf(rpc, proverB.address);
+    assert.equal(b.slashed, '1');
+    assert.equal(b.bond, String(15n * QRY));
+    await miner.waitFor(/commit fill [0-9a-f]{12}: OK[\s\S]*reveal fill [0-9a-f]{12}: OK/, 10_000);
+
+    // a copied proof: B replays A's R2 proof to claim a fresh identical-circuit request locked to it
+    const r4 = await requestProof(rpc, requester, { circuitId: posw.id, inputs: { challenge: 21n, address: 22n, nonce: 23n }, minPrice: 10n * QRY, maxPrice: 20n * QRY, lockBlocks: 20n, deadlineBlocks: 80n, collateral: QRY, escalationCap: 20n * QRY });
+    assert.equal((await send(rpc, proverB, [{ type: 'market/lock', requestId: fromHex(r4.requestId) }])).result.code, 'OK');
+    const copied = await send(rpc, proverB, [{ type: 'market/fulfill', requestId: fromHex(r4.requestId), proof: fromHex(r2Proof.proof), publicSignals: r2Proof.publicSignals }]);
+    assert.equal(copied.result.code, 'E_INVALID_PROOF');
+    assert.equal((await getRequest(rpc, r4.requestId)).status, 'locked');
+
+    // R3: priced below every ask and left unlocked; relisted higher at its deadline until A takes it
+    const r3 = await requestProof(rpc, requester, { circuitId: toHex(PREIMAGE_ID), inputs: { preimage: 9n, hash: poseidon1([9n]) }, minPrice: QRY / 2n, maxPrice: (8n * QRY) / 10n, deadlineBlocks: 25n, escalationCap: 2n * QRY });
+    const r3Proof = await waitForProof(rpc, r3.requestId, 120_000);
+    assert.equal(r3Proof.prover, proverA.address);
+    assert.ok(BigInt((await getRequest(rpc, r3.requestId)).relists) >= 1n);
+
+    // proving futures: B sells capacity, the requester reserves one proof, its request goes to B at that price
+    const offer = await send(rpc, proverB, [{ type: 'market/offer-capacity', circuitId: PREIMAGE_ID, count: 2n, price: 300_000n, turnaround: 30n, endBlocks: 200n, collateralPerProof: 100_000n }]);
+    const offerId = offer.result.events.find((e) => e.type === 'market-offer')!.offer!;
+    const reserved = await send(rpc, requester, [{ type: 'market/reserve', offerId: fromHex(offerId), count: 1n }]);
+    const reservation = reserved.result.events.find((e) => e.type === 'market-reservation')!.reservation!;
+    const r5 = await requestProof(rpc, requester, { circuitId: toHex(PREIMAGE_ID), inputs: { preimage: 10n, hash: poseidon1([10n]) }, maxPrice: QRY, reservation });
+    const r5View = await getRequest(rpc, r5.requestId);
+    assert.equal(r5View.status, 'locked');
+    assert.equal(r5View.lock!.prover, proverB.address);
+    const fill5 = await preimageFill(10n);
+    assert.equal((await send(rpc, proverB, [{ type: 'market/fulfill', requestId: fromHex(r5.requestId), ...fill5 }])).result.code, 'OK');
+    assert.equal((await getRequest(rpc, r5.requestId)).paid, '300000');
+
+    // an identical request is answered from the cache in its own transaction, paying the original prover
+    const again = await requestProof(rpc, requester, { circuitId: toHex(PREIMAGE_ID), inputs: { preimage: 7n, hash: poseidon1([x]) }, maxPrice: 2n * QRY });
+    const cached = await getRequest(rpc, again.requestId);
+    assert.equal(cached.status, 'fulfilled');
+    assert.equal(cached.proof!.proof, r1View.proof!.proof);
+
+    // the query CLI shows the book
+    const q = await runQuarry(['query', 'market', 'prover', proverA.address, '--rpc', url0]);
+    assert.equal(q.code, 0, q.stderr);
+    const a = JSON.parse(q.stdout) as { onTime: string; slashed: string; reputationPpm: string };
+    assert.ok(BigInt(a.onTime) >= 2n && a.slashed === '0' && BigInt(a.reputationPpm) > 500_000n, q.stdout);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n--- prover A ---\n${miner?.output.slice(-3000)}`, { cause: err });
+  } finally {
+    await miner?.kill('SIGTERM');
+    await net.cleanup();
+    cli.cleanup();
+  }
+});
