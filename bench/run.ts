@@ -2,8 +2,9 @@
 import { benchChain } from './chain.bench.ts';
 import { benchPuzzle } from './puzzle.bench.ts';
 import { benchConsensus } from './consensus.bench.ts';
+import { benchMarket } from './market.bench.ts';
 
-const suites: Record<string, () => Promise<void>> = { chain: benchChain, puzzle: benchPuzzle, consensus: benchConsensus };
+const suites: Record<string, () => Promise<void>> = { chain: benchChain, puzzle: benchPuzzle, consensus: benchConsensus, market: benchMarket };
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const names = wanted.length ? wanted : Object.keys(suites);
 process.stdout.write(`Quarry benchmarks — node ${process.version}, ${new Date().toISOString()}\n`);

@@ -12,6 +12,9 @@ import { publicSignals } from './circuit.ts';
 import { encodeProof, type AffineProof } from './proof-codec.ts';
 
 export class Groth16Prover {
+  /** The witness calculator and the engine hold one instance's memory: proofs run one at a time. */
+  private queue: Promise<unknown> = Promise.resolve();
+
   private constructor(private readonly engine: WasmGroth16, private readonly wc: WitnessCalculator) {}
 
   static async create(zkey: Uint8Array, wasm: Uint8Array): Promise<Groth16Prover> {
@@ -19,7 +22,13 @@ export class Groth16Prover {
   }
 
   /** Proves `inputs` (signal name → value or values); throws if the inputs violate the circuit. */
-  async prove(inputs: Record<string, bigint | bigint[]>): Promise<{ proof: Uint8Array; publicSignals: bigint[] }> {
+  prove(inputs: Record<string, bigint | bigint[]>): Promise<{ proof: Uint8Array; publicSignals: bigint[] }> {
+    const run = this.queue.then(() => this.proveNow(inputs));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async proveNow(inputs: Record<string, bigint | bigint[]>): Promise<{ proof: Uint8Array; publicSignals: bigint[] }> {
     const wtns = await this.wc.calculateWTNSBin(inputs, true);
     const witness = wtns.subarray(wtns.length - this.engine.zkey.nVars * 32);
     const { Fr, G1, G2 } = this.engine.curve;

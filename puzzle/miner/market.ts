@@ -10,6 +10,7 @@
  * wins. Transactions go out one at a time and wait for their block, so sequences never collide.
  */
 import { randomBytes } from 'node:crypto';
+import WebSocket from 'ws';
 import { RpcClient, RpcError } from '../../client/rpc.ts';
 import { buildTx, broadcastTx, type Signer, type TxResult } from '../../client/tx-builder.ts';
 import { checkArtifact } from '../../node/market/artifacts.ts';
@@ -72,6 +73,9 @@ export class MarketProver {
   private readonly commits = new Map<string, { proof: Uint8Array; publicSignals: string[]; salt: Uint8Array; height: bigint }>();
   private readonly askPrice: Map<string, bigint>;
   private timer: NodeJS.Timeout | null = null;
+  private ws: WebSocket | null = null;
+  private running = false;
+  private again = false;
   private stopped = false;
 
   constructor(private readonly o: MarketProverOptions) {
@@ -87,14 +91,32 @@ export class MarketProver {
     for (const a of this.o.asks) msgs.push({ type: 'market/ask', circuitId: fromHex(a.circuit), price: a.price, maxTurnaround: a.turnaround, capacity: a.capacity } as Msg);
     if (msgs.length) await this.send(msgs, 'bond and asks');
     for (const a of this.o.asks) void this.prover(a.circuit).catch(() => undefined); // warm up
+    this.subscribe();
     this.schedule(0);
   }
 
   private schedule(ms = this.o.pollMs ?? 1000): void {
-    if (!this.stopped) this.timer = setTimeout(() => void this.tick(), ms);
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.tick(), ms);
+  }
+
+  /** Market events (a lock, a new request, a slash) start a round at once instead of at the next poll. */
+  private subscribe(): void {
+    if (this.stopped) return;
+    const ws = new WebSocket(`${this.o.rpcUrl.replace(/^http/, 'ws')}/events?types=market`);
+    this.ws = ws;
+    ws.on('message', () => {
+      if (this.running) this.again = true;
+      else this.schedule(0);
+    });
+    ws.on('error', () => undefined);
+    ws.on('close', () => setTimeout(() => this.subscribe(), 1000).unref());
   }
 
   private async tick(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
     try {
       await this.serve();
     } catch (err) {
@@ -102,7 +124,9 @@ export class MarketProver {
     }
     this.stats.busy = null;
     this.o.setMining(true);
-    this.schedule();
+    this.running = false;
+    this.schedule(this.again ? 0 : undefined);
+    this.again = false;
   }
 
   private async serve(): Promise<void> {
@@ -201,6 +225,8 @@ export class MarketProver {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    this.ws?.removeAllListeners('close');
+    this.ws?.close();
     for (const p of this.provers.values()) await (await p.catch(() => null))?.close();
   }
 }

@@ -9,19 +9,31 @@ import { NO_ID } from '../../state/record.ts';
 import { toHex, u64be } from '../../encoding/bytes.ts';
 import { transfer } from '../bank/account.ts';
 import type { ChainEvent } from '../types.ts';
-import { tryMatch } from './match.ts';
+import { askCandidates, tryMatch } from './match.ts';
+import type { AskCandidate } from './pricing.ts';
 import { refundRequest, releaseCollateral, slashLock } from './settle.ts';
-import { expiring, getMarketParams, getProver, getRequest, MARKET_BONDS, MARKET_ESCROW, offers, openRequests, PPM, provers, putRequest, reservations, unbondQueue, type MarketParams, type ProofRequest } from './state.ts';
+import { expiring, getMarketParams, getProver, getRequest, MARKET_BONDS, MARKET_ESCROW, offers, openRequests, PPM, provers, putRequest, requests, reservations, unbondQueue, type MarketParams, type ProofRequest } from './state.ts';
 
 export async function marketEndBlock(state: Overlay, height: bigint, events: ChainEvent[]): Promise<void> {
   const params = await getMarketParams(state);
   const emit = (e: ChainEvent) => events.push(e);
-  for (const id of (await openRequests.get(state, NO_ID))?.ids ?? []) {
+  const ids = (await openRequests.get(state, NO_ID))?.ids ?? [];
+  await state.prefetch(ids.map((id) => requests.key(id))); // one store round trip, not one per request
+  // each circuit's asks are read once; a match changes them, so the circuit is read again after one
+  const book = new Map<string, AskCandidate[]>();
+  for (const id of ids) {
     const r = await getRequest(state, id);
+    const settles = (r.status === 'locked' && height > r.lock!.expiresAt) || (r.status !== 'locked' && height >= r.deadline);
+    if (settles) book.clear(); // a slash or refund changes provers' free collateral and capacity
     if (r.status === 'locked' && height > r.lock!.expiresAt) await slashLock(state, params, id, r, emit, height);
     else if (r.status === 'open-fill' && height >= r.deadline) await refundRequest(state, id, r, 'expired', emit);
     else if (r.status === 'open' && height >= r.deadline) await relistOrExpire(state, params, id, r, height, emit);
-    else if (r.status === 'open') await tryMatch(state, id, r, height, emit);
+    else if (r.status === 'open') {
+      const circuit = toHex(r.circuitId);
+      const candidates = book.get(circuit) ?? (await askCandidates(state, r.circuitId));
+      book.set(circuit, candidates);
+      if ((await tryMatch(state, id, r, height, emit, candidates)).status !== 'open') book.delete(circuit);
+    }
   }
   await releaseUnbonds(state, height);
   await settleExpiring(state, height);

@@ -4,13 +4,19 @@ import { bestAsk, type AskCandidate } from './pricing.ts';
 import { askers, askId, asks, getProver, type ProofRequest } from './state.ts';
 import { lockRequest, type Emit } from './settle.ts';
 
-export async function tryMatch(state: Overlay, id: Uint8Array, r: ProofRequest, height: bigint, emit: Emit): Promise<ProofRequest> {
+/** The circuit's standing asks with their provers' state. */
+export async function askCandidates(state: Overlay, circuitId: Uint8Array): Promise<AskCandidate[]> {
   const candidates: AskCandidate[] = [];
-  for (const prover of (await askers.get(state, r.circuitId))?.provers ?? []) {
-    const a = await asks.get(state, askId(prover, r.circuitId));
+  for (const prover of (await askers.get(state, circuitId))?.provers ?? []) {
+    const a = await asks.get(state, askId(prover, circuitId));
     if (a) candidates.push({ prover, ask: a, state: await getProver(state, prover) });
   }
-  const best = bestAsk(r, height, candidates);
+  return candidates;
+}
+
+/** Locks the request to its best eligible ask, if any (`candidates` may be passed in when known to be current). */
+export async function tryMatch(state: Overlay, id: Uint8Array, r: ProofRequest, height: bigint, emit: Emit, candidates?: AskCandidate[]): Promise<ProofRequest> {
+  const best = bestAsk(r, height, candidates ?? (await askCandidates(state, r.circuitId)));
   if (!best) return r;
   const turnaround = best.ask.maxTurnaround < r.lockBlocks || r.lockBlocks === 0n ? best.ask.maxTurnaround : r.lockBlocks;
   const expiresAt = height + turnaround < r.deadline ? height + turnaround : r.deadline;

@@ -1,0 +1,131 @@
+/**
+ * The proof market: Groth16 fill verifications per second one by one vs in one randomized batch
+ * (and snarkjs's verify as a reference), blocks per second of market execution while 1,000
+ * requests are open (end-of-block matching scans them all), and the time from posting a request
+ * to a verified proof on a one-validator devnet served by `quarry node mine --ask`.
+ */
+import { readFileSync } from 'node:fs';
+import * as snarkjs from 'snarkjs';
+import { openTestChain, makeTx, deterministicUser } from '../test/helpers/chain.ts';
+import { PREIMAGE, PREIMAGE_ID, preimageFill, requestMsg } from '../test/helpers/market.ts';
+import { startTestDevnet, faucet } from '../test/helpers/devnet.ts';
+import { QuarryProcess } from '../test/helpers/proc.ts';
+import { tempDir } from '../test/helpers/tmp.ts';
+import { circuitFiles } from '../circuits/artifacts.ts';
+import { Groth16Verifier } from '../node/market/groth16-verifier.ts';
+import { decodeProof } from '../puzzle/proof-codec.ts';
+import { saveAccountKey } from '../node/crypto/keyfile.ts';
+import { decodeAddress } from '../node/crypto/address.ts';
+import { toHex } from '../node/encoding/bytes.ts';
+import { buildTx, broadcastTx, type TxResult } from '../client/tx-builder.ts';
+import { requestProof, waitForProof } from '../client/market.ts';
+import type { Msg } from '../node/modules/types.ts';
+import { poseidon1 } from 'poseidon-lite';
+import { fmt, heading, row, timeIt } from './util.ts';
+
+const PROOFS = 32;
+const OPEN = 1000;
+const LATENCY_SAMPLES = 8;
+
+async function verification(): Promise<void> {
+  const fills = await Promise.all(Array.from({ length: PROOFS }, (_, i) => preimageFill(BigInt(i + 1))));
+  const items = fills.map((f) => ({ proof: f.proof, publicSignals: f.publicSignals.map(BigInt) }));
+  const single = await Groth16Verifier.create();
+  const batched = await Groth16Verifier.create();
+  try {
+    await single.verify(PREIMAGE_ID, PREIMAGE.vk, items.slice(0, 1)); // warm up (prepares the key)
+    await batched.verify(PREIMAGE_ID, PREIMAGE.vk, items.slice(0, 1));
+    const one = await timeIt(async () => {
+      for (const it of items.slice(1)) if (!(await single.verify(PREIMAGE_ID, PREIMAGE.vk, [it]))[0]) throw new Error('a valid proof failed');
+    });
+    const all = await timeIt(() => batched.verify(PREIMAGE_ID, PREIMAGE.vk, items.slice(1)));
+    if (all.value.some((ok) => !ok)) throw new Error('a valid proof failed the batch');
+    const vkey = JSON.parse(readFileSync(circuitFiles('poseidon-preimage').vkey, 'utf8'));
+    const snark = await timeIt(async () => {
+      for (const f of fills.slice(0, 8)) {
+        const p = decodeProof(f.proof);
+        const proof = { pi_a: [...p.a, 1n].map(String), pi_b: [...p.b, [1n, 0n]].map((x) => x.map(String)), pi_c: [...p.c, 1n].map(String), protocol: 'groth16', curve: 'bn128' };
+        if (!(await snarkjs.groth16.verify(vkey, f.publicSignals, proof))) throw new Error('snarkjs rejected a valid proof');
+      }
+    });
+    const n = PROOFS - 1;
+    const singleRate = (n / one.ms) * 1000;
+    const batchRate = (n / all.ms) * 1000;
+    row('fill verifications/s, one by one', fmt(singleRate, 1));
+    row(`fill verifications/s, one batch of ${n}`, `${fmt(batchRate, 1)}  (${fmt(batchRate / singleRate, 2)}× one by one)`);
+    row('snarkjs groth16.verify/s (reference)', fmt((8 / snark.ms) * 1000, 1));
+  } finally {
+    await single.close();
+    await batched.close();
+  }
+}
+
+async function executionWithOpenRequests(): Promise<void> {
+  const t = await openTestChain({ users: 21, params: { maxBlockTxs: 10_000n } });
+  try {
+    const [prover, ...requesters] = t.users;
+    const seq = new Map<string, bigint>();
+    const tx = (u: typeof prover, msgs: Msg[]) => {
+      const s = seq.get(u!.address) ?? 0n;
+      seq.set(u!.address, s + 1n);
+      return makeTx(u!, msgs, { sequence: s, fee: 2_000_000n });
+    };
+    // one standing ask priced above every request: each block tries (and fails) to match all of them
+    await t.produce([tx(prover, [{ type: 'market/bond', amount: 100_000_000n } as Msg, { type: 'market/ask', circuitId: PREIMAGE_ID, price: 10_000n, maxTurnaround: 5n, capacity: 100n } as Msg])]);
+    let x = 1n;
+    const perTx = 10;
+    const requestTxs = (count: number) =>
+      Array.from({ length: count / perTx }, (_, i) => tx(requesters[i % requesters.length], Array.from({ length: perTx }, () => requestMsg(x++, { maxPrice: 1_000n, deadlineBlocks: 5_000n, collateral: 0n }))));
+    for (let b = 0; b < OPEN / 200; b++) {
+      const block = await t.produce(requestTxs(200));
+      if (block.exec.receipts.some((r) => r.code !== 'OK')) throw new Error(`request refused: ${block.exec.receipts.find((r) => r.code !== 'OK')!.log}`);
+    }
+    const idle = await timeIt(async () => {
+      for (let b = 0; b < 20; b++) await t.produce([]);
+    });
+    const busy = await timeIt(async () => {
+      for (let b = 0; b < 10; b++) await t.produce(requestTxs(50));
+    });
+    row(`empty blocks/s with ${OPEN} open requests`, fmt((20 / idle.ms) * 1000, 1));
+    row(`blocks/s adding 50 requests each (${OPEN}→${OPEN + 500} open)`, `${fmt((10 / busy.ms) * 1000, 1)}  (${fmt((500 / busy.ms) * 1000)} requests/s)`);
+  } finally {
+    await t.close();
+  }
+}
+
+async function requestToProof(): Promise<void> {
+  const net = await startTestDevnet({ validators: 1 });
+  const home = tempDir('quarry-bench-market-');
+  const requester = deterministicUser(700);
+  const prover = deterministicUser(701);
+  let miner: QuarryProcess | null = null;
+  try {
+    const rpc = net.rpc(0);
+    const fund = await buildTx(rpc, faucet, [{ type: 'bank/multi-send', outputs: [requester, prover].map((k) => ({ to: decodeAddress(k.address), amount: 1_000_000_000n })) } as Msg]);
+    if (((await broadcastTx(rpc, fund.bytes)) as TxResult).result.code !== 'OK') throw new Error('funding failed');
+    saveAccountKey(home.path, prover);
+    miner = new QuarryProcess(['--home', home.path, 'node', 'mine', '--rpc', net.devnet.nodes[0]!.rpc, '--address', prover.address, '--ask', 'poseidon-preimage:1000uqry:20:4', '--bond', '10qry']);
+    await miner.waitFor(/market: ready to prove poseidon-preimage/, 120_000);
+    const ms: number[] = [];
+    for (let i = 0; i < LATENCY_SAMPLES; i++) {
+      const x = 1_000n + BigInt(i);
+      const t0 = performance.now();
+      const { requestId } = await requestProof(rpc, requester, { circuitId: toHex(PREIMAGE_ID), inputs: { preimage: x, hash: poseidon1([x]) }, maxPrice: 2_000n });
+      await waitForProof(rpc, requestId, 60_000, 25);
+      ms.push(performance.now() - t0);
+    }
+    ms.sort((a, b) => a - b);
+    row(`request → verified proof on a devnet (block time 300 ms), median of ${LATENCY_SAMPLES}`, `${fmt(ms[ms.length >> 1]!)} ms (min ${fmt(ms[0]!)}, max ${fmt(ms[ms.length - 1]!)})`);
+  } finally {
+    await miner?.kill('SIGTERM');
+    await net.cleanup();
+    home.cleanup();
+  }
+}
+
+export async function benchMarket(): Promise<void> {
+  heading('market: Groth16 fill verification, execution with open requests, request → proof');
+  await verification();
+  await executionWithOpenRequests();
+  await requestToProof();
+}
