@@ -6,6 +6,7 @@ import type { Msg } from '../node/modules/types.ts';
 import { fromHex, toHex } from '../node/encoding/bytes.ts';
 import { requestId as deriveRequestId } from '../node/modules/market/request-proof.ts';
 import type { RpcClient } from './rpc.ts';
+import { QuarryClientError, TimeoutError, TxFailedError } from './errors.ts';
 import { broadcastTx, buildTx, type Signer, type TxOptions, type TxResult } from './tx-builder.ts';
 
 export type InputValue = bigint | number | string | Array<bigint | number | string>;
@@ -56,7 +57,7 @@ export function requestProofMsg(s: ProofRequestSpec): Msg {
 export async function requestProof(rpc: RpcClient, signer: Signer, spec: ProofRequestSpec, opts: TxOptions = {}): Promise<{ requestId: string; tx: TxResult }> {
   const { bytes } = await buildTx(rpc, signer, [requestProofMsg(spec)], opts);
   const tx = (await broadcastTx(rpc, bytes)) as TxResult;
-  if (tx.result.code !== 'OK') throw Object.assign(new Error(`request refused: ${tx.result.code}: ${tx.result.log}`), { code: tx.result.code });
+  if (tx.result.code !== 'OK') throw new TxFailedError(tx.result.code, `request refused: ${tx.result.log}`, tx.hash, tx.height);
   return { requestId: toHex(deriveRequestId(fromHex(tx.hash), 0)), tx };
 }
 
@@ -73,8 +74,8 @@ export async function waitForProof(rpc: RpcClient, requestId: string, timeoutMs 
   for (;;) {
     const r = await rpc.get<{ status: string; filledBy: string | null; paid: string; proof: { proof: string; publicSignals: string[] } | null }>(`/market/requests/${requestId}`);
     if (r.status === 'fulfilled' && r.proof) return { ...r.proof, prover: r.filledBy!, price: r.paid };
-    if (r.status === 'expired' || r.status === 'cancelled') throw Object.assign(new Error(`request ${requestId.slice(0, 16)} ended ${r.status}`), { code: 'E_EXPIRED' });
-    if (Date.now() > end) throw Object.assign(new Error(`no proof for ${requestId.slice(0, 16)} within ${timeoutMs} ms (status ${r.status})`), { code: 'E_UNAVAILABLE' });
+    if (r.status === 'expired' || r.status === 'cancelled') throw new QuarryClientError('E_EXPIRED', `request ${requestId.slice(0, 16)} ended ${r.status} without a proof`);
+    if (Date.now() > end) throw new TimeoutError(`no proof for ${requestId.slice(0, 16)} within ${timeoutMs} ms (status ${r.status})`);
     await new Promise((res) => setTimeout(res, pollMs));
   }
 }

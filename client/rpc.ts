@@ -2,12 +2,9 @@
  * Minimal HTTP JSON client for a Quarry node's RPC, used by the CLI and the SDK. Errors from the
  * node keep their stable codes: they surface as `RpcError` with `.code` (e.g. E_SEQUENCE).
  */
-export class RpcError extends Error {
-  constructor(readonly code: string, message: string, readonly status: number) {
-    super(message);
-    this.name = 'RpcError';
-  }
-}
+import { RpcError } from './errors.ts';
+
+export { RpcError };
 
 export class RpcClient {
   readonly baseUrl: string;

@@ -7,6 +7,7 @@ import type { Msg } from '../node/modules/types.ts';
 import { txWeight } from '../node/exec/ante.ts';
 import { toHex } from '../node/encoding/bytes.ts';
 import type { RpcClient } from './rpc.ts';
+import { TimeoutError } from './errors.ts';
 
 export interface Signer {
   address: string;
@@ -68,5 +69,5 @@ export async function waitForTx(rpc: RpcClient, hash: string, timeoutMs = 30_000
     if (r.status === 'committed') return r as TxResult;
     await new Promise((res) => setTimeout(res, 200));
   }
-  throw new Error(`transaction ${hash} was not committed within ${timeoutMs} ms`);
+  throw new TimeoutError(`transaction ${hash} was not committed within ${timeoutMs} ms`);
 }

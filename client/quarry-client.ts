@@ -1,0 +1,173 @@
+/**
+ * The read-only SDK client, modelled on @cosmjs/stargate's StargateClient:
+ * `const client = await QuarryClient.connect('http://127.0.0.1:26657')`. Every method is one RPC
+ * call; errors are `RpcError`s carrying the node's codes. `subscribe` follows the WebSocket event
+ * stream and reconnects by itself.
+ */
+import WebSocket from 'ws';
+import { RpcClient } from './rpc.ts';
+import { verifyAccountProof, type AccountProofJson } from './account-proof.ts';
+import { QuarryClientError } from './errors.ts';
+import { waitForTx, type TxResult } from './tx-builder.ts';
+import { waitForProof, type DeliveredProof } from './market.ts';
+import type {
+  Account,
+  BlockJson,
+  ChainEventJson,
+  Delegation,
+  EventType,
+  MarketAsk,
+  MarketCircuit,
+  MarketProver,
+  MarketRequest,
+  MempoolInfo,
+  NetInfo,
+  PuzzleState,
+  StakingValidator,
+  Status,
+  TxResponse,
+} from './types.ts';
+
+export interface Subscription {
+  close(): void;
+}
+
+export interface SubscribeOptions {
+  /** Called with true when the stream (re)connects and false when it drops. */
+  onConnection?: (connected: boolean) => void;
+  reconnectMs?: number;
+}
+
+export class QuarryClient {
+  protected constructor(readonly rpc: RpcClient) {}
+
+  /** Connects and checks that a Quarry node answers (E_UNAVAILABLE otherwise). */
+  static async connect(url: string, opts: { timeoutMs?: number } = {}): Promise<QuarryClient> {
+    const client = new QuarryClient(new RpcClient(url, opts.timeoutMs));
+    await client.getStatus();
+    return client;
+  }
+
+  get url(): string {
+    return this.rpc.baseUrl;
+  }
+
+  getStatus(): Promise<Status> {
+    return this.rpc.get('/status');
+  }
+
+  async getHeight(): Promise<bigint> {
+    return BigInt((await this.getStatus()).height);
+  }
+
+  async getChainId(): Promise<string> {
+    return (await this.getStatus()).chainId;
+  }
+
+  getBlock(height?: bigint | number): Promise<BlockJson> {
+    return this.rpc.get(`/blocks/${height === undefined ? 'latest' : height.toString()}`);
+  }
+
+  getTx(hash: string): Promise<TxResponse> {
+    return this.rpc.get(`/txs/${hash}`);
+  }
+
+  getAccount(address: string): Promise<Account> {
+    return this.rpc.get(`/accounts/${encodeURIComponent(address)}`);
+  }
+
+  async getBalance(address: string): Promise<bigint> {
+    return BigInt((await this.getAccount(address)).balance);
+  }
+
+  /**
+   * The account with a sparse-Merkle proof checked here against the state root of the block
+   * header the node returns (E_BAD_PROOF if it does not verify). This trusts the header; the
+   * light client (issue #6) adds the commit and epoch proofs.
+   */
+  async getVerifiedAccount(address: string, height?: bigint): Promise<Account & { stateRoot: string }> {
+    const a = await this.rpc.get<AccountProofJson>(`/accounts/${encodeURIComponent(address)}?prove=true${height === undefined ? '' : `&height=${height}`}`);
+    const verdict = verifyAccountProof(a);
+    if (!verdict.ok) throw new QuarryClientError('E_BAD_PROOF', `the node's account proof does not verify: ${verdict.reason}`);
+    return { address: a.address, height: a.height, balance: a.balance, sequence: a.sequence, stateRoot: verdict.stateRoot };
+  }
+
+  async getValidators(): Promise<StakingValidator[]> {
+    return (await this.rpc.get<{ validators: StakingValidator[] }>('/staking/validators')).validators;
+  }
+
+  async getDelegations(address: string): Promise<Delegation[]> {
+    return (await this.rpc.get<{ delegations: Delegation[] }>(`/staking/delegations/${encodeURIComponent(address)}`)).delegations;
+  }
+
+  getPuzzle(): Promise<PuzzleState> {
+    return this.rpc.get('/puzzle');
+  }
+
+  getMempool(): Promise<MempoolInfo> {
+    return this.rpc.get('/mempool');
+  }
+
+  getNetInfo(): Promise<NetInfo> {
+    return this.rpc.get('/net');
+  }
+
+  async getMarketRequests(filter: { status?: MarketRequest['status']; prover?: string; limit?: number } = {}): Promise<MarketRequest[]> {
+    const qs = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)] as [string, string]));
+    return (await this.rpc.get<{ requests: MarketRequest[] }>(`/market/requests${qs.size ? `?${qs}` : ''}`)).requests;
+  }
+
+  getMarketRequest(id: string): Promise<MarketRequest> {
+    return this.rpc.get(`/market/requests/${id}`);
+  }
+
+  async getAsks(circuitId?: string): Promise<MarketAsk[]> {
+    return (await this.rpc.get<{ asks: MarketAsk[] }>(`/market/asks${circuitId ? `?circuit=${circuitId}` : ''}`)).asks;
+  }
+
+  getProver(address: string): Promise<MarketProver> {
+    return this.rpc.get(`/market/provers/${encodeURIComponent(address)}`);
+  }
+
+  async getCircuits(): Promise<MarketCircuit[]> {
+    return (await this.rpc.get<{ circuits: MarketCircuit[] }>('/market/circuits')).circuits;
+  }
+
+  /** Waits until a transaction is committed (E_TIMEOUT after `timeoutMs`). */
+  waitForTx(hash: string, timeoutMs = 30_000): Promise<TxResult> {
+    return waitForTx(this.rpc, hash, timeoutMs);
+  }
+
+  /** Waits for a market request's proof (E_EXPIRED if it ends without one, E_TIMEOUT). */
+  waitForProof(requestId: string, timeoutMs = 120_000): Promise<DeliveredProof> {
+    return waitForProof(this.rpc, requestId, timeoutMs);
+  }
+
+  /** Streams events of the given types (all when empty); reconnects until closed. */
+  subscribe(types: EventType[], onEvent: (e: ChainEventJson) => void, opts: SubscribeOptions = {}): Subscription {
+    let closed = false;
+    let ws: WebSocket | null = null;
+    let timer: NodeJS.Timeout | null = null;
+    const url = `${this.url.replace(/^http/, 'ws')}/events${types.length ? `?types=${types.join(',')}` : ''}`;
+    const open = () => {
+      if (closed) return;
+      ws = new WebSocket(url);
+      ws.on('open', () => opts.onConnection?.(true));
+      ws.on('message', (data) => onEvent(JSON.parse(data.toString()) as ChainEventJson));
+      ws.on('error', () => undefined); // 'close' follows
+      ws.on('close', () => {
+        if (closed) return;
+        opts.onConnection?.(false);
+        timer = setTimeout(open, opts.reconnectMs ?? 1000);
+      });
+    };
+    open();
+    return {
+      close: () => {
+        closed = true;
+        if (timer) clearTimeout(timer);
+        ws?.close();
+      },
+    };
+  }
+}

@@ -1,0 +1,162 @@
+/** JSON shapes of the node's RPC answers (docs/rpc.md): integers are decimal strings, bytes hex, addresses qry1…. */
+export interface Status {
+  chainId: string;
+  genesisHash: string;
+  height: string;
+  latestBlockHash: string;
+  latestBlockTime: string;
+  validator: boolean;
+  consensus: { height: string; round: number } | null;
+  mempool: { txs: number; bytes: number };
+}
+
+export interface TxJson {
+  hash: string;
+  sender: string;
+  size: number;
+  body: { chainId: string; signer: string; sequence: string; fee: string; expiresAtHeight: string; msgs: Array<Record<string, unknown> & { type: string }> };
+  signature: string;
+}
+
+export interface ReceiptJson {
+  code: string;
+  log: string;
+  events: Array<Record<string, unknown> & { type: string }>;
+}
+
+export interface BlockJson {
+  hash: string;
+  header: { height: string; time: string; proposer: string; stateRoot: string; [k: string]: unknown };
+  txs: Array<TxJson & { result: ReceiptJson | null }>;
+  [k: string]: unknown;
+}
+
+export interface TxResponse {
+  hash: string;
+  height: string;
+  index: number;
+  result: ReceiptJson;
+  status: 'committed';
+  body: TxJson['body'];
+}
+
+export interface Account {
+  address: string;
+  height: string;
+  balance: string;
+  sequence: string;
+}
+
+export interface StakingValidator {
+  operator: string;
+  moniker: string;
+  blsPubKey: string;
+  tokens: string;
+  commissionPpm: string;
+  commissionOwed: string;
+  active: boolean;
+  votingPower: string;
+  jailed: boolean;
+  jailedUntil: string;
+  tombstoned: boolean;
+  missedBlocks: string;
+  delegators: number;
+}
+
+export interface Delegation {
+  validator: string;
+  shares: string;
+  tokens: string;
+  pendingRewards: string;
+}
+
+export interface PuzzleState {
+  height: string;
+  epoch: string;
+  epochEndsAfter: string;
+  challenge: string;
+  coinbaseTarget: string;
+  proofTarget: string;
+  circuit: string;
+  circuitId: string;
+  proverReward: string;
+  maxSolutionsPerBlock: string;
+  pending: number;
+}
+
+export interface MarketRequest {
+  id: string;
+  requester: string;
+  circuitId: string;
+  inputs: Array<{ name: string; values: string[] }>;
+  minPrice: string;
+  maxPrice: string;
+  deadline: string;
+  collateral: string;
+  status: 'open' | 'locked' | 'open-fill' | 'fulfilled' | 'expired' | 'cancelled';
+  lock: { prover: string; price: string; lockedAt: string; expiresAt: string; collateral: string; viaAsk: boolean } | null;
+  filledBy: string | null;
+  paid: string;
+  relists: string;
+  currentPrice: string | null;
+  proof?: { proof: string; publicSignals: string[] } | null;
+  [k: string]: unknown;
+}
+
+export interface MarketAsk {
+  circuit: string;
+  prover: string;
+  price: string;
+  maxTurnaround: string;
+  capacity: string;
+  active: string;
+  reputationPpm: string;
+}
+
+export interface MarketProver {
+  address: string;
+  bond: string;
+  locked: string;
+  locks: string;
+  onTime: string;
+  late: string;
+  slashed: string;
+  reputationPpm: string;
+}
+
+export interface MarketCircuit {
+  id: string;
+  name: string;
+  wasmHash: string;
+  zkeyHash: string;
+  nOutputs: string;
+  publicInputs: string[];
+  nPublic: number;
+  owner: string;
+  registeredAt: string;
+}
+
+export interface NetInfo {
+  peerId: string | null;
+  listen: string[];
+  peers: string[];
+  syncing: boolean;
+  bestKnownHeight: string;
+}
+
+export interface MempoolInfo {
+  txs: number;
+  bytes: number;
+  entries: Array<{ hash: string; sender: string; sequence: string; fee: string; weight: string }>;
+}
+
+/** Messages on the WebSocket event stream, by `type`. */
+export type ChainEventJson =
+  | { type: 'block'; height: string; hash: string; time: string; txs: number; proposer: string }
+  | { type: 'tx'; hash: string; height: string; sender: string; result: ReceiptJson }
+  | { type: 'solution'; id: string; address: string; reward: string; height: string; [k: string]: unknown }
+  | { type: 'market'; event: string; height: string; request?: string; prover?: string; price?: string; [k: string]: unknown }
+  | { type: 'pending-tx'; hash: string; sender: string }
+  | { type: 'pending-solution'; id: string; address: string; nonce: string; epoch: string };
+
+export type EventType = ChainEventJson['type'];
