@@ -48,6 +48,11 @@ export class QuarryClient {
     return client;
   }
 
+  /** A client that contacts the node only when used (for dashboards that start before the node). */
+  static lazy(url: string, opts: { timeoutMs?: number } = {}): QuarryClient {
+    return new QuarryClient(new RpcClient(url, opts.timeoutMs));
+  }
+
   get url(): string {
     return this.rpc.baseUrl;
   }

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// Runs the test suite with node's test runner: every test/**/*.test.ts, or the files/dirs given.
+// Runs the test suite with node's test runner: every test/**/*.test.ts(x), or the files/dirs given.
 // Node 20 does not expand globs itself, so the files are listed here.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
 function collect(path) {
-  if (statSync(path).isFile()) return path.endsWith('.test.ts') ? [path] : [];
+  if (statSync(path).isFile()) return /\.test\.tsx?$/.test(path) ? [path] : [];
   return readdirSync(path).sort().flatMap((name) => collect(join(path, name)));
 }
 

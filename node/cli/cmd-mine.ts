@@ -1,5 +1,8 @@
 /** `quarry node mine`: run the prover (miner) against a node's RPC. */
 import type { Command } from 'commander';
+import { renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MINER_STATS_FILE, type MinerStatsFile } from '../../tui/model.ts';
 import { listAccountKeys, loadAccountKey, type AccountKey } from '../crypto/keyfile.ts';
 import { QuarryError } from '../errors.ts';
 import { formatAmount, parseAmount } from '../../client/amount.ts';
@@ -38,6 +41,28 @@ export function statusLine(s: MinerStats, m?: MarketStats): string {
   ].join(' | ');
 }
 
+/** The stats file `quarry tui` shows (written whole, then renamed, so readers never see half). */
+function writeMinerStats(file: string, address: string, s: MinerStats, m?: MarketStats): void {
+  const body: MinerStatsFile = {
+    address,
+    connected: s.connected,
+    proofsPerSecond: s.proofsPerSecond,
+    proofs: s.proofs,
+    found: s.found,
+    accepted: s.accepted,
+    paid: s.paid,
+    earned: s.earned.toString(),
+    market: m ? { busy: m.busy, locked: m.locked, fulfilled: m.fulfilled, failed: m.failed, earned: m.earned.toString() } : null,
+    updatedAt: Date.now(),
+  };
+  try {
+    writeFileSync(`${file}.tmp`, JSON.stringify(body));
+    renameSync(`${file}.tmp`, file);
+  } catch {
+    // the home may be read-only; the dashboard just shows no miner
+  }
+}
+
 export function registerMine(node: Command): void {
   node
     .command('mine')
@@ -57,12 +82,14 @@ export function registerMine(node: Command): void {
         let last = 0;
         const event = (m: string) => process.stdout.write(`${tty ? '\r\x1b[K' : ''}${new Date().toISOString().slice(11, 19)} ${m}\n`);
         let market: MarketProver | undefined;
+        const statsFile = join(homeOf(cmd), MINER_STATS_FILE);
         const miner: Miner = new Miner({
           rpcUrl: f.rpc,
           key,
           threads,
           onEvent: event,
           onStatus: (s) => {
+            writeMinerStats(statsFile, key.address, s, market?.stats);
             if (tty) process.stdout.write(`\r\x1b[K${statusLine(s, market?.stats)}`);
             else if (Date.now() - last >= 10_000) {
               last = Date.now();
