@@ -3,8 +3,9 @@ import { benchChain } from './chain.bench.ts';
 import { benchPuzzle } from './puzzle.bench.ts';
 import { benchConsensus } from './consensus.bench.ts';
 import { benchMarket } from './market.bench.ts';
+import { benchEpochs } from './epochs.bench.ts';
 
-const suites: Record<string, () => Promise<void>> = { chain: benchChain, puzzle: benchPuzzle, consensus: benchConsensus, market: benchMarket };
+const suites: Record<string, () => Promise<void>> = { chain: benchChain, puzzle: benchPuzzle, consensus: benchConsensus, market: benchMarket, epochs: benchEpochs };
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const names = wanted.length ? wanted : Object.keys(suites);
 process.stdout.write(`Quarry benchmarks — node ${process.version}, ${new Date().toISOString()}\n`);

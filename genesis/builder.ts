@@ -5,7 +5,7 @@
 import { sha256 } from '../node/crypto/hash.ts';
 import { utf8 } from '../node/encoding/bytes.ts';
 import { generateKeyPair } from '../node/crypto/ed25519.ts';
-import { accountKeyFromPair, validatorKeyFromSecret, type AccountKey, type ValidatorKey } from '../node/crypto/keyfile.ts';
+import { accountKeyFromPair, validatorKeyFromSecret, validatorRegistration, type AccountKey, type ValidatorKey, type ValidatorRegistration } from '../node/crypto/keyfile.ts';
 import { decodeAddress } from '../node/crypto/address.ts';
 import { blsKeyGen } from '../node/crypto/bls.ts';
 import { DEFAULT_CHAIN_PARAMS } from '../node/modules/chain-params.ts';
@@ -71,20 +71,22 @@ export function addAccount(g: Genesis, address: string, balance: bigint): Genesi
   return { ...g, accounts: [...g.accounts, { address: addr, balance }] };
 }
 
-export function addValidator(g: Genesis, operator: string, key: Pick<ValidatorKey, 'blsPublicKey' | 'proofOfPossession'>, power: bigint): Genesis {
+export function addValidator(g: Genesis, operator: string, key: ValidatorRegistration, power: bigint): Genesis {
   const address = decodeAddress(operator);
   if (g.validators.some((v) => Buffer.compare(v.address, address) === 0)) throw new QuarryError('E_CONFIG', `validator ${operator} is already in genesis`);
-  return { ...g, validators: [...g.validators, { address, blsPubKey: key.blsPublicKey, proofOfPossession: key.proofOfPossession, power }] };
+  return { ...g, validators: [...g.validators, { address, blsPubKey: key.blsPublicKey, proofOfPossession: key.proofOfPossession, pallasPubKey: key.pallasPubKey, pallasProofOfPossession: key.pallasProofOfPossession, power }] };
 }
 
 /** The devnet: a funded faucet and `validators` validators with well-known keys. */
-export function devnetGenesis(validators = 1): Genesis {
+export async function devnetGenesis(validators = 1): Promise<Genesis> {
   let g = newGenesis(DEVNET_CHAIN_ID, DEVNET_GENESIS_TIME);
+  // 16 slots, not 64: the epoch program compiles in ≈ 3 min and proves an epoch in ≈ 1.5 min here (docs/epochs.md)
+  g = { ...g, params: { ...g.params, staking: { ...g.params.staking, maxValidators: 16n } } };
   g = addAccount(g, devnetAccount('faucet').address, DEVNET_FAUCET_BALANCE);
   for (let i = 0; i < validators; i++) {
     const operator = devnetAccount(`validator-${i}`).address;
     g = addAccount(g, operator, DEVNET_VALIDATOR_BALANCE);
-    g = addValidator(g, operator, devnetValidatorKey(i), 100n);
+    g = addValidator(g, operator, await validatorRegistration(devnetValidatorKey(i), decodeAddress(operator)), 100n);
   }
   return g;
 }

@@ -41,6 +41,10 @@ export const homePaths = (home: string) => ({
   genesis: join(home, 'genesis.json'),
   data: join(home, 'data'),
   signState: join(home, 'data', 'sign-state.json'),
+  /** Recursive epoch proofs (docs/epochs.md), written by `quarry node prove-epochs`, served by the RPC. */
+  epochProofs: join(home, 'epoch-proofs'),
+  /** Compiled o1js keys of the epoch program, per maximum set size (minutes to build, so cached). */
+  epochKeys: join(home, 'epoch-keys'),
 });
 
 type Json = Record<string, unknown>;

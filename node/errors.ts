@@ -25,6 +25,8 @@ export const ErrorCodes = {
   E_STORE: 500,
   E_INTERNAL: 500,
   E_UNAVAILABLE: 503,
+  /** A peer or node answered with something malformed. */
+  E_BAD_RESPONSE: 502,
   // proof of succinct work (docs/puzzle.md §verification)
   E_SOLUTION_ENCODING: 400,
   E_WRONG_EPOCH: 409,

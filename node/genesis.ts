@@ -10,6 +10,8 @@ import { fromHex, toHex } from './encoding/bytes.ts';
 import { taggedHash } from './crypto/hash.ts';
 import { decodeAddress, encodeAddress } from './crypto/address.ts';
 import { blsVerifyProofOfPossession } from './crypto/bls.ts';
+import { pallasVerifyProofOfPossession } from './crypto/pallas.ts';
+import { recordGenesisEpoch } from './modules/epoch/state.ts';
 import { Overlay, type StateReader } from './state/view.ts';
 import { NO_ID } from './state/record.ts';
 import { mint } from './modules/bank/account.ts';
@@ -37,6 +39,9 @@ export interface GenesisCircuit {
 
 export interface GenesisValidator extends Validator {
   proofOfPossession: Uint8Array;
+  /** Pallas session key for epoch handoffs and its proof of possession (docs/epochs.md §keys). */
+  pallasPubKey: Uint8Array;
+  pallasProofOfPossession: Uint8Array;
 }
 
 export interface Genesis {
@@ -63,7 +68,7 @@ export interface GenesisJson {
   };
   circuits?: Array<{ name: string; vk: string; wasmHash: string; zkeyHash: string; nOutputs: number; publicInputs: string[] }>;
   accounts: Array<{ address: string; balance: string }>;
-  validators: Array<{ address: string; blsPubKey: string; proofOfPossession: string; power: string }>;
+  validators: Array<{ address: string; blsPubKey: string; proofOfPossession: string; pallasPubKey: string; pallasProofOfPossession: string; power: string }>;
 }
 
 function amount(text: unknown, what: string): bigint {
@@ -86,6 +91,8 @@ export function parseGenesis(json: GenesisJson, opts: { draft?: boolean } = {}):
     address: decodeAddress(v.address),
     blsPubKey: fromHex(v.blsPubKey),
     proofOfPossession: fromHex(v.proofOfPossession),
+    pallasPubKey: fromHex(v.pallasPubKey ?? ''),
+    pallasProofOfPossession: fromHex(v.pallasProofOfPossession ?? ''),
     power: amount(v.power, `validators[${i}].power`),
   }));
   if (validators.length === 0 && !opts.draft) throw new QuarryError('E_CONFIG', 'genesis: at least one validator is required');
@@ -146,6 +153,8 @@ export function genesisToJson(g: Genesis): GenesisJson {
       address: encodeAddress(v.address),
       blsPubKey: toHex(v.blsPubKey),
       proofOfPossession: toHex(v.proofOfPossession),
+      pallasPubKey: toHex(v.pallasPubKey),
+      pallasProofOfPossession: toHex(v.pallasProofOfPossession),
       power: v.power.toString(),
     })),
   };
@@ -179,16 +188,20 @@ export async function genesisState(g: Genesis, empty: StateReader): Promise<Over
     circuitList.put(state, NO_ID, { ids: [...((await circuitList.get(state, NO_ID))?.ids ?? []), id] });
   }
   for (const a of g.accounts) await mint(state, a.address, a.balance);
-  for (const v of g.validators) await genesisValidator(state, g.params.staking, v);
+  for (const [i, v] of g.validators.entries()) await genesisValidator(state, g.params.staking, v, i);
   const validators = g.validators.map(({ address, blsPubKey, power }) => ({ address, blsPubKey, power }));
   activeSet.put(state, NO_ID, { validators, priorities: validators.map(() => 0n) });
+  await recordGenesisEpoch(state, genesisHash(g), g.params.staking.maxValidators);
   return state;
 }
 
 /** A genesis validator is bonded with power × powerReduction uqry of self-stake, minted at genesis. */
-async function genesisValidator(state: Overlay, params: StakingParams, v: GenesisValidator): Promise<void> {
+async function genesisValidator(state: Overlay, params: StakingParams, v: GenesisValidator, i: number): Promise<void> {
+  if (!(await pallasVerifyProofOfPossession(v.address, v.pallasPubKey, v.pallasProofOfPossession))) {
+    throw new QuarryError('E_CONFIG', `genesis: validators[${i}] has an invalid Pallas proof of possession`);
+  }
   const tokens = v.power * params.powerReduction;
   await mint(state, v.address, tokens);
-  await registerValidator(state, params, { operator: v.address, blsPubKey: v.blsPubKey, moniker: encodeAddress(v.address).slice(0, 12), commissionPpm: 100_000n });
+  await registerValidator(state, params, { operator: v.address, blsPubKey: v.blsPubKey, pallasPubKey: v.pallasPubKey, moniker: encodeAddress(v.address).slice(0, 12), commissionPpm: 100_000n });
   await addStake(state, v.address, v.address, tokens);
 }

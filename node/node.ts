@@ -26,6 +26,8 @@ import { SolutionPool } from './puzzle/pool.ts';
 import { Groth16Verifier } from './market/groth16-verifier.ts';
 import { MarketService } from './market/service.ts';
 import { EvidencePool } from './consensus/evidence-pool.ts';
+import { HandoffPool } from './consensus/handoff-pool.ts';
+import { signHandoff } from './consensus/handoff-signer.ts';
 import { P2PNetwork } from './p2p/network.ts';
 import { loadNodeKey } from './p2p/identity.ts';
 import { nodeHandlers } from './p2p/wire.ts';
@@ -52,6 +54,7 @@ export class QuarryNode {
   readonly metrics = new Metrics();
   driver: ConsensusDriver | null = null;
   readonly evidence = new EvidencePool();
+  readonly handoffs = new HandoffPool();
   readonly market: MarketService;
   network: P2PNetwork | null = null;
   syncer: Syncer | null = null;
@@ -127,6 +130,7 @@ export class QuarryNode {
         mempool: this.mempool,
         solutions: this.solutions,
         evidence: this.evidence,
+        handoffs: this.handoffs,
         signer,
         config: this.o.config.consensus,
         log: this.log.child({ module: 'consensus' }),
@@ -160,6 +164,21 @@ export class QuarryNode {
     metrics.mempoolBytes.set(this.mempool.bytes);
     this.events.emit('block', b);
     void this.maybePrune(b.block.header.height);
+    void this.onEpochBlock(b);
+  }
+
+  /** Forgets handoff signatures the chain now holds; at a boundary, signs ours and gossips it. */
+  private async onEpochBlock(b: CommittedBlock): Promise<void> {
+    try {
+      await this.handoffs.prune(this.chain.latestState);
+      const key = this.o.validatorKey;
+      const mine = key ? await signHandoff(this.chain, key, b) : null;
+      if (!mine || !this.handoffs.add(mine)) return;
+      void this.network?.publish('handoffs', encode(mine));
+      this.log.info({ epoch: mine.epoch.toString(), index: mine.index }, 'signed the epoch handoff');
+    } catch (err) {
+      this.log.error({ err: (err as Error).message }, 'epoch handoff failed');
+    }
   }
 
   private async isActiveValidator(blsPubKey: Uint8Array): Promise<boolean> {

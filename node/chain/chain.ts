@@ -25,6 +25,8 @@ import { commitSchema, type CommitCertificate } from '../../consensus/messages.t
 import { bitmapSet, verifyCommit } from '../../consensus/commit.ts';
 import { evidenceId, evidenceSchema } from '../../consensus/evidence.ts';
 import { checkEvidence } from './evidence.ts';
+import { checkHandoffs } from './handoffs.ts';
+import { HANDOFF_MAX_BYTES, handoffId, handoffSchema } from '../modules/epoch/handoff.ts';
 import { EVIDENCE_MAX_BYTES } from '../types/block.ts';
 import { validatorListSchema, ValidatorSet, type Validator } from '../../consensus/validator-set.ts';
 import type { StateReader } from '../state/view.ts';
@@ -187,6 +189,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlock] }> {
         txs: block.txs.map((b) => decodeTx(b)),
         solutions: block.solutions.map((b) => decodeSolution(b, this.chainId)),
         evidence: block.evidence.map((b) => decodeAs(evidenceSchema, b, EVIDENCE_MAX_BYTES)),
+        handoffs: block.handoffs.map((b) => decodeAs(handoffSchema, b, HANDOFF_MAX_BYTES)),
       };
     } catch (err) {
       throw new QuarryError('E_BAD_BLOCK', `block carries an undecodable transaction or solution: ${(err as Error).message}`);
@@ -222,7 +225,8 @@ export class Chain extends EventEmitter<{ block: [CommittedBlock] }> {
     const puzzle = { height, epoch, challenge: await this.challengeFor(epoch), checker: this.services.solutions };
     const evidence = await checkEvidence(this, height, content.evidence, mode);
     const lastCommit = await this.lastCommitContext(opts.lastCommit);
-    const ctx = { chainId: this.chainId, height, time: opts.time, proposer: opts.proposer, puzzle, proofs: this.services.proofs, lastCommit, evidence };
+    const handoffs = await checkHandoffs(this, content.handoffs ?? [], mode);
+    const ctx = { chainId: this.chainId, height, time: opts.time, proposer: opts.proposer, puzzle, proofs: this.services.proofs, lastCommit, evidence, handoffs };
     const exec = await executeBlock(this.latestState, ctx, { ...content, evidence: evidence.map((e) => e.evidence) }, mode);
     const included = limitBlock(exec, mode);
     const after = await getActiveSet(exec.state);
@@ -235,6 +239,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlock] }> {
       txRoot: merkleRoot(included.map((t) => t.hash)),
       solutionsRoot: merkleRoot(exec.solutions.map((x) => solutionId(x.body))),
       evidenceRoot: merkleRoot(evidence.map((e) => evidenceId(e.evidence))),
+      handoffsRoot: merkleRoot(handoffs.map(handoffId)),
       stateRoot: state.rootHash,
       validatorSetHash: before.set.hash,
       nextValidatorSetHash: after.set.hash,
@@ -244,7 +249,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlock] }> {
       proposer: opts.proposer,
       lastCommitHash: commitHash(opts.lastCommit),
     };
-    const block: Block = { header, txs: included.map((t) => t.bytes), solutions: exec.solutions.map((x) => encode(x)), evidence: evidence.map((e) => encode(e.evidence)), lastCommit: opts.lastCommit };
+    const block: Block = { header, txs: included.map((t) => t.bytes), solutions: exec.solutions.map((x) => encode(x)), evidence: evidence.map((e) => encode(e.evidence)), handoffs: handoffs.map((h) => encode(h)), lastCommit: opts.lastCommit };
     await this.putValidatorSet(state.batch, after);
     return { block, bytes: encodeBlock(block), hash: headerHash(header), txs: included, solutions: exec.solutions, exec, state };
   }

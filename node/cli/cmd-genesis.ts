@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { existsSync, writeFileSync } from 'node:fs';
 import { genesisHash, genesisToJson, loadGenesisFile, type Genesis } from '../genesis.ts';
-import { loadValidatorKey } from '../crypto/keyfile.ts';
+import { loadValidatorKey, validatorRegistration } from '../crypto/keyfile.ts';
+import { decodeAddress } from '../crypto/address.ts';
 import { homePaths } from '../config.ts';
 import { toHex } from '../encoding/bytes.ts';
 import { QuarryError } from '../errors.ts';
@@ -59,7 +60,7 @@ export function registerGenesis(program: Command): void {
         const key = loadValidatorKey(homeOf(cmd));
         if (!key) throw new QuarryError('E_KEY', `no validator key in ${homeOf(cmd)}`);
         const path = fileOf(cmd, o.file);
-        save(path, addValidator(loadGenesisFile(path, { draft: true }), operator, key, BigInt(o.power)));
+        save(path, addValidator(loadGenesisFile(path, { draft: true }), operator, await validatorRegistration(key, decodeAddress(operator)), BigInt(o.power)));
       }),
     );
 
@@ -68,7 +69,7 @@ export function registerGenesis(program: Command): void {
     .description('write the devnet genesis (well-known, INSECURE keys) reproducibly')
     .option('--validators <n>', 'number of validators', '4')
     .option('--file <path>', 'output file', 'genesis/devnet.json')
-    .action(action(async (o: { validators: string; file: string }) => save(o.file, devnetGenesis(Number(o.validators)))));
+    .action(action(async (o: { validators: string; file: string }) => save(o.file, await devnetGenesis(Number(o.validators)))));
 
   genesis
     .command('show')

@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { QuarryError } from '../errors.ts';
 import { homePaths, writeDefaultConfig } from '../config.ts';
-import { accountKeyFromPair, saveAccountKey, saveValidatorKey, validatorKeyFromSecret } from '../crypto/keyfile.ts';
+import { accountKeyFromPair, saveAccountKey, saveValidatorKey, validatorKeyFromSecret, validatorRegistration } from '../crypto/keyfile.ts';
+import { decodeAddress } from '../crypto/address.ts';
 import { generateMnemonic, keyPairFromMnemonic } from '../crypto/mnemonic.ts';
 import { blsKeyGen } from '../crypto/bls.ts';
 import { genesisToJson, loadGenesisFile } from '../genesis.ts';
@@ -36,7 +37,7 @@ export function registerInit(program: Command): void {
           if (!validatorKey) throw new QuarryError('E_CONFIG', 'a new chain needs a validator: omit --no-validator or pass --genesis');
           let g = newGenesis(opts.chainId, BigInt(Date.now()));
           g = addAccount(g, operator.address, 1_000_000n * 1_000_000n);
-          g = addValidator(g, operator.address, validatorKey, 100n);
+          g = addValidator(g, operator.address, await validatorRegistration(validatorKey, decodeAddress(operator.address)), 100n);
           writeFileSync(paths.genesis, JSON.stringify(genesisToJson(g), null, 2) + '\n');
         }
         process.stdout.write(

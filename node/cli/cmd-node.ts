@@ -6,6 +6,7 @@ import type { LogFormat } from '../log.ts';
 import { action, homeOf } from './util.ts';
 import { startNode, stopOnSignals } from './run-node.ts';
 import { registerMine } from './cmd-mine.ts';
+import { registerProveEpochs } from './cmd-light.ts';
 
 interface NodeFlags {
   rpcListen?: string;
@@ -36,6 +37,7 @@ function nodeOptions(cmd: Command): Command {
 export function registerNode(program: Command): void {
   const node = program.command('node').description('run a node');
   registerMine(node);
+  registerProveEpochs(node);
 
   nodeOptions(node.command('start'))
     .description('run a node; it validates too when the home holds a validator key in the active set')

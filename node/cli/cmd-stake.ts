@@ -1,7 +1,7 @@
 /** `quarry tx stake …`: staking transactions. */
 import type { Command } from 'commander';
 import { decodeAddress } from '../crypto/address.ts';
-import { loadValidatorKey } from '../crypto/keyfile.ts';
+import { loadAccountKey, loadValidatorKey, validatorRegistration } from '../crypto/keyfile.ts';
 import { QuarryError } from '../errors.ts';
 import { parseAmount } from '../../client/amount.ts';
 import type { Msg } from '../modules/types.ts';
@@ -19,7 +19,7 @@ export function registerStake(tx: Command): void {
   const msg = (m: Record<string, unknown>) => m as unknown as Msg;
 
   txCommand(stake, 'create-validator')
-    .description("become a validator with this home's validator-key.json (BLS key with proof of possession)")
+    .description("become a validator with this home's validator-key.json (BLS and Pallas keys with proofs of possession)")
     .requiredOption('--self-bond <amount>', 'self-delegation, at least the chain minimum')
     .option('--commission <percent>', 'commission on delegators\' rewards', '10')
     .option('--moniker <name>', 'display name', '')
@@ -27,8 +27,10 @@ export function registerStake(tx: Command): void {
       action(async (f: TxFlags & { selfBond: string; commission: string; moniker: string }, cmd: Command) => {
         const key = loadValidatorKey(homeOf(cmd));
         if (!key) throw new QuarryError('E_KEY', `no validator key in ${homeOf(cmd)} (quarry init creates one)`);
+        const reg = await validatorRegistration(key, decodeAddress(loadAccountKey(homeOf(cmd), f.from).address));
+        const keys = { blsPubKey: reg.blsPublicKey, proofOfPossession: reg.proofOfPossession, pallasPubKey: reg.pallasPubKey, pallasProofOfPossession: reg.pallasProofOfPossession };
         await signAndSend(cmd, f, [
-          msg({ type: 'staking/create-validator', blsPubKey: key.blsPublicKey, proofOfPossession: key.proofOfPossession, commissionPpm: ppm(f.commission), moniker: f.moniker, selfBond: parseAmount(f.selfBond) }),
+          msg({ type: 'staking/create-validator', ...keys, commissionPpm: ppm(f.commission), moniker: f.moniker, selfBond: parseAmount(f.selfBond) }),
         ]);
       }),
     );

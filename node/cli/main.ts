@@ -9,6 +9,7 @@ import { registerGenesis } from './cmd-genesis.ts';
 import { registerDevnet } from './cmd-devnet.ts';
 import { registerPuzzle } from './cmd-puzzle.ts';
 import { registerTui } from './cmd-tui.ts';
+import { registerLight } from './cmd-light.ts';
 import { exitWithError } from './util.ts';
 
 const program = new Command('quarry')
@@ -17,7 +18,7 @@ const program = new Command('quarry')
   .configureOutput({ outputError: (str, write) => write(str.split('\n')[0] + '\n') })
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 1));
 
-for (const register of [registerInit, registerKeys, registerNode, registerTx, registerQuery, registerGenesis, registerDevnet, registerPuzzle, registerTui]) register(program);
+for (const register of [registerInit, registerKeys, registerNode, registerTx, registerQuery, registerGenesis, registerDevnet, registerPuzzle, registerTui, registerLight]) register(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { QuarryError } from '../errors.ts';
-import { RpcError } from '../../client/rpc.ts';
+import { QuarryClientError } from '../../client/errors.ts';
 import { resolveHome, homePaths } from '../config.ts';
 
 export const DEFAULT_RPC = 'http://127.0.0.1:26657';
@@ -30,7 +30,7 @@ export function printJson(value: unknown): void {
 
 /** Prints `error: CODE: message` on one line and exits non-zero. */
 export function exitWithError(err: unknown): never {
-  if (err instanceof QuarryError || err instanceof RpcError) process.stderr.write(`error: ${err.code}: ${err.message}\n`);
+  if (err instanceof QuarryError || err instanceof QuarryClientError) process.stderr.write(`error: ${err.code}: ${err.message}\n`);
   else if (err instanceof Error) process.stderr.write(`error: ${err.message}\n`);
   else process.stderr.write(`error: ${String(err)}\n`);
   process.exit(1);

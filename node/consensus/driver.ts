@@ -19,6 +19,8 @@ import type { Candidate, Chain } from '../chain/chain.ts';
 import type { Mempool } from '../mempool/mempool.ts';
 import type { SolutionPool } from '../puzzle/pool.ts';
 import type { EvidencePool } from './evidence-pool.ts';
+import type { HandoffPool } from './handoff-pool.ts';
+import { MAX_BLOCK_HANDOFFS } from '../modules/epoch/handoff.ts';
 import { makeEvidence, type Evidence } from '../../consensus/evidence.ts';
 import { MAX_BLOCK_EVIDENCE } from '../types/block.ts';
 import { getPuzzleParams } from '../modules/puzzle/state.ts';
@@ -43,6 +45,7 @@ export interface DriverOptions {
   mempool: Mempool;
   solutions: SolutionPool;
   evidence: EvidencePool;
+  handoffs: HandoffPool;
   signer: ValidatorSigner | null;
   config: DriverConfig;
   log: Logger;
@@ -203,7 +206,8 @@ export class ConsensusDriver {
     const proposer = set.validators[this.engine.proposerOf(round)]!.address;
     const time = BigInt(Math.max(this.now(), Number(chain.head.time) + 1));
     const evidence = this.o.evidence.reap(MAX_BLOCK_EVIDENCE);
-    const candidate = await chain.buildBlock({ txs, solutions, evidence }, { time, proposer, lastCommit: this.lastCommit });
+    const handoffs = this.o.handoffs.reap(MAX_BLOCK_HANDOFFS);
+    const candidate = await chain.buildBlock({ txs, solutions, evidence, handoffs }, { time, proposer, lastCommit: this.lastCommit });
     if (candidate.exec.rejected.length > 0) this.o.mempool.removeTxs(candidate.exec.rejected.map((r) => r.tx));
     if (candidate.exec.rejectedSolutions.length > 0) this.o.solutions.remove(candidate.exec.rejectedSolutions.map((r) => r.solution));
     this.candidates.set(toHex(candidate.hash), candidate);

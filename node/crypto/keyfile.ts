@@ -3,6 +3,7 @@
  * Account keys live in `<home>/keys/<name>.json`; the validator's consensus key in
  * `<home>/validator-key.json`.
  */
+import { pallasIdentity } from './pallas.ts';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { QuarryError } from '../errors.ts';
@@ -70,6 +71,20 @@ export function listAccountKeys(home: string): AccountKey[] {
 
 export function validatorKeyFromSecret(blsSecretKey: Uint8Array): ValidatorKey {
   return { blsSecretKey, blsPublicKey: blsPublicKey(blsSecretKey), proofOfPossession: blsProofOfPossession(blsSecretKey) };
+}
+
+/** What registering a validator publishes: both public keys, each with its proof of possession. */
+export interface ValidatorRegistration {
+  blsPublicKey: Uint8Array;
+  proofOfPossession: Uint8Array;
+  pallasPubKey: Uint8Array;
+  pallasProofOfPossession: Uint8Array;
+}
+
+/** The registration of `key` for `operator` (the Pallas proof of possession binds the operator). */
+export async function validatorRegistration(key: ValidatorKey, operator: Uint8Array): Promise<ValidatorRegistration> {
+  const pallas = await pallasIdentity(key.blsSecretKey, operator);
+  return { blsPublicKey: key.blsPublicKey, proofOfPossession: key.proofOfPossession, pallasPubKey: pallas.publicKey, pallasProofOfPossession: pallas.proofOfPossession };
 }
 
 export function saveValidatorKey(home: string, key: ValidatorKey): void {

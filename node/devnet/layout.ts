@@ -36,7 +36,8 @@ export const nodeHome = (home: string, i: number) => join(home, `node-${i}`);
 export const minerHome = (home: string, j: number) => join(home, `miner-${j}`);
 
 /** Creates any missing homes (existing ones keep their data) and returns the nodes' addresses. */
-export async function prepareDevnet(spec: DevnetSpec, genesis: Genesis = devnetGenesis(spec.validators)): Promise<DevnetNode[]> {
+export async function prepareDevnet(spec: DevnetSpec, genesisGiven?: Genesis): Promise<DevnetNode[]> {
+  const genesis = genesisGiven ?? (await devnetGenesis(spec.validators));
   mkdirSync(spec.home, { recursive: true, mode: 0o700 });
   const nodes: DevnetNode[] = [];
   for (let i = 0; i < spec.validators; i++) {

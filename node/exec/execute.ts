@@ -17,6 +17,8 @@ import type { Tx } from '../tx/tx.ts';
 import { applySolutions, type PuzzleContext } from '../modules/puzzle/solutions.ts';
 import type { Solution } from '../../puzzle/solution.ts';
 import type { Evidence } from '../../consensus/evidence.ts';
+import { recordHandoff, type HandoffSignature } from '../modules/epoch/handoff.ts';
+import { recordEpochSet } from '../modules/epoch/state.ts';
 
 export interface Receipt {
   txHash: Uint8Array;
@@ -34,12 +36,15 @@ export interface BlockContext {
   proofs: ProofVerifier;
   lastCommit: StakingBlockContext['lastCommit'];
   evidence: StakingBlockContext['evidence'];
+  /** Handoff signatures already verified against state (node/chain/handoffs.ts). */
+  handoffs: HandoffSignature[];
 }
 
 export interface BlockContent {
   txs: Tx[];
   solutions: Solution[];
   evidence: Evidence[];
+  handoffs?: HandoffSignature[];
 }
 
 export interface ExecResult {
@@ -125,11 +130,15 @@ export async function executeBlock(base: StateReader, ctx: BlockContext, content
   const sol = await applySolutions(state, ctx.puzzle, content.solutions, mode, result.events);
   result.solutions = sol.accepted;
   result.rejectedSolutions = sol.rejected;
+  for (const h of ctx.handoffs) await recordHandoff(state, h, result.events);
   await endBlock(state, ctx, params, fees, result.events);
   return result;
 }
 
-/** End of block: the market's deadlines and matching, then staking (rewards, slashing, the active set). */
+/**
+ * End of block: the market's deadlines and matching, then staking (rewards, slashing, the active
+ * set); at an epoch boundary the new set is recorded for the epoch prover.
+ */
 async function endBlock(state: Overlay, ctx: BlockContext, params: ChainParams, fees: bigint, events: ChainEvent[]): Promise<void> {
   await marketEndBlock(state, ctx.height, events);
   await stakingEndBlock(
@@ -137,4 +146,5 @@ async function endBlock(state: Overlay, ctx: BlockContext, params: ChainParams, 
     { height: ctx.height, proposer: ctx.proposer, fees, blockReward: params.blockReward, epochLength: params.epochLength, lastCommit: ctx.lastCommit, evidence: ctx.evidence },
     events,
   );
+  if (ctx.height % params.epochLength === 0n) await recordEpochSet(state, ctx.height / params.epochLength, ctx.height);
 }

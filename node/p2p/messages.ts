@@ -30,3 +30,8 @@ export type VotesResponse = Infer<typeof votesResponseSchema>;
 
 export const artifactRequestSchema = struct({ hash: bytes({ len: 32 }) });
 export const artifactResponseSchema = struct({ bytes: nullable(bytes({ max: 48 * 1024 * 1024 })) });
+
+/** An epoch proof by epoch (null: the latest); the answer is its stored JSON (docs/epochs.md §serving). */
+export const epochProofRequestSchema = struct({ epoch: nullable(u64) });
+export const EPOCH_PROOF_MAX_BYTES = 1024 * 1024;
+export const epochProofResponseSchema = struct({ json: nullable(bytes({ max: EPOCH_PROOF_MAX_BYTES })) });

@@ -1,6 +1,6 @@
 /**
  * The libp2p adapter (docs/p2p.md): TCP + Noise + Yamux + identify + gossipsub, with topics for
- * transactions, solutions, consensus messages and evidence, and request/response protocols for
+ * transactions, solutions, consensus messages, evidence and epoch handoff signatures, and request/response protocols for
  * status, block ranges (with their commits) and a height's votes. Every inbound message is size
  * capped and validated before it is relayed; a peer whose messages fail validation collects
  * penalty points and is disconnected and refused for a while. Nothing here can crash the node:
@@ -23,6 +23,9 @@ import { BLOCK_DECODE_CAP } from '../types/block.ts';
 import {
   artifactRequestSchema,
   artifactResponseSchema,
+  epochProofRequestSchema,
+  epochProofResponseSchema,
+  EPOCH_PROOF_MAX_BYTES,
   blocksRequestSchema,
   blocksResponseSchema,
   statusSchema,
@@ -34,7 +37,7 @@ import {
 } from './messages.ts';
 
 export type Verdict = 'accept' | 'reject' | 'ignore';
-export type TopicKind = 'txs' | 'solutions' | 'consensus' | 'evidence';
+export type TopicKind = 'txs' | 'solutions' | 'consensus' | 'evidence' | 'handoffs';
 
 export interface P2PConfig {
   listen: string[];
@@ -51,10 +54,12 @@ export interface P2PHandlers {
   blocks(from: bigint, count: number): Promise<BlocksResponse['blocks']>;
   votes(height: bigint): VotesResponse;
   artifact(hash: Uint8Array): Uint8Array | null;
+  /** A stored epoch proof's JSON bytes (null epoch: the latest), or null. */
+  epochProof(epoch: bigint | null): Uint8Array | null;
 }
 
 /** Per-topic caps on message size (bytes). */
-const TOPIC_CAP: Record<TopicKind, number> = { txs: 256 * 1024, solutions: 1024, consensus: BLOCK_DECODE_CAP + 4096, evidence: 2048 };
+const TOPIC_CAP: Record<TopicKind, number> = { txs: 256 * 1024, solutions: 1024, consensus: BLOCK_DECODE_CAP + 4096, evidence: 2048, handoffs: 256 };
 const BAN_POINTS = 100;
 const BAN_MS = 10 * 60_000;
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -118,7 +123,7 @@ export class P2PNetwork {
 
   private wire(): void {
     const pubsub = this.node.services.pubsub;
-    for (const kind of ['txs', 'solutions', 'consensus', 'evidence'] as TopicKind[]) {
+    for (const kind of ['txs', 'solutions', 'consensus', 'evidence', 'handoffs'] as TopicKind[]) {
       const topic = this.topic(kind);
       pubsub.subscribe(topic);
       pubsub.topicValidators.set(topic, async (peer, msg) => {
@@ -137,6 +142,7 @@ export class P2PNetwork {
     this.serve('blocks', blocksRequestSchema, async (req) => ({ blocks: await this.handlers.blocks(req.from, req.count) }));
     this.serve('votes', votesRequestSchema, async (req) => this.handlers.votes(req.height));
     this.serve('artifacts', artifactRequestSchema, async (req) => ({ bytes: this.handlers.artifact(req.hash) }));
+    this.serve('epoch-proofs', epochProofRequestSchema, async (req) => ({ json: this.handlers.epochProof(req.epoch) }));
   }
 
   private reject(peer: string, reason: string): TopicValidatorResult {
@@ -203,6 +209,10 @@ export class P2PNetwork {
 
   votes(peer: PeerId | string, height: bigint): Promise<VotesResponse> {
     return this.request(peer, 'votes', { height }, votesResponseSchema, BLOCK_DECODE_CAP * 2);
+  }
+
+  async epochProof(peer: PeerId | string, epoch: bigint | null): Promise<Uint8Array | null> {
+    return (await this.request(peer, 'epoch-proofs', { epoch }, epochProofResponseSchema, EPOCH_PROOF_MAX_BYTES + 1024)).json;
   }
 
   async artifact(peer: PeerId | string, hash: Uint8Array): Promise<Uint8Array | null> {

@@ -9,9 +9,13 @@ import { decodeAs, encode } from '../encoding/cbor.ts';
 import { toHex } from '../encoding/bytes.ts';
 import { evidenceSchema } from '../../consensus/evidence.ts';
 import { checkEvidence } from '../chain/evidence.ts';
+import { boundaryOf } from '../chain/handoffs.ts';
+import { HANDOFF_MAX_BYTES, handoffSchema, verifyHandoff } from '../modules/epoch/handoff.ts';
 import { consensusGossipSchema, type BlocksResponse, type Status } from './messages.ts';
 import type { P2PHandlers, TopicKind, Verdict } from './network.ts';
 import { EVIDENCE_MAX_BYTES } from '../types/block.ts';
+import { EpochProofStore } from '../epoch/proof-store.ts';
+import { homePaths } from '../config.ts';
 
 /** Errors that prove the sender (or whoever it relays for) sent garbage. */
 const FAULTS = new Set(['E_DECODE', 'E_TOO_LARGE', 'E_BAD_SIGNATURE', 'E_UNKNOWN_MSG', 'E_WRONG_CHAIN', 'E_SOLUTION_ENCODING', 'E_INVALID_PROOF', 'E_NOT_CANONICAL']);
@@ -22,6 +26,7 @@ function verdictOf(err: unknown): Verdict {
 
 export function nodeHandlers(node: QuarryNode): P2PHandlers {
   const { chain } = node;
+  const proofs = new EpochProofStore(homePaths(node.o.home).epochProofs);
   const gossip: Record<TopicKind, (data: Uint8Array) => Promise<Verdict>> = {
     txs: (data) => node.submitTx(data, 'peer').then(() => 'accept', verdictOf),
     solutions: (data) => node.submitSolution(data, 'peer').then(() => 'accept', verdictOf),
@@ -34,6 +39,11 @@ export function nodeHandlers(node: QuarryNode): P2PHandlers {
       const ok = await checkEvidence(chain, chain.head.height + 1n, [e], 'build');
       if (ok.length === 0) return 'reject';
       return node.evidence.add(e) ? 'accept' : 'ignore';
+    },
+    handoffs: async (data) => {
+      const h = decodeAs(handoffSchema, data, HANDOFF_MAX_BYTES);
+      await verifyHandoff(chain.latestState, h, boundaryOf(chain));
+      return node.handoffs.add(h) ? 'accept' : 'ignore';
     },
   };
   return {
@@ -60,5 +70,9 @@ export function nodeHandlers(node: QuarryNode): P2PHandlers {
     },
     votes: (height) => node.driver?.held(height) ?? { proposals: [], votes: [] },
     artifact: (hash) => node.market.artifacts.get(toHex(hash)) ?? null,
+    epochProof: (epoch) => {
+      const wanted = epoch ?? proofs.latest();
+      return wanted === null || !proofs.has(wanted) ? null : proofs.raw(wanted);
+    },
   };
 }

@@ -9,6 +9,7 @@ import { parseListen } from '../config.ts';
 import type { QuarryNode } from '../node.ts';
 import { chainRoutes } from './routes/chain.ts';
 import { accountRoutes } from './routes/accounts.ts';
+import { epochRoutes } from './routes/epochs.ts';
 import { txRoutes } from './routes/txs.ts';
 import { eventRoutes } from './routes/events.ts';
 import { puzzleRoutes } from './routes/puzzle.ts';
@@ -42,7 +43,7 @@ export class RpcServer {
     app.addHook('onResponse', async (req, reply) => {
       node.metrics.rpcRequests.inc({ route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) });
     });
-    for (const routes of [chainRoutes, accountRoutes, txRoutes, puzzleRoutes, stakingRoutes, marketRoutes, eventRoutes]) routes(app, node);
+    for (const routes of [chainRoutes, accountRoutes, txRoutes, puzzleRoutes, stakingRoutes, marketRoutes, epochRoutes, eventRoutes]) routes(app, node);
     const { host, port } = parseListen(config.listen);
     try {
       await app.listen({ host, port });

@@ -1,6 +1,6 @@
 /**
  * Blocks and headers (docs/encoding.md §blocks). The header commits to everything: transactions,
- * solutions and evidence by Merkle root, the state after the block, this and the next validator
+ * solutions, evidence and epoch handoff signatures by Merkle root, the state after the block, this and the next validator
  * set, the epoch and puzzle targets in force, and the previous block's commit.
  */
 import { array, bytes, nullable, struct, text, u64, type Infer } from '../encoding/schema.ts';
@@ -9,6 +9,7 @@ import { taggedHash, ZERO_HASH } from '../crypto/hash.ts';
 import { commitSchema, type CommitCertificate } from '../../consensus/messages.ts';
 import { CHAIN_ID_PATTERN, TX_DECODE_CAP } from '../tx/tx.ts';
 import { SOLUTION_MAX_BYTES } from '../../puzzle/solution.ts';
+import { HANDOFF_MAX_BYTES, MAX_BLOCK_HANDOFFS } from '../modules/epoch/handoff.ts';
 
 /** Hard cap on solutions per block; the puzzle parameter maxSolutionsPerBlock may be lower. */
 export const MAX_BLOCK_SOLUTIONS = 256;
@@ -26,6 +27,7 @@ export const headerSchema = struct({
   txRoot: hash32,
   solutionsRoot: hash32,
   evidenceRoot: hash32,
+  handoffsRoot: hash32,
   stateRoot: hash32,
   validatorSetHash: hash32,
   nextValidatorSetHash: hash32,
@@ -45,6 +47,7 @@ export const blockSchema = struct({
   txs: array(bytes({ max: TX_DECODE_CAP }), MAX_BLOCK_TXS),
   solutions: array(bytes({ max: SOLUTION_MAX_BYTES }), MAX_BLOCK_SOLUTIONS),
   evidence: array(bytes({ max: EVIDENCE_MAX_BYTES }), MAX_BLOCK_EVIDENCE),
+  handoffs: array(bytes({ max: HANDOFF_MAX_BYTES }), MAX_BLOCK_HANDOFFS),
   lastCommit: nullable(commitSchema),
 });
 export type Block = Infer<typeof blockSchema>;

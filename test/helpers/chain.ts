@@ -1,9 +1,10 @@
 /** A real chain on a temporary LevelDB with funded users and one validator, for unit tests. */
+import type { HandoffSignature } from '../../node/modules/epoch/handoff.ts';
 import { Database } from '../../node/store/db.ts';
 import { Chain, type Candidate } from '../../node/chain/chain.ts';
 import { decodeTx, signTx, type TxBody } from '../../node/tx/tx.ts';
 import { generateKeyPair } from '../../node/crypto/ed25519.ts';
-import { accountKeyFromPair, type AccountKey, type ValidatorKey } from '../../node/crypto/keyfile.ts';
+import { accountKeyFromPair, validatorRegistration, type AccountKey, type ValidatorKey } from '../../node/crypto/keyfile.ts';
 import { devnetValidatorKey, addAccount, addValidator, newGenesis } from '../../genesis/builder.ts';
 import { blsSign } from '../../node/crypto/bls.ts';
 import { voteSignBytes } from '../../consensus/messages.ts';
@@ -31,7 +32,7 @@ export interface TestChain {
   validator: ValidatorKey;
   operator: AccountKey;
   /** Builds a block from raw tx bytes (bad ones skipped), commits it with a real certificate. */
-  produce(txs?: Uint8Array[], time?: bigint, solutions?: Solution[], evidence?: Evidence[]): Promise<Candidate>;
+  produce(txs?: Uint8Array[], time?: bigint, solutions?: Solution[], evidence?: Evidence[], handoffs?: HandoffSignature[]): Promise<Candidate>;
   /** Signs a precommit for the candidate and commits it. */
   commitCandidate(candidate: Candidate): Promise<void>;
   close(): Promise<void>;
@@ -48,18 +49,18 @@ export function testProofVerifier(): Promise<Groth16Verifier> {
   return proofVerifier;
 }
 
-export function makeGenesis(
+export async function makeGenesis(
   users: AccountKey[],
   operator: AccountKey,
   validator: ValidatorKey,
   params: Partial<ChainParams> = {},
   puzzle: Partial<PuzzleParamsRecord> = {},
   staking: Partial<StakingParams> = {},
-): Genesis {
+): Promise<Genesis> {
   let g = newGenesis(CHAIN_ID, 1_000n, TEST_CIRCUIT);
   g = { ...g, params: { ...g.params, chain: { ...g.params.chain, ...params }, puzzle: { ...g.params.puzzle, ...puzzle }, staking: { ...g.params.staking, ...staking } } };
   for (const u of users) g = addAccount(g, u.address, USER_BALANCE);
-  return addValidator(addAccount(g, operator.address, USER_BALANCE), operator.address, validator, 100n);
+  return addValidator(addAccount(g, operator.address, USER_BALANCE), operator.address, await validatorRegistration(validator, decodeAddress(operator.address)), 100n);
 }
 
 export function deterministicUser(i: number): AccountKey {
@@ -85,8 +86,8 @@ export async function openTestChain(opts: TestChainOptions = {}): Promise<TestCh
   const users = Array.from({ length: opts.users ?? 4 }, (_, i) => deterministicUser(i));
   const operator = deterministicUser(1000);
   const validator = devnetValidatorKey(0);
-  let genesis = makeGenesis(users, operator, validator, opts.params, opts.puzzle, opts.staking);
-  for (const x of opts.extraValidators ?? []) genesis = addValidator(addAccount(genesis, x.operator.address, USER_BALANCE), x.operator.address, x.key, x.power);
+  let genesis = await makeGenesis(users, operator, validator, opts.params, opts.puzzle, opts.staking);
+  for (const x of opts.extraValidators ?? []) genesis = addValidator(addAccount(genesis, x.operator.address, USER_BALANCE), x.operator.address, await validatorRegistration(x.key, decodeAddress(x.operator.address)), x.power);
   const db = await Database.open(opts.path ?? dir!.path);
   const chain = await Chain.open(db, genesis, { solutions: testChecker, proofs: opts.proofs ?? (await testProofVerifier()) });
   const t: TestChain = {
@@ -96,8 +97,8 @@ export async function openTestChain(opts: TestChainOptions = {}): Promise<TestCh
     users,
     validator,
     operator,
-    async produce(txs = [], time, solutions = [], evidence = []) {
-      const candidate = await chain.buildBlock({ txs: txs.map((b) => decodeTx(b)), solutions, evidence }, {
+    async produce(txs = [], time, solutions = [], evidence = [], handoffs = []) {
+      const candidate = await chain.buildBlock({ txs: txs.map((b) => decodeTx(b)), solutions, evidence, handoffs }, {
         time: time ?? chain.head.time + 1000n,
         proposer: decodeAddress(operator.address),
         lastCommit: (await chain.getCommit(chain.head.height)) ?? null,

@@ -9,8 +9,8 @@ import { tempDir } from './tmp.ts';
 
 export const FAST_TIMEOUTS = { propose: 800, prevote: 400, precommit: 400, delta: 300 };
 
-export function testDevnetGenesis(validators: number, epochLength = 20n): Genesis {
-  const g = devnetGenesis(validators);
+export async function testDevnetGenesis(validators: number, epochLength = 20n): Promise<Genesis> {
+  const g = await devnetGenesis(validators);
   return {
     ...g,
     puzzleCircuit: 'posw-small',
@@ -47,7 +47,7 @@ export async function startTestDevnet(o: { validators: number; run?: number[]; g
     onLine: (name, line) => output.push(`${name} ${line}`),
   });
   const { prepareDevnet } = await import('../../node/devnet/layout.ts');
-  devnet.nodes = await prepareDevnet(devnet.o, o.genesis ?? testDevnetGenesis(o.validators));
+  devnet.nodes = await prepareDevnet(devnet.o, o.genesis ?? (await testDevnetGenesis(o.validators)));
   const run = o.run ?? devnet.nodes.map((_, i) => i);
   for (const i of run) devnet.startNode(i);
   await Promise.all(run.map((i) => devnet.waitUp(devnet.nodes[i]!)));

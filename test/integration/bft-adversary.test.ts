@@ -4,6 +4,8 @@
  * oversize and badly signed gossip is rejected until the honest nodes ban it; meanwhile the chain
  * keeps committing, and a delegation changes the active set at the next epoch and pays rewards.
  */
+import { EpochProofStore, type StoredEpochProof } from '../../node/epoch/proof-store.ts';
+import { homePaths } from '../../node/config.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestDevnet, until, faucet } from '../helpers/devnet.ts';
@@ -38,11 +40,21 @@ test('double signing is slashed, hostile gossip is banned, delegation moves powe
         blocks: async () => [],
         votes: () => ({ proposals: [], votes: [] }),
         artifact: () => null,
+        epochProof: () => null,
       },
     });
     await until('blocks with three of four validators', async () => (await net.height(0)) >= 3n);
     await until('the adversary to be connected', async () => adversary!.peers().length === 3);
     await new Promise((r) => setTimeout(r, 2_000)); // gossipsub mesh
+
+    // epoch proofs are served over libp2p from the node's home, byte for byte (docs/epochs.md §serving)
+    const node0 = net.devnet.nodes[0]!;
+    assert.equal(await adversary.epochProof(node0.peerId, null), null, 'no proof stored yet');
+    const stored = { epoch: '7', maxSize: 4, vk: { data: 'vk', hash: '1' }, proof: { publicInput: [], publicOutput: ['1', '7', '2'], maxProofsVerified: 1, proof: 'p' } };
+    new EpochProofStore(homePaths(node0.home).epochProofs).put(stored as unknown as StoredEpochProof);
+    const served = await adversary.epochProof(node0.peerId, null);
+    assert.deepEqual(JSON.parse(Buffer.from(served!).toString('utf8')), stored, 'the latest proof, as stored');
+    assert.equal(await adversary.epochProof(node0.peerId, 6n), null, 'an epoch not stored');
 
     // --- double sign with validator 3's key: two prevotes per height for the next few heights
     const key = devnetValidatorKey(3);

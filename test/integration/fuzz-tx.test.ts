@@ -38,7 +38,7 @@ function mutate(rng: Rng, input: Uint8Array, other: Uint8Array): Uint8Array {
 
 test(`${MUTATIONS} mutated transactions: no crash, every answer coded and consistent, state unchanged`, { timeout: 300_000 }, async () => {
   const users = [0, 1, 2].map(deterministicUser);
-  const genesis = makeGenesis(users, deterministicUser(1000), devnetValidatorKey(0));
+  const genesis = await makeGenesis(users, deterministicUser(1000), devnetValidatorKey(0));
   const { node, stop } = await startTestNode(genesis, null); // no validator: the state stays put
   try {
     const url = node.rpc.url;

@@ -36,7 +36,7 @@ test('devnet validator + miner: solutions are paid, bad ones refused, the miner 
   const home = join(dir.path, 'home');
   const miner = deterministicUser(500);
   const validator = devnetValidatorKey(0);
-  const genesis = makeGenesis([deterministicUser(0)], deterministicUser(1000), validator, {}, { initialCoinbaseTarget: 4n, minCoinbaseTarget: 4n, targetShift: 1n });
+  const genesis = await makeGenesis([deterministicUser(0)], deterministicUser(1000), validator, {}, { initialCoinbaseTarget: 4n, minCoinbaseTarget: 4n, targetShift: 1n });
   mkdirSync(home, { recursive: true });
   writeDefaultConfig(home, { consensus: { blockTimeMs: 300 } });
   writeFileSync(join(home, 'genesis.json'), JSON.stringify(genesisToJson(genesis)));

@@ -27,7 +27,7 @@ const until = async (cond: () => Promise<boolean>, ms = 15_000) => {
 test('RPC routes, error shapes, proofs, metrics and the WebSocket stream', { timeout: 120_000 }, async () => {
   const users = [0, 1].map(deterministicUser);
   const validator = devnetValidatorKey(0);
-  const genesis = makeGenesis(users, deterministicUser(1000), validator);
+  const genesis = await makeGenesis(users, deterministicUser(1000), validator);
   const { node, stop } = await startTestNode(genesis, validator, {
     consensus: { ...DEFAULT_CONFIG.consensus, blockTimeMs: 100 },
     rpc: { listen: '127.0.0.1:0', maxBodyBytes: 4096 },

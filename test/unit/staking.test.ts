@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { openTestChain, makeTx, deterministicUser, type TestChain } from '../helpers/chain.ts';
 import { decodeAddress } from '../../node/crypto/address.ts';
 import { blsKeyGen, blsProofOfPossession, blsSign } from '../../node/crypto/bls.ts';
-import { validatorKeyFromSecret } from '../../node/crypto/keyfile.ts';
+import { validatorKeyFromSecret, validatorRegistration } from '../../node/crypto/keyfile.ts';
 import { getAccount, totalSupply } from '../../node/modules/bank/account.ts';
 import { BONDED_POOL, getDelegation, getValidator, UNBONDING_POOL } from '../../node/modules/staking/state.ts';
 import { tokensOfShares } from '../../node/modules/staking/bonding.ts';
@@ -36,12 +36,23 @@ test('create a validator, delegate, and the active set changes only at the epoch
   try {
     const [alice, bob] = t.users;
     const key = validatorKeyFromSecret(blsKeyGen().secretKey);
-    const create = (selfBond: bigint, pop = key.proofOfPossession) =>
-      ({ type: 'staking/create-validator', blsPubKey: key.blsPublicKey, proofOfPossession: pop, commissionPpm: 100_000n, moniker: 'alice', selfBond }) as Msg;
+    const reg = await validatorRegistration(key, addr(alice!));
+    const create = (selfBond: bigint, over: Partial<Record<'proofOfPossession' | 'blsPubKey' | 'pallasProofOfPossession', Uint8Array>> = {}) =>
+      ({ type: 'staking/create-validator', blsPubKey: key.blsPublicKey, proofOfPossession: reg.proofOfPossession, pallasPubKey: reg.pallasPubKey, pallasProofOfPossession: reg.pallasProofOfPossession, commissionPpm: 100_000n, moniker: 'alice', selfBond, ...over }) as Msg;
     assert.deepEqual(await codesOf(t, [seq.tx(alice!, [create(1_000n)])]), ['E_INVALID_MSG'], 'self-bond below the minimum');
-    assert.deepEqual(await codesOf(t, [seq.tx(alice!, [create(200n * POWER, blsProofOfPossession(blsKeyGen().secretKey))])]), ['E_BAD_SIGNATURE'], 'proof of possession of another key');
+    const forBob = await validatorRegistration(key, addr(bob!));
+    assert.deepEqual(
+      await codesOf(t, [seq.tx(alice!, [create(200n * POWER, { proofOfPossession: blsProofOfPossession(blsKeyGen().secretKey) })]), seq.tx(alice!, [create(200n * POWER, { pallasProofOfPossession: forBob.pallasProofOfPossession })])]),
+      ['E_BAD_SIGNATURE', 'E_BAD_SIGNATURE'],
+      'a BLS proof of possession of another key; a Pallas proof of possession made for another operator',
+    );
     assert.deepEqual(await codesOf(t, [seq.tx(alice!, [create(200n * POWER)])]), ['OK']);
-    assert.deepEqual(await codesOf(t, [seq.tx(bob!, [create(200n * POWER)])]), ['E_DUPLICATE'], 'a BLS key registers once');
+    const other = validatorKeyFromSecret(blsKeyGen().secretKey);
+    assert.deepEqual(
+      await codesOf(t, [seq.tx(bob!, [create(200n * POWER)]), seq.tx(bob!, [create(200n * POWER, { blsPubKey: other.blsPublicKey, proofOfPossession: other.proofOfPossession })])]),
+      ['E_DUPLICATE', 'E_DUPLICATE'],
+      'a BLS key registers once; so does a Pallas key',
+    );
     assert.equal((await t.chain.activeSet()).set.size, 1, 'not active before the epoch boundary');
     assert.deepEqual(await codesOf(t, [seq.tx(bob!, [{ type: 'staking/delegate', validator: addr(alice!), amount: 100n * POWER } as Msg])]), ['OK']);
     while (t.chain.head.height % 5n !== 0n) await t.produce();

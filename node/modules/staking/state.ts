@@ -49,6 +49,8 @@ export const DEFAULT_STAKING_PARAMS: StakingParams = {
 const validatorWire = struct({
   operator: bytes({ len: 20 }),
   blsPubKey: bytes({ len: 48 }),
+  /** Pallas session key for epoch handoffs (docs/epochs.md §keys). */
+  pallasPubKey: bytes({ len: 32 }),
   moniker: text(64),
   commissionPpm: u64,
   tokens: u64,
@@ -68,6 +70,8 @@ const validators = record('staking/validator', validatorWire);
 export const validatorIndex = record('staking/validators', struct({ operators: array(bytes({ len: 20 }), 1 << 16) }));
 /** BLS key → operator, so a key can be registered only once. */
 export const blsKeyOwner = record('staking/bls-key', struct({ operator: bytes({ len: 20 }) }));
+/** Pallas key → operator: one key signs for one validator only. */
+export const pallasKeyOwner = record('staking/pallas-key', struct({ operator: bytes({ len: 20 }) }));
 
 const delegationWire = struct({ shares: u64, rewardPerShare: bigUint });
 export type Delegation = { shares: bigint; rewardPerShare: bigint };

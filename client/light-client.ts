@@ -1,0 +1,155 @@
+/**
+ * The light client (docs/epochs.md §light client): checks Quarry's state from genesis with one
+ * recursive proof, one commit certificate and one Merkle proof instead of replaying the chain.
+ *
+ * 1. the latest epoch proof verifies under a trusted verification key, and its genesis identity
+ *    is the one this genesis file implies (so it descends from this genesis);
+ * 2. the epoch's validator set, fetched from the node, hashes to the proven commitment;
+ * 3. a header of that epoch carries a commit certificate signed by more than 2/3 of that set, and
+ *    names that set, and is no older than the trusting period;
+ * 4. the account's SMT proof connects its record to that header's state root.
+ *
+ * Trust model: consensus, not execution. A light client believes what more than 2/3 of the stake
+ * signed, as CometBFT light clients and Ethereum sync committees do; it does not re-execute blocks.
+ * The header checked is the last one the proven set signs: the tip while the proofs keep up,
+ * otherwise the last block of the proven epoch (and then the trusting period decides).
+ */
+import { RpcClient } from './rpc.ts';
+import { QuarryClientError } from './errors.ts';
+import { verifyAccountProof, type AccountProofJson } from './account-proof.ts';
+import { decodeAs } from '../node/encoding/cbor.ts';
+import { fromHex, toHex, equalBytes } from '../node/encoding/bytes.ts';
+import { headerHash, headerSchema, type Header } from '../node/types/block.ts';
+import { commitSchema } from '../consensus/messages.ts';
+import { verifyCommit } from '../consensus/commit.ts';
+import { ValidatorSet } from '../consensus/validator-set.ts';
+import { genesisHash, type Genesis } from '../node/genesis.ts';
+import { genesisId, setCommitment } from '../consensus/epoch/commitment.ts';
+import { epochOutput, verifyEpochProof, type EpochProofJson, type VerificationKey } from '../consensus/epoch/program.ts';
+import { epochViewFromJson, type EpochViewJson } from '../node/modules/epoch/view.ts';
+
+export type LightErrorCode = 'E_LIGHT_VK' | 'E_LIGHT_PROOF' | 'E_LIGHT_GENESIS' | 'E_LIGHT_VALSET' | 'E_LIGHT_HEADER' | 'E_LIGHT_COMMIT' | 'E_LIGHT_EXPIRED' | 'E_LIGHT_ACCOUNT';
+
+/** A check that failed: `code` says which, the message why. Nothing of the answer is returned. */
+export class LightClientError extends QuarryClientError {
+  constructor(code: LightErrorCode, message: string) {
+    super(code, message);
+    this.name = 'LightClientError';
+  }
+}
+
+export interface LightClientOptions {
+  rpcUrl: string;
+  genesis: Genesis;
+  /** Hash of the epoch program's verification key the client trusts (pinned, never taken from the node). */
+  trustedVkHash: string;
+  /** Refuse headers older than this (ms); default two weeks. */
+  trustingPeriodMs?: number;
+  now?: () => number;
+}
+
+export interface VerifiedHeader {
+  epoch: bigint;
+  height: bigint;
+  hash: string;
+  stateRoot: Uint8Array;
+  time: bigint;
+  /** Milliseconds each step took. */
+  timings: Record<string, number>;
+}
+
+interface StoredProof {
+  epoch: string;
+  vk: VerificationKey;
+  proof: EpochProofJson;
+}
+
+const TWO_WEEKS_MS = 14 * 24 * 3600 * 1000;
+
+export class LightClient {
+  private readonly rpc: RpcClient;
+  constructor(private readonly o: LightClientOptions) {
+    this.rpc = new RpcClient(o.rpcUrl, 30_000);
+  }
+
+  /** Steps 1–3: the latest header the proven validator set finalized. */
+  async verifyHead(): Promise<VerifiedHeader> {
+    const timings: Record<string, number> = {};
+    const step = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
+      const t0 = performance.now();
+      try {
+        return await f();
+      } finally {
+        timings[name] = Math.round(performance.now() - t0);
+      }
+    };
+    const { epoch, commitment } = await step('epochProof', () => this.checkEpochProof());
+    const members = await step('validatorSet', () => this.checkValidatorSet(epoch, commitment));
+    const header = await step('commit', () => this.checkHeader(epoch, members));
+    return { ...header, epoch, timings };
+  }
+
+  /** Steps 1–4: an account's balance and sequence, proven against a finalized header. */
+  async verifyAccount(address: string): Promise<VerifiedHeader & { address: string; balance: bigint; sequence: bigint }> {
+    const head = await this.verifyHead();
+    const t0 = performance.now();
+    const a = await this.rpc.get<AccountProofJson>(`/accounts/${address}?prove=true&height=${head.height}`);
+    const root = toHex(head.stateRoot);
+    if (a.height !== head.height.toString()) throw new LightClientError('E_LIGHT_ACCOUNT', `the node answered for height ${a.height}, not ${head.height}`);
+    const verdict = verifyAccountProof({ ...a, header: { stateRoot: root, height: head.height.toString(), hash: head.hash }, genesis: undefined });
+    if (!verdict.ok) throw new LightClientError('E_LIGHT_ACCOUNT', `account proof rejected: ${verdict.reason}`);
+    head.timings.account = Math.round(performance.now() - t0);
+    return { ...head, address, balance: BigInt(a.balance), sequence: BigInt(a.sequence) };
+  }
+
+  private async checkEpochProof(): Promise<{ epoch: bigint; commitment: bigint }> {
+    const stored = await this.rpc.get<StoredProof>('/epoch-proofs/latest');
+    if (stored.vk?.hash !== this.o.trustedVkHash) throw new LightClientError('E_LIGHT_VK', `the proof's verification key ${String(stored.vk?.hash).slice(0, 16)}… is not the trusted one ${this.o.trustedVkHash.slice(0, 16)}…`);
+    let out;
+    try {
+      out = epochOutput(stored.proof);
+    } catch (err) {
+      throw new LightClientError('E_LIGHT_PROOF', (err as Error).message);
+    }
+    if (!(await verifyEpochProof(stored.proof, stored.vk))) throw new LightClientError('E_LIGHT_PROOF', `the proof of epoch ${out.epoch} does not verify`);
+    const g = this.o.genesis;
+    const members = g.validators.map((v) => ({ address: v.address, blsPubKey: v.blsPubKey, pallasPubKey: v.pallasPubKey, power: v.power }));
+    const expected = await genesisId(genesisHash(g), await setCommitment(members, Number(g.params.staking.maxValidators)));
+    if (out.genesisId !== expected) throw new LightClientError('E_LIGHT_GENESIS', 'the epoch proof descends from another genesis');
+    return out;
+  }
+
+  private async checkValidatorSet(epoch: bigint, commitment: bigint): Promise<ValidatorSet> {
+    const view = epochViewFromJson(await this.rpc.get<EpochViewJson>(`/epochs/${epoch}`));
+    if (view.epoch !== epoch || (await setCommitment(view.members, Number(this.o.genesis.params.staking.maxValidators))) !== commitment) {
+      throw new LightClientError('E_LIGHT_VALSET', `the validator set served for epoch ${epoch} is not the one the proof commits to`);
+    }
+    return new ValidatorSet(view.members.map(({ address, blsPubKey, power }) => ({ address, blsPubKey, power })));
+  }
+
+  private async checkHeader(epoch: bigint, set: ValidatorSet): Promise<Omit<VerifiedHeader, 'epoch' | 'timings'>> {
+    const L = this.o.genesis.params.chain.epochLength;
+    const { height: tip } = await this.rpc.get<{ height: string }>('/status');
+    const lastOfEpoch = (epoch + 1n) * L;
+    const height = BigInt(tip) < lastOfEpoch ? BigInt(tip) : lastOfEpoch; // the boundary block is still the proven set's
+    if (height <= epoch * L) throw new LightClientError('E_LIGHT_HEADER', `no committed block of epoch ${epoch} yet`);
+    const raw = await this.rpc.get<{ header: string; commit: string }>(`/headers/${height}`);
+    let header: Header;
+    try {
+      header = decodeAs(headerSchema, fromHex(raw.header));
+    } catch (err) {
+      throw new LightClientError('E_LIGHT_HEADER', `undecodable header: ${(err as Error).message}`);
+    }
+    if (header.height !== height || header.chainId !== this.o.genesis.chainId) throw new LightClientError('E_LIGHT_HEADER', `the node served a header of another height or chain`);
+    if (!equalBytes(header.validatorSetHash, set.hash)) throw new LightClientError('E_LIGHT_HEADER', `header ${height} names another validator set than epoch ${epoch}'s`);
+    const hash = headerHash(header);
+    try {
+      verifyCommit(header.chainId, set, decodeAs(commitSchema, fromHex(raw.commit)), height, hash);
+    } catch (err) {
+      throw new LightClientError('E_LIGHT_COMMIT', `commit certificate of block ${height} rejected: ${(err as Error).message}`);
+    }
+    const age = (this.o.now ?? Date.now)() - Number(header.time);
+    if (age > (this.o.trustingPeriodMs ?? TWO_WEEKS_MS)) throw new LightClientError('E_LIGHT_EXPIRED', `the newest verifiable header is ${Math.round(age / 1000)} s old, beyond the trusting period`);
+    return { height, hash: toHex(hash), stateRoot: header.stateRoot, time: header.time };
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * The recursive epoch program (docs/epochs.md §proof), an o1js ZkProgram over Pasta:
+ *
+ * - `genesis(genesisHash, commitment₀)` outputs {genesisId, epoch 0, commitment₀};
+ * - `handoff(prev, set, signed, signatures, next, boundary)` verifies the previous epoch proof, that
+ *   `set` is the set `prev` committed to, that members holding more than 2/3 of its power signed
+ *   (Pallas Schnorr) the handoff message of epoch prev+1, and outputs {genesisId, prev+1, next}.
+ *
+ * One proof of epoch k therefore attests the whole chain of handoffs from this genesis. The field
+ * layout of the set and of the message is `commitment.ts`'s; a program is built per maximum set
+ * size (the staking maxValidators), since the set is a fixed-length array in the circuit.
+ */
+import type { JsonProof } from 'o1js';
+import { o1js, decodePallasPublicKey, decodePallasSignature, hashToFields, PALLAS_P } from '../../node/crypto/pallas.ts';
+import { blsKeyField, genesisIdFields, handoffMessage, type EpochMember } from './commitment.ts';
+
+export type EpochProofJson = JsonProof;
+
+export interface EpochOutput {
+  genesisId: bigint;
+  epoch: bigint;
+  commitment: bigint;
+}
+
+export interface HandoffWitness {
+  /** Epoch k − 1's members (what `prev` committed to), canonical order. */
+  members: readonly EpochMember[];
+  /** Signatures by member index; more than 2/3 of the power must be present. */
+  signatures: ReadonlyMap<number, Uint8Array>;
+  /** Commitment of epoch k's set. */
+  next: bigint;
+  boundary: { headerHash: Uint8Array; stateRoot: Uint8Array };
+}
+
+export interface VerificationKey {
+  data: string;
+  hash: string;
+}
+
+/** The tags are defined once, in commitment.ts: read them back from its field layouts. */
+const GENESIS_TAG = genesisIdFields(new Uint8Array(32), 0n)[0]!;
+const HANDOFF_TAG = handoffMessage({ genesisId: 0n, epoch: 0n, commitment: 0n, headerHash: new Uint8Array(32), stateRoot: new Uint8Array(32) })[0]!;
+
+export function epochOutput(proof: EpochProofJson): EpochOutput {
+  const [genesisId, epoch, commitment] = proof.publicOutput.map((f) => BigInt(f));
+  if (genesisId === undefined || epoch === undefined || commitment === undefined || proof.publicOutput.length !== 3) throw new Error('not an epoch proof: its output has the wrong shape');
+  for (const f of [genesisId, epoch, commitment]) if (f >= PALLAS_P) throw new Error('not an epoch proof: output out of range');
+  return { genesisId, epoch, commitment };
+}
+
+/** Builds the program for sets of at most `maxSize` members (no compilation yet). */
+export async function epochProgram(maxSize: number) {
+  const { Field, Poseidon, PublicKey, Signature, ZkProgram, Struct, SelfProof, Provable, Bool, UInt64, PrivateKey } = await o1js();
+  class Member extends Struct({ key: PublicKey, power: UInt64, bls: Field }) {}
+  class EpochSet extends Struct({ members: Provable.Array(Member, maxSize) }) {}
+  class EpochState extends Struct({ genesisId: Field, epoch: Field, commitment: Field }) {}
+  class Boundary extends Struct({ headerHi: Field, headerLo: Field, rootHi: Field, rootLo: Field }) {}
+  class Signed extends Struct({ bits: Provable.Array(Bool, maxSize) }) {}
+  class Signatures extends Struct({ list: Provable.Array(Signature, maxSize) }) {}
+  type PrevProof = InstanceType<typeof SelfProof<undefined, EpochState>>;
+  type FieldT = InstanceType<typeof Field>;
+
+  const commit = (s: EpochSet) => Poseidon.hash(s.members.flatMap((m) => [...m.key.toFields(), m.power.value, m.bls]));
+
+  const program = ZkProgram({
+    name: `quarry-epoch-${maxSize}`,
+    publicOutput: EpochState,
+    methods: {
+      genesis: {
+        privateInputs: [Field, Field, Field],
+        async method(hashHi: FieldT, hashLo: FieldT, commitment: FieldT) {
+          const genesisId = Poseidon.hash([Field(GENESIS_TAG), hashHi, hashLo, commitment]);
+          return { publicOutput: new EpochState({ genesisId, epoch: Field(0), commitment }) };
+        },
+      },
+      handoff: {
+        privateInputs: [SelfProof, EpochSet, Signed, Signatures, Field, Boundary],
+        async method(prev: PrevProof, set: EpochSet, signed: Signed, sigs: Signatures, next: FieldT, b: Boundary) {
+          prev.verify();
+          const { genesisId, commitment } = prev.publicOutput;
+          commit(set).assertEquals(commitment, 'the signing set is not the set the previous epoch committed to');
+          const epoch = prev.publicOutput.epoch.add(1);
+          const message = [Field(HANDOFF_TAG), genesisId, epoch, next, b.headerHi, b.headerLo, b.rootHi, b.rootLo];
+          let total = Field(0);
+          let signedPower = Field(0);
+          for (let i = 0; i < maxSize; i++) {
+            const m = set.members[i]!;
+            total = total.add(m.power.value);
+            signed.bits[i]!.implies(sigs.list[i]!.verify(m.key, message)).assertTrue('a counted signature does not verify');
+            signedPower = signedPower.add(Provable.if(signed.bits[i]!, m.power.value, Field(0)));
+          }
+          signedPower.mul(3).assertGreaterThan(total.mul(2), 'the signers hold no more than 2/3 of the power');
+          return { publicOutput: new EpochState({ genesisId, epoch, commitment: next }) };
+        },
+      },
+    },
+  });
+  const EpochProof = ZkProgram.Proof(program);
+
+  async function witnessSet(members: readonly EpochMember[]): Promise<EpochSet> {
+    const pad = new Member({ key: PrivateKey.fromBigInt(1n).toPublicKey(), power: UInt64.from(0), bls: Field(0) });
+    const out: Member[] = [];
+    for (const m of members) {
+      const key = await decodePallasPublicKey(m.pallasPubKey);
+      if (!key) throw new Error('a member has an invalid Pallas key');
+      out.push(new Member({ key, power: UInt64.from(m.power), bls: Field(blsKeyField(m.blsPubKey)) }));
+    }
+    while (out.length < maxSize) out.push(pad);
+    return new EpochSet({ members: out });
+  }
+
+  return {
+    maxSize,
+    program,
+    async compile(cacheDir?: string): Promise<VerificationKey> {
+      const { Cache } = await o1js();
+      const { verificationKey } = await program.compile(cacheDir ? { cache: Cache.FileSystem(cacheDir) } : {});
+      return { data: verificationKey.data, hash: verificationKey.hash.toString() };
+    },
+    async rows(): Promise<number> {
+      return (await program.analyzeMethods()).handoff.rows;
+    },
+    async proveGenesis(genesisHash: Uint8Array, commitment: bigint): Promise<EpochProofJson> {
+      const [hi, lo] = hashToFields(genesisHash);
+      return (await program.genesis(Field(hi), Field(lo), Field(commitment))).proof.toJSON();
+    },
+    async proveHandoff(prevJson: EpochProofJson, w: HandoffWitness): Promise<EpochProofJson> {
+      if (w.members.length > maxSize) throw new Error(`set of ${w.members.length} exceeds the program's ${maxSize} slots`);
+      const prev = await EpochProof.fromJSON(prevJson);
+      const [headerHi, headerLo] = hashToFields(w.boundary.headerHash);
+      const [rootHi, rootLo] = hashToFields(w.boundary.stateRoot);
+      const message = handoffMessage({ ...epochOutput(prevJson), epoch: epochOutput(prevJson).epoch + 1n, commitment: w.next, ...w.boundary }).map((f) => Field(f));
+      const filler = Signature.create(PrivateKey.fromBigInt(1n), message);
+      const list: InstanceType<typeof Signature>[] = [];
+      const bits: InstanceType<typeof Bool>[] = [];
+      for (let i = 0; i < maxSize; i++) {
+        const raw = w.signatures.get(i);
+        const sig = raw ? await decodePallasSignature(raw) : null;
+        list.push(sig ?? filler);
+        bits.push(Bool(sig !== null && i < w.members.length));
+      }
+      const boundary = new Boundary({ headerHi: Field(headerHi), headerLo: Field(headerLo), rootHi: Field(rootHi), rootLo: Field(rootLo) });
+      const { proof } = await program.handoff(prev, await witnessSet(w.members), new Signed({ bits }), new Signatures({ list }), Field(w.next), boundary);
+      return proof.toJSON();
+    },
+  };
+}
+
+export type EpochProgram = Awaited<ReturnType<typeof epochProgram>>;
+
+/** Checks an epoch proof against a verification key (≈ 2 s; no compilation needed). */
+export async function verifyEpochProof(proof: EpochProofJson, vk: VerificationKey): Promise<boolean> {
+  const { verify } = await o1js();
+  try {
+    return await verify(proof, vk.data);
+  } catch {
+    return false;
+  }
+}

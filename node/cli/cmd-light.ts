@@ -1,0 +1,95 @@
+/**
+ * `quarry node prove-epochs` (the recursive epoch prover, its own process) and `quarry light`
+ * (the light client: state verified from genesis with one proof, one commit and one Merkle proof).
+ * docs/epochs.md.
+ */
+import type { Command } from 'commander';
+import { QuarryError } from '../errors.ts';
+import { homePaths } from '../config.ts';
+import { loadGenesisFile } from '../genesis.ts';
+import { createLogger, type LogFormat } from '../log.ts';
+import { toHex } from '../encoding/bytes.ts';
+import { EpochProverLoop } from '../epoch/prover.ts';
+import { LightClient, type VerifiedHeader } from '../../client/light-client.ts';
+import { PINNED_EPOCH_VK_HASHES } from '../../consensus/epoch/verification-keys.ts';
+import { action, DEFAULT_RPC, homeOf, printJson } from './util.ts';
+
+export function registerProveEpochs(node: Command): void {
+  node
+    .command('prove-epochs')
+    .description('prove each epoch handoff recursively (o1js) into <home>/epoch-proofs, which the node at this home serves')
+    .option('--rpc <url>', 'node RPC URL', DEFAULT_RPC)
+    .option('--until <epoch>', 'stop after proving this epoch (default: keep following the chain)')
+    .option('--log-format <format>', 'json|compact (default: compact on a terminal, else json)')
+    .action(
+      action(async (f: { rpc: string; until?: string; logFormat?: LogFormat }, cmd: Command) => {
+        const home = homeOf(cmd);
+        const log = createLogger({ format: f.logFormat, name: 'epoch-prover' });
+        const until = f.until === undefined ? undefined : BigInt(f.until);
+        const loop = new EpochProverLoop({ rpcUrl: f.rpc, home, keysDir: homePaths(home).epochKeys, log, until });
+        for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => loop.stop());
+        await loop.run();
+      }),
+    );
+}
+
+interface LightFlags {
+  rpc: string;
+  genesis: string;
+  vkHash?: string;
+  trustingPeriod: string;
+  json?: boolean;
+}
+
+function lightClient(f: LightFlags): LightClient {
+  const genesis = loadGenesisFile(f.genesis);
+  const size = Number(genesis.params.staking.maxValidators);
+  const trustedVkHash = f.vkHash ?? PINNED_EPOCH_VK_HASHES[size];
+  if (!trustedVkHash) throw new QuarryError('E_CONFIG', `no pinned epoch verification key for ${size} validators: pass --vk-hash (printed by prove-epochs as vkHash)`);
+  const hours = Number(f.trustingPeriod);
+  if (!(hours > 0)) throw new QuarryError('E_CONFIG', '--trusting-period must be a positive number of hours');
+  return new LightClient({ rpcUrl: f.rpc, genesis, trustedVkHash, trustingPeriodMs: hours * 3600_000 });
+}
+
+function report(f: LightFlags, head: VerifiedHeader, answer: Record<string, string>): void {
+  const out = { ...answer, epoch: head.epoch.toString(), height: head.height.toString(), header: head.hash, stateRoot: toHex(head.stateRoot), timingsMs: head.timings };
+  if (f.json) return printJson(out);
+  const total = Object.values(head.timings).reduce((s, t) => s + t, 0);
+  const lines = [
+    ...Object.entries(answer).map(([k, v]) => `${k.padEnd(10)} ${v}`),
+    `verified   at height ${head.height} (epoch ${head.epoch}), header ${head.hash.slice(0, 16)}…`,
+    ...Object.entries(head.timings).map(([k, ms]) => `  ${k.padEnd(13)} ${ms} ms`),
+    `  total         ${total} ms`,
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+export function registerLight(program: Command): void {
+  const light = program
+    .command('light')
+    .description('light client: verify chain state from genesis (epoch proof → validator set → commit → Merkle proof)')
+    .requiredOption('--genesis <file>', "the chain's genesis file (what the proofs must descend from)")
+    .option('--rpc <url>', 'node RPC URL (untrusted)', DEFAULT_RPC)
+    .option('--vk-hash <hash>', 'trusted epoch program verification key hash (default: pinned for the genesis set size)')
+    .option('--trusting-period <hours>', 'refuse headers older than this', '336')
+    .option('--json', 'print JSON');
+  light
+    .command('account <address>')
+    .description("an account's verified balance and sequence")
+    .action(
+      action(async (address: string, _o: unknown, cmd: Command) => {
+        const f = cmd.parent!.opts() as LightFlags;
+        const a = await lightClient(f).verifyAccount(address);
+        report(f, a, { address, balance: `${a.balance} uqry`, sequence: a.sequence.toString() });
+      }),
+    );
+  light
+    .command('status')
+    .description('the newest header the proven validator set finalized')
+    .action(
+      action(async (_o: unknown, cmd: Command) => {
+        const f = cmd.parent!.opts() as LightFlags;
+        report(f, await lightClient(f).verifyHead(), {});
+      }),
+    );
+}
