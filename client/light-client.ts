@@ -46,6 +46,8 @@ export interface LightClientOptions {
   /** Refuse headers older than this (ms); default two weeks. */
   trustingPeriodMs?: number;
   now?: () => number;
+  /** Where the proof system's SRS and Lagrange bases are cached (the first verification computes them: ≈ 1 min). */
+  cacheDir?: string;
 }
 
 export interface VerifiedHeader {
@@ -111,7 +113,7 @@ export class LightClient {
     } catch (err) {
       throw new LightClientError('E_LIGHT_PROOF', (err as Error).message);
     }
-    if (!(await verifyEpochProof(stored.proof, stored.vk))) throw new LightClientError('E_LIGHT_PROOF', `the proof of epoch ${out.epoch} does not verify`);
+    if (!(await verifyEpochProof(stored.proof, stored.vk, this.o.cacheDir))) throw new LightClientError('E_LIGHT_PROOF', `the proof of epoch ${out.epoch} does not verify`);
     const g = this.o.genesis;
     const members = g.validators.map((v) => ({ address: v.address, blsPubKey: v.blsPubKey, pallasPubKey: v.pallasPubKey, power: v.power }));
     const expected = await genesisId(genesisHash(g), await setCommitment(members, Number(g.params.staking.maxValidators)));

@@ -11,6 +11,7 @@
  * size (the staking maxValidators), since the set is a fixed-length array in the circuit.
  */
 import type { JsonProof } from 'o1js';
+import { mkdirSync } from 'node:fs';
 import { o1js, decodePallasPublicKey, decodePallasSignature, hashToFields, PALLAS_P } from '../../node/crypto/pallas.ts';
 import { blsKeyField, genesisIdFields, handoffMessage, type EpochMember } from './commitment.ts';
 
@@ -148,12 +149,33 @@ export async function epochProgram(maxSize: number) {
 
 export type EpochProgram = Awaited<ReturnType<typeof epochProgram>>;
 
-/** Checks an epoch proof against a verification key (≈ 2 s; no compilation needed). */
-export async function verifyEpochProof(proof: EpochProofJson, vk: VerificationKey): Promise<boolean> {
+/**
+ * Checks an epoch proof against a verification key; no compilation needed. The first check in a
+ * process builds the Pasta SRS and Lagrange bases (≈ 1 min here) unless `cacheDir` holds them:
+ * with a cache directory they are read from it, or computed once and written to it (≈ 2–3 s after).
+ */
+export async function verifyEpochProof(proof: EpochProofJson, vk: VerificationKey, cacheDir?: string): Promise<boolean> {
   const { verify } = await o1js();
   try {
-    return await verify(proof, vk.data);
+    return await withSrsCache(cacheDir, () => verify(proof, vk.data));
   } catch {
     return false;
+  }
+}
+
+/**
+ * o1js reads and writes its SRS cache only while compiling; its `setSrsCache` is not exported
+ * from the package entry, so it is loaded from the same module file the entry uses.
+ */
+async function withSrsCache<T>(dir: string | undefined, f: () => Promise<T>): Promise<T> {
+  if (!dir) return f();
+  const { Cache } = await o1js();
+  mkdirSync(dir, { recursive: true });
+  const srs = (await import(new URL('./bindings/crypto/cache.js', import.meta.resolve('o1js')).href)) as { setSrsCache(c: unknown): void; unsetSrsCache(): void };
+  srs.setSrsCache(Cache.FileSystem(dir));
+  try {
+    return await f();
+  } finally {
+    srs.unsetSrsCache();
   }
 }

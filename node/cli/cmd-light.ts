@@ -41,14 +41,14 @@ interface LightFlags {
   json?: boolean;
 }
 
-function lightClient(f: LightFlags): LightClient {
+function lightClient(f: LightFlags, cacheDir: string): LightClient {
   const genesis = loadGenesisFile(f.genesis);
   const size = Number(genesis.params.staking.maxValidators);
   const trustedVkHash = f.vkHash ?? PINNED_EPOCH_VK_HASHES[size];
   if (!trustedVkHash) throw new QuarryError('E_CONFIG', `no pinned epoch verification key for ${size} validators: pass --vk-hash (printed by prove-epochs as vkHash)`);
   const hours = Number(f.trustingPeriod);
   if (!(hours > 0)) throw new QuarryError('E_CONFIG', '--trusting-period must be a positive number of hours');
-  return new LightClient({ rpcUrl: f.rpc, genesis, trustedVkHash, trustingPeriodMs: hours * 3600_000 });
+  return new LightClient({ rpcUrl: f.rpc, genesis, trustedVkHash, trustingPeriodMs: hours * 3600_000, cacheDir });
 }
 
 function report(f: LightFlags, head: VerifiedHeader, answer: Record<string, string>): void {
@@ -79,7 +79,7 @@ export function registerLight(program: Command): void {
     .action(
       action(async (address: string, _o: unknown, cmd: Command) => {
         const f = cmd.parent!.opts() as LightFlags;
-        const a = await lightClient(f).verifyAccount(address);
+        const a = await lightClient(f, homePaths(homeOf(cmd)).lightCache).verifyAccount(address);
         report(f, a, { address, balance: `${a.balance} uqry`, sequence: a.sequence.toString() });
       }),
     );
@@ -89,7 +89,7 @@ export function registerLight(program: Command): void {
     .action(
       action(async (_o: unknown, cmd: Command) => {
         const f = cmd.parent!.opts() as LightFlags;
-        report(f, await lightClient(f).verifyHead(), {});
+        report(f, await lightClient(f, homePaths(homeOf(cmd)).lightCache).verifyHead(), {});
       }),
     );
 }

@@ -49,6 +49,17 @@ export class EpochProverLoop {
     this.stopped = true;
   }
 
+  /** o1js reports no progress of its own: say every 15 s that the long step is still running. */
+  private async withHeartbeat<T>(what: string, f: () => Promise<T>): Promise<T> {
+    const t0 = Date.now();
+    const timer = setInterval(() => this.o.log.info({ elapsedS: Math.round((Date.now() - t0) / 1000) }, `still ${what}`), 15_000);
+    try {
+      return await f();
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
   private view(epoch: bigint): Promise<EpochView> {
     return this.rpc.get<EpochViewJson>(`/epochs/${epoch}`).then(epochViewFromJson);
   }
@@ -59,7 +70,7 @@ export class EpochProverLoop {
     log.info({ maxSize: first.maxSize, keys: this.o.keysDir }, 'compiling the epoch program (minutes the first time; the keys are cached)');
     const started = Date.now();
     const program = await epochProgram(first.maxSize);
-    const vk = await program.compile(join(this.o.keysDir, String(first.maxSize)));
+    const vk = await this.withHeartbeat('compiling', () => program.compile(join(this.o.keysDir, String(first.maxSize))));
     log.info({ ms: Date.now() - started, vkHash: vk.hash }, 'epoch program ready');
     let next = (this.store.latest() ?? -1n) + 1n;
     let prev = next === 0n ? null : { proof: this.store.get(next - 1n).proof, view: await this.view(next - 1n) };
@@ -79,7 +90,7 @@ export class EpochProverLoop {
     const { log } = this.o;
     log.info({ epoch: view.epoch.toString(), members: view.members.length }, 'proving epoch');
     const t0 = Date.now();
-    const proof = await proveEpoch(program, view, prev);
+    const proof = await this.withHeartbeat(`proving epoch ${view.epoch}`, () => proveEpoch(program, view, prev));
     if (!(await verifyEpochProof(proof, vk))) throw new QuarryError('E_INTERNAL', `the proof of epoch ${view.epoch} does not verify`);
     const out = epochOutput(proof);
     if (out.epoch !== view.epoch || out.commitment !== view.commitment || out.genesisId !== view.genesisId) throw new QuarryError('E_INTERNAL', `the proof of epoch ${view.epoch} proves something else`);

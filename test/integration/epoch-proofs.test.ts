@@ -101,7 +101,7 @@ test('epochs 0–3 prove recursively across a validator-set change; the light cl
     // the CLI: the verified answer with each step's time; a refusal is one line and exit code 1
     const genesisFile = `${node.o.home}/light-genesis.json`;
     writeFileSync(genesisFile, JSON.stringify(genesisToJson(genesis)));
-    const light = (g: string, ...args: string[]) => runQuarry(['light', '--rpc', front.url, '--genesis', g, '--vk-hash', stored.vk.hash, ...args]);
+    const light = (g: string, ...args: string[]) => runQuarry(['--home', `${node.o.home}/light-home`, 'light', '--rpc', front.url, '--genesis', g, '--vk-hash', stored.vk.hash, ...args]);
     const cli = await light(genesisFile, 'account', user.address);
     assert.equal(cli.code, 0, cli.stderr);
     assert.match(cli.stdout, new RegExp(`balance\\s+${USER_BALANCE} uqry`));
