@@ -19,8 +19,8 @@ export const epochMembersSchema = array(epochMemberSchema, MAX_VALIDATORS, 1);
 
 /** Fields per member in the commitment: Pallas x, parity of y, power, BLS key digest. */
 export const MEMBER_FIELDS = 4;
-const GENESIS_TAG = tagField('quarry/epoch-genesis/v1');
-const HANDOFF_TAG = tagField('quarry/epoch-handoff/v1');
+export const GENESIS_TAG = tagField('quarry/epoch-genesis/v1');
+export const HANDOFF_TAG = tagField('quarry/epoch-handoff/v1');
 
 const X_MASK = (1n << 255n) - 1n;
 

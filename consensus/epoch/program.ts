@@ -13,7 +13,7 @@
 import type { JsonProof } from 'o1js';
 import { mkdirSync } from 'node:fs';
 import { o1js, decodePallasPublicKey, decodePallasSignature, hashToFields, PALLAS_P } from '../../node/crypto/pallas.ts';
-import { blsKeyField, genesisIdFields, handoffMessage, type EpochMember } from './commitment.ts';
+import { blsKeyField, GENESIS_TAG, HANDOFF_TAG, handoffMessage, type EpochMember } from './commitment.ts';
 
 export type EpochProofJson = JsonProof;
 
@@ -37,10 +37,6 @@ export interface VerificationKey {
   data: string;
   hash: string;
 }
-
-/** The tags are defined once, in commitment.ts: read them back from its field layouts. */
-const GENESIS_TAG = genesisIdFields(new Uint8Array(32), 0n)[0]!;
-const HANDOFF_TAG = handoffMessage({ genesisId: 0n, epoch: 0n, commitment: 0n, headerHash: new Uint8Array(32), stateRoot: new Uint8Array(32) })[0]!;
 
 export function epochOutput(proof: EpochProofJson): EpochOutput {
   const [genesisId, epoch, commitment] = proof.publicOutput.map((f) => BigInt(f));
@@ -130,7 +126,8 @@ export async function epochProgram(maxSize: number) {
       const prev = await EpochProof.fromJSON(prevJson);
       const [headerHi, headerLo] = hashToFields(w.boundary.headerHash);
       const [rootHi, rootLo] = hashToFields(w.boundary.stateRoot);
-      const message = handoffMessage({ ...epochOutput(prevJson), epoch: epochOutput(prevJson).epoch + 1n, commitment: w.next, ...w.boundary }).map((f) => Field(f));
+      const prevOut = epochOutput(prevJson);
+      const message = handoffMessage({ genesisId: prevOut.genesisId, epoch: prevOut.epoch + 1n, commitment: w.next, ...w.boundary }).map((f) => Field(f));
       const filler = Signature.create(PrivateKey.fromBigInt(1n), message);
       const list: InstanceType<typeof Signature>[] = [];
       const bits: InstanceType<typeof Bool>[] = [];
