@@ -67,29 +67,7 @@ export const requestProof = defineMsg<RequestProofMsg>({
     if (await serveFromCache(ctx, m, id, params.proofCacheBlocks, params.marketFeePpm)) return;
     const open = (await openRequests.get(ctx.state, NO_ID))?.ids.length ?? 0;
     if (BigInt(open) >= params.maxOpenRequests) throw new QuarryError('E_MEMPOOL_FULL', 'the market has too many open requests');
-    const base: ProofRequest = {
-      requester: ctx.signer,
-      circuitId: m.circuitId,
-      inputs: m.inputs,
-      minPrice: m.minPrice,
-      maxPrice: m.maxPrice,
-      rampBlocks: m.rampBlocks,
-      lockBlocks: m.lockBlocks,
-      deadline: ctx.height + m.deadlineBlocks,
-      collateral: m.collateral,
-      minReputationPpm: m.minReputationPpm,
-      escalationCap: m.escalationCap,
-      escrow: 0n,
-      fillerReward: 0n,
-      createdAt: ctx.height,
-      listedAt: ctx.height,
-      status: 'open',
-      lock: null,
-      reservation: m.reservation,
-      filledBy: null,
-      paid: 0n,
-      relists: 0n,
-    };
+    const base = newRequest(ctx, m);
     await addToList(ctx.state, openRequests, id);
     ctx.emit({ type: 'market-request', request: toHex(id), requester: encodeAddress(ctx.signer), circuit: toHex(m.circuitId), maxPrice: m.maxPrice.toString() });
     if (m.reservation) return useReservation(ctx, id, base, m.reservation);
@@ -100,6 +78,33 @@ export const requestProof = defineMsg<RequestProofMsg>({
   },
 });
 
+/** The request a message describes, open and unfunded (escrow is added by the caller). */
+function newRequest(ctx: MsgContext, m: RequestProofMsg): ProofRequest {
+  return {
+    requester: ctx.signer,
+    circuitId: m.circuitId,
+    inputs: m.inputs,
+    minPrice: m.minPrice,
+    maxPrice: m.maxPrice,
+    rampBlocks: m.rampBlocks,
+    lockBlocks: m.lockBlocks,
+    deadline: ctx.height + m.deadlineBlocks,
+    collateral: m.collateral,
+    minReputationPpm: m.minReputationPpm,
+    escalationCap: m.escalationCap,
+    escrow: 0n,
+    fillerReward: 0n,
+    createdAt: ctx.height,
+    listedAt: ctx.height,
+    status: 'open',
+    lock: null,
+    reservation: m.reservation,
+    filledBy: null,
+    paid: 0n,
+    relists: 0n,
+  };
+}
+
 /** An identical (circuit, inputs) proven recently: pay its prover the minimum price and answer now. */
 async function serveFromCache(ctx: MsgContext, m: RequestProofMsg, id: Uint8Array, cacheBlocks: bigint, feePpm: bigint): Promise<boolean> {
   const hit = await proofCache.get(ctx.state, cacheKey(m.circuitId, m.inputs));
@@ -108,29 +113,7 @@ async function serveFromCache(ctx: MsgContext, m: RequestProofMsg, id: Uint8Arra
   await transfer(ctx.state, ctx.signer, hit.prover, m.minPrice - fee);
   await burn(ctx.state, ctx.signer, fee);
   requestProofs.put(ctx.state, id, { proof: hit.proof, publicSignals: hit.publicSignals });
-  putRequest(ctx.state, id, {
-    requester: ctx.signer,
-    circuitId: m.circuitId,
-    inputs: m.inputs,
-    minPrice: m.minPrice,
-    maxPrice: m.maxPrice,
-    rampBlocks: m.rampBlocks,
-    lockBlocks: m.lockBlocks,
-    deadline: ctx.height,
-    collateral: 0n,
-    minReputationPpm: m.minReputationPpm,
-    escalationCap: m.escalationCap,
-    escrow: 0n,
-    fillerReward: 0n,
-    createdAt: ctx.height,
-    listedAt: ctx.height,
-    status: 'fulfilled',
-    lock: null,
-    reservation: null,
-    filledBy: hit.prover,
-    paid: m.minPrice,
-    relists: 0n,
-  });
+  putRequest(ctx.state, id, { ...newRequest(ctx, m), deadline: ctx.height, collateral: 0n, status: 'fulfilled', reservation: null, filledBy: hit.prover, paid: m.minPrice });
   ctx.emit({ type: 'market-fill', request: toHex(id), prover: encodeAddress(hit.prover), price: m.minPrice.toString(), cached: true, height: ctx.height.toString() });
   return true;
 }
