@@ -1,6 +1,8 @@
 /**
- * A Quarry node: the chain store, mempool, consensus driver (when this node holds a validator
- * key) and RPC server, wired together. Everything stateful lives under the home directory.
+ * A Quarry node, the composition root: it builds the services (chain store, pools, block
+ * importer, ingress, market, epoch proofs, metrics, events) once, hands them to the RPC server
+ * and the p2p handlers, and starts the roles (network, consensus driver when this node holds a
+ * validator key in the active set, block sync). Everything stateful lives under the home directory.
  */
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
@@ -17,10 +19,8 @@ import type { ValidatorKey } from './crypto/keyfile.ts';
 import { Metrics } from './metrics.ts';
 import { RpcServer } from './rpc/server.ts';
 import { toHex } from './encoding/bytes.ts';
-import type { Tx } from './tx/tx.ts';
 import { QuarryError } from './errors.ts';
 import { loadCircuit } from '../puzzle/circuit.ts';
-import type { Solution } from '../puzzle/solution.ts';
 import { WorkerChecker } from './puzzle/checker.ts';
 import { SolutionPool } from './puzzle/pool.ts';
 import { Groth16Verifier } from './market/groth16-verifier.ts';
@@ -31,15 +31,14 @@ import { signHandoff } from './consensus/handoff-signer.ts';
 import { P2PNetwork } from './p2p/network.ts';
 import { loadNodeKey } from './p2p/identity.ts';
 import { nodeHandlers } from './p2p/wire.ts';
-import { Syncer } from './p2p/sync.ts';
+import { Syncer, type SyncOptions } from './p2p/sync.ts';
 import { encode } from './encoding/cbor.ts';
 import type { ConsensusNetwork } from './consensus/driver.ts';
-
-export interface NodeEvents {
-  block: [CommittedBlock];
-  tx: [Tx];
-  solution: [{ solution: Solution; id: Uint8Array }];
-}
+import { EpochProofStore } from './epoch/proof-store.ts';
+import { BlockImporter } from './services/importer.ts';
+import { Ingress } from './services/ingress.ts';
+import type { NodeEvents } from './services/events.ts';
+import type { NodeRoles, NodeServices } from './services/services.ts';
 
 export interface NodeOptions {
   home: string;
@@ -49,30 +48,37 @@ export interface NodeOptions {
   log: Logger;
 }
 
-export class QuarryNode {
-  readonly events = new EventEmitter<NodeEvents>();
-  readonly metrics = new Metrics();
+export class QuarryNode implements NodeRoles {
+  readonly services: NodeServices;
   driver: ConsensusDriver | null = null;
-  readonly evidence = new EvidencePool();
-  readonly handoffs = new HandoffPool();
-  readonly market: MarketService;
   network: P2PNetwork | null = null;
   syncer: Syncer | null = null;
+  rpc: RpcServer | null = null;
   private lastCatchUp = 0;
   private catchUpTurn = 0;
-  rpc!: RpcServer;
   private prunedTo = 0n;
   private lastBlockTime: number | null = null;
 
-  private constructor(
-    readonly o: NodeOptions,
-    readonly db: Database,
-    readonly chain: Chain,
-    readonly mempool: Mempool,
-    readonly solutions: SolutionPool,
-    private readonly checker: WorkerChecker,
-  ) {
-    this.market = new MarketService(o.home);
+  private constructor(readonly o: NodeOptions, private readonly db: Database, chain: Chain, mempool: Mempool, solutions: SolutionPool, private readonly checker: WorkerChecker) {
+    const metrics = new Metrics();
+    const events = new EventEmitter<NodeEvents>();
+    const evidence = new EvidencePool();
+    const handoffs = new HandoffPool();
+    this.services = {
+      log: o.log,
+      chain,
+      mempool,
+      solutions,
+      evidence,
+      handoffs,
+      market: new MarketService(o.home, () => this.network),
+      epochProofs: new EpochProofStore(homePaths(o.home).epochProofs),
+      metrics,
+      events,
+      importer: new BlockImporter(chain, { mempool, solutions, evidence, handoffs }),
+      ingress: new Ingress({ mempool, solutions, metrics, events, gossip: () => this.network }),
+      roles: this,
+    };
   }
 
   get log(): Logger {
@@ -113,24 +119,25 @@ export class QuarryNode {
   }
 
   private async boot(): Promise<void> {
-    const { chain, metrics } = this;
-    metrics.height.set(Number(chain.head.height));
-    chain.on('block', (b) => this.onBlock(b));
-    chain.on('block', (b) => this.market.onBlock(b));
-    this.rpc = await RpcServer.listen(this, this.o.config.rpc);
+    const s = this.services;
+    const { chain, importer } = s;
+    s.metrics.height.set(Number(chain.head.height));
+    importer.on('block', (b) => this.onBlock(b));
+    importer.on('block', (b) => s.market.onBlock(b));
+    this.rpc = await RpcServer.listen(s, this.o.config.rpc);
     if (this.o.config.p2p.enabled) {
-      this.network = await P2PNetwork.start({ key: await loadNodeKey(this.o.home), config: this.o.config.p2p, chainId: chain.chainId, log: this.log.child({ module: 'p2p' }), handlers: nodeHandlers(this) });
-      this.market.network = this.network;
+      this.network = await P2PNetwork.start({ key: await loadNodeKey(this.o.home), config: this.o.config.p2p, chainId: chain.chainId, log: this.log.child({ module: 'p2p' }), handlers: nodeHandlers(s) });
     }
     const key = this.o.validatorKey;
     if (key && (await this.isActiveValidator(key.blsPublicKey))) {
       const signer = new ValidatorSigner(key, homePaths(this.o.home).signState, chain.chainId);
       this.driver = new ConsensusDriver({
         chain,
-        mempool: this.mempool,
-        solutions: this.solutions,
-        evidence: this.evidence,
-        handoffs: this.handoffs,
+        mempool: s.mempool,
+        solutions: s.solutions,
+        evidence: s.evidence,
+        handoffs: s.handoffs,
+        importer,
         signer,
         config: this.o.config.consensus,
         log: this.log.child({ module: 'consensus' }),
@@ -143,7 +150,8 @@ export class QuarryNode {
     }
     if (this.network) {
       const driver = this.driver;
-      this.syncer = new Syncer({ chain, network: this.network, log: this.log.child({ module: 'sync' }), apply: driver ? (b, c) => driver.applySynced(b, c) : undefined });
+      const apply: SyncOptions['apply'] = driver ? (b, c) => driver.applySynced(b, c) : (b, c) => importer.importSynced(b, c);
+      this.syncer = new Syncer({ chain, network: this.network, log: this.log.child({ module: 'sync' }), apply, validating: driver !== null });
       this.syncer.start();
     }
     this.log.info(
@@ -153,27 +161,26 @@ export class QuarryNode {
   }
 
   private onBlock(b: CommittedBlock): void {
-    const { metrics } = this;
+    const { metrics, mempool, events } = this.services;
     const time = Number(b.block.header.time);
     if (this.lastBlockTime !== null) metrics.blockInterval.observe((time - this.lastBlockTime) / 1000);
     this.lastBlockTime = time;
     metrics.height.set(Number(b.block.header.height));
     metrics.blocks.inc();
     metrics.txs.inc(b.block.txs.length);
-    metrics.mempoolSize.set(this.mempool.size);
-    metrics.mempoolBytes.set(this.mempool.bytes);
-    this.events.emit('block', b);
+    metrics.mempoolSize.set(mempool.size);
+    metrics.mempoolBytes.set(mempool.bytes);
+    events.emit('block', b);
     void this.maybePrune(b.block.header.height);
-    void this.onEpochBlock(b);
+    void this.signEpochHandoff(b);
   }
 
-  /** Forgets handoff signatures the chain now holds; at a boundary, signs ours and gossips it. */
-  private async onEpochBlock(b: CommittedBlock): Promise<void> {
+  /** At an epoch boundary a validator of the outgoing set signs the handoff and gossips it. */
+  private async signEpochHandoff(b: CommittedBlock): Promise<void> {
     try {
-      await this.handoffs.prune(this.chain.latestState);
       const key = this.o.validatorKey;
-      const mine = key ? await signHandoff(this.chain, key, b) : null;
-      if (!mine || !this.handoffs.add(mine)) return;
+      const mine = key ? await signHandoff(this.services.chain, key, b) : null;
+      if (!mine || !this.services.handoffs.add(mine)) return;
       void this.network?.publish('handoffs', encode(mine));
       this.log.info({ epoch: mine.epoch.toString(), index: mine.index }, 'signed the epoch handoff');
     } catch (err) {
@@ -182,7 +189,7 @@ export class QuarryNode {
   }
 
   private async isActiveValidator(blsPubKey: Uint8Array): Promise<boolean> {
-    const { set } = await this.chain.activeSet();
+    const { set } = await this.services.chain.activeSet();
     return set.validators.some((v) => toHex(v.blsPubKey) === toHex(blsPubKey));
   }
 
@@ -200,40 +207,11 @@ export class QuarryNode {
     network.votes(peer, height).then((res) => driver.absorb(res), () => undefined);
   }
 
-  /** Submits raw transaction bytes to the mempool; local submissions are gossiped on admission. */
-  async submitTx(bytes: Uint8Array, origin: 'rpc' | 'peer' = 'rpc'): Promise<Tx> {
-    try {
-      const tx = await this.mempool.add(bytes);
-      if (origin === 'rpc') void this.network?.publish('txs', bytes);
-      this.metrics.mempoolSize.set(this.mempool.size);
-      this.metrics.mempoolBytes.set(this.mempool.bytes);
-      this.events.emit('tx', tx);
-      return tx;
-    } catch (err) {
-      this.metrics.txRejected.inc({ code: (err as { code?: string }).code ?? 'E_INTERNAL' });
-      throw err;
-    }
-  }
-
-  /** Submits raw solution bytes to the solution pool (RPC and p2p both come through here). */
-  async submitSolution(bytes: Uint8Array, origin: 'rpc' | 'peer' = 'rpc'): Promise<{ solution: Solution; id: Uint8Array }> {
-    try {
-      const added = await this.solutions.add(bytes);
-      if (origin === 'rpc') void this.network?.publish('solutions', bytes);
-      this.metrics.solutionsAccepted.inc();
-      this.events.emit('solution', added);
-      return added;
-    } catch (err) {
-      this.metrics.solutionsRejected.inc({ code: (err as { code?: string }).code ?? 'E_INTERNAL' });
-      throw err;
-    }
-  }
-
   private async maybePrune(height: bigint): Promise<void> {
     const keep = BigInt(this.o.config.pruning.keepRecent);
     if (keep === 0n || height - keep <= this.prunedTo + 100n) return;
     this.prunedTo = height - keep;
-    const removed = await this.chain.state.prune(this.prunedTo);
+    const removed = await this.services.chain.state.prune(this.prunedTo);
     this.log.debug({ keepFrom: this.prunedTo.toString(), removed }, 'pruned state');
   }
 
@@ -242,7 +220,7 @@ export class QuarryNode {
     this.driver?.stop();
     await this.driver?.idle();
     await this.network?.stop();
-    await this.rpc.close();
+    await this.rpc?.close();
     await this.db.close();
     await this.checker.close();
     this.log.info('node stopped');

@@ -1,18 +1,18 @@
 /**
- * Applying a block that was decided elsewhere (block sync, replay): its commit certificate must
- * finalize it under the validator set of its height and re-executing it must reproduce its header.
- * Then it is committed like any other block.
+ * Blocks decided elsewhere (block sync, replay): the commit certificate must finalize the block
+ * under the validator set of its height and re-executing it must reproduce its header. Nodes
+ * commit them through the block importer (node/services/importer.ts); `replayChain` is the bare
+ * store-to-store form for recovery tests and tools.
  */
 import { verifyCommit } from '../../consensus/commit.ts';
 import type { CommitCertificate } from '../../consensus/messages.ts';
 import { headerHash, type Block } from '../types/block.ts';
-import type { Chain } from './chain.ts';
+import type { Candidate, Chain } from './chain.ts';
 
-export async function applySyncedBlock(chain: Chain, block: Block, commit: CommitCertificate): Promise<void> {
+export async function verifySynced(chain: Chain, block: Block, commit: CommitCertificate): Promise<Candidate> {
   const { set } = await chain.activeSet();
   verifyCommit(chain.chainId, set, commit, block.header.height, headerHash(block.header));
-  const candidate = await chain.verifyBlock(block);
-  await chain.commit(candidate, commit);
+  return chain.verifyBlock(block);
 }
 
 /** Re-applies blocks 1..upTo of `source` onto `target` (a fresh store of the same genesis). */
@@ -21,6 +21,6 @@ export async function replayChain(source: Chain, target: Chain, upTo: bigint): P
     const found = await source.getBlock(h);
     const commit = await source.getCommit(h);
     if (!found || !commit) throw new Error(`source lacks block or commit ${h}`);
-    await applySyncedBlock(target, found.block, commit);
+    await target.commit(await verifySynced(target, found.block, commit), commit);
   }
 }

@@ -3,7 +3,6 @@
  * verifies candidate blocks (pure execution over the committed head) and commits a decided block
  * with everything it changes in one atomic batch. Crash-safety: docs/storage.md.
  */
-import { EventEmitter } from 'node:events';
 import { Database, key, Prefix, WriteBatch } from '../store/db.ts';
 import { StateDb, type StateCommit } from '../state/state-db.ts';
 import { decodeAs, encode } from '../encoding/cbor.ts';
@@ -32,17 +31,12 @@ import { validatorListSchema, ValidatorSet, type Validator } from '../../consens
 import type { StateReader } from '../state/view.ts';
 import { decodeTx, type Tx } from '../tx/tx.ts';
 import { receiptsCodec } from './receipts.ts';
+import type { ChainHistory, Head } from './history.ts';
 
 /** The expensive checks block execution delegates (they keep verdict caches). */
 export interface ChainServices {
   solutions: SolutionChecker;
   proofs: ProofVerifier;
-}
-
-export interface Head {
-  height: bigint;
-  hash: Uint8Array;
-  time: bigint;
 }
 
 export interface Candidate {
@@ -73,7 +67,7 @@ const txLocationSchema = struct({ height: u64, index: uint(1 << 20) });
 const META_HEAD = key(Prefix.meta, utf8('head'));
 const META_GENESIS = key(Prefix.meta, utf8('genesis'));
 
-export class Chain extends EventEmitter<{ block: [CommittedBlock] }> {
+export class Chain implements ChainHistory {
   readonly state: StateDb;
   readonly genesisHash: Uint8Array;
   private headInfo: Head;
@@ -81,7 +75,6 @@ export class Chain extends EventEmitter<{ block: [CommittedBlock] }> {
   private readonly challenges = new Map<bigint, bigint>();
 
   private constructor(readonly db: Database, readonly genesis: Genesis, head: Head, readonly services: ChainServices) {
-    super();
     this.state = new StateDb(db);
     this.genesisHash = genesisHash(genesis);
     this.headInfo = head;
@@ -254,7 +247,10 @@ export class Chain extends EventEmitter<{ block: [CommittedBlock] }> {
     return { block, bytes: encodeBlock(block), hash: headerHash(header), txs: included, solutions: exec.solutions, exec, state };
   }
 
-  /** Writes the decided block and everything it changed in one atomic batch, then moves the head. */
+  /**
+   * Writes the decided block and everything it changed in one atomic batch, then moves the head.
+   * Nodes call it through the block importer, which also runs the post-commit housekeeping.
+   */
   async commit(candidate: Candidate, commit: CommitCertificate): Promise<void> {
     const { block, hash } = candidate;
     const height = block.header.height;
@@ -272,7 +268,6 @@ export class Chain extends EventEmitter<{ block: [CommittedBlock] }> {
     batch.put(META_HEAD, encode(head));
     await this.db.write(batch);
     this.headInfo = head;
-    this.emit('block', { block, hash, receipts: candidate.exec.receipts, candidate });
   }
 
   /** Who signed the previous block's commit, against that block's validator set. */

@@ -7,7 +7,7 @@ import { QuarryError } from '../errors.ts';
 import { toHex } from '../encoding/bytes.ts';
 import { evidenceId, verifyEvidence, type Evidence } from '../../consensus/evidence.ts';
 import { getStakingParams, getValidator } from '../modules/staking/state.ts';
-import type { Chain } from './chain.ts';
+import type { ChainHistory } from './history.ts';
 
 export interface VerifiedEvidence {
   evidence: Evidence;
@@ -15,7 +15,7 @@ export interface VerifiedEvidence {
   height: bigint;
 }
 
-export async function checkEvidence(chain: Chain, height: bigint, items: Evidence[], mode: 'build' | 'verify'): Promise<VerifiedEvidence[]> {
+export async function checkEvidence(chain: ChainHistory, height: bigint, items: Evidence[], mode: 'build' | 'verify'): Promise<VerifiedEvidence[]> {
   const params = await getStakingParams(chain.latestState);
   const out: VerifiedEvidence[] = [];
   const seen = new Set<string>();

@@ -5,10 +5,10 @@
  */
 import { QuarryError } from '../errors.ts';
 import { verifyHandoff, type BoundaryHeader, type HandoffSignature } from '../modules/epoch/handoff.ts';
-import type { Chain } from './chain.ts';
+import type { ChainHistory } from './history.ts';
 
 /** Looks up a committed boundary block's header hash and state root. */
-export function boundaryOf(chain: Chain): (height: bigint) => Promise<BoundaryHeader> {
+export function boundaryOf(chain: ChainHistory): (height: bigint) => Promise<BoundaryHeader> {
   return async (height) => {
     const found = await chain.getBlock(height);
     if (!found) throw new QuarryError('E_NOT_FOUND', `boundary block ${height} is not committed`);
@@ -16,7 +16,7 @@ export function boundaryOf(chain: Chain): (height: bigint) => Promise<BoundaryHe
   };
 }
 
-export async function checkHandoffs(chain: Chain, items: readonly HandoffSignature[], mode: 'build' | 'verify'): Promise<HandoffSignature[]> {
+export async function checkHandoffs(chain: ChainHistory, items: readonly HandoffSignature[], mode: 'build' | 'verify'): Promise<HandoffSignature[]> {
   const out: HandoffSignature[] = [];
   const seen = new Set<string>();
   const boundary = boundaryOf(chain);

@@ -12,7 +12,6 @@ import { validProposal } from './verify-messages.ts';
 import { VoteBatcher } from './vote-batcher.ts';
 import type { ConsensusGossip, VotesResponse } from '../p2p/messages.ts';
 import type { Verdict } from '../p2p/network.ts';
-import { applySyncedBlock } from '../chain/apply-synced.ts';
 import { equalBytes, toHex } from '../encoding/bytes.ts';
 import { asQuarryError } from '../errors.ts';
 import type { Candidate, Chain } from '../chain/chain.ts';
@@ -20,6 +19,7 @@ import type { Mempool } from '../mempool/mempool.ts';
 import type { SolutionPool } from '../puzzle/pool.ts';
 import type { EvidencePool } from './evidence-pool.ts';
 import type { HandoffPool } from './handoff-pool.ts';
+import type { BlockImporter } from '../services/importer.ts';
 import { MAX_BLOCK_HANDOFFS } from '../modules/epoch/handoff.ts';
 import { makeEvidence, type Evidence } from '../../consensus/evidence.ts';
 import { MAX_BLOCK_EVIDENCE } from '../types/block.ts';
@@ -46,6 +46,8 @@ export interface DriverOptions {
   solutions: SolutionPool;
   evidence: EvidencePool;
   handoffs: HandoffPool;
+  /** Commits decided and synced blocks and runs the post-commit housekeeping. */
+  importer: BlockImporter;
   signer: ValidatorSigner | null;
   config: DriverConfig;
   log: Logger;
@@ -218,18 +220,11 @@ export class ConsensusDriver {
     const candidate = this.candidates.get(toHex(blockHash));
     if (!candidate) throw new Error(`decided block ${toHex(blockHash).slice(0, 16)} is not known locally`);
     const commit = buildCommit(this.engine.validatorSet(), height, round, blockHash, precommits);
-    await this.o.chain.commit(candidate, commit);
+    await this.o.importer.importDecided(candidate, commit);
     this.lastCommit = commit;
-    await this.afterCommit(candidate.solutions, candidate.exec.evidence);
+    this.candidates.clear();
     this.o.log.info({ height: height.toString(), hash: toHex(blockHash).slice(0, 16), txs: candidate.txs.length, solutions: candidate.solutions.length, round }, 'committed block');
     if (this.running) this.scheduleNextHeight();
-  }
-
-  private async afterCommit(solutions: Candidate['solutions'], evidence: Evidence[]): Promise<void> {
-    this.candidates.clear();
-    await this.o.mempool.recheck();
-    await this.o.solutions.onCommitted(solutions);
-    this.o.evidence.remove(evidence);
   }
 
   /**
@@ -293,9 +288,9 @@ export class ConsensusDriver {
       this.enqueue(async () => {
         try {
           if (block.header.height !== this.o.chain.head.height + 1n) return resolve();
-          await applySyncedBlock(this.o.chain, block, commit);
+          await this.o.importer.importSynced(block, commit);
           this.lastCommit = commit;
-          await this.afterCommit([], []);
+          this.candidates.clear();
           for (const t of this.timers) clearTimeout(t);
           this.timers.clear();
           this.started = false;

@@ -3,17 +3,21 @@ import { join } from 'node:path';
 import { QuarryError } from '../errors.ts';
 import { fromHex } from '../encoding/bytes.ts';
 import type { CommittedBlock } from '../chain/chain.ts';
-import type { P2PNetwork } from '../p2p/network.ts';
 import { ArtifactStore, checkArtifact } from './artifacts.ts';
 
 const RECENT = 500;
 
+/** Peers that may hold an artifact this node lacks (the p2p network, once it runs). */
+export interface ArtifactPeers {
+  peers(): string[];
+  artifact(peer: string, hash: Uint8Array): Promise<Uint8Array | null>;
+}
+
 export class MarketService {
   readonly artifacts: ArtifactStore;
   private readonly finished: string[] = [];
-  network: P2PNetwork | null = null;
 
-  constructor(home: string) {
+  constructor(home: string, private readonly network: () => ArtifactPeers | null) {
     this.artifacts = new ArtifactStore(join(home, 'artifacts'));
   }
 
@@ -34,9 +38,10 @@ export class MarketService {
   async fetchArtifact(hash: string): Promise<Uint8Array> {
     const local = this.artifacts.get(hash);
     if (local) return local;
-    for (const peer of this.network?.peers() ?? []) {
+    const network = this.network();
+    for (const peer of network?.peers() ?? []) {
       try {
-        const res = await this.network!.artifact(peer, fromHex(hash));
+        const res = await network!.artifact(peer, fromHex(hash));
         if (!res) continue;
         this.artifacts.put(checkArtifact(res, hash));
         return res;

@@ -1,15 +1,15 @@
 /**
  * Block sync (docs/p2p.md §sync): ask peers for their status; when one is ahead, fetch block
  * ranges with their commit certificates and apply them, each verified against the validator set
- * of its height (the state this node computed itself), then keep following the tip. Validators
- * apply through their consensus driver so sync and consensus never interleave.
+ * of its height (the state this node computed itself), then keep following the tip. Blocks are
+ * committed through the block importer; validators go through their consensus driver's queue so
+ * sync and consensus never interleave.
  */
 import type { Logger } from 'pino';
 import { decodeAs } from '../encoding/cbor.ts';
 import { equalBytes } from '../encoding/bytes.ts';
 import { commitSchema, type CommitCertificate } from '../../consensus/messages.ts';
 import { decodeBlock, type Block } from '../types/block.ts';
-import { applySyncedBlock } from '../chain/apply-synced.ts';
 import type { Chain } from '../chain/chain.ts';
 import type { P2PNetwork } from './network.ts';
 import { MAX_BLOCKS_PER_REQUEST } from './messages.ts';
@@ -18,8 +18,10 @@ export interface SyncOptions {
   chain: Chain;
   network: P2PNetwork;
   log: Logger;
-  /** Applies one block (the driver's queue for validators). */
-  apply?: (block: Block, commit: CommitCertificate) => Promise<void>;
+  /** Verifies and commits one block: the block importer, through the driver's queue for validators. */
+  apply: (block: Block, commit: CommitCertificate) => Promise<unknown>;
+  /** True when consensus may still finish the next block itself (a validator). */
+  validating: boolean;
   intervalMs?: number;
   /** How long a validator waits for consensus before syncing a block its peers already have. */
   patienceMs?: number;
@@ -90,7 +92,7 @@ export class Syncer {
     if (head !== this.headSeen.height) this.headSeen = { height: head, at: Date.now() };
     if (best.height <= head) return false;
     // a validator one block behind is usually just finishing that block through consensus
-    if (this.o.apply && best.height === head + 1n && Date.now() - this.headSeen.at < (this.o.patienceMs ?? 3000)) return false;
+    if (this.o.validating && best.height === head + 1n && Date.now() - this.headSeen.at < (this.o.patienceMs ?? 3000)) return false;
     const count = Number(best.height - head < BigInt(MAX_BLOCKS_PER_REQUEST) ? best.height - head : BigInt(MAX_BLOCKS_PER_REQUEST));
     const res = await network.blocks(best.peer, head + 1n, count);
     let applied = 0;
@@ -101,7 +103,7 @@ export class Syncer {
         block = decodeBlock(item.block);
         commit = decodeAs(commitSchema, item.commit);
         if (block.header.height !== chain.head.height + 1n) break;
-        await (this.o.apply ?? ((b, c) => applySyncedBlock(chain, b, c)))(block, commit);
+        await this.o.apply(block, commit);
       } catch (err) {
         network.penalize(best.peer, 50, `served an invalid block: ${(err as Error).message}`);
         break;

@@ -3,7 +3,7 @@
  * owns it), gossip out (transactions and solutions admitted locally, consensus messages,
  * evidence), the request/response answers, catch-up of a stalled height, and block sync.
  */
-import type { QuarryNode } from '../node.ts';
+import type { NodeServices } from '../services/services.ts';
 import { QuarryError } from '../errors.ts';
 import { decodeAs, encode } from '../encoding/cbor.ts';
 import { toHex } from '../encoding/bytes.ts';
@@ -14,8 +14,6 @@ import { HANDOFF_MAX_BYTES, handoffSchema, verifyHandoff } from '../modules/epoc
 import { consensusGossipSchema, type BlocksResponse, type Status } from './messages.ts';
 import type { P2PHandlers, TopicKind, Verdict } from './network.ts';
 import { EVIDENCE_MAX_BYTES } from '../types/block.ts';
-import { EpochProofStore } from '../epoch/proof-store.ts';
-import { homePaths } from '../config.ts';
 
 /** Errors that prove the sender (or whoever it relays for) sent garbage. */
 const FAULTS = new Set(['E_DECODE', 'E_TOO_LARGE', 'E_BAD_SIGNATURE', 'E_UNKNOWN_MSG', 'E_WRONG_CHAIN', 'E_SOLUTION_ENCODING', 'E_INVALID_PROOF', 'E_NOT_CANONICAL']);
@@ -24,15 +22,14 @@ function verdictOf(err: unknown): Verdict {
   return err instanceof QuarryError && FAULTS.has(err.code) ? 'reject' : 'ignore';
 }
 
-export function nodeHandlers(node: QuarryNode): P2PHandlers {
-  const { chain } = node;
-  const proofs = new EpochProofStore(homePaths(node.o.home).epochProofs);
+export function nodeHandlers(node: NodeServices): P2PHandlers {
+  const { chain, roles, epochProofs: proofs } = node;
   const gossip: Record<TopicKind, (data: Uint8Array) => Promise<Verdict>> = {
-    txs: (data) => node.submitTx(data, 'peer').then(() => 'accept', verdictOf),
-    solutions: (data) => node.submitSolution(data, 'peer').then(() => 'accept', verdictOf),
+    txs: (data) => node.ingress.submitTx(data, 'peer').then(() => 'accept', verdictOf),
+    solutions: (data) => node.ingress.submitSolution(data, 'peer').then(() => 'accept', verdictOf),
     consensus: async (data) => {
       const msg = decodeAs(consensusGossipSchema, data, data.length);
-      return node.driver ? node.driver.onGossip(msg) : 'ignore';
+      return roles.driver ? roles.driver.onGossip(msg) : 'ignore';
     },
     evidence: async (data) => {
       const e = decodeAs(evidenceSchema, data, EVIDENCE_MAX_BYTES);
@@ -68,7 +65,7 @@ export function nodeHandlers(node: QuarryNode): P2PHandlers {
       }
       return out;
     },
-    votes: (height) => node.driver?.held(height) ?? { proposals: [], votes: [] },
+    votes: (height) => roles.driver?.held(height) ?? { proposals: [], votes: [] },
     artifact: (hash) => node.market.artifacts.get(toHex(hash)) ?? null,
     epochProof: (epoch) => {
       const wanted = epoch ?? proofs.latest();

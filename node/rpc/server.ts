@@ -6,7 +6,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import websocket from '@fastify/websocket';
 import { asQuarryError, QuarryError } from '../errors.ts';
 import { parseListen } from '../config.ts';
-import type { QuarryNode } from '../node.ts';
+import type { NodeServices } from '../services/services.ts';
 import { chainRoutes } from './routes/chain.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { epochRoutes } from './routes/epochs.ts';
@@ -28,7 +28,7 @@ function errorBody(err: QuarryError) {
 export class RpcServer {
   private constructor(private readonly app: FastifyInstance, readonly url: string) {}
 
-  static async listen(node: QuarryNode, config: RpcConfig): Promise<RpcServer> {
+  static async listen(node: NodeServices, config: RpcConfig): Promise<RpcServer> {
     const app = Fastify({ bodyLimit: config.maxBodyBytes, logger: false, return503OnClosing: true });
     await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
     app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));

@@ -72,20 +72,20 @@ test('epochs 0–3 prove recursively across a validator-set change; the light cl
   const validator = devnetValidatorKey(0);
   const genesis: Genesis = await makeGenesis([user, alice], deterministicUser(1000), validator, { epochLength: 4n }, {}, { maxValidators: 4n });
   const { node, stop } = await startTestNode(genesis, validator, { consensus: { ...DEFAULT_CONFIG.consensus, blockTimeMs: 250 } });
-  const front = await proxy(node.rpc.url);
+  const front = await proxy(node.rpc!.url);
   const log = createLogger({ level: 'warn', format: 'json', stream: { write: () => true } as unknown as NodeJS.WritableStream });
   try {
     // alice joins with a fifth of the genesis validator's power: the set changes at the next boundary
     const key = validatorKeyFromSecret(blsKeyGen().secretKey);
     const reg = await validatorRegistration(key, decodeAddress(alice.address));
     const create = { type: 'staking/create-validator', blsPubKey: reg.blsPublicKey, proofOfPossession: reg.proofOfPossession, pallasPubKey: reg.pallasPubKey, pallasProofOfPossession: reg.pallasProofOfPossession, commissionPpm: 0n, moniker: 'alice', selfBond: 20_000_000n } as Msg;
-    await node.submitTx(makeTx(alice, [create], { sequence: 0n, fee: 200_000n }));
-    const state = () => node.chain.latestState;
-    await until('the handoff into epoch 3 completes', async () => (await epochView(state(), 3n, boundaryOf(node.chain)).catch(() => null))?.handoff.complete === true, 120_000);
-    const sizes = await Promise.all([0n, 1n, 2n, 3n].map(async (e) => (await epochView(state(), e, boundaryOf(node.chain))).members.length));
+    await node.services.ingress.submitTx(makeTx(alice, [create], { sequence: 0n, fee: 200_000n }));
+    const state = () => node.services.chain.latestState;
+    await until('the handoff into epoch 3 completes', async () => (await epochView(state(), 3n, boundaryOf(node.services.chain)).catch(() => null))?.handoff.complete === true, 120_000);
+    const sizes = await Promise.all([0n, 1n, 2n, 3n].map(async (e) => (await epochView(state(), e, boundaryOf(node.services.chain))).members.length));
     assert.ok(sizes[0] === 1 && sizes[3] === 2, `the set grows from 1 to 2 members (sizes ${sizes})`);
 
-    const prover = new EpochProverLoop({ rpcUrl: node.rpc.url, home: node.o.home, keysDir: `${node.o.home}/epoch-keys`, log, until: 3n, pollMs: 200 });
+    const prover = new EpochProverLoop({ rpcUrl: node.rpc!.url, home: node.o.home, keysDir: `${node.o.home}/epoch-keys`, log, until: 3n, pollMs: 200 });
     await prover.run();
     const stored = prover.store.get(3n);
     assert.equal(stored.epoch, '3');
@@ -131,7 +131,7 @@ test('epochs 0–3 prove recursively across a validator-set change; the light cl
     // the circuit refuses a handoff signed by no more than 2/3 of the outgoing power
     const program = await epochProgram(4);
     await program.compile(`${node.o.home}/epoch-keys/4`);
-    const [v2, v3] = [await epochView(state(), 2n, boundaryOf(node.chain)), await epochView(state(), 3n, boundaryOf(node.chain))];
+    const [v2, v3] = [await epochView(state(), 2n, boundaryOf(node.services.chain)), await epochView(state(), 3n, boundaryOf(node.services.chain))];
     const aliceIndex = v2.members.findIndex((m) => m.power < 50n);
     const aliceSignature = await pallasSign(pallasSecretFromBls(key.blsSecretKey), await handoffFields(state(), 3n, v3.boundary!));
     const aliceOnly = new Map([[aliceIndex, aliceSignature]]);

@@ -41,14 +41,14 @@ test(`${MUTATIONS} mutated transactions: no crash, every answer coded and consis
   const genesis = await makeGenesis(users, deterministicUser(1000), devnetValidatorKey(0));
   const { node, stop } = await startTestNode(genesis, null); // no validator: the state stays put
   try {
-    const url = node.rpc.url;
+    const url = node.rpc!.url;
     const [a, b, c] = users;
     const seeds = [
       makeTx(a!, [sendMsg(b!, 10n)], { sequence: 0n }),
       makeTx(b!, [{ type: 'bank/multi-send', outputs: [{ to: decodeAddress(a!.address), amount: 1n }, { to: decodeAddress(c!.address), amount: 2n }] } as Msg], { sequence: 0n }),
       makeTx(c!, [sendMsg(a!, 5n), sendMsg(b!, 6n)], { sequence: 0n, expiresAtHeight: 50n }),
     ];
-    const rootBefore = toHex(await node.chain.state.rootHashAt(0n));
+    const rootBefore = toHex(await node.services.chain.state.rootHashAt(0n));
     const known = new Set(Object.keys(ErrorCodes));
     const rng = new Rng(20261126);
     const codes = new Map<string, number>();
@@ -86,9 +86,9 @@ test(`${MUTATIONS} mutated transactions: no crash, every answer coded and consis
       assert.ok(first === 'OK' || first === 'E_DUPLICATE');
       assert.equal(await post(s), 'E_DUPLICATE');
     }
-    assert.equal(toHex(await node.chain.state.rootHashAt(0n)), rootBefore);
-    assert.equal(node.chain.head.height, 0n);
-    assert.ok(node.mempool.size <= accepted + seeds.length);
+    assert.equal(toHex(await node.services.chain.state.rootHashAt(0n)), rootBefore);
+    assert.equal(node.services.chain.head.height, 0n);
+    assert.ok(node.services.mempool.size <= accepted + seeds.length);
     const status = (await (await fetch(`${url}/status`)).json()) as { height: string };
     assert.equal(status.height, '0');
     assert.ok((codes.get('E_DECODE') ?? 0) > MUTATIONS / 4, `mostly decode errors: ${JSON.stringify([...codes])}`);

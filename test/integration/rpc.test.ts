@@ -32,7 +32,7 @@ test('RPC routes, error shapes, proofs, metrics and the WebSocket stream', { tim
     consensus: { ...DEFAULT_CONFIG.consensus, blockTimeMs: 100 },
     rpc: { listen: '127.0.0.1:0', maxBodyBytes: 4096 },
   });
-  const url = node.rpc.url;
+  const url = node.rpc!.url;
   const ws = new WebSocket(url.replace('http', 'ws') + '/events?types=block,tx');
   const events: Array<{ type: string; [k: string]: unknown }> = [];
   ws.on('message', (m) => events.push(JSON.parse(m.toString())));

@@ -1,6 +1,6 @@
 /** Account queries, optionally with an SMT proof and the header whose stateRoot it is rooted in. */
 import type { FastifyInstance } from 'fastify';
-import type { QuarryNode } from '../../node.ts';
+import type { NodeServices } from '../../services/services.ts';
 import { QuarryError } from '../../errors.ts';
 import { decodeAddress } from '../../crypto/address.ts';
 import { toHex } from '../../encoding/bytes.ts';
@@ -8,7 +8,7 @@ import { accounts, getAccount } from '../../modules/bank/account.ts';
 import { headerJson, toJson } from '../json.ts';
 import { flagParam, heightParam } from '../params.ts';
 
-export function accountRoutes(app: FastifyInstance, node: QuarryNode): void {
+export function accountRoutes(app: FastifyInstance, node: NodeServices): void {
   const { chain } = node;
   app.get<{ Params: { address: string }; Querystring: { prove?: string; height?: string } }>('/accounts/:address', async (req) => {
     const address = decodeAddress(req.params.address);

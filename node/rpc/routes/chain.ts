@@ -1,6 +1,6 @@
 /** Chain queries: status, blocks, validators, mempool, metrics. */
 import type { FastifyInstance } from 'fastify';
-import type { QuarryNode } from '../../node.ts';
+import type { NodeServices } from '../../services/services.ts';
 import { QuarryError } from '../../errors.ts';
 import { toHex } from '../../encoding/bytes.ts';
 import { decodeTx } from '../../tx/tx.ts';
@@ -8,7 +8,7 @@ import { blockJson, toJson } from '../json.ts';
 import { heightParam } from '../params.ts';
 import { getChainParams } from '../../modules/chain-params.ts';
 
-export function chainRoutes(app: FastifyInstance, node: QuarryNode): void {
+export function chainRoutes(app: FastifyInstance, node: NodeServices): void {
   const { chain, mempool } = node;
 
   app.get('/status', async () => {
@@ -19,8 +19,8 @@ export function chainRoutes(app: FastifyInstance, node: QuarryNode): void {
       height: head.height.toString(),
       latestBlockHash: toHex(head.hash),
       latestBlockTime: head.time.toString(),
-      validator: node.driver !== null,
-      consensus: node.driver ? { height: node.driver.height.toString(), round: node.driver.round } : null,
+      validator: node.roles.driver !== null,
+      consensus: node.roles.driver ? { height: node.roles.driver.height.toString(), round: node.roles.driver.round } : null,
       mempool: { txs: mempool.size, bytes: mempool.bytes },
     };
   });

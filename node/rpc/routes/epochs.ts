@@ -3,20 +3,18 @@
  * `quarry node prove-epochs` proves from and what `quarry light` verifies.
  */
 import type { FastifyInstance } from 'fastify';
-import type { QuarryNode } from '../../node.ts';
+import type { NodeServices } from '../../services/services.ts';
 import { QuarryError } from '../../errors.ts';
 import { toHex } from '../../encoding/bytes.ts';
 import { encode } from '../../encoding/cbor.ts';
 import { heightParam } from '../params.ts';
 import { epochView, epochViewToJson } from '../../modules/epoch/view.ts';
 import { boundaryOf } from '../../chain/handoffs.ts';
-import { EpochProofStore } from '../../epoch/proof-store.ts';
-import { homePaths } from '../../config.ts';
 import { epochOf, getChainParams } from '../../modules/chain-params.ts';
 
-export function epochRoutes(app: FastifyInstance, node: QuarryNode): void {
+export function epochRoutes(app: FastifyInstance, node: NodeServices): void {
   const { chain } = node;
-  const proofs = new EpochProofStore(homePaths(node.o.home).epochProofs);
+  const proofs = node.epochProofs;
 
   app.get('/epochs/current', async () => {
     const params = await getChainParams(chain.latestState);

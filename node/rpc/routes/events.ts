@@ -6,7 +6,7 @@
  * `?types=block,tx` filters. Slow consumers (over 4 MiB buffered) are disconnected.
  */
 import type { FastifyInstance } from 'fastify';
-import type { QuarryNode } from '../../node.ts';
+import type { NodeServices } from '../../services/services.ts';
 import type { CommittedBlock } from '../../chain/chain.ts';
 import { toHex } from '../../encoding/bytes.ts';
 import { encodeAddress } from '../../crypto/address.ts';
@@ -16,7 +16,7 @@ import type { Solution } from '../../../puzzle/solution.ts';
 
 const MAX_BUFFERED = 4 * 1024 * 1024;
 
-export function eventRoutes(app: FastifyInstance, node: QuarryNode): void {
+export function eventRoutes(app: FastifyInstance, node: NodeServices): void {
   app.get<{ Querystring: { types?: string } }>('/events', { websocket: true }, (socket, req) => {
     const wanted = req.query.types ? new Set(req.query.types.split(',')) : null;
     const send = (type: string, payload: object) => {

@@ -1,6 +1,6 @@
 /** Proof-market queries and artifact upload/download over RPC (docs/rpc.md §market). */
 import type { FastifyInstance } from 'fastify';
-import type { QuarryNode } from '../../node.ts';
+import type { NodeServices } from '../../services/services.ts';
 import { QuarryError } from '../../errors.ts';
 import { decodeAddress, encodeAddress } from '../../crypto/address.ts';
 import { toHex } from '../../encoding/bytes.ts';
@@ -12,7 +12,7 @@ import { MAX_ARTIFACT_BYTES } from '../../market/artifacts.ts';
 import { bodyBytes, hashParam } from '../params.ts';
 import { toJson } from '../json.ts';
 
-export function marketRoutes(app: FastifyInstance, node: QuarryNode): void {
+export function marketRoutes(app: FastifyInstance, node: NodeServices): void {
   const { chain } = node;
   const requestJson = (id: Uint8Array, r: ProofRequest) => ({
     id: toHex(id),

@@ -1,13 +1,13 @@
 /** Proof of succinct work over RPC: the current puzzle, solution submission and status. */
 import type { FastifyInstance } from 'fastify';
-import type { QuarryNode } from '../../node.ts';
+import type { NodeServices } from '../../services/services.ts';
 import { QuarryError } from '../../errors.ts';
 import { toHex } from '../../encoding/bytes.ts';
 import { epochOf, getChainParams } from '../../modules/chain-params.ts';
 import { getPuzzleParams, getTargets, includedSolutions } from '../../modules/puzzle/state.ts';
 import { bodyBytes, hashParam } from '../params.ts';
 
-export function puzzleRoutes(app: FastifyInstance, node: QuarryNode): void {
+export function puzzleRoutes(app: FastifyInstance, node: NodeServices): void {
   const { chain } = node;
 
   app.get('/puzzle', async () => {
@@ -34,7 +34,7 @@ export function puzzleRoutes(app: FastifyInstance, node: QuarryNode): void {
   });
 
   app.post('/solutions', async (req, reply) => {
-    const { id } = await node.submitSolution(bodyBytes(req.body, 'solution'));
+    const { id } = await node.ingress.submitSolution(bodyBytes(req.body, 'solution'));
     void reply.status(202);
     return { id: toHex(id), code: 'OK' };
   });

@@ -1,12 +1,12 @@
 /** Staking queries: every validator with its stake and status, and an address's delegations. */
 import type { FastifyInstance } from 'fastify';
-import type { QuarryNode } from '../../node.ts';
+import type { NodeServices } from '../../services/services.ts';
 import { decodeAddress, encodeAddress } from '../../crypto/address.ts';
 import { toHex } from '../../encoding/bytes.ts';
 import { delegatorsOf, getDelegation, getValidator, listOperators, REWARD_SCALE } from '../../modules/staking/state.ts';
 import { tokensOfShares } from '../../modules/staking/bonding.ts';
 
-export function stakingRoutes(app: FastifyInstance, node: QuarryNode): void {
+export function stakingRoutes(app: FastifyInstance, node: NodeServices): void {
   const { chain } = node;
   app.get('/staking/validators', async () => {
     const state = chain.latestState;
@@ -53,10 +53,10 @@ export function stakingRoutes(app: FastifyInstance, node: QuarryNode): void {
   });
 
   app.get('/net', async () => ({
-    peerId: node.network?.peerId ?? null,
-    listen: node.network?.multiaddrs() ?? [],
-    peers: node.network?.peers() ?? [],
-    syncing: node.syncer?.syncing ?? false,
-    bestKnownHeight: (node.syncer?.bestKnown ?? chain.head.height).toString(),
+    peerId: node.roles.network?.peerId ?? null,
+    listen: node.roles.network?.multiaddrs() ?? [],
+    peers: node.roles.network?.peers() ?? [],
+    syncing: node.roles.syncer?.syncing ?? false,
+    bestKnownHeight: (node.roles.syncer?.bestKnown ?? chain.head.height).toString(),
   }));
 }

@@ -1,14 +1,14 @@
 /** Transaction submission and lookup. */
 import type { FastifyInstance } from 'fastify';
-import type { QuarryNode } from '../../node.ts';
+import type { NodeServices } from '../../services/services.ts';
 import { QuarryError } from '../../errors.ts';
 import { toHex } from '../../encoding/bytes.ts';
 import { receiptJson, txJson } from '../json.ts';
 import { bodyBytes, hashParam } from '../params.ts';
 
-export function txRoutes(app: FastifyInstance, node: QuarryNode): void {
+export function txRoutes(app: FastifyInstance, node: NodeServices): void {
   app.post('/txs', async (req, reply) => {
-    const tx = await node.submitTx(bodyBytes(req.body, 'tx'));
+    const tx = await node.ingress.submitTx(bodyBytes(req.body, 'tx'));
     void reply.status(202);
     return { hash: toHex(tx.hash), code: 'OK' };
   });

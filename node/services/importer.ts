@@ -1,0 +1,56 @@
+/**
+ * The one commit pipeline. Every block this node commits comes through here, whether its own
+ * consensus decided it or block sync fetched it: the block and its state changes are written in
+ * one batch, then the pools are brought in line with the new head (the mempool drops what the
+ * block included or made invalid, the solution, evidence and handoff pools forget what it
+ * carried), and only then is the block announced. Housekeeping that lived beside one path only
+ * let a full node keep included transactions pending forever (docs/storage.md §commit pipeline).
+ */
+import { EventEmitter } from 'node:events';
+import type { CommitCertificate } from '../../consensus/messages.ts';
+import type { Block } from '../types/block.ts';
+import type { Candidate, Chain, CommittedBlock } from '../chain/chain.ts';
+import { verifySynced } from '../chain/apply-synced.ts';
+import type { Mempool } from '../mempool/mempool.ts';
+import type { SolutionPool } from '../puzzle/pool.ts';
+import type { EvidencePool } from '../consensus/evidence-pool.ts';
+import type { HandoffPool } from '../consensus/handoff-pool.ts';
+import { getStakingParams } from '../modules/staking/state.ts';
+
+export interface ImporterPools {
+  mempool: Mempool;
+  solutions: SolutionPool;
+  evidence: EvidencePool;
+  handoffs: HandoffPool;
+}
+
+export class BlockImporter extends EventEmitter<{ block: [CommittedBlock] }> {
+  constructor(private readonly chain: Chain, private readonly pools: ImporterPools) {
+    super();
+  }
+
+  /** Commits a block this node's consensus decided (it was executed when proposed or verified). */
+  async importDecided(candidate: Candidate, commit: CommitCertificate): Promise<void> {
+    await this.chain.commit(candidate, commit);
+    await this.afterCommit(candidate);
+    this.emit('block', { block: candidate.block, hash: candidate.hash, receipts: candidate.exec.receipts, candidate });
+  }
+
+  /** Verifies and commits a block finalized elsewhere (block sync). */
+  async importSynced(block: Block, commit: CommitCertificate): Promise<Candidate> {
+    const candidate = await verifySynced(this.chain, block, commit);
+    await this.importDecided(candidate, commit);
+    return candidate;
+  }
+
+  private async afterCommit(c: Candidate): Promise<void> {
+    const { mempool, solutions, evidence, handoffs } = this.pools;
+    const state = this.chain.latestState;
+    await mempool.recheck();
+    await solutions.onCommitted(c.solutions);
+    evidence.remove(c.exec.evidence);
+    // evidence from before this height can no longer be included in the next block
+    evidence.prune(c.block.header.height + 1n - (await getStakingParams(state)).maxEvidenceAge);
+    await handoffs.prune(state);
+  }
+}

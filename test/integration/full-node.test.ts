@@ -1,0 +1,55 @@
+/**
+ * A full node (no validator key) that follows the chain by block sync runs the same post-commit
+ * housekeeping as a validator (the one commit pipeline, node/services/importer.ts): transactions
+ * that a synced block included leave its mempool, `/txs/<hash>` says committed, and the sender's
+ * next transaction is admitted and relayed at the minimum fee instead of being treated as a
+ * replacement of a stale pending one.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { makeGenesis, makeTx, sendMsg, deterministicUser } from '../helpers/chain.ts';
+import { startTestNode } from '../helpers/node.ts';
+import { devnetValidatorKey } from '../../genesis/builder.ts';
+import { toHex } from '../../node/encoding/bytes.ts';
+import { decodeTx } from '../../node/tx/tx.ts';
+import { DEFAULT_CONFIG } from '../../node/config.ts';
+import { until } from '../helpers/devnet.ts';
+
+async function post(url: string, bytes: Uint8Array): Promise<{ status: number; body: { hash?: string; error?: { code: string; message: string } } }> {
+  const res = await fetch(`${url}/txs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tx: toHex(bytes) }) });
+  return { status: res.status, body: (await res.json()) as { hash?: string } };
+}
+
+async function get<T>(url: string, path: string): Promise<T> {
+  return (await (await fetch(url + path)).json()) as T;
+}
+
+test('a full node drops synced transactions from its mempool and admits the next one', { timeout: 120_000 }, async () => {
+  const [alice, bob] = [0, 1].map(deterministicUser);
+  const key = devnetValidatorKey(0);
+  const genesis = await makeGenesis([alice!, bob!], deterministicUser(1000), key);
+  const p2p = (peers: string[]) => ({ ...DEFAULT_CONFIG.p2p, listen: ['/ip4/127.0.0.1/tcp/0'], peers });
+  const validator = await startTestNode(genesis, key, { consensus: { ...DEFAULT_CONFIG.consensus, blockTimeMs: 200 }, p2p: p2p([]) });
+  const full = await startTestNode(genesis, null, { p2p: p2p([validator.node.network!.multiaddrs()[0]!]) });
+  try {
+    const url = full.node.rpc!.url;
+    await until('the full node to sync past height 2', async () => BigInt((await get<{ height: string }>(url, '/status')).height) >= 2n);
+    await until('the gossip mesh', async () => (await get<{ peers: string[] }>(url, '/net')).peers.length === 1);
+    await new Promise((r) => setTimeout(r, 1_500)); // gossipsub forms its mesh on a heartbeat
+
+    for (const sequence of [0n, 1n, 2n]) {
+      const bytes = makeTx(alice!, [sendMsg(bob!, 1_000n + sequence)], { sequence });
+      const hash = toHex(decodeTx(bytes).hash);
+      const posted = await post(url, bytes);
+      assert.equal(posted.status, 202, `sequence ${sequence} admitted by the full node: ${JSON.stringify(posted.body)}`);
+      await until(`sequence ${sequence} committed as seen by the full node`, async () => (await get<{ status: string }>(url, `/txs/${hash}`)).status === 'committed');
+      const mempool = await get<{ txs: number }>(url, '/mempool');
+      assert.equal(mempool.txs, 0, 'the included transaction left the full node mempool');
+    }
+    const account = await get<{ sequence: string }>(url, `/accounts/${alice!.address}`);
+    assert.equal(account.sequence, '3');
+  } finally {
+    await full.stop();
+    await validator.stop();
+  }
+});
