@@ -76,8 +76,9 @@ const runBytes = (run: readonly MempoolEntry[]): number => run.reduce((s, e) => 
  * atomic. `add` first decodes and verifies the signature (synchronous CPU work) and reads the
  * chain (parameters, the sender's account) without any lock, so submissions from different
  * senders overlap their I/O; only then does it judge and insert in one synchronous step (`admit`)
- * that re-reads the pool. A lock held across the reads would serialize all senders' I/O for no
- * gain, since the step after the reads is where the race was.
+ * that re-reads the pool. No lock, per pool or per sender, is held across the reads: it would
+ * serialize I/O, while only the check-then-insert step must not interleave, and that step is
+ * short (the sender's run, plus a scan of other senders' tails when the pool is full).
  */
 export class Mempool {
   private readonly byId = new Map<string, MempoolEntry>();
