@@ -5,13 +5,14 @@
  * - caps on count, bytes and entries per sender; when full, a better-paying transaction evicts
  *   the worst-paying tail entry (never a middle one, which would strand its successors);
  * - replace-by-fee: same sender and sequence with a fee at least `rbfBumpPercent` higher;
- * - after every block, included, expired, stale and no-longer-affordable entries are dropped.
+ * - after every block, included, expired, stale and no-longer-affordable entries are dropped;
+ * - admission is atomic with respect to every other admission, removal and recheck.
  */
 import { QuarryError } from '../errors.ts';
 import { toHex } from '../encoding/bytes.ts';
 import { decodeTx, type Tx } from '../tx/tx.ts';
 import { checkTxStatic, maxSpend, txWeight } from '../exec/ante.ts';
-import { getAccount } from '../modules/bank/account.ts';
+import { getAccount, type Account } from '../modules/bank/account.ts';
 import type { ChainParams } from '../modules/chain-params.ts';
 import type { StateReader } from '../state/view.ts';
 import { Heap } from '../util/heap.ts';
@@ -48,9 +49,41 @@ function higherRate(a: MempoolEntry, b: MempoolEntry): boolean {
   return l === r ? a.arrival < b.arrival : l > r;
 }
 
+/**
+ * The part of a sender's run still valid against its account at `height` (the next block's):
+ * entries whose sequence is used are dropped, and the run ends before the first expired,
+ * out-of-sequence or unaffordable entry (nothing after it could apply either).
+ */
+function liveRun(run: readonly MempoolEntry[], acct: Account, height: bigint): MempoolEntry[] {
+  const live: MempoolEntry[] = [];
+  let funds = acct.balance;
+  for (const e of run) {
+    const body = e.tx.tx.body;
+    if (body.sequence < acct.sequence) continue;
+    const expired = body.expiresAtHeight !== 0n && height > body.expiresAtHeight;
+    if (expired || body.sequence !== acct.sequence + BigInt(live.length) || e.spend > funds) break;
+    live.push(e);
+    funds -= e.spend;
+  }
+  return live;
+}
+
+const runBytes = (run: readonly MempoolEntry[]): number => run.reduce((s, e) => s + e.tx.bytes.length, 0);
+
+/**
+ * Concurrency (docs/mempool.md, "Atomic admission"): every method that reads or changes the pool
+ * does so in synchronous steps with no await inside, which JavaScript's run-to-completion makes
+ * atomic. `add` first decodes and verifies the signature (synchronous CPU work) and reads the
+ * chain (parameters, the sender's account) without any lock, so submissions from different
+ * senders overlap their I/O; only then does it judge and insert in one synchronous step (`admit`)
+ * that re-reads the pool. No lock, per pool or per sender, is held across the reads: it would
+ * serialize I/O, while only the check-then-insert step must not interleave, and that step is
+ * short (the sender's run, plus a scan of other senders' tails when the pool is full).
+ */
 export class Mempool {
   private readonly byId = new Map<string, MempoolEntry>();
-  private readonly bySender = new Map<string, MempoolEntry[]>();
+  /** Each sender's run in sequence order; arrays are never mutated, only replaced by `setRun`. */
+  private readonly bySender = new Map<string, readonly MempoolEntry[]>();
   private totalBytes = 0;
   private arrivals = 0;
 
@@ -74,32 +107,53 @@ export class Mempool {
 
   /** Admits raw transaction bytes or throws a QuarryError with a stable code; changes nothing on error. */
   async add(bytes: Uint8Array): Promise<Tx> {
-    const params = await this.chain.params();
-    const tx = decodeTx(bytes, Number(params.maxTxBytes));
+    const tx = decodeTx(bytes, Number((await this.chain.params()).maxTxBytes));
     const id = toHex(tx.hash);
+    this.refuseDuplicate(id); // spares the reads for gossip repeats; `admit` decides
+    const { height, value } = await this.atHead(() => Promise.all([this.chain.params(), getAccount(this.chain.state(), tx.sender)]));
+    this.admit(tx, id, value[0], value[1], height);
+    return tx;
+  }
+
+  /**
+   * Runs chain reads, repeating them if a block commits meanwhile, so `admit` and `recheck` never
+   * judge by an account older than the head (a block takes far longer than a read, so this ends).
+   */
+  private async atHead<T>(read: () => Promise<T>): Promise<{ height: bigint; value: T }> {
+    for (;;) {
+      const height = this.chain.nextHeight();
+      const value = await read();
+      if (this.chain.nextHeight() === height) return { height, value };
+    }
+  }
+
+  private refuseDuplicate(id: string): void {
     if (this.byId.has(id)) throw new QuarryError('E_DUPLICATE', 'transaction is already in the mempool');
-    checkTxStatic(tx, this.chain.chainId, this.chain.nextHeight(), params);
-    const entry: MempoolEntry = { tx, id, weight: txWeight(tx), spend: maxSpend(tx), arrival: this.arrivals++ };
+  }
+
+  /** The atomic admission step (synchronous): every check against the pool, then the insertion. */
+  private admit(tx: Tx, id: string, params: ChainParams, acct: Account, height: bigint): void {
+    this.refuseDuplicate(id);
+    checkTxStatic(tx, this.chain.chainId, height, params);
+    const entry: MempoolEntry = { tx, id, weight: txWeight(tx), spend: maxSpend(tx), arrival: this.arrivals };
     const senderId = toHex(tx.sender);
-    const queue = this.bySender.get(senderId) ?? [];
-    const acct = await getAccount(this.chain.state(), tx.sender);
+    // judged against the run as the account now stands: entries whose sequence a block used since
+    // the last recheck do not count (and leave with this insertion)
+    const run = liveRun(this.bySender.get(senderId) ?? [], acct, height);
     const seq = tx.tx.body.sequence;
-    const position = Number(seq - acct.sequence);
     if (seq < acct.sequence) throw new QuarryError('E_SEQUENCE', `sequence ${seq} was already used (next is ${acct.sequence})`);
-    if (position > queue.length) throw new QuarryError('E_SEQUENCE', `sequence ${seq} leaves a gap (next acceptable is ${acct.sequence + BigInt(queue.length)})`);
-    const replacing = queue[position];
+    const position = Number(seq - acct.sequence);
+    if (position > run.length) throw new QuarryError('E_SEQUENCE', `sequence ${seq} leaves a gap (next acceptable is ${acct.sequence + BigInt(run.length)})`);
+    const replacing = run[position];
     if (replacing) this.checkReplacement(replacing, entry);
-    else if (queue.length >= this.config.maxPerSender) throw new QuarryError('E_SENDER_LIMIT', `sender already has ${queue.length} pending transactions (limit ${this.config.maxPerSender})`);
-    const next = [...queue];
+    else if (run.length >= this.config.maxPerSender) throw new QuarryError('E_SENDER_LIMIT', `sender already has ${run.length} pending transactions (limit ${this.config.maxPerSender})`);
+    const next = [...run];
     next[position] = entry;
     const needed = next.reduce((s, e) => s + e.spend, 0n);
     if (needed > acct.balance) throw new QuarryError('E_INSUFFICIENT_FUNDS', `pending transactions need ${needed} uqry, the account holds ${acct.balance}`);
-    this.makeRoom(entry, replacing);
-    if (replacing) this.removeEntry(replacing);
-    this.bySender.set(senderId, next);
-    this.byId.set(id, entry);
-    this.totalBytes += tx.bytes.length;
-    return tx;
+    for (const victim of this.evictionsFor(entry, senderId, next)) this.truncateAt(victim);
+    this.setRun(senderId, next);
+    this.arrivals += 1;
   }
 
   private checkReplacement(old: MempoolEntry, entry: MempoolEntry): void {
@@ -111,15 +165,15 @@ export class Mempool {
   }
 
   /**
-   * Evicts worse-paying tail entries of other senders until `entry` fits, or throws
-   * E_MEMPOOL_FULL. Nothing is removed unless enough room can be made.
+   * The worse-paying tail entries of other senders to evict, last first, so that `next` can
+   * become the sender's run within the caps; throws E_MEMPOOL_FULL if that is not enough.
    */
-  private makeRoom(entry: MempoolEntry, replacing: MempoolEntry | undefined): void {
-    let count = this.byId.size - (replacing ? 1 : 0) + 1;
-    let bytes = this.totalBytes - (replacing?.tx.bytes.length ?? 0) + entry.tx.bytes.length;
-    const ownSender = toHex(entry.tx.sender);
+  private evictionsFor(entry: MempoolEntry, senderId: string, next: readonly MempoolEntry[]): MempoolEntry[] {
+    const own = this.bySender.get(senderId) ?? [];
+    let count = this.byId.size - own.length + next.length;
+    let bytes = this.totalBytes - runBytes(own) + runBytes(next);
     const tails = new Map<string, number>();
-    for (const [sender, queue] of this.bySender) if (sender !== ownSender) tails.set(sender, queue.length - 1);
+    for (const [sender, run] of this.bySender) if (sender !== senderId) tails.set(sender, run.length - 1);
     const victims: MempoolEntry[] = [];
     while (count > this.config.maxTxs || bytes > this.config.maxBytes) {
       let worst: { sender: string; e: MempoolEntry } | undefined;
@@ -135,24 +189,38 @@ export class Mempool {
       count -= 1;
       bytes -= worst.e.tx.bytes.length;
     }
-    for (const v of victims) this.removeEntry(v);
+    return victims;
   }
 
-  private removeEntry(e: MempoolEntry): void {
-    if (!this.byId.delete(e.id)) return;
-    this.totalBytes -= e.tx.bytes.length;
+  /**
+   * The one place entries enter or leave: the id index and the byte count change together with
+   * the run, so neither can drift from what the runs hold.
+   */
+  private setRun(senderId: string, run: readonly MempoolEntry[]): void {
+    for (const e of this.bySender.get(senderId) ?? []) {
+      this.byId.delete(e.id);
+      this.totalBytes -= e.tx.bytes.length;
+    }
+    for (const e of run) {
+      this.byId.set(e.id, e);
+      this.totalBytes += e.tx.bytes.length;
+    }
+    if (run.length === 0) this.bySender.delete(senderId);
+    else this.bySender.set(senderId, run);
+  }
+
+  /** Removes `e` and its sender's later sequences, which can no longer apply without it. */
+  private truncateAt(e: MempoolEntry): void {
     const senderId = toHex(e.tx.sender);
-    const queue = this.bySender.get(senderId);
-    if (!queue) return;
-    const rest = queue.filter((x) => x !== e);
-    if (rest.length === 0) this.bySender.delete(senderId);
-    else this.bySender.set(senderId, rest);
+    const run = this.bySender.get(senderId) ?? [];
+    const at = run.indexOf(e);
+    if (at >= 0) this.setRun(senderId, run.slice(0, at));
   }
 
   /** Transactions for the next block: per-sender order, highest fee rate first, within limits. */
   reap(maxTxs: number, maxBytes: number): Tx[] {
-    const heap = new Heap<{ entry: MempoolEntry; queue: MempoolEntry[]; index: number }>((a, b) => higherRate(a.entry, b.entry));
-    for (const queue of this.bySender.values()) heap.push({ entry: queue[0]!, queue, index: 0 });
+    const heap = new Heap<{ entry: MempoolEntry; run: readonly MempoolEntry[]; index: number }>((a, b) => higherRate(a.entry, b.entry));
+    for (const run of this.bySender.values()) heap.push({ entry: run[0]!, run, index: 0 });
     const out: Tx[] = [];
     let bytes = 0;
     while (heap.size > 0 && out.length < maxTxs) {
@@ -161,49 +229,35 @@ export class Mempool {
       if (bytes + size > maxBytes) continue; // this sender's run stops here; others may still fit
       out.push(top.entry.tx);
       bytes += size;
-      const next = top.queue[top.index + 1];
-      if (next) heap.push({ entry: next, queue: top.queue, index: top.index + 1 });
+      const next = top.run[top.index + 1];
+      if (next) heap.push({ entry: next, run: top.run, index: top.index + 1 });
     }
     return out;
   }
 
-  /** Drops specific transactions (refused by the block builder). */
+  /** Drops specific transactions (refused by the block builder) and their senders' later sequences. */
   removeTxs(txs: Tx[]): void {
     for (const tx of txs) {
       const e = this.byId.get(toHex(tx.hash));
-      if (!e) continue;
-      // later sequences of the same sender can no longer apply
-      const queue = this.bySender.get(toHex(e.tx.sender)) ?? [];
-      for (const x of queue.slice(queue.indexOf(e))) this.removeEntry(x);
+      if (e) this.truncateAt(e);
     }
   }
 
-  /** Re-checks every sender against the new head: drops included, stale, expired and unaffordable entries. */
+  /**
+   * Re-checks every sender against the new head (`liveRun`). Each sender's run is re-read after
+   * its account, in one synchronous step, so admissions interleaving with the recheck are judged
+   * too. Returns how many entries it dropped.
+   */
   async recheck(): Promise<number> {
-    const before = this.byId.size;
-    const state = this.chain.state();
-    const height = this.chain.nextHeight();
-    for (const queue of [...this.bySender.values()]) {
-      const acct = await getAccount(state, queue[0]!.tx.sender);
-      let expectSeq = acct.sequence;
-      let funds = acct.balance;
-      let broken = false;
-      for (const e of queue) {
-        const body = e.tx.tx.body;
-        if (body.sequence < acct.sequence) {
-          this.removeEntry(e);
-          continue;
-        }
-        const expired = body.expiresAtHeight !== 0n && height > body.expiresAtHeight;
-        broken ||= expired || body.sequence !== expectSeq || e.spend > funds;
-        if (broken) {
-          this.removeEntry(e);
-          continue;
-        }
-        expectSeq += 1n;
-        funds -= e.spend;
-      }
+    let dropped = 0;
+    for (const sender of [...this.bySender.values()].map((run) => run[0]!.tx.sender)) {
+      const { height, value: acct } = await this.atHead(() => getAccount(this.chain.state(), sender));
+      const senderId = toHex(sender);
+      const run = this.bySender.get(senderId) ?? [];
+      const live = liveRun(run, acct, height);
+      dropped += run.length - live.length;
+      if (live.length !== run.length) this.setRun(senderId, live);
     }
-    return before - this.byId.size;
+    return dropped;
   }
 }

@@ -1,29 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Mempool, type MempoolConfig } from '../../node/mempool/mempool.ts';
-import { getChainParams } from '../../node/modules/chain-params.ts';
-import { QuarryError } from '../../node/errors.ts';
 import { encode } from '../../node/encoding/cbor.ts';
 import { decodeTx } from '../../node/tx/tx.ts';
 import { toHex } from '../../node/encoding/bytes.ts';
-import { openTestChain, makeTx, sendMsg, USER_BALANCE, type TestChain } from '../helpers/chain.ts';
-
-function poolFor(t: TestChain, config: Partial<MempoolConfig> = {}): Mempool {
-  return new Mempool(
-    { chainId: t.chain.chainId, nextHeight: () => t.chain.head.height + 1n, params: () => getChainParams(t.chain.latestState), state: () => t.chain.latestState },
-    { maxTxs: 100, maxBytes: 1 << 20, maxPerSender: 5, rbfBumpPercent: 10, ...config },
-  );
-}
-
-async function rejection(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof QuarryError, String(err));
-    return err.code;
-  }
-  return 'accepted';
-}
+import { openTestChain, makeTx, sendMsg, USER_BALANCE } from '../helpers/chain.ts';
+import { poolFor, rejection } from '../helpers/mempool.ts';
 
 test('every rejection code, and a rejected transaction changes nothing', async () => {
   const t = await openTestChain();
