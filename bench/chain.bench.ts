@@ -4,7 +4,7 @@
  * to raw ed25519 verifications per second measured in the same run (the ratio is the figure), and
  * SMT updates per second on LevelDB.
  */
-import { openTestChain, makeTx, sendMsg, deterministicUser } from '../test/helpers/chain.ts';
+import { openTestChain, makeTx, sendMsg, deterministicKey } from '../test/helpers/chain.ts';
 import { decodeTx, txSignBytes } from '../node/tx/tx.ts';
 import { verify } from '../node/crypto/ed25519.ts';
 import { decodeAddress } from '../node/crypto/address.ts';
@@ -13,27 +13,36 @@ import { StateDb } from '../node/state/state-db.ts';
 import { sha256 } from '../node/crypto/hash.ts';
 import { u64be } from '../node/encoding/bytes.ts';
 import { tempDir } from '../test/helpers/tmp.ts';
-import { fmt, heading, row, timeIt } from './util.ts';
+import { figure, heading, ratio, sized, timeIt, type BenchOptions } from './util.ts';
 
-const SENDERS = 2000;
-const BLOCKS = 3;
+interface Sizes {
+  senders: number;
+  blocks: number;
+  /** Signatures verified per round, and rounds, for the raw ed25519 rate. */
+  sample: number;
+  rounds: number;
+  smtBatch: number;
+  smtVersions: number;
+}
+const FULL: Sizes = { senders: 2000, blocks: 3, sample: 1000, rounds: 4, smtBatch: 2000, smtVersions: 25 };
+const SMOKE: Sizes = { senders: 20, blocks: 2, sample: 20, rounds: 1, smtBatch: 50, smtVersions: 3 };
 
-async function transfersPerSecond(): Promise<{ tps: number; vps: number }> {
-  const t = await openTestChain({ users: SENDERS, params: { maxBlockTxs: 10_000n } });
+async function transfersPerSecond(z: Sizes): Promise<{ tps: number; vps: number }> {
+  const t = await openTestChain({ users: z.senders, params: { maxBlockTxs: 10_000n } });
   try {
-    const receiver = deterministicUser(99_999);
+    const receiver = deterministicKey('outsider', 0);
     const proposer = decodeAddress(t.operator.address);
     let applied = 0;
     let ms = 0;
-    for (let b = 0; b < BLOCKS; b++) {
+    for (let b = 0; b < z.blocks; b++) {
       const txs = t.users.map((u) => decodeTx(makeTx(u, [sendMsg(receiver, 1n)], { sequence: BigInt(b) })));
       const built = await t.chain.buildBlock({ txs, solutions: [], evidence: [] }, { time: t.chain.head.time + 1000n, proposer, lastCommit: (await t.chain.getCommit(t.chain.head.height)) ?? null });
       const timed = await timeIt(async () => t.commitCandidate(await t.chain.verifyBlock(built.block)));
       ms += timed.ms;
       applied += built.txs.length;
     }
-    const sample = t.users.slice(0, 1000).map((u) => decodeTx(makeTx(u, [sendMsg(receiver, 1n)], { sequence: 99n })).tx);
-    const rounds = 4;
+    const sample = t.users.slice(0, z.sample).map((u) => decodeTx(makeTx(u, [sendMsg(receiver, 1n)], { sequence: 99n })).tx);
+    const { rounds } = z;
     const v = await timeIt(() => {
       let ok = 0;
       for (let r = 0; r < rounds; r++) for (const tx of sample) ok += Number(verify(tx.signature, txSignBytes(tx.body), tx.body.signer));
@@ -64,12 +73,13 @@ async function smtUpdatesPerSecond(batch: number, versions: number): Promise<num
   }
 }
 
-export async function benchChain(): Promise<void> {
+export async function benchChain(o: BenchOptions): Promise<void> {
+  const z = sized(o, FULL, SMOKE);
   heading('chain: transfers applied vs ed25519 verifications (same run)');
-  const { tps, vps } = await transfersPerSecond();
-  row(`transfers applied per second (${BLOCKS} blocks of ${SENDERS})`, fmt(tps));
-  row('ed25519 verifications per second (node:crypto)', fmt(vps));
-  row('ratio transfers / verifications', fmt(tps / vps, 3));
+  const { tps, vps } = await transfersPerSecond(z);
+  figure(`transfers applied (${z.blocks} blocks of ${z.senders})`, tps, 'transfers/s');
+  figure('ed25519 verifications (node:crypto)', vps, 'verifications/s');
+  ratio('ratio transfers / verifications', tps / vps, 3);
   heading('state: SMT on LevelDB');
-  row('SMT updates per second (25 batches of 2000)', fmt(await smtUpdatesPerSecond(2000, 25)));
+  figure(`SMT updates (${z.smtVersions} batches of ${z.smtBatch})`, await smtUpdatesPerSecond(z.smtBatch, z.smtVersions), 'updates/s');
 }

@@ -1,11 +1,12 @@
 /**
  * Epoch proofs (docs/epochs.md): compile, step proof time, peak memory, proof size and verify time
  * for 4 and 16 validators (and 64 with QUARRY_BENCH_EPOCH_64=1: ≈ 10 more minutes), each size in
- * its own process. The light client's end-to-end time is printed by its e2e test and by
- * `quarry light` itself (per step).
+ * its own process. The smoke run analyses the 4-validator circuit only (rows), since the o1js
+ * compile alone takes minutes; test/integration/epoch-proofs.test.ts proves with it for real.
+ * The light client's end-to-end time is printed by its e2e test and by `quarry light` (per step).
  */
 import { execFileSync } from 'node:child_process';
-import { fmt, heading, row } from './util.ts';
+import { figure, heading, note, type BenchOptions } from './util.ts';
 
 interface Figures {
   n: number;
@@ -18,16 +19,27 @@ interface Figures {
   peakMb: number;
 }
 
-export async function benchEpochs(): Promise<void> {
+function measure(n: number, rowsOnly: boolean): Figures {
+  const args = ['--import', './bin/polyfill.mjs', '--import', 'tsx', 'bench/epoch-worker.ts', String(n), ...(rowsOnly ? ['--rows-only'] : [])];
+  const out = execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
+  return JSON.parse(out.trim().split('\n').pop()!) as Figures;
+}
+
+export async function benchEpochs(o: BenchOptions): Promise<void> {
   heading('Epoch proofs (o1js recursive handoff step, every member signs; cold key cache)');
+  if (o.smoke) {
+    figure('4 validators: rows in the step circuit', measure(4, true).rows, 'rows');
+    note('smoke: compile, proofs, memory and verify skipped — the o1js compile alone takes minutes');
+    return;
+  }
   const sizes = process.env.QUARRY_BENCH_EPOCH_64 === '1' ? [4, 16, 64] : [4, 16];
   for (const n of sizes) {
-    const out = execFileSync(process.execPath, ['--import', './bin/polyfill.mjs', '--import', 'tsx', 'bench/epoch-worker.ts', String(n)], { encoding: 'utf8', maxBuffer: 1 << 20 });
-    const f = JSON.parse(out.trim().split('\n').pop()!) as Figures;
-    row(`${n} validators: rows in the step circuit`, fmt(f.rows));
-    row(`${n} validators: compile (s)`, fmt(f.compileMs / 1000, 1));
-    row(`${n} validators: genesis proof / handoff step (s)`, `${fmt(f.genesisMs / 1000, 1)} / ${fmt(f.stepMs / 1000, 1)}`);
-    row(`${n} validators: peak memory (MB)`, fmt(f.peakMb));
-    row(`${n} validators: proof size (JSON bytes) / verify (ms)`, `${fmt(f.proofBytes)} / ${fmt(f.verifyMs)}`);
+    const f = measure(n, false);
+    figure(`${n} validators: rows in the step circuit`, f.rows, 'rows');
+    figure(`${n} validators: compile`, f.compileMs / 1000, 's', 1);
+    figure(`${n} validators: genesis proof / handoff step`, [f.genesisMs / 1000, f.stepMs / 1000], 's', 1);
+    figure(`${n} validators: peak memory`, f.peakMb, 'MB');
+    figure(`${n} validators: proof size (JSON)`, f.proofBytes, 'bytes');
+    figure(`${n} validators: verify`, f.verifyMs, 'ms');
   }
 }

@@ -21,14 +21,29 @@ import { buildTx, broadcastTx, type TxResult } from '../client/tx-builder.ts';
 import { requestProof, waitForProof } from '../client/market.ts';
 import type { Msg } from '../node/modules/types.ts';
 import { poseidon1 } from 'poseidon-lite';
-import { fmt, heading, row, timeIt } from './util.ts';
+import { figure, heading, ratio, sized, timeIt, type BenchOptions } from './util.ts';
 
-const PROOFS = 32;
-const OPEN = 1000;
-const LATENCY_SAMPLES = 8;
+interface Sizes {
+  /** Fill proofs made; the first warms the verifiers up, the rest are timed. */
+  proofs: number;
+  /** Proofs timed through snarkjs's verify (the reference). */
+  snarkjs: number;
+  /** Requests left open before timing (multiples of REQUESTS_PER_TX). */
+  open: number;
+  idleBlocks: number;
+  busyBlocks: number;
+  /** Requests added per busy block (a multiple of REQUESTS_PER_TX). */
+  busyRequests: number;
+  latencySamples: number;
+}
+const FULL: Sizes = { proofs: 32, snarkjs: 8, open: 1000, idleBlocks: 20, busyBlocks: 10, busyRequests: 50, latencySamples: 8 };
+const SMOKE: Sizes = { proofs: 3, snarkjs: 1, open: 20, idleBlocks: 2, busyBlocks: 2, busyRequests: 10, latencySamples: 1 };
+const REQUESTS_PER_TX = 10;
+/** Requests opened per block while filling the book. */
+const OPEN_PER_BLOCK = 200;
 
-async function verification(): Promise<void> {
-  const fills = await Promise.all(Array.from({ length: PROOFS }, (_, i) => preimageFill(BigInt(i + 1))));
+async function verification(z: Sizes): Promise<void> {
+  const fills = await Promise.all(Array.from({ length: z.proofs }, (_, i) => preimageFill(BigInt(i + 1))));
   const items = fills.map((f) => ({ proof: f.proof, publicSignals: f.publicSignals.map(BigInt) }));
   const single = await Groth16Verifier.create();
   const batched = await Groth16Verifier.create();
@@ -42,25 +57,26 @@ async function verification(): Promise<void> {
     if (all.value.some((ok) => !ok)) throw new Error('a valid proof failed the batch');
     const vkey = JSON.parse(readFileSync(circuitFiles('poseidon-preimage').vkey, 'utf8'));
     const snark = await timeIt(async () => {
-      for (const f of fills.slice(0, 8)) {
+      for (const f of fills.slice(0, z.snarkjs)) {
         const p = decodeProof(f.proof);
         const proof = { pi_a: [...p.a, 1n].map(String), pi_b: [...p.b, [1n, 0n]].map((x) => x.map(String)), pi_c: [...p.c, 1n].map(String), protocol: 'groth16', curve: 'bn128' };
         if (!(await snarkjs.groth16.verify(vkey, f.publicSignals, proof))) throw new Error('snarkjs rejected a valid proof');
       }
     });
-    const n = PROOFS - 1;
+    const n = z.proofs - 1;
     const singleRate = (n / one.ms) * 1000;
     const batchRate = (n / all.ms) * 1000;
-    row('fill verifications/s, one by one', fmt(singleRate, 1));
-    row(`fill verifications/s, one batch of ${n}`, `${fmt(batchRate, 1)}  (${fmt(batchRate / singleRate, 2)}× one by one)`);
-    row('snarkjs groth16.verify/s (reference)', fmt((8 / snark.ms) * 1000, 1));
+    figure('fill verifications, one by one', singleRate, 'verifications/s', 1);
+    figure(`fill verifications, one batch of ${n}`, batchRate, 'verifications/s', 1);
+    ratio('ratio batch / one by one', batchRate / singleRate);
+    figure('snarkjs groth16.verify (reference)', (z.snarkjs / snark.ms) * 1000, 'verifications/s', 1);
   } finally {
     await single.close();
     await batched.close();
   }
 }
 
-async function executionWithOpenRequests(): Promise<void> {
+async function executionWithOpenRequests(z: Sizes): Promise<void> {
   const t = await openTestChain({ users: 21, params: { maxBlockTxs: 10_000n } });
   try {
     const [prover, ...requesters] = t.users;
@@ -73,27 +89,28 @@ async function executionWithOpenRequests(): Promise<void> {
     // one standing ask priced above every request: each block tries (and fails) to match all of them
     await t.produce([tx(prover, [{ type: 'market/bond', amount: 100_000_000n } as Msg, { type: 'market/ask', circuitId: PREIMAGE_ID, price: 10_000n, maxTurnaround: 5n, capacity: 100n } as Msg])]);
     let x = 1n;
-    const perTx = 10;
     const requestTxs = (count: number) =>
-      Array.from({ length: count / perTx }, (_, i) => tx(requesters[i % requesters.length], Array.from({ length: perTx }, () => requestMsg(x++, { maxPrice: 1_000n, deadlineBlocks: 5_000n, collateral: 0n }))));
-    for (let b = 0; b < OPEN / 200; b++) {
-      const block = await t.produce(requestTxs(200));
+      Array.from({ length: count / REQUESTS_PER_TX }, (_, i) => tx(requesters[i % requesters.length], Array.from({ length: REQUESTS_PER_TX }, () => requestMsg(x++, { maxPrice: 1_000n, deadlineBlocks: 5_000n, collateral: 0n }))));
+    for (let open = 0; open < z.open; open += OPEN_PER_BLOCK) {
+      const block = await t.produce(requestTxs(Math.min(OPEN_PER_BLOCK, z.open - open)));
       if (block.exec.receipts.some((r) => r.code !== 'OK')) throw new Error(`request refused: ${block.exec.receipts.find((r) => r.code !== 'OK')!.log}`);
     }
     const idle = await timeIt(async () => {
-      for (let b = 0; b < 20; b++) await t.produce([]);
+      for (let b = 0; b < z.idleBlocks; b++) await t.produce([]);
     });
     const busy = await timeIt(async () => {
-      for (let b = 0; b < 10; b++) await t.produce(requestTxs(50));
+      for (let b = 0; b < z.busyBlocks; b++) await t.produce(requestTxs(z.busyRequests));
     });
-    row(`empty blocks/s with ${OPEN} open requests`, fmt((20 / idle.ms) * 1000, 1));
-    row(`blocks/s adding 50 requests each (${OPEN}→${OPEN + 500} open)`, `${fmt((10 / busy.ms) * 1000, 1)}  (${fmt((500 / busy.ms) * 1000)} requests/s)`);
+    const added = z.busyBlocks * z.busyRequests;
+    figure(`empty blocks with ${z.open} open requests`, (z.idleBlocks / idle.ms) * 1000, 'blocks/s', 1);
+    figure(`blocks adding ${z.busyRequests} requests each (${z.open}→${z.open + added} open)`, (z.busyBlocks / busy.ms) * 1000, 'blocks/s', 1);
+    figure('  the same, in requests added', (added / busy.ms) * 1000, 'requests/s');
   } finally {
     await t.close();
   }
 }
 
-async function requestToProof(): Promise<void> {
+async function requestToProof(z: Sizes): Promise<void> {
   const net = await startTestDevnet({ validators: 1 });
   const home = tempDir('quarry-bench-market-');
   const requester = deterministicUser(700);
@@ -107,7 +124,7 @@ async function requestToProof(): Promise<void> {
     miner = new QuarryProcess(['--home', home.path, 'node', 'mine', '--rpc', net.devnet.nodes[0]!.rpc, '--address', prover.address, '--ask', 'poseidon-preimage:1000uqry:20:4', '--bond', '10qry']);
     await miner.waitFor(/market: ready to prove poseidon-preimage/, 120_000);
     const ms: number[] = [];
-    for (let i = 0; i < LATENCY_SAMPLES; i++) {
+    for (let i = 0; i < z.latencySamples; i++) {
       const x = 1_000n + BigInt(i);
       const t0 = performance.now();
       const { requestId } = await requestProof(rpc, requester, { circuitId: toHex(PREIMAGE_ID), inputs: { preimage: x, hash: poseidon1([x]) }, maxPrice: 2_000n });
@@ -115,7 +132,7 @@ async function requestToProof(): Promise<void> {
       ms.push(performance.now() - t0);
     }
     ms.sort((a, b) => a - b);
-    row(`request → verified proof on a devnet (block time 300 ms), median of ${LATENCY_SAMPLES}`, `${fmt(ms[ms.length >> 1]!)} ms (min ${fmt(ms[0]!)}, max ${fmt(ms[ms.length - 1]!)})`);
+    figure(`request → verified proof, median / min / max of ${z.latencySamples}`, [ms[ms.length >> 1]!, ms[0]!, ms[ms.length - 1]!], 'ms');
   } finally {
     await miner?.kill('SIGTERM');
     await net.cleanup();
@@ -123,9 +140,10 @@ async function requestToProof(): Promise<void> {
   }
 }
 
-export async function benchMarket(): Promise<void> {
-  heading('market: Groth16 fill verification, execution with open requests, request → proof');
-  await verification();
-  await executionWithOpenRequests();
-  await requestToProof();
+export async function benchMarket(o: BenchOptions): Promise<void> {
+  const z = sized(o, FULL, SMOKE);
+  heading('market: Groth16 fill verification, execution with open requests, request → proof (devnet, 300 ms blocks)');
+  await verification(z);
+  await executionWithOpenRequests(z);
+  await requestToProof(z);
 }

@@ -63,11 +63,21 @@ export async function makeGenesis(
   return addValidator(addAccount(g, operator.address, USER_BALANCE), operator.address, await validatorRegistration(validator, decodeAddress(operator.address)), 100n);
 }
 
-export function deterministicUser(i: number): AccountKey {
+/**
+ * Each role derives its keys in its own seed domain (byte 4 of the seed), so two roles never share
+ * a key whatever the indices: the operator cannot collide with any of `users`, however many.
+ */
+const KEY_DOMAIN = { user: 0, operator: 1, outsider: 2 } as const;
+export type KeyRole = keyof typeof KEY_DOMAIN;
+
+export function deterministicKey(role: KeyRole, i: number): AccountKey {
   const seed = new Uint8Array(32);
   new DataView(seed.buffer).setUint32(0, i + 1);
-  return accountKeyFromPair(`user${i}`, generateKeyPair(seed));
+  seed[4] = KEY_DOMAIN[role];
+  return accountKeyFromPair(`${role}${i}`, generateKeyPair(seed));
 }
+
+export const deterministicUser = (i: number): AccountKey => deterministicKey('user', i);
 
 export interface TestChainOptions {
   users?: number;
@@ -84,7 +94,7 @@ export interface TestChainOptions {
 export async function openTestChain(opts: TestChainOptions = {}): Promise<TestChain> {
   const dir = opts.path ? null : tempDir();
   const users = Array.from({ length: opts.users ?? 4 }, (_, i) => deterministicUser(i));
-  const operator = deterministicUser(1000);
+  const operator = deterministicKey('operator', 0);
   const validator = devnetValidatorKey(0);
   let genesis = await makeGenesis(users, operator, validator, opts.params, opts.puzzle, opts.staking);
   for (const x of opts.extraValidators ?? []) genesis = addValidator(addAccount(genesis, x.operator.address, USER_BALANCE), x.operator.address, await validatorRegistration(x.key, decodeAddress(x.operator.address)), x.power);
