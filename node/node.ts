@@ -54,12 +54,17 @@ export class QuarryNode implements NodeRoles {
   network: P2PNetwork | null = null;
   syncer: Syncer | null = null;
   rpc: RpcServer | null = null;
+  /** Settles when the node stopped itself because it cannot go on (its storage failed). */
+  readonly failure: Promise<QuarryError>;
+  private failWith: (err: QuarryError) => void = () => undefined;
+  private failed = false;
   private lastCatchUp = 0;
   private catchUpTurn = 0;
   private prunedTo = 0n;
   private lastBlockTime: number | null = null;
 
   private constructor(readonly o: NodeOptions, private readonly db: Database, chain: Chain, mempool: Mempool, solutions: SolutionPool, private readonly checker: WorkerChecker) {
+    this.failure = new Promise((resolve) => (this.failWith = resolve));
     const metrics = new Metrics();
     const events = new EventEmitter<NodeEvents>();
     const evidence = new EvidencePool();
@@ -124,6 +129,7 @@ export class QuarryNode implements NodeRoles {
     s.metrics.height.set(Number(chain.head.height));
     importer.on('block', (b) => this.onBlock(b));
     importer.on('block', (b) => s.market.onBlock(b));
+    importer.on('fatal', (err) => this.fail(err));
     this.rpc = await RpcServer.listen(s, this.o.config.rpc);
     if (this.o.config.p2p.enabled) {
       this.network = await P2PNetwork.start({ key: await loadNodeKey(this.o.home), config: this.o.config.p2p, chainId: chain.chainId, log: this.log.child({ module: 'p2p' }), handlers: nodeHandlers(s) });
@@ -143,6 +149,8 @@ export class QuarryNode implements NodeRoles {
         log: this.log.child({ module: 'consensus' }),
         network: this.network ? consensusNetwork(this.network) : undefined,
         catchUp: (height) => this.catchUp(height),
+        penalize: (peer, reason) => this.network?.penalize(peer, 20, reason),
+        fatal: (err) => this.fail(err),
       });
       await this.driver.start();
     } else if (key) {
@@ -188,6 +196,18 @@ export class QuarryNode implements NodeRoles {
     }
   }
 
+  /**
+   * Stops the node when its own storage fails: carrying on would answer a stale height, admit
+   * transactions that never commit and blame peers for blocks it cannot write. Restarting once the
+   * disk is back recovers from LevelDB's log (docs/storage.md §storage failures).
+   */
+  private fail(err: QuarryError): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.log.fatal({ code: err.code, err: err.message }, 'storage failed; stopping the node');
+    void this.stop().catch(() => undefined).then(() => this.failWith(err));
+  }
+
   private async isActiveValidator(blsPubKey: Uint8Array): Promise<boolean> {
     const { set } = await this.services.chain.activeSet();
     return set.validators.some((v) => toHex(v.blsPubKey) === toHex(blsPubKey));
@@ -204,7 +224,7 @@ export class QuarryNode implements NodeRoles {
     if (!network || !driver || peers.length === 0 || this.lastCatchUp > Date.now() - 1000) return;
     this.lastCatchUp = Date.now();
     const peer = peers[this.catchUpTurn++ % peers.length]!;
-    network.votes(peer, height).then((res) => driver.absorb(res), () => undefined);
+    network.votes(peer, height).then((res) => driver.absorb(res, peer), () => undefined);
   }
 
   private async maybePrune(height: bigint): Promise<void> {

@@ -23,8 +23,10 @@ export async function startNode(o: RunOptions): Promise<QuarryNode> {
   return QuarryNode.start({ home: o.home, config, genesis, validatorKey, log });
 }
 
+/** Runs until SIGINT/SIGTERM (resolves) or until the node stops itself on a failure (rejects with it). */
 export function stopOnSignals(node: QuarryNode): Promise<void> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
+    void node.failure.then(reject);
     let stopping = false;
     const stop = () => {
       if (stopping) return;

@@ -13,7 +13,7 @@ import { VoteBatcher } from './vote-batcher.ts';
 import type { ConsensusGossip, VotesResponse } from '../p2p/messages.ts';
 import type { Verdict } from '../p2p/network.ts';
 import { equalBytes, toHex } from '../encoding/bytes.ts';
-import { asQuarryError } from '../errors.ts';
+import { asQuarryError, type QuarryError } from '../errors.ts';
 import type { Candidate, Chain } from '../chain/chain.ts';
 import type { Mempool } from '../mempool/mempool.ts';
 import type { SolutionPool } from '../puzzle/pool.ts';
@@ -54,19 +54,33 @@ export interface DriverOptions {
   network?: ConsensusNetwork;
   /** Asks peers for what they hold at a height (lost messages must not stall a round). */
   catchUp?: (height: bigint) => void;
+  /** Called when this node's own storage fails (E_STORE): it cannot safely go on. */
+  fatal?: (err: QuarryError) => void;
+  /** Charges a peer whose buffered message failed verification when its height started. */
+  penalize?: (peer: string, reason: string) => void;
   now?: () => number;
 }
 
 /** Proposals whose block time is further ahead of this node's clock are invalid. */
 export const MAX_CLOCK_DRIFT_MS = 2_000;
 
-const MAX_BUFFERED = 1000;
+/** Future-height buffer bounds (docs/consensus.md §future messages). */
+const MAX_BUFFERED = 1024;
+const MAX_BUFFERED_PER_PEER = 256;
+
+/** A message for a height this node has not started, kept with the peer it came from. */
+interface Buffered {
+  height: bigint;
+  msg: ConsensusGossip;
+  from: string;
+}
 const CATCH_UP_MS = 1000;
 
 export class ConsensusDriver {
   private readonly engine: Engine;
   private readonly candidates = new Map<string, Candidate>();
-  private readonly future: Array<{ height: bigint; msg: ConsensusGossip }> = [];
+  private readonly future: Buffered[] = [];
+  private readonly bufferedBy = new Map<string, number>();
   private queue: Promise<void> = Promise.resolve();
   private readonly timers = new Set<NodeJS.Timeout>();
   private lastCommit: CommitCertificate | null = null;
@@ -116,7 +130,11 @@ export class ConsensusDriver {
   }
 
   private enqueue(task: () => Promise<void>): void {
-    this.queue = this.queue.then(task).catch((err) => this.o.log.error({ err: asQuarryError(err).message }, 'consensus task failed'));
+    this.queue = this.queue.then(task).catch((err) => {
+      const e = asQuarryError(err);
+      if (e.code === 'E_STORE') this.o.fatal?.(e);
+      else this.o.log.error({ err: e.message }, 'consensus task failed');
+    });
   }
 
   private later(ms: number, task: () => Promise<void>): void {
@@ -229,14 +247,15 @@ export class ConsensusDriver {
 
   /**
    * A consensus message from a peer. Messages of the current height are signature-checked here so
-   * the network can reject bad ones before relaying them; future ones wait in a bounded buffer and
-   * are checked when their height starts; old ones are dropped.
+   * the network can reject bad ones before relaying them; messages of the next height wait in a
+   * bounded per-peer buffer and are checked when their height starts; old and further-future ones
+   * are dropped (block sync fetches what a node is missing).
    */
-  async onGossip(msg: ConsensusGossip): Promise<Verdict> {
+  async onGossip(msg: ConsensusGossip, from: string): Promise<Verdict> {
     const height = msg.type === 'vote' ? msg.vote.height : msg.proposal.height;
     if (height <= this.o.chain.head.height) return 'ignore';
     if (!this.started || height > this.engine.height || this.engine.isDecided) {
-      this.buffer(height, msg);
+      this.buffer(height, msg, from);
       return 'ignore';
     }
     const set = this.engine.validatorSet();
@@ -253,15 +272,41 @@ export class ConsensusDriver {
     return 'accept';
   }
 
-  private buffer(height: bigint, msg: ConsensusGossip): void {
-    if (this.future.length < MAX_BUFFERED) this.future.push({ height, msg });
+  /** Messages buffered for coming heights (for metrics and tests). */
+  get buffered(): number {
+    return this.future.length;
   }
 
-  /** Replays buffered messages of the height that just started (they are verified now). */
+  /**
+   * Keeps a message of the next height only: a peer could otherwise fill the buffer with junk for
+   * far-future heights that is never evicted, or with enough junk for the next height to delay it.
+   * Each peer gets its own share, so one peer cannot crowd out the others' honest votes.
+   */
+  private buffer(height: bigint, msg: ConsensusGossip, from: string): void {
+    const held = this.bufferedBy.get(from) ?? 0;
+    if (height > this.o.chain.head.height + 2n || held >= MAX_BUFFERED_PER_PEER || this.future.length >= MAX_BUFFERED) return;
+    this.future.push({ height, msg, from });
+    this.bufferedBy.set(from, held + 1);
+  }
+
+  /**
+   * Replays buffered messages of the height that just started (they are verified now). A peer
+   * whose message fails is charged and the rest of its messages are dropped unverified, so junk
+   * costs at most one signature check per peer and height.
+   */
   private async replayBuffered(): Promise<void> {
-    const now = this.future.filter((f) => f.height === this.engine.height);
-    this.future.splice(0, this.future.length, ...this.future.filter((f) => f.height > this.engine.height));
-    for (const { msg } of now) await this.onGossip(msg);
+    const height = this.engine.height;
+    const now = this.future.filter((f) => f.height === height);
+    this.future.splice(0, this.future.length, ...this.future.filter((f) => f.height > height));
+    this.bufferedBy.clear();
+    for (const f of this.future) this.bufferedBy.set(f.from, (this.bufferedBy.get(f.from) ?? 0) + 1);
+    const failed = new Set<string>();
+    for (const { msg, from } of now) {
+      if (failed.has(from)) continue;
+      if ((await this.onGossip(msg, from)) !== 'reject') continue;
+      failed.add(from);
+      this.o.penalize?.(from, `invalid consensus message buffered for height ${height}`);
+    }
   }
 
   /** What this node holds for a height, for peers catching up (proposals with blocks, and votes). */
@@ -277,9 +322,9 @@ export class ConsensusDriver {
   }
 
   /** Feeds what a peer held for the current height through the normal checks. */
-  async absorb(res: VotesResponse): Promise<void> {
-    for (const { proposal, block } of res.proposals) await this.onGossip({ type: 'proposal', proposal, block });
-    for (const vote of res.votes) await this.onGossip({ type: 'vote', vote });
+  async absorb(res: VotesResponse, from: string): Promise<void> {
+    for (const { proposal, block } of res.proposals) await this.onGossip({ type: 'proposal', proposal, block }, from);
+    for (const vote of res.votes) await this.onGossip({ type: 'vote', vote }, from);
   }
 
   /** A block finalized elsewhere (block sync): apply it in order with consensus, then move on. */

@@ -68,14 +68,19 @@ export class ValidatorSigner {
   private persist(state: LastSign): void {
     const tmp = `${this.statePath}.tmp`;
     const body = JSON.stringify({ height: state.height.toString(), round: state.round, step: state.step, signBytes: toHex(state.signBytes), signature: toHex(state.signature) });
-    const fd = openSync(tmp, 'w', 0o600);
     try {
-      writeSync(fd, body);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+      const fd = openSync(tmp, 'w', 0o600);
+      try {
+        writeSync(fd, body);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, this.statePath);
+    } catch (err) {
+      // the signature must not leave unrecorded: this is the node's own disk failing
+      throw new QuarryError('E_STORE', `cannot record the last signature in ${this.statePath}: ${(err as Error).message}`);
     }
-    renameSync(tmp, this.statePath);
     this.last = state;
   }
 }

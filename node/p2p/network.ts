@@ -19,6 +19,7 @@ import type { Logger } from 'pino';
 import { sha256 } from '../crypto/hash.ts';
 import { decodeAs, encode } from '../encoding/cbor.ts';
 import type { Schema } from '../encoding/schema.ts';
+import { QuarryError } from '../errors.ts';
 import { BLOCK_DECODE_CAP } from '../types/block.ts';
 import {
   artifactRequestSchema,
@@ -63,6 +64,16 @@ const TOPIC_CAP: Record<TopicKind, number> = { txs: 256 * 1024, solutions: 1024,
 const BAN_POINTS = 100;
 const BAN_MS = 10 * 60_000;
 const REQUEST_TIMEOUT_MS = 10_000;
+const REQUEST_MAX_BYTES = 4096;
+const RESPONSE_MAX_BYTES = 49 * 1024 * 1024;
+
+/** @libp2p/utils' errors for a length prefix over the limit or not a varint. */
+const LENGTH_ERRORS = new Set(['InvalidDataLengthError', 'InvalidDataLengthLengthError', 'InvalidMessageLengthError']);
+
+/** A request that could never be valid (as opposed to one that was slow or cut off). */
+function isMalformed(err: unknown): boolean {
+  return err instanceof QuarryError || LENGTH_ERRORS.has((err as Error).name);
+}
 
 export class P2PNetwork {
   private readonly scores = new Map<string, number>();
@@ -168,15 +179,29 @@ export class P2PNetwork {
     return (this.banned.get(peer) ?? 0) > Date.now();
   }
 
-  private serve<Req, Res>(name: string, reqSchema: Schema<Req> | null, answer: (req: Req) => Promise<Res>): void {    void this.node.handle(this.protocol(name), async (stream, connection) => {
+  /**
+   * Answers one request protocol. Only a request that is malformed (undecodable or oversize) costs
+   * the requester points: failing to answer in time, a handler error or a write the peer hung up
+   * on are this node's or the network's trouble, and charging the requester for them let honest
+   * peers ban each other whenever answers grew slow (issue: large blocks halted the devnet).
+   */
+  private serve<Req, Res>(name: string, reqSchema: Schema<Req> | null, answer: (req: Req) => Promise<Res>): void {
+    void this.node.handle(this.protocol(name), async (stream, connection) => {
       const peer = connection.remotePeer.toString();
+      let req: Req;
       try {
-        const lp = lpStream(stream, { maxDataLength: 4096 });
-        const req = reqSchema ? decodeAs(reqSchema, (await lp.read({ signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })).subarray(), 4096) : (null as Req);
-        await lpStream(stream, { maxDataLength: 49 * 1024 * 1024 }).write(encode(await answer(req)));
+        const lp = lpStream(stream, { maxDataLength: REQUEST_MAX_BYTES });
+        req = reqSchema ? decodeAs(reqSchema, (await lp.read({ signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })).subarray(), REQUEST_MAX_BYTES) : (null as Req);
+      } catch (err) {
+        if (isMalformed(err)) this.penalize(peer, 10, `bad ${name} request: ${(err as Error).message}`);
+        stream.abort(err as Error);
+        return;
+      }
+      try {
+        await lpStream(stream, { maxDataLength: RESPONSE_MAX_BYTES }).write(encode(await answer(req)), { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
         await stream.close();
       } catch (err) {
-        this.penalize(peer, 10, `bad ${name} request: ${(err as Error).message}`);
+        this.log.debug({ peer: peer.slice(-8), protocol: name, err: (err as Error).message }, 'could not answer a request');
         stream.abort(err as Error);
       }
     });
@@ -216,7 +241,7 @@ export class P2PNetwork {
   }
 
   async artifact(peer: PeerId | string, hash: Uint8Array): Promise<Uint8Array | null> {
-    return (await this.request(peer, 'artifacts', { hash }, artifactResponseSchema, 49 * 1024 * 1024)).bytes;
+    return (await this.request(peer, 'artifacts', { hash }, artifactResponseSchema, RESPONSE_MAX_BYTES)).bytes;
   }
 
   peers(): string[] {

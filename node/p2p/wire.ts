@@ -24,12 +24,12 @@ function verdictOf(err: unknown): Verdict {
 
 export function nodeHandlers(node: NodeServices): P2PHandlers {
   const { chain, roles, epochProofs: proofs } = node;
-  const gossip: Record<TopicKind, (data: Uint8Array) => Promise<Verdict>> = {
+  const gossip: Record<TopicKind, (data: Uint8Array, from: string) => Promise<Verdict>> = {
     txs: (data) => node.ingress.submitTx(data, 'peer').then(() => 'accept', verdictOf),
     solutions: (data) => node.ingress.submitSolution(data, 'peer').then(() => 'accept', verdictOf),
-    consensus: async (data) => {
+    consensus: async (data, from) => {
       const msg = decodeAs(consensusGossipSchema, data, data.length);
-      return roles.driver ? roles.driver.onGossip(msg) : 'ignore';
+      return roles.driver ? roles.driver.onGossip(msg, from) : 'ignore';
     },
     evidence: async (data) => {
       const e = decodeAs(evidenceSchema, data, EVIDENCE_MAX_BYTES);
@@ -44,9 +44,9 @@ export function nodeHandlers(node: NodeServices): P2PHandlers {
     },
   };
   return {
-    gossip: async (kind, data) => {
+    gossip: async (kind, data, from) => {
       try {
-        return await gossip[kind](data);
+        return await gossip[kind](data, from);
       } catch (err) {
         return verdictOf(err) === 'ignore' && !(err instanceof QuarryError) ? 'ignore' : 'reject';
       }

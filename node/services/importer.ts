@@ -16,6 +16,7 @@ import type { SolutionPool } from '../puzzle/pool.ts';
 import type { EvidencePool } from '../consensus/evidence-pool.ts';
 import type { HandoffPool } from '../consensus/handoff-pool.ts';
 import { getStakingParams } from '../modules/staking/state.ts';
+import { QuarryError } from '../errors.ts';
 
 export interface ImporterPools {
   mempool: Mempool;
@@ -24,14 +25,18 @@ export interface ImporterPools {
   handoffs: HandoffPool;
 }
 
-export class BlockImporter extends EventEmitter<{ block: [CommittedBlock] }> {
+export class BlockImporter extends EventEmitter<{ block: [CommittedBlock]; fatal: [QuarryError] }> {
   constructor(private readonly chain: Chain, private readonly pools: ImporterPools) {
     super();
   }
 
   /** Commits a block this node's consensus decided (it was executed when proposed or verified). */
   async importDecided(candidate: Candidate, commit: CommitCertificate): Promise<void> {
-    await this.chain.commit(candidate, commit);
+    await this.chain.commit(candidate, commit).catch((err: unknown) => {
+      // the node cannot go on without its store (docs/storage.md §storage failures)
+      if (err instanceof QuarryError && err.code === 'E_STORE') this.emit('fatal', err);
+      throw err;
+    });
     await this.afterCommit(candidate);
     this.emit('block', { block: candidate.block, hash: candidate.hash, receipts: candidate.exec.receipts, candidate });
   }

@@ -69,16 +69,26 @@ export class Database {
   }
 
   async get(k: Bytes): Promise<Bytes | undefined> {
-    return plain(await this.level.get(k));
+    return plain(await this.level.get(k).catch((err) => this.failed('reading', err)));
   }
 
   async getMany(keys: Bytes[]): Promise<Array<Bytes | undefined>> {
-    return (await this.level.getMany(keys)).map(plain);
+    return (await this.level.getMany(keys).catch((err) => this.failed('reading', err))).map(plain);
   }
 
   async write(batch: WriteBatch): Promise<void> {
     if (batch.ops.length === 0) return;
-    await this.level.batch(batch.ops, { sync: true });
+    await this.level.batch(batch.ops, { sync: true }).catch((err) => this.failed('writing', err));
+  }
+
+  /**
+   * A storage failure is this node's own (a full or read-only disk, an I/O error), never a peer's:
+   * it surfaces as E_STORE so callers stop instead of blaming whoever sent the block. LevelDB
+   * keeps a failed write's error for every later write, so a node must restart to recover.
+   */
+  private failed(what: string, err: unknown): never {
+    const cause = (err as { cause?: Error }).cause?.message ?? (err as Error).message;
+    throw new QuarryError('E_STORE', `${what} the database at ${this.path} failed: ${cause}`);
   }
 
   /** Iterates keys in [gte, lt) in order. */

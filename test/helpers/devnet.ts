@@ -50,7 +50,12 @@ export async function startTestDevnet(o: { validators: number; run?: number[]; g
   devnet.nodes = await prepareDevnet(devnet.o, o.genesis ?? (await testDevnetGenesis(o.validators)));
   const run = o.run ?? devnet.nodes.map((_, i) => i);
   for (const i of run) devnet.startNode(i);
-  await Promise.all(run.map((i) => devnet.waitUp(devnet.nodes[i]!)));
+  await Promise.all(run.map((i) => devnet.waitUp(devnet.nodes[i]!))).catch(async (err: Error) => {
+    await devnet.stop();
+    const tail = output.slice(-20).join('\n');
+    dir.cleanup();
+    throw new Error(`${err.message}; last output:\n${tail}`);
+  });
   const rpc = (i: number) => new RpcClient(devnet.nodes[i]!.rpc, 5_000);
   return {
     devnet,
