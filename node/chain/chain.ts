@@ -31,6 +31,7 @@ import { validatorListSchema, ValidatorSet, type Validator } from '../../consens
 import type { StateReader } from '../state/view.ts';
 import { decodeTx, type Tx } from '../tx/tx.ts';
 import { receiptsCodec } from './receipts.ts';
+import { txWeight } from '../exec/ante.ts';
 import type { ChainHistory, Head } from './history.ts';
 
 /** The expensive checks block execution delegates (they keep verdict caches). */
@@ -319,16 +320,18 @@ export class Chain implements ChainHistory {
   }
 }
 
-/** Enforces block size limits: in build mode by trimming, in verify mode by rejecting. */
+/** Enforces block size and weight limits: the builder must have respected them; a block that does not is invalid. */
 function limitBlock(exec: ExecResult, mode: 'build' | 'verify'): Tx[] {
-  const { maxBlockTxs, maxBlockBytes } = exec.params;
+  const { maxBlockTxs, maxBlockBytes, maxBlockWeight } = exec.params;
   let bytesUsed = 0n;
+  let weight = 0n;
   let count = 0n;
   for (const tx of exec.included) {
     bytesUsed += BigInt(tx.bytes.length);
+    weight += txWeight(tx);
     count += 1n;
-    if (count > maxBlockTxs || bytesUsed > maxBlockBytes) {
-      if (mode === 'verify') throw new QuarryError('E_BAD_BLOCK', 'block exceeds maxBlockTxs or maxBlockBytes');
+    if (count > maxBlockTxs || bytesUsed > maxBlockBytes || weight > maxBlockWeight) {
+      if (mode === 'verify') throw new QuarryError('E_BAD_BLOCK', 'block exceeds maxBlockTxs, maxBlockBytes or maxBlockWeight');
       throw new QuarryError('E_INTERNAL', 'block builder was given more transactions than fit a block');
     }
   }

@@ -22,7 +22,7 @@ import type { HandoffPool } from './handoff-pool.ts';
 import type { BlockImporter } from '../services/importer.ts';
 import { MAX_BLOCK_HANDOFFS } from '../modules/epoch/handoff.ts';
 import { makeEvidence, type Evidence } from '../../consensus/evidence.ts';
-import { MAX_BLOCK_EVIDENCE } from '../types/block.ts';
+import { BLOCK_DECODE_CAP, MAX_BLOCK_EVIDENCE } from '../types/block.ts';
 import { getPuzzleParams } from '../modules/puzzle/state.ts';
 import { decodeBlock, headerHash, type Block } from '../types/block.ts';
 import { getChainParams } from '../modules/chain-params.ts';
@@ -75,6 +75,8 @@ interface Buffered {
   from: string;
 }
 const CATCH_UP_MS = 1000;
+/** Block bytes one catch-up answer may carry (the asker reads up to twice BLOCK_DECODE_CAP). */
+const HELD_PROPOSAL_BYTES = BLOCK_DECODE_CAP;
 
 export class ConsensusDriver {
   private readonly engine: Engine;
@@ -221,7 +223,7 @@ export class ConsensusDriver {
     const chain = this.o.chain;
     const set = this.engine.validatorSet();
     const limits = await getChainParams(chain.latestState);
-    const txs = this.o.mempool.reap(Number(limits.maxBlockTxs), Number(limits.maxBlockBytes));
+    const txs = this.o.mempool.reap({ maxTxs: Number(limits.maxBlockTxs), maxBytes: Number(limits.maxBlockBytes), maxWeight: limits.maxBlockWeight });
     const solutions = await this.o.solutions.reap(Number((await getPuzzleParams(chain.latestState)).maxSolutionsPerBlock));
     const proposer = set.validators[this.engine.proposerOf(round)]!.address;
     const time = BigInt(Math.max(this.now(), Number(chain.head.time) + 1));
@@ -309,14 +311,22 @@ export class ConsensusDriver {
     }
   }
 
-  /** What this node holds for a height, for peers catching up (proposals with blocks, and votes). */
+  /**
+   * What this node holds for a height, for peers catching up (proposals with blocks, and votes).
+   * Proposals go newest round first within a byte budget, so an answer always fits the asker's
+   * read limit however large blocks are (whole proposals of every round did not).
+   */
   held(height: bigint): VotesResponse {
     if (height !== this.engine.height || !this.started) return { proposals: [], votes: [] };
     const proposals = [];
-    for (let r = 0; r <= this.engine.round && proposals.length < 16; r++) {
+    let bytes = 0;
+    for (let r = this.engine.round; r >= 0; r--) {
       const p = this.engine.proposalOf(r);
       const c = p && this.candidates.get(toHex(p.blockHash));
-      if (p && c) proposals.push({ proposal: p, block: c.bytes });
+      if (!p || !c) continue;
+      if (bytes + c.bytes.length > HELD_PROPOSAL_BYTES) break;
+      bytes += c.bytes.length;
+      proposals.push({ proposal: p, block: c.bytes });
     }
     return { proposals, votes: this.engine.heldVotes() };
   }

@@ -4,10 +4,11 @@
  * all sharing the deterministic devnet genesis, every node listing the others as bootstrap peers.
  * Ports: validator i has RPC `rpcBase + 10·i` and p2p `p2pBase + 10·i` on 127.0.0.1.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { peerIdFromPrivateKey } from '@libp2p/peer-id';
 import { homePaths, writeDefaultConfig } from '../config.ts';
+import { QuarryError } from '../errors.ts';
 import { saveAccountKey, saveValidatorKey } from '../crypto/keyfile.ts';
 import { genesisToJson, type Genesis } from '../genesis.ts';
 import { loadNodeKey } from '../p2p/identity.ts';
@@ -47,8 +48,13 @@ export async function prepareDevnet(spec: DevnetSpec, genesisGiven?: Genesis): P
     const p2p = `/ip4/127.0.0.1/tcp/${spec.p2pBase + 10 * i}`;
     nodes.push({ name: `v${i}`, home, rpc: `http://127.0.0.1:${spec.rpcBase + 10 * i}`, p2p: `${p2p}/p2p/${peerIdFromPrivateKey(key).toString()}`, peerId: peerIdFromPrivateKey(key).toString() });
   }
+  const genesisText = JSON.stringify(genesisToJson(genesis), null, 2) + '\n';
   nodes.forEach((n, i) => {
-    if (!existsSync(homePaths(n.home).genesis)) writeFileSync(homePaths(n.home).genesis, JSON.stringify(genesisToJson(genesis), null, 2) + '\n');
+    const path = homePaths(n.home).genesis;
+    if (!existsSync(path)) writeFileSync(path, genesisText);
+    else if (!genesisGiven && readFileSync(path, 'utf8') !== genesisText) {
+      throw new QuarryError('E_CONFIG', `the devnet in ${spec.home} was made by another version of Quarry (its genesis differs from this version's); start over with --reset`);
+    }
     writeDefaultConfig(n.home, {
       rpc: { listen: `127.0.0.1:${spec.rpcBase + 10 * i}` },
       p2p: { listen: [`/ip4/127.0.0.1/tcp/${spec.p2pBase + 10 * i}`], peers: nodes.filter((m) => m !== n).map((m) => m.p2p) },

@@ -22,9 +22,11 @@ export interface MempoolConfig {
   maxBytes: number;
   maxPerSender: number;
   rbfBumpPercent: number;
+  /** Blocks a transaction may wait before it is dropped (0: until it expires by its own height). */
+  ttlBlocks: number;
 }
 
-export const DEFAULT_MEMPOOL_CONFIG: MempoolConfig = { maxTxs: 5000, maxBytes: 32 * 1024 * 1024, maxPerSender: 64, rbfBumpPercent: 10 };
+export const DEFAULT_MEMPOOL_CONFIG: MempoolConfig = { maxTxs: 5000, maxBytes: 32 * 1024 * 1024, maxPerSender: 64, rbfBumpPercent: 10, ttlBlocks: 600 };
 
 /** What the mempool needs to know about the chain: the state and rules for the next block. */
 export interface MempoolChainView {
@@ -34,12 +36,21 @@ export interface MempoolChainView {
   state(): StateReader;
 }
 
+/** What one block may hold (the chain parameters maxBlockTxs, maxBlockBytes, maxBlockWeight). */
+export interface BlockLimits {
+  maxTxs: number;
+  maxBytes: number;
+  maxWeight: bigint;
+}
+
 export interface MempoolEntry {
   tx: Tx;
   id: string;
   weight: bigint;
   spend: bigint;
   arrival: number;
+  /** The height it was admitted for (the next block's at the time). */
+  admittedAt: bigint;
 }
 
 /** a pays a strictly better fee rate than b (fee/weight compared by cross-multiplication). */
@@ -51,16 +62,17 @@ function higherRate(a: MempoolEntry, b: MempoolEntry): boolean {
 
 /**
  * The part of a sender's run still valid against its account at `height` (the next block's):
- * entries whose sequence is used are dropped, and the run ends before the first expired,
- * out-of-sequence or unaffordable entry (nothing after it could apply either).
+ * entries whose sequence is used are dropped, and the run ends before the first expired, stale
+ * (waiting more than `ttl` blocks), out-of-sequence or unaffordable entry (nothing after it could
+ * apply either).
  */
-function liveRun(run: readonly MempoolEntry[], acct: Account, height: bigint): MempoolEntry[] {
+function liveRun(run: readonly MempoolEntry[], acct: Account, height: bigint, ttl: bigint): MempoolEntry[] {
   const live: MempoolEntry[] = [];
   let funds = acct.balance;
   for (const e of run) {
     const body = e.tx.tx.body;
     if (body.sequence < acct.sequence) continue;
-    const expired = body.expiresAtHeight !== 0n && height > body.expiresAtHeight;
+    const expired = (body.expiresAtHeight !== 0n && height > body.expiresAtHeight) || (ttl > 0n && height - e.admittedAt > ttl);
     if (expired || body.sequence !== acct.sequence + BigInt(live.length) || e.spend > funds) break;
     live.push(e);
     funds -= e.spend;
@@ -135,11 +147,11 @@ export class Mempool {
   private admit(tx: Tx, id: string, params: ChainParams, acct: Account, height: bigint): void {
     this.refuseDuplicate(id);
     checkTxStatic(tx, this.chain.chainId, height, params);
-    const entry: MempoolEntry = { tx, id, weight: txWeight(tx), spend: maxSpend(tx), arrival: this.arrivals };
+    const entry: MempoolEntry = { tx, id, weight: txWeight(tx), spend: maxSpend(tx), arrival: this.arrivals, admittedAt: height };
     const senderId = toHex(tx.sender);
     // judged against the run as the account now stands: entries whose sequence a block used since
     // the last recheck do not count (and leave with this insertion)
-    const run = liveRun(this.bySender.get(senderId) ?? [], acct, height);
+    const run = liveRun(this.bySender.get(senderId) ?? [], acct, height, BigInt(this.config.ttlBlocks));
     const seq = tx.tx.body.sequence;
     if (seq < acct.sequence) throw new QuarryError('E_SEQUENCE', `sequence ${seq} was already used (next is ${acct.sequence})`);
     const position = Number(seq - acct.sequence);
@@ -218,17 +230,20 @@ export class Mempool {
   }
 
   /** Transactions for the next block: per-sender order, highest fee rate first, within limits. */
-  reap(maxTxs: number, maxBytes: number): Tx[] {
+  reap(limits: BlockLimits): Tx[] {
     const heap = new Heap<{ entry: MempoolEntry; run: readonly MempoolEntry[]; index: number }>((a, b) => higherRate(a.entry, b.entry));
     for (const run of this.bySender.values()) heap.push({ entry: run[0]!, run, index: 0 });
     const out: Tx[] = [];
     let bytes = 0;
-    while (heap.size > 0 && out.length < maxTxs) {
+    let weight = 0n;
+    while (heap.size > 0 && out.length < limits.maxTxs) {
       const top = heap.pop()!;
       const size = top.entry.tx.bytes.length;
-      if (bytes + size > maxBytes) continue; // this sender's run stops here; others may still fit
+      // this sender's run stops here; others may still fit
+      if (bytes + size > limits.maxBytes || weight + top.entry.weight > limits.maxWeight) continue;
       out.push(top.entry.tx);
       bytes += size;
+      weight += top.entry.weight;
       const next = top.run[top.index + 1];
       if (next) heap.push({ entry: next, run: top.run, index: top.index + 1 });
     }
@@ -254,7 +269,7 @@ export class Mempool {
       const { height, value: acct } = await this.atHead(() => getAccount(this.chain.state(), sender));
       const senderId = toHex(sender);
       const run = this.bySender.get(senderId) ?? [];
-      const live = liveRun(run, acct, height);
+      const live = liveRun(run, acct, height, BigInt(this.config.ttlBlocks));
       dropped += run.length - live.length;
       if (live.length !== run.length) this.setRun(senderId, live);
     }

@@ -9,6 +9,12 @@ export const chainParamsSchema = struct({
   maxTxBytes: u64,
   maxBlockBytes: u64,
   maxBlockTxs: u64,
+  /**
+   * Cap on the summed weight (bytes + message weights, what fees are charged on) of a block's
+   * transactions: it bounds the work of executing a block, which bytes alone do not (4 MiB of
+   * multi-send outputs is ~120,000 state writes, seconds of a validator's event loop).
+   */
+  maxBlockWeight: u64,
   /** New uqry minted to the proposer of each block. */
   blockReward: u64,
   /** Blocks per epoch (validator-set changes and puzzle challenges happen at epoch boundaries). */
@@ -19,8 +25,11 @@ export type ChainParams = Infer<typeof chainParamsSchema>;
 export const DEFAULT_CHAIN_PARAMS: ChainParams = {
   minFeeRate: 1n,
   maxTxBytes: 64n * 1024n,
-  maxBlockBytes: 4n * 1024n * 1024n,
+  // a proposal (block + header + signature) must cross libp2p's 4 MiB gossip and stream buffers
+  maxBlockBytes: 2n * 1024n * 1024n,
   maxBlockTxs: 5000n,
+  // about 2,800 transfers or 9,000 multi-send outputs: ≈ 2.5 s of execution on a 2-core machine
+  maxBlockWeight: 1_000_000n,
   blockReward: 1_000_000n,
   epochLength: 100n,
 };

@@ -190,7 +190,7 @@ export class P2PNetwork {
       const peer = connection.remotePeer.toString();
       let req: Req;
       try {
-        const lp = lpStream(stream, { maxDataLength: REQUEST_MAX_BYTES });
+        const lp = lpStream(stream, { maxDataLength: REQUEST_MAX_BYTES, maxBufferSize: REQUEST_MAX_BYTES + 16 });
         req = reqSchema ? decodeAs(reqSchema, (await lp.read({ signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })).subarray(), REQUEST_MAX_BYTES) : (null as Req);
       } catch (err) {
         if (isMalformed(err)) this.penalize(peer, 10, `bad ${name} request: ${(err as Error).message}`);
@@ -213,7 +213,9 @@ export class P2PNetwork {
     const signal = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
     const stream = await this.node.dialProtocol(id, this.protocol(name), { signal });
     try {
-      const lp = lpStream(stream, { maxDataLength: maxBytes });
+      // the read buffer must hold a whole answer: @libp2p/utils caps it at 4 MiB unless told, which
+      // silently broke block ranges and artifacts above that size
+      const lp = lpStream(stream, { maxDataLength: maxBytes, maxBufferSize: maxBytes + 16 });
       if (body !== null) await lp.write(encode(body), { signal });
       const res = decodeAs(schema, (await lp.read({ signal })).subarray(), maxBytes);
       await stream.close();

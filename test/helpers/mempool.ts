@@ -9,7 +9,7 @@ import type { TestChain } from './chain.ts';
 export function poolFor(t: TestChain, config: Partial<MempoolConfig> = {}, view: Partial<MempoolChainView> = {}): Mempool {
   return new Mempool(
     { chainId: t.chain.chainId, nextHeight: () => t.chain.head.height + 1n, params: () => getChainParams(t.chain.latestState), state: () => t.chain.latestState, ...view },
-    { maxTxs: 100, maxBytes: 1 << 20, maxPerSender: 5, rbfBumpPercent: 10, ...config },
+    { maxTxs: 100, maxBytes: 1 << 20, maxPerSender: 5, rbfBumpPercent: 10, ttlBlocks: 600, ...config },
   );
 }
 

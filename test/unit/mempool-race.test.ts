@@ -20,12 +20,12 @@ function assertConsistent(pool: Mempool): void {
   const entries = pool.entries();
   assert.equal(pool.size, entries.length);
   assert.equal(pool.bytes, entries.reduce((s, e) => s + e.tx.bytes.length, 0));
-  assert.equal(pool.reap(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER).length, pool.size, 'an entry is unreachable by reap');
+  assert.equal(pool.reap({ maxTxs: Number.MAX_SAFE_INTEGER, maxBytes: Number.MAX_SAFE_INTEGER, maxWeight: 1n << 62n }).length, pool.size, 'an entry is unreachable by reap');
 }
 
 /** Commits everything the pool offers, rechecks, and checks that nothing submitted is still pending. */
 async function drain(t: TestChain, pool: Mempool, submitted: Uint8Array[]): Promise<void> {
-  const reaped = pool.reap(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  const reaped = pool.reap({ maxTxs: Number.MAX_SAFE_INTEGER, maxBytes: Number.MAX_SAFE_INTEGER, maxWeight: 1n << 62n });
   await t.produce(reaped.map((tx) => tx.bytes));
   await pool.recheck();
   assert.deepEqual({ size: pool.size, bytes: pool.bytes }, { size: 0, bytes: 0 });

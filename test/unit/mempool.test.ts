@@ -56,10 +56,10 @@ test('reap keeps per-sender sequence order and prefers higher fee rates across s
     const c0 = makeTx(c!, [sendMsg(a!, 1n)], { sequence: 0n, fee: 5_000n });
     for (const tx of [a1, a0, b0, c0].slice(1)) await pool.add(tx);
     await pool.add(a1);
-    const order = pool.reap(10, 1 << 20).map((tx) => toHex(tx.hash));
+    const order = pool.reap({ maxTxs: 10, maxBytes: 1 << 20, maxWeight: 1n << 62n }).map((tx) => toHex(tx.hash));
     const id = (b: Uint8Array) => toHex(decodeTx(b).hash);
     assert.deepEqual(order, [id(b0), id(c0), id(a0), id(a1)]);
-    assert.deepEqual(pool.reap(2, 1 << 20).map((tx) => toHex(tx.hash)), [id(b0), id(c0)]);
+    assert.deepEqual(pool.reap({ maxTxs: 2, maxBytes: 1 << 20, maxWeight: 1n << 62n }).map((tx) => toHex(tx.hash)), [id(b0), id(c0)]);
   } finally {
     await t.close();
   }
@@ -74,7 +74,7 @@ test('replace-by-fee swaps a pending transaction when the fee rises enough', asy
     const better = makeTx(a!, [sendMsg(b!, 2n)], { sequence: 0n, fee: 11_000n });
     await pool.add(better);
     assert.equal(pool.size, 1);
-    assert.deepEqual(pool.reap(10, 1 << 20).map((x) => toHex(x.hash)), [toHex(decodeTx(better).hash)]);
+    assert.deepEqual(pool.reap({ maxTxs: 10, maxBytes: 1 << 20, maxWeight: 1n << 62n }).map((x) => toHex(x.hash)), [toHex(decodeTx(better).hash)]);
   } finally {
     await t.close();
   }
@@ -116,6 +116,27 @@ test('recheck after a block drops included, expired and now-unaffordable entries
     const removed = await pool.recheck();
     assert.equal(removed, 3);
     assert.deepEqual(pool.entries().map((e) => toHex(e.tx.hash)), [toHex(decodeTx(next).hash)]);
+  } finally {
+    await t.close();
+  }
+});
+
+test('a transaction left waiting more than ttlBlocks is dropped with its later sequences; a fresh one stays', async () => {
+  const t = await openTestChain();
+  const pool = poolFor(t, { ttlBlocks: 2 });
+  try {
+    const [a, b] = t.users;
+    const stale = [0n, 1n].map((sequence) => makeTx(a!, [sendMsg(b!, 1n)], { sequence }));
+    for (const x of stale) await pool.add(x);
+    await t.produce([]);
+    const fresh = makeTx(b!, [sendMsg(a!, 1n)], { sequence: 0n });
+    await pool.add(fresh);
+    await t.produce([]);
+    assert.equal(await pool.recheck(), 0, 'two blocks of waiting are within the ttl');
+    await t.produce([]);
+    assert.equal(await pool.recheck(), 2, 'the third block drops the stale run');
+    assert.deepEqual(pool.entries().map((e) => toHex(e.tx.hash)), [toHex(decodeTx(fresh).hash)]);
+    assert.equal(pool.bytes, fresh.length);
   } finally {
     await t.close();
   }

@@ -1,8 +1,8 @@
 /**
- * Who pays for a failed request/response exchange (docs/p2p.md §penalties), over real libp2p on
- * loopback: a node that cannot answer (its handler fails or times out) must not charge the honest
- * requester — that let validators ban each other once answers grew slow and halted the chain —
- * while a requester that sends malformed requests is still banned.
+ * Request/response over real libp2p on loopback (docs/p2p.md): a node that cannot answer (its
+ * handler fails or times out) must not charge the honest requester — that let validators ban each
+ * other once answers grew slow and halted the chain — while a requester that sends malformed
+ * requests is still banned; and answers above libp2p's default 4 MiB read buffer arrive whole.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,20 +14,22 @@ import { until } from '../helpers/devnet.ts';
 
 const quiet = createLogger({ level: 'silent', format: 'json' });
 
-function handlers(votes: P2PHandlers['votes']): P2PHandlers {
+function handlers(votes: P2PHandlers['votes'], artifact: P2PHandlers['artifact'] = () => null): P2PHandlers {
   return {
     gossip: async () => 'ignore',
     status: () => ({ genesisHash: new Uint8Array(32), height: 0n, hash: new Uint8Array(32) }),
     blocks: async () => [],
     votes,
-    artifact: () => null,
+    artifact,
     epochProof: () => null,
   };
 }
 
-async function start(votes: P2PHandlers['votes'], peers: string[] = []): Promise<P2PNetwork> {
-  return P2PNetwork.start({ key: await generateKeyPair('Ed25519'), config: { listen: ['/ip4/127.0.0.1/tcp/0'], peers, maxPeers: 10 }, chainId: 'quarry-test-1', log: quiet, handlers: handlers(votes) });
+async function start(votes: P2PHandlers['votes'], peers: string[] = [], artifact?: P2PHandlers['artifact']): Promise<P2PNetwork> {
+  return P2PNetwork.start({ key: await generateKeyPair('Ed25519'), config: { listen: ['/ip4/127.0.0.1/tcp/0'], peers, maxPeers: 10 }, chainId: 'quarry-test-1', log: quiet, handlers: handlers(votes, artifact) });
 }
+
+const none = () => ({ proposals: [], votes: [] });
 
 /** Sends a request body of the caller's choosing (the class keeps its request path private). */
 function rawRequest(net: P2PNetwork, peer: string, body: unknown): Promise<unknown> {
@@ -39,7 +41,7 @@ test('a server that fails to answer does not charge the requester; malformed req
   const server = await start(() => {
     throw new Error('the node is busy committing a large block');
   });
-  const client = await start(() => ({ proposals: [], votes: [] }), server.multiaddrs());
+  const client = await start(none, server.multiaddrs());
   try {
     await until('the client to connect', async () => client.peers().length === 1 && server.peers().length === 1, 15_000);
     const serverId = server.peerId;
@@ -51,6 +53,21 @@ test('a server that fails to answer does not charge the requester; malformed req
     for (let i = 0; i < 10; i++) await rawRequest(client, serverId, { junk: 'not a votes request' }).catch(() => undefined);
     await until('the malformed requester to be banned', async () => server.isBanned(client.peerId), 10_000);
     await until('the banned peer to be disconnected', async () => server.peers().length === 0, 10_000);
+  } finally {
+    await client.stop();
+    await server.stop();
+  }
+});
+
+test('an answer larger than 4 MiB (a circuit artifact) arrives whole', { timeout: 60_000 }, async () => {
+  const big = new Uint8Array(6 * 1024 * 1024).map((_, i) => (i * 31) & 0xff);
+  const server = await start(none, [], () => big);
+  const client = await start(none, server.multiaddrs());
+  try {
+    await until('the client to connect', async () => client.peers().length === 1, 15_000);
+    const got = await client.artifact(server.peerId, new Uint8Array(32));
+    assert.equal(got?.length, big.length);
+    assert.deepEqual(got, big);
   } finally {
     await client.stop();
     await server.stop();
