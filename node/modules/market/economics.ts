@@ -1,0 +1,68 @@
+/**
+ * The market's pure money rules (docs/market.md §invariants): the fee, the collateral a lock must
+ * post, how slashed collateral is shared, and the price a request keeps after a missed lock. Every
+ * message and the end-of-block work take their amounts from here, so the property tests of "delay
+ * never pays" and conservation check the same arithmetic the chain runs. Integer math only.
+ */
+import { QuarryError } from '../../errors.ts';
+import { PPM, type MarketParams } from './state.ts';
+
+const ceilPpm = (x: bigint, ppm: bigint) => (x * ppm + PPM - 1n) / PPM;
+
+/**
+ * Burned from every payment, rounded up: washing a uqry of fills always burns at least
+ * `marketFeePpm` of it, so reputation (weighted by price) has a price too.
+ */
+export function marketFee(p: MarketParams, price: bigint): bigint {
+  return ceilPpm(price, p.marketFeePpm);
+}
+
+/** What the filler keeps of a price: nondecreasing in the price (the fee grows by at most 1 per uqry). */
+export function netOfFee(p: MarketParams, price: bigint): bigint {
+  return price - marketFee(p, price);
+}
+
+/**
+ * The collateral a lock at `price` posts: the requester's choice, but never below the protocol's
+ * fraction of the price nor its floor, so stalling costs in proportion to the bid and a free
+ * request still costs its staller something.
+ */
+export function lockCollateral(p: MarketParams, requested: bigint, price: bigint): bigint {
+  const byPrice = ceilPpm(price, p.minCollateralPpm);
+  const floor = byPrice > p.minLockCollateral ? byPrice : p.minLockCollateral;
+  return requested > floor ? requested : floor;
+}
+
+export interface SlashShares {
+  toRequester: bigint;
+  toFiller: bigint;
+  burned: bigint;
+}
+
+/** A slashed collateral's split; `burned` ≥ 1 for any collateral ≥ 1 (the shares sum below 100 %). */
+export function slashShares(p: MarketParams, collateral: bigint): SlashShares {
+  const toRequester = (collateral * p.slashToRequesterPpm) / PPM;
+  const toFiller = (collateral * p.slashToFillerPpm) / PPM;
+  return { toRequester, toFiller, burned: collateral - toRequester - toFiller };
+}
+
+/**
+ * After a missed lock the request's price can only fall: the next filler (rotated or open) is paid
+ * at most the missed lock's price, so neither the late prover (under any address) nor anyone else
+ * gets more for a late proof than the on-time price, and the requester never pays more.
+ */
+export function priceAfterMiss(maxPrice: bigint, lockPrice: bigint): bigint {
+  return lockPrice < maxPrice ? lockPrice : maxPrice;
+}
+
+/** Rules a genesis must satisfy for the invariants to hold (checked when genesis is parsed). */
+export function checkMarketParams(p: MarketParams): void {
+  const bad = (why: string) => {
+    throw new QuarryError('E_CONFIG', `genesis: market params: ${why}`);
+  };
+  if (p.marketFeePpm > PPM) bad('marketFeePpm is at most 1,000,000');
+  if (p.slashToFillerPpm + p.slashToRequesterPpm >= PPM) bad('slash shares must leave a burned remainder (sum < 1,000,000)');
+  if (p.minLockCollateral === 0n) bad('minLockCollateral must be positive');
+  if (p.minProverBond === 0n) bad('minProverBond must be positive');
+  if (p.escalationStepPpm < PPM) bad('escalationStepPpm is at least 1,000,000');
+}
