@@ -2,46 +2,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { openTestChain, makeTx, type TestChain } from '../helpers/chain.ts';
-import { PREIMAGE_ID, preimageFill, requestMsg } from '../helpers/market.ts';
+import { openTestChain } from '../helpers/chain.ts';
+import { MarketDriver, PREIMAGE_ID, preimageFill, requestMsg } from '../helpers/market.ts';
 import { decodeAddress } from '../../node/crypto/address.ts';
 import { getAccount } from '../../node/modules/bank/account.ts';
 import { getProver, getRequest, MARKET_BONDS, MARKET_ESCROW, requestProofs } from '../../node/modules/market/state.ts';
-import { requestId } from '../../node/modules/market/request-proof.ts';
 import { fillCommitment } from '../../node/modules/market/commit-fill.ts';
-import { decodeTx } from '../../node/tx/tx.ts';
 import type { AccountKey } from '../../node/crypto/keyfile.ts';
 import type { Msg } from '../../node/modules/types.ts';
 
 const addr = (k: { address: string }) => decodeAddress(k.address);
 const m = (x: Record<string, unknown>) => x as unknown as Msg;
 
-class Market {
-  private readonly seqs = new Map<string, bigint>();
-  constructor(readonly t: TestChain) {}
-  tx(user: AccountKey, msgs: Msg[]): Uint8Array {
-    const s = this.seqs.get(user.address) ?? 0n;
-    this.seqs.set(user.address, s + 1n);
-    return makeTx(user, msgs, { sequence: s, fee: 200_000n });
-  }
-  /** Runs one transaction in its own block; returns the receipt code and the tx hash. */
-  async run(user: AccountKey, msgs: Msg[]): Promise<{ code: string; hash: Uint8Array; log: string }> {
-    const bytes = this.tx(user, msgs);
-    const block = await this.t.produce([bytes]);
-    const r = block.exec.receipts[0];
-    if (!r) throw new Error(`transaction not included: ${block.exec.rejected[0]?.error.message}`);
-    return { code: r.code, hash: decodeTx(bytes).hash, log: r.log };
-  }
-  async request(user: AccountKey, msg: Msg): Promise<Uint8Array> {
-    const { code, hash, log } = await this.run(user, [msg]);
-    assert.equal(code, 'OK', log);
-    return requestId(hash, 0);
-  }
-}
-
 async function setup() {
   const t = await openTestChain({ users: 4 });
-  const mk = new Market(t);
+  const mk = new MarketDriver(t);
   const [requester, proverA, proverB, other] = t.users as [AccountKey, AccountKey, AccountKey, AccountKey];
   for (const p of [proverA, proverB]) assert.equal((await mk.run(p, [m({ type: 'market/bond', amount: 10_000_000n })])).code, 'OK');
   return { t, mk, requester, proverA, proverB, other };
@@ -108,9 +83,9 @@ test('a lock that times out is slashed; anyone may then fill with commit-reveal;
     r = await getRequest(t.chain.latestState, id);
     assert.equal(r.status, 'open-fill', 'nobody else asks, so nobody is rotated in');
     assert.equal(r.fillerReward, 800_000n, '40 % of the collateral waits for the filler');
-    assert.equal(r.maxPrice, price, 'a late fill is paid at most the missed lock\'s price');
-    assert.equal(r.escrow, price + 800_000n);
-    assert.equal((await getAccount(t.chain.latestState, addr(requester))).balance, requesterBefore + 800_000n + (1_000_000n - price), '40 % to the requester, and the escrow above the lock price back');
+    assert.equal(r.maxPrice, 1_000_000n, 'a late fill is paid at most the missed lock\'s price plus the requester\'s share (here above maxPrice)');
+    assert.equal(r.escrow, 1_000_000n + 800_000n);
+    assert.equal((await getAccount(t.chain.latestState, addr(requester))).balance, requesterBefore + 800_000n, '40 % to the requester');
     const a = await getProver(t.chain.latestState, addr(proverA));
     assert.equal(a.bond, 8_000_000n);
     assert.equal(a.late, 1n);
@@ -127,7 +102,7 @@ test('a lock that times out is slashed; anyone may then fill with commit-reveal;
     r = await getRequest(t.chain.latestState, id);
     assert.equal(r.status, 'fulfilled');
     assert.deepEqual(r.filledBy, addr(proverB));
-    assert.equal((await getAccount(t.chain.latestState, addr(proverB))).balance, bBefore - 200_000n + price - 6_250n + 800_000n);
+    assert.equal((await getAccount(t.chain.latestState, addr(proverB))).balance, bBefore - 200_000n + 1_000_000n - 10_000n + 800_000n);
     assert.equal((await getAccount(t.chain.latestState, MARKET_ESCROW)).balance, 0n);
   } finally {
     await t.close();

@@ -47,12 +47,15 @@ export function slashShares(p: MarketParams, collateral: bigint): SlashShares {
 }
 
 /**
- * After a missed lock the request's price can only fall: the next filler (rotated or open) is paid
- * at most the missed lock's price, so neither the late prover (under any address) nor anyone else
- * gets more for a late proof than the on-time price, and the requester never pays more.
+ * After a missed lock the request's price is at most the missed lock's price plus the requester's
+ * share of the slash: the requester still never pays more than the on-time price net (price − its
+ * share ≤ lock price), and the next prover may be pricier than the one that missed, so rotation
+ * has someone to rotate to. The late prover under another address still loses: the rise is the
+ * requester's share, less than what it lost beyond the filler's share (the burn is ≥ 1).
  */
-export function priceAfterMiss(maxPrice: bigint, lockPrice: bigint): bigint {
-  return lockPrice < maxPrice ? lockPrice : maxPrice;
+export function priceAfterMiss(maxPrice: bigint, lockPrice: bigint, toRequester: bigint): bigint {
+  const cap = lockPrice + toRequester;
+  return cap < maxPrice ? cap : maxPrice;
 }
 
 /** Rules a genesis must satisfy for the invariants to hold (checked when genesis is parsed). */

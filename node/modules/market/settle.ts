@@ -106,7 +106,8 @@ export async function payFill(
 /**
  * A missed lock (timed out, or a false proof from its holder): the whole collateral leaves the
  * bond (shares to the requester, to whoever fills next, the rest burned), the request's price falls
- * to at most the missed lock's price with the excess escrow refunded, and it opens to anyone
+ * to at most the missed lock's price plus the requester's share, the excess escrow is refunded,
+ * and it opens to anyone
  * (the caller may rotate it to the next ask). Returns the request as it now stands.
  */
 export async function slashLock(state: Overlay, params: MarketParams, id: Uint8Array, r: ProofRequest, emit: Emit, height: bigint, reason: 'timeout' | 'false-proof'): Promise<ProofRequest> {
@@ -119,7 +120,7 @@ export async function slashLock(state: Overlay, params: MarketParams, id: Uint8A
   if (toRequester > 0n) await transfer(state, MARKET_BONDS, r.requester, toRequester);
   if (toFiller > 0n) await transfer(state, MARKET_BONDS, MARKET_ESCROW, toFiller);
   await burn(state, MARKET_BONDS, burned);
-  const price = priceAfterMiss(r.maxPrice, lock.price);
+  const price = priceAfterMiss(r.maxPrice, lock.price, toRequester);
   const excess = r.escrow - r.fillerReward - price;
   if (excess > 0n) await transfer(state, MARKET_ESCROW, r.requester, excess);
   const next: ProofRequest = { ...r, status: 'open-fill', lock: null, minPrice: price, maxPrice: price, escalationCap: price, escrow: r.escrow - excess + toFiller, fillerReward: r.fillerReward + toFiller };
