@@ -118,23 +118,26 @@ test('10 provers, 3 silent after locking: ≥ 99 % filled before the deadline; m
   }
 });
 
-test('a requester that fills its own requests loses money', async () => {
+test('a requester that fills its own requests loses its fees and the rounded-up market fee at every price', async () => {
   const t = await openTestChain({ users: 1, proofs: stubVerifier });
   try {
     const me: Actor = { key: t.users[0]!, seq: 0n, speed: 1, silent: false };
-    await t.produce([tx(me, [m({ type: 'market/bond', amount: 5_000_000n }), m({ type: 'market/ask', circuitId: PREIMAGE_ID, price: 900_000n, maxTurnaround: 3n, capacity: 5n })])]);
+    await t.produce([tx(me, [m({ type: 'market/bond', amount: 5_000_000n })])]);
     const start = (await getAccount(t.chain.latestState, addr(me.key))).balance;
-    for (let i = 0; i < 5; i++) {
-      const bytes = tx(me, [requestMsg(BigInt(i + 1), { maxPrice: 1_000_000n })]);
+    const prices = [1n, 50n, 99n, 100n, 101n, 900_000n];
+    for (const [i, price] of prices.entries()) {
+      const bytes = tx(me, [m({ type: 'market/ask', circuitId: PREIMAGE_ID, price, maxTurnaround: 3n, capacity: 1n }), requestMsg(BigInt(i + 1), { minPrice: price, maxPrice: price })]);
       await t.produce([bytes]);
-      const id = requestId(decodeTx(bytes).hash, 0);
-      const r = await getRequest(t.chain.latestState, id);
-      assert.equal(r.status, 'locked');
+      const id = requestId(decodeTx(bytes).hash, 1);
+      assert.equal((await getRequest(t.chain.latestState, id)).status, 'locked');
       await t.produce([tx(me, [m({ type: 'market/fulfill', requestId: id, proof: fakeProof(), publicSignals: [preimageInputs(BigInt(i + 1))[0]!.values[0]!] })])]);
+      assert.equal((await getRequest(t.chain.latestState, id)).status, 'fulfilled');
     }
     const end = (await getAccount(t.chain.latestState, addr(me.key))).balance;
-    assert.ok(end < start, 'fees and the burned market fee make wash trading a loss');
-    assert.equal(start - end, 10n * 200_000n + 5n * 9_000n, 'ten transaction fees and five 1 % market fees');
+    const marketFees = [1n, 1n, 1n, 1n, 2n, 9_000n]; // 1 % of each price, rounded up: never 0
+    assert.equal(start - end, BigInt(prices.length) * 2n * 200_000n + marketFees.reduce((a, b) => a + b), 'two transaction fees and one rounded-up 1 % market fee per fill');
+    const p = await getProver(t.chain.latestState, addr(me.key));
+    assert.equal(p.onTimeValue, prices.reduce((a, b) => a + b), 'reputation counts the value washed, which the burned fee prices');
   } finally {
     await t.close();
   }

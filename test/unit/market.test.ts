@@ -189,3 +189,22 @@ test('cancel refunds an unlocked request; unbonding returns collateral after its
     await t.close();
   }
 });
+
+test('maxOpenRequests caps the open book: a request beyond it is refused until one closes', async () => {
+  const t = await openTestChain({ users: 1, market: { maxOpenRequests: 2n } });
+  const mk = new MarketDriver(t);
+  const [requester] = t.users as [AccountKey];
+  try {
+    const first = await mk.request(requester, requestMsg(61n));
+    await mk.request(requester, requestMsg(62n));
+    const before = (await getAccount(t.chain.latestState, addr(requester))).balance;
+    const full = await mk.run(requester, [requestMsg(63n)]);
+    assert.equal(full.code, 'E_MEMPOOL_FULL');
+    assert.match(full.log, /too many open requests/);
+    assert.equal((await getAccount(t.chain.latestState, addr(requester))).balance, before - 200_000n, 'only the fee: nothing escrowed');
+    await mk.ok(requester, [m({ type: 'market/cancel', requestId: first })]);
+    assert.equal((await getRequest(t.chain.latestState, await mk.request(requester, requestMsg(63n)))).status, 'open');
+  } finally {
+    await t.close();
+  }
+});

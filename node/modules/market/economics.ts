@@ -58,6 +58,38 @@ export function priceAfterMiss(maxPrice: bigint, lockPrice: bigint, toRequester:
   return cap < maxPrice ? cap : maxPrice;
 }
 
+/** What a request holds in escrow: its price cap for the prover and the slashed shares waiting for a filler. */
+export interface Held {
+  maxPrice: bigint;
+  escrow: bigint;
+  fillerReward: bigint;
+}
+
+export interface Miss extends SlashShares {
+  /** The request's price from now on, and what the escrow held above it (back to the requester now). */
+  price: bigint;
+  refund: bigint;
+}
+
+/** The money of a missed lock with `collateral` at `lockPrice` (settle.ts slashLock moves it). */
+export function missOutcome(p: MarketParams, r: Held, lockPrice: bigint, collateral: bigint): Miss {
+  const shares = slashShares(p, collateral);
+  const price = priceAfterMiss(r.maxPrice, lockPrice, shares.toRequester);
+  return { ...shares, price, refund: r.escrow - r.fillerReward - price };
+}
+
+export interface Fill {
+  toFiller: bigint;
+  fee: bigint;
+  refund: bigint;
+}
+
+/** The money of a fill at `price`: the filler's pay and the waiting filler share, the fee, the rest back (settle.ts payFill). */
+export function fillOutcome(p: MarketParams, r: Held, price: bigint): Fill {
+  const fee = marketFee(p, price);
+  return { toFiller: price - fee + r.fillerReward, fee, refund: r.escrow - price - r.fillerReward };
+}
+
 /** Rules a genesis must satisfy for the invariants to hold (checked when genesis is parsed). */
 export function checkMarketParams(p: MarketParams): void {
   const bad = (why: string) => {

@@ -27,7 +27,7 @@ import {
   type ProofRequest,
 } from './state.ts';
 import { cacheKey } from './inputs.ts';
-import { marketFee, priceAfterMiss, slashShares } from './economics.ts';
+import { fillOutcome, missOutcome } from './economics.ts';
 
 export async function commitCollateral(state: Overlay, prover: Uint8Array, amount: bigint): Promise<void> {
   const p = await getProver(state, prover);
@@ -83,10 +83,9 @@ export async function payFill(
   height: bigint,
   emit: Emit,
 ): Promise<void> {
-  const fee = marketFee(params, fill.price);
+  const { fee, toFiller, refund } = fillOutcome(params, r, fill.price);
   await burn(state, MARKET_ESCROW, fee);
-  await transfer(state, MARKET_ESCROW, fill.filler, fill.price - fee + r.fillerReward);
-  const refund = r.escrow - fill.price - r.fillerReward;
+  await transfer(state, MARKET_ESCROW, fill.filler, toFiller);
   if (refund > 0n) await transfer(state, MARKET_ESCROW, r.requester, refund);
   if (r.lock && r.status === 'locked') {
     await releaseCollateral(state, r.lock.prover, r.lock.collateral);
@@ -116,14 +115,12 @@ export async function slashLock(state: Overlay, params: MarketParams, id: Uint8A
   const p = await getProver(state, lock.prover);
   provers.put(state, lock.prover, { ...p, bond: p.bond - c, locked: p.locked - c, late: p.late + 1n, slashed: p.slashed + 1n });
   await freeAskSlot(state, lock, r.circuitId);
-  const { toRequester, toFiller, burned } = slashShares(params, c);
+  const { toRequester, toFiller, burned, price, refund } = missOutcome(params, r, lock.price, c);
   if (toRequester > 0n) await transfer(state, MARKET_BONDS, r.requester, toRequester);
   if (toFiller > 0n) await transfer(state, MARKET_BONDS, MARKET_ESCROW, toFiller);
   await burn(state, MARKET_BONDS, burned);
-  const price = priceAfterMiss(r.maxPrice, lock.price, toRequester);
-  const excess = r.escrow - r.fillerReward - price;
-  if (excess > 0n) await transfer(state, MARKET_ESCROW, r.requester, excess);
-  const next: ProofRequest = { ...r, status: 'open-fill', lock: null, minPrice: price, maxPrice: price, escalationCap: price, escrow: r.escrow - excess + toFiller, fillerReward: r.fillerReward + toFiller };
+  if (refund > 0n) await transfer(state, MARKET_ESCROW, r.requester, refund);
+  const next: ProofRequest = { ...r, status: 'open-fill', lock: null, minPrice: price, maxPrice: price, escalationCap: price, escrow: r.escrow - refund + toFiller, fillerReward: r.fillerReward + toFiller };
   putRequest(state, id, next);
   emit({ type: 'market-slash', request: toHex(id), prover: encodeAddress(lock.prover), amount: c.toString(), reason, height: height.toString() });
   return next;
