@@ -5,6 +5,8 @@
  * the sender paid exactly the fee and used one sequence. So end-of-block work (relists, slashes,
  * expiries) in the same block is allowed, but nothing the failing message wrote survives.
  * Malformed fields never get that far: the transaction does not decode (E_DECODE) and costs nothing.
+ * The one rejection that does change state, a lock holder's false proof (slashed), is played in
+ * market-attacks.test.ts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
