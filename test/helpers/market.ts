@@ -10,8 +10,10 @@ import assert from 'node:assert/strict';
 import type { ChainEvent, Msg } from '../../node/modules/types.ts';
 import type { AccountKey } from '../../node/crypto/keyfile.ts';
 import { decodeAddress } from '../../node/crypto/address.ts';
-import { getAccount } from '../../node/modules/bank/account.ts';
-import { getProver } from '../../node/modules/market/state.ts';
+import { getAccount, totalSupply } from '../../node/modules/bank/account.ts';
+import { getProver, getRequest, MARKET_BONDS, MARKET_ESCROW, openRequests, proverList } from '../../node/modules/market/state.ts';
+import { BONDED_POOL, REWARDS_POOL, UNBONDING_POOL } from '../../node/modules/staking/state.ts';
+import { NO_ID } from '../../node/state/record.ts';
 import { requestId } from '../../node/modules/market/request-proof.ts';
 import { decodeTx } from '../../node/tx/tx.ts';
 import { makeTx, type TestChain } from './chain.ts';
@@ -102,4 +104,27 @@ export class MarketDriver {
     }
     return sum;
   }
+}
+
+/**
+ * Every uqry is somewhere (docs/market.md §invariants, conservation): escrow holds exactly what open
+ * requests record (tests using it hold no outstanding reservations), the bonds account exactly the
+ * provers' bonds, and users, operator and module accounts sum to the supply, which changes only by
+ * the block rewards minted and the fees and slashes burned.
+ */
+export async function assertMarketBalanced(t: TestChain): Promise<void> {
+  const s = t.chain.latestState;
+  let escrow = 0n;
+  for (const id of (await openRequests.get(s, NO_ID))?.ids ?? []) escrow += (await getRequest(s, id)).escrow;
+  assert.equal((await getAccount(s, MARKET_ESCROW)).balance, escrow, 'escrow equals what open requests hold');
+  let bonds = 0n;
+  for (const p of (await proverList.get(s, NO_ID))?.addresses ?? []) {
+    const pr = await getProver(s, p);
+    assert.ok(pr.locked <= pr.bond, 'locked collateral never exceeds the bond');
+    bonds += pr.bond + pr.unbonding.reduce((x, u) => x + u.amount, 0n);
+  }
+  assert.equal((await getAccount(s, MARKET_BONDS)).balance, bonds, 'bonds account equals the provers\' bonds');
+  let sum = 0n;
+  for (const a of [...[...t.users, t.operator].map((u) => decodeAddress(u.address)), MARKET_ESCROW, MARKET_BONDS, BONDED_POOL, REWARDS_POOL, UNBONDING_POOL]) sum += (await getAccount(s, a)).balance;
+  assert.equal(sum, await totalSupply(s), 'supply is conserved except for mints and burns');
 }

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { openTestChain, type TestChain } from '../helpers/chain.ts';
-import { MARKET_TX_FEE as FEE, MarketDriver, PREIMAGE_ID, preimageFill, requestMsg } from '../helpers/market.ts';
+import { assertMarketBalanced, MARKET_TX_FEE as FEE, MarketDriver, PREIMAGE_ID, preimageFill, requestMsg } from '../helpers/market.ts';
 import { decodeAddress } from '../../node/crypto/address.ts';
 import { getAccount } from '../../node/modules/bank/account.ts';
 import { getProver, getRequest, reputationPpm, type ProofRequest } from '../../node/modules/market/state.ts';
@@ -80,6 +80,7 @@ test('delay never pays: letting a lock time out and filling it late (itself or f
       assert.equal(lateGain, 22n * QRY - 220_000n + 12n * QRY - 30n * QRY - 2n * FEE, 'paid 10 + 12 (the requester\'s share) QRY, plus the 12 QRY filler share, minus the 30 QRY slashed');
       assert.ok(latePaid <= honestPaid, `the requester paid ${latePaid} late, ${honestPaid} on time`);
     }
+    await assertMarketBalanced(t);
   } finally {
     await t.close();
   }
@@ -105,6 +106,7 @@ test('a missed lock rotates at once to the next eligible ask, never back to the 
     assert.equal((await balance(t, next)) - n0, 15n * QRY - 150_000n + 12n * QRY - FEE);
     assert.equal((await getProver(t.chain.latestState, addr(next))).onTime, 1n, 'on time on its own lock');
     assert.equal(r0 - (await balance(t, requester)) - FEE, 15n * QRY - 12n * QRY, 'the requester paid less than the missed 10 QRY lock price');
+    await assertMarketBalanced(t);
   } finally {
     await t.close();
   }
@@ -126,6 +128,7 @@ test('stalling costs in proportion to the bid: no lock without the minimum bond;
     await untilLockMissed(t, id);
     assert.equal((await mk.wealth(staller)) - w0, -2n * QRY - FEE, 'the stall cost the whole lock collateral');
     assert.equal((await balance(t, requester)) - r0, 800_000n, '40 % of it to the requester it delayed');
+    await assertMarketBalanced(t);
   } finally {
     await t.close();
   }
@@ -154,6 +157,7 @@ test('reputation cannot be farmed with tiny self-fills: a reachable minimum admi
     const picky = await mk.request(requester, requestMsg(335n, { maxPrice: 2n * QRY, minReputationPpm: 50_000n }));
     assert.equal((await mk.run(farmer, [m({ type: 'market/lock', requestId: picky })])).code, 'E_INVALID_MSG', 'the farmer is below the gate');
     await mk.ok(honest, [m({ type: 'market/lock', requestId: picky })]);
+    await assertMarketBalanced(t);
   } finally {
     await t.close();
   }
@@ -177,6 +181,7 @@ test('reputation cannot be shed: a fresh address starts below a prover with a po
     const freshRep = reputationPpm(await getProver(t.chain.latestState, addr(fresh)));
     assert.equal(freshRep, 0n);
     assert.ok(freshRep < poorRep, `fresh ${freshRep} vs poor record ${poorRep}`);
+    await assertMarketBalanced(t);
   } finally {
     await t.close();
   }
@@ -199,6 +204,7 @@ test('nobody gets a proof free: a cache hit pays the first prover what the first
     // unwilling to pay the first price: no cache hit, an ordinary open request
     const cheap = await mk.request(copier, requestMsg(351n, { minPrice: 0n, maxPrice: 9n * QRY }));
     assert.equal((await request(t, cheap)).status, 'open');
+    await assertMarketBalanced(t);
   } finally {
     await t.close();
   }
@@ -223,6 +229,7 @@ test('a false proof from the lock holder is rejected and slashed, and the reques
     const r = await request(t, id);
     assert.deepEqual(r.lock!.prover, addr(next));
     assert.equal((await getProver(t.chain.latestState, addr(liar))).slashed, 1n);
+    await assertMarketBalanced(t);
   } finally {
     await t.close();
   }
