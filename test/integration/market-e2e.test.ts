@@ -92,10 +92,10 @@ test('proof market on a devnet: ask match, invalid proof, slash and refill, esca
     assert.equal(bondB.result.code, 'OK');
     const poswInputs = { challenge: 11n, address: 12n, nonce: 13n };
     const r2 = await requestProof(rpc, requester, { circuitId: posw.id, inputs: poswInputs, minPrice: 10n * QRY, maxPrice: 20n * QRY, lockBlocks: 6n, deadlineBlocks: 80n, collateral: 5n * QRY, escalationCap: 20n * QRY });
+    const wrong = await preimageFill(5n); // before the lock: building the prover may take longer than the 6-block lock
     assert.equal((await send(rpc, proverB, [{ type: 'market/lock', requestId: fromHex(r2.requestId) }])).result.code, 'OK');
     const lock2 = (await getRequest(rpc, r2.requestId)).lock!;
     assert.ok(BigInt(lock2.collateral) * 2n >= BigInt(lock2.price), 'the lock posts at least half its price');
-    const wrong = await preimageFill(5n);
     const before = await balanceOf(rpc, proverB.address);
     const invalid = await send(rpc, proverB, [{ type: 'market/fulfill', requestId: fromHex(r2.requestId), proof: wrong.proof, publicSignals: ['1', '11', '12', '13'] }]);
     assert.equal(invalid.result.code, 'E_INVALID_PROOF');

@@ -104,10 +104,10 @@ export async function payFill(
 
 /**
  * A missed lock (timed out, or a false proof from its holder): the whole collateral leaves the
- * bond (shares to the requester, to whoever fills next, the rest burned), the request's price falls
- * to at most the missed lock's price plus the requester's share, the excess escrow is refunded,
- * and it opens to anyone
- * (the caller may rotate it to the next ask). Returns the request as it now stands.
+ * bond (shares to the requester, to whoever fills next, the rest burned), the request's price
+ * becomes at most the missed lock's price plus the requester's share (docs/market.md §invariants),
+ * the escrow above it is refunded, and it opens to anyone (the caller may rotate it to the next
+ * ask). Returns the request as it now stands.
  */
 export async function slashLock(state: Overlay, params: MarketParams, id: Uint8Array, r: ProofRequest, emit: Emit, height: bigint, reason: 'timeout' | 'false-proof'): Promise<ProofRequest> {
   const lock = r.lock!;
