@@ -20,6 +20,7 @@ export interface ProofRequestSpec {
   rampBlocks?: bigint;
   lockBlocks?: bigint;
   deadlineBlocks?: bigint;
+  /** Default maxPrice; the chain raises a lock's collateral to at least its protocol share of the price. */
   collateral?: bigint;
   minReputationPpm?: bigint;
   escalationCap?: bigint;

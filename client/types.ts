@@ -121,6 +121,9 @@ export interface MarketProver {
   onTime: string;
   late: string;
   slashed: string;
+  /** Sums of lock prices and of those delivered on time (reputation weighs by price, docs/market.md §reputation). */
+  lockedValue: string;
+  onTimeValue: string;
   reputationPpm: string;
 }
 

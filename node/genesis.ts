@@ -24,6 +24,7 @@ import { initialTargets } from '../puzzle/target.ts';
 import { CIRCUITS, type CircuitName } from '../circuits/artifacts.ts';
 import { DEFAULT_STAKING_PARAMS, stakingParams, type StakingParams } from './modules/staking/state.ts';
 import { registerValidator } from './modules/staking/register.ts';
+import { checkMarketParams } from './modules/market/economics.ts';
 import { DEFAULT_MARKET_PARAMS, circuitList, circuits as circuitsRecord, marketParams, type MarketParams } from './modules/market/state.ts';
 import { circuitIdOf } from '../puzzle/circuit.ts';
 import { addStake } from './modules/staking/bonding.ts';
@@ -106,6 +107,7 @@ export function parseGenesis(json: GenesisJson, opts: { draft?: boolean } = {}):
   const { puzzle, circuit } = parsePuzzleParams(json.params?.puzzle);
   const staking = overrideParams(DEFAULT_STAKING_PARAMS, json.params?.staking, 'staking');
   const market = overrideParams(DEFAULT_MARKET_PARAMS, json.params?.market, 'market');
+  checkMarketParams(market);
   const circuits = (json.circuits ?? []).map((c, i) => {
     if (typeof c.name !== 'string' || !Number.isInteger(c.nOutputs) || !Array.isArray(c.publicInputs)) throw new QuarryError('E_CONFIG', `genesis: circuits[${i}] is malformed`);
     return { name: c.name, vk: fromHex(c.vk), wasmHash: fromHex(c.wasmHash), zkeyHash: fromHex(c.zkeyHash), nOutputs: c.nOutputs, publicInputs: c.publicInputs };

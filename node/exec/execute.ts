@@ -10,7 +10,7 @@ import { stakingEndBlock, type StakingBlockContext } from '../modules/staking/en
 import { marketEndBlock } from '../modules/market/end-block.ts';
 import { getChainParams, type ChainParams } from '../modules/chain-params.ts';
 import { handlerFor, msgHandlers } from '../modules/registry.ts';
-import type { ChainEvent, Msg, MsgContext, ProofVerifier } from '../modules/types.ts';
+import { PenalizedRejection, type ChainEvent, type Msg, type MsgContext, type ProofVerifier } from '../modules/types.ts';
 import { checkTxState, checkTxStatic } from './ante.ts';
 import { toHex } from '../encoding/bytes.ts';
 import type { Tx } from '../tx/tx.ts';
@@ -86,10 +86,20 @@ async function applyTx(state: Overlay, ctx: BlockContext, params: ChainParams, t
   } catch (err) {
     const e = asQuarryError(err);
     if (e.code === 'E_INTERNAL' || e.code === 'E_STORE') throw e; // a node fault, not a bad transaction
-    return { txHash: tx.hash, code: e.code, log: e.message, events: [] };
+    return { txHash: tx.hash, code: e.code, log: e.message, events: await applyPenalty(err, state, msgCtx) };
   }
   msgState.mergeInto(state);
   return { txHash: tx.hash, code: 'OK', log: '', events };
+}
+
+/** A rejected message's penalty, if it carries one, on the transaction's state; its events. */
+async function applyPenalty(err: unknown, state: Overlay, ctx: MsgContext): Promise<ChainEvent[]> {
+  if (!(err instanceof PenalizedRejection)) return [];
+  const events: ChainEvent[] = [];
+  const penaltyState = state.child();
+  await err.penalty({ ...ctx, state: penaltyState, emit: (e) => events.push(e) });
+  penaltyState.mergeInto(state);
+  return events;
 }
 
 /** Gives each message type one look at all of the transaction's messages of its type first. */

@@ -5,6 +5,7 @@
  * `apply` throws a QuarryError to reject; the executor then drops the message's writes.
  */
 import type { Schema } from '../encoding/schema.ts';
+import { QuarryError, type ErrorCode } from '../errors.ts';
 import type { Overlay } from '../state/view.ts';
 
 export interface Msg {
@@ -44,6 +45,22 @@ export interface MsgHandler<M extends Msg = Msg> {
   apply(ctx: MsgContext, msg: M): Promise<void>;
   /** Runs once per transaction before its messages (batching expensive checks across them). */
   prepare?(ctx: MsgContext, msgs: M[]): Promise<void>;
+}
+
+/**
+ * A rejection with a consequence that survives it: the message's writes are dropped as for any
+ * rejection, then `penalty` runs on the transaction's state (after the fee) and its events go in
+ * the receipt. Used where the protocol punishes a false claim (docs/market.md §verification: a
+ * lock holder's false proof is slashed).
+ */
+export class PenalizedRejection extends QuarryError {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    readonly penalty: (ctx: MsgContext) => Promise<void>,
+  ) {
+    super(code, message);
+  }
 }
 
 /** Helper so each file declares a handler with its message type inferred. */

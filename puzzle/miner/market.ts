@@ -57,6 +57,8 @@ interface RequestJson {
   status: string;
   currentPrice: string | null;
   maxPrice: string;
+  /** Slashed collateral waiting for whoever fills (open fills and rotated locks are paid it too). */
+  fillerReward: string;
   collateral: string;
   deadline: string;
   lock: { prover: string; price: string; expiresAt: string } | null;
@@ -136,7 +138,7 @@ export class MarketProver {
     this.stats.locked = mine.length;
     for (const r of mine) if (!this.done.has(r.id)) await this.fulfil(r);
     if (mine.length > 0) return;
-    for (const r of await this.list('status=open-fill')) if (this.worthIt(r, BigInt(r.maxPrice)) && !this.commits.has(r.id)) return this.commit(r);
+    for (const r of await this.list('status=open-fill')) if (this.worthIt(r, BigInt(r.maxPrice) + BigInt(r.fillerReward)) && !this.commits.has(r.id)) return this.commit(r);
     for (const r of await this.list('status=open')) {
       const price = BigInt(r.currentPrice ?? '0');
       if (price >= (this.askPrice.get(r.circuitId) ?? price + 1n) && this.worthIt(r, price)) {

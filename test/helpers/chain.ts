@@ -18,6 +18,7 @@ import { LazyChecker } from '../../node/puzzle/checker.ts';
 import { Groth16Verifier } from '../../node/market/groth16-verifier.ts';
 import type { PuzzleParamsRecord } from '../../node/modules/puzzle/state.ts';
 import type { StakingParams } from '../../node/modules/staking/state.ts';
+import type { MarketParams } from '../../node/modules/market/state.ts';
 import type { Solution } from '../../puzzle/solution.ts';
 import type { Evidence } from '../../consensus/evidence.ts';
 
@@ -56,9 +57,10 @@ export async function makeGenesis(
   params: Partial<ChainParams> = {},
   puzzle: Partial<PuzzleParamsRecord> = {},
   staking: Partial<StakingParams> = {},
+  market: Partial<MarketParams> = {},
 ): Promise<Genesis> {
   let g = newGenesis(CHAIN_ID, 1_000n, TEST_CIRCUIT);
-  g = { ...g, params: { ...g.params, chain: { ...g.params.chain, ...params }, puzzle: { ...g.params.puzzle, ...puzzle }, staking: { ...g.params.staking, ...staking } } };
+  g = { ...g, params: { ...g.params, chain: { ...g.params.chain, ...params }, puzzle: { ...g.params.puzzle, ...puzzle }, staking: { ...g.params.staking, ...staking }, market: { ...g.params.market, ...market } } };
   for (const u of users) g = addAccount(g, u.address, USER_BALANCE);
   return addValidator(addAccount(g, operator.address, USER_BALANCE), operator.address, await validatorRegistration(validator, decodeAddress(operator.address)), 100n);
 }
@@ -84,6 +86,7 @@ export interface TestChainOptions {
   params?: Partial<ChainParams>;
   puzzle?: Partial<PuzzleParamsRecord>;
   staking?: Partial<StakingParams>;
+  market?: Partial<MarketParams>;
   /** More genesis validators (they never sign: `produce` commits with validator 0 alone). */
   extraValidators?: Array<{ key: ValidatorKey; operator: AccountKey; power: bigint }>;
   /** A stand-in for the Groth16 verifier (market simulations that skip real proving). */
@@ -96,7 +99,7 @@ export async function openTestChain(opts: TestChainOptions = {}): Promise<TestCh
   const users = Array.from({ length: opts.users ?? 4 }, (_, i) => deterministicUser(i));
   const operator = deterministicKey('operator', 0);
   const validator = devnetValidatorKey(0);
-  let genesis = await makeGenesis(users, operator, validator, opts.params, opts.puzzle, opts.staking);
+  let genesis = await makeGenesis(users, operator, validator, opts.params, opts.puzzle, opts.staking, opts.market);
   for (const x of opts.extraValidators ?? []) genesis = addValidator(addAccount(genesis, x.operator.address, USER_BALANCE), x.operator.address, await validatorRegistration(x.key, decodeAddress(x.operator.address)), x.power);
   const db = await Database.open(opts.path ?? dir!.path);
   const chain = await Chain.open(db, genesis, { solutions: testChecker, proofs: opts.proofs ?? (await testProofVerifier()) });

@@ -6,7 +6,19 @@ import { circuitIdOf } from '../../puzzle/circuit.ts';
 import { Groth16Prover } from '../../puzzle/groth16-prover.ts';
 import { exampleCircuits } from '../../genesis/builder.ts';
 import { toHex } from '../../node/encoding/bytes.ts';
-import type { Msg } from '../../node/modules/types.ts';
+import assert from 'node:assert/strict';
+import type { ChainEvent, Msg } from '../../node/modules/types.ts';
+import type { AccountKey } from '../../node/crypto/keyfile.ts';
+import { decodeAddress } from '../../node/crypto/address.ts';
+import { getAccount, totalSupply } from '../../node/modules/bank/account.ts';
+import { getProver, getRequest, MARKET_BONDS, MARKET_ESCROW, openRequests, proverList } from '../../node/modules/market/state.ts';
+import { BONDED_POOL, REWARDS_POOL, UNBONDING_POOL } from '../../node/modules/staking/state.ts';
+import { NO_ID } from '../../node/state/record.ts';
+import { requestId } from '../../node/modules/market/request-proof.ts';
+import { decodeTx } from '../../node/tx/tx.ts';
+import { makeTx, type TestChain } from './chain.ts';
+
+export const MARKET_TX_FEE = 200_000n;
 
 export const PREIMAGE = exampleCircuits()[0]!;
 export const PREIMAGE_ID = circuitIdOf(PREIMAGE.vk, PREIMAGE.wasmHash);
@@ -62,3 +74,57 @@ export function requestMsg(x: bigint, o: RequestOpts = {}): Msg {
 }
 
 export const hex = toHex;
+
+/** Drives market transactions on a test chain, one transaction per block, sequences read from state. */
+export class MarketDriver {
+  constructor(readonly t: TestChain) {}
+  async run(user: AccountKey, msgs: Msg[]): Promise<{ code: string; hash: Uint8Array; log: string; events: ChainEvent[] }> {
+    const { sequence } = await getAccount(this.t.chain.latestState, decodeAddress(user.address));
+    const bytes = makeTx(user, msgs, { sequence, fee: MARKET_TX_FEE });
+    const block = await this.t.produce([bytes]);
+    const r = block.exec.receipts[0];
+    if (!r) throw new Error(`transaction not included: ${block.exec.rejected[0]?.error.message}`);
+    return { code: r.code, hash: decodeTx(bytes).hash, log: r.log, events: r.events };
+  }
+  async ok(user: AccountKey, msgs: Msg[]): Promise<{ hash: Uint8Array; events: ChainEvent[] }> {
+    const r = await this.run(user, msgs);
+    assert.equal(r.code, 'OK', r.log);
+    return r;
+  }
+  async request(user: AccountKey, msg: Msg): Promise<Uint8Array> {
+    return requestId((await this.ok(user, [msg])).hash, 0);
+  }
+  /** Balances plus market bonds (held and unbonding) of some addresses: what they are worth together. */
+  async wealth(...users: AccountKey[]): Promise<bigint> {
+    let sum = 0n;
+    for (const u of users) {
+      const a = decodeAddress(u.address);
+      const p = await getProver(this.t.chain.latestState, a);
+      sum += (await getAccount(this.t.chain.latestState, a)).balance + p.bond + p.unbonding.reduce((x, e) => x + e.amount, 0n);
+    }
+    return sum;
+  }
+}
+
+/**
+ * Every uqry is somewhere (docs/market.md §invariants, conservation): escrow holds exactly what open
+ * requests record (tests using it hold no outstanding reservations), the bonds account exactly the
+ * provers' bonds, and users, operator and module accounts sum to the supply, which changes only by
+ * the block rewards minted and the fees and slashes burned.
+ */
+export async function assertMarketBalanced(t: TestChain): Promise<void> {
+  const s = t.chain.latestState;
+  let escrow = 0n;
+  for (const id of (await openRequests.get(s, NO_ID))?.ids ?? []) escrow += (await getRequest(s, id)).escrow;
+  assert.equal((await getAccount(s, MARKET_ESCROW)).balance, escrow, 'escrow equals what open requests hold');
+  let bonds = 0n;
+  for (const p of (await proverList.get(s, NO_ID))?.addresses ?? []) {
+    const pr = await getProver(s, p);
+    assert.ok(pr.locked <= pr.bond, 'locked collateral never exceeds the bond');
+    bonds += pr.bond + pr.unbonding.reduce((x, u) => x + u.amount, 0n);
+  }
+  assert.equal((await getAccount(s, MARKET_BONDS)).balance, bonds, 'bonds account equals the provers\' bonds');
+  let sum = 0n;
+  for (const a of [...[...t.users, t.operator].map((u) => decodeAddress(u.address)), MARKET_ESCROW, MARKET_BONDS, BONDED_POOL, REWARDS_POOL, UNBONDING_POOL]) sum += (await getAccount(s, a)).balance;
+  assert.equal(sum, await totalSupply(s), 'supply is conserved except for mints and burns');
+}

@@ -2,7 +2,7 @@
  * The proof market end to end on a two-validator devnet with real processes, real Groth16 proofs
  * and `quarry node mine --ask` as the prover: register a circuit through the CLI (artifacts
  * uploaded, fetched by the other node over libp2p), request and get a proof matched against an
- * ask, an invalid proof refused, a timed-out lock slashed and filled by another prover with
+ * ask, a false proof refused and its lock slashed, then filled by another prover with
  * commit-reveal, an unlocked request escalated until it fills, a reservation delivered at its
  * fixed price, an identical request served from the cache, and a copied proof refused.
  */
@@ -25,20 +25,22 @@ import { buildTx, broadcastTx, type Signer, type TxResult } from '../../client/t
 import { requestProof, waitForProof } from '../../client/market.ts';
 import type { RpcClient } from '../../client/rpc.ts';
 import type { Msg } from '../../node/modules/types.ts';
+import { decodeTx } from '../../node/tx/tx.ts';
 
 const QRY = 1_000_000n;
 const requester = deterministicUser(600);
 const proverA = deterministicUser(601); // runs `quarry node mine --ask …`
 const proverB = deterministicUser(602); // driven by hand through the client library
 
-type Receipt = TxResult & { result: { events: Array<Record<string, string>> } };
+type Receipt = TxResult & { fee: bigint; result: { events: Array<Record<string, string>> } };
 async function send(rpc: RpcClient, key: Signer, msgs: Array<Record<string, unknown>>): Promise<Receipt> {
   const { bytes } = await buildTx(rpc, key, msgs as unknown as Msg[]);
-  return (await broadcastTx(rpc, bytes)) as Receipt;
+  return { ...((await broadcastTx(rpc, bytes)) as Receipt), fee: decodeTx(bytes).tx.body.fee };
 }
-interface RequestView { status: string; filledBy: string | null; paid: string; relists: string; lock: { prover: string; price: string } | null; proof: { proof: string; publicSignals: string[] } | null }
+interface RequestView { status: string; filledBy: string | null; paid: string; relists: string; maxPrice: string; lock: { prover: string; price: string; collateral: string } | null; proof: { proof: string; publicSignals: string[] } | null }
 const getRequest = (rpc: RpcClient, id: string) => rpc.get<RequestView>(`/market/requests/${id}`);
 const proverOf = (rpc: RpcClient, a: string) => rpc.get<{ bond: string; slashed: string; onTime: string }>(`/market/provers/${a}`);
+const balanceOf = async (rpc: RpcClient, a: string) => BigInt((await rpc.get<{ balance: string }>(`/accounts/${a}`)).balance);
 
 test('proof market on a devnet: ask match, invalid proof, slash and refill, escalation, reservation, cache', { timeout: 420_000 }, async () => {
   const net: TestDevnet = await startTestDevnet({ validators: 2 });
@@ -85,34 +87,37 @@ test('proof market on a devnet: ask match, invalid proof, slash and refill, esca
     assert.equal(r1View.proof!.publicSignals[0], poseidon1([x]).toString());
     assert.match(r1.stdout, new RegExp(r1View.proof!.proof));
 
-    // R2 (posw, below A's ask): B locks it at auction, sends an invalid proof, then goes silent
-    const bondB = await send(rpc, proverB, [{ type: 'market/bond', amount: 20n * QRY }]);
+    // R2 (posw, below A's ask): B locks it at auction, then sends a false proof and is slashed at once
+    const bondB = await send(rpc, proverB, [{ type: 'market/bond', amount: 40n * QRY }]);
     assert.equal(bondB.result.code, 'OK');
     const poswInputs = { challenge: 11n, address: 12n, nonce: 13n };
     const r2 = await requestProof(rpc, requester, { circuitId: posw.id, inputs: poswInputs, minPrice: 10n * QRY, maxPrice: 20n * QRY, lockBlocks: 6n, deadlineBlocks: 80n, collateral: 5n * QRY, escalationCap: 20n * QRY });
+    const wrong = await preimageFill(5n); // before the lock: building the prover may take longer than the 6-block lock
     assert.equal((await send(rpc, proverB, [{ type: 'market/lock', requestId: fromHex(r2.requestId) }])).result.code, 'OK');
-    const wrong = await preimageFill(5n);
-    const before = await rpc.get<{ balance: string }>(`/accounts/${proverB.address}`);
+    const lock2 = (await getRequest(rpc, r2.requestId)).lock!;
+    assert.ok(BigInt(lock2.collateral) * 2n >= BigInt(lock2.price), 'the lock posts at least half its price');
+    const before = await balanceOf(rpc, proverB.address);
     const invalid = await send(rpc, proverB, [{ type: 'market/fulfill', requestId: fromHex(r2.requestId), proof: wrong.proof, publicSignals: ['1', '11', '12', '13'] }]);
     assert.equal(invalid.result.code, 'E_INVALID_PROOF');
-    const after = await rpc.get<{ balance: string }>(`/accounts/${proverB.address}`);
-    assert.ok(BigInt(after.balance) < BigInt(before.balance), 'only the fee was charged');
-    assert.equal((await getRequest(rpc, r2.requestId)).status, 'locked');
-    // the lock times out: B is slashed and A fills with commit-reveal at the request's max price
-    const r2Proof = await waitForProof(rpc, r2.requestId, 120_000);
-    assert.equal(r2Proof.prover, proverA.address);
-    assert.equal(r2Proof.price, String(20n * QRY));
+    assert.ok(invalid.result.events.some((e) => e.type === 'market-slash' && e.reason === 'false-proof'), 'slashed for the false proof');
+    assert.equal(await balanceOf(rpc, proverB.address), before - invalid.fee, 'the fee from the balance');
     const b = await proverOf(rpc, proverB.address);
     assert.equal(b.slashed, '1');
-    assert.equal(b.bond, String(15n * QRY));
+    assert.equal(b.bond, String(40n * QRY - BigInt(lock2.collateral)), 'and the whole collateral from the bond');
+    // nobody else asks within the capped price: A fills with commit-reveal at the missed price plus the requester's share
+    const cap = BigInt(lock2.price) + (BigInt(lock2.collateral) * 4n) / 10n;
+    const r2Proof = await waitForProof(rpc, r2.requestId, 120_000);
+    assert.equal(r2Proof.prover, proverA.address);
+    assert.equal(r2Proof.price, String(cap < 20n * QRY ? cap : 20n * QRY));
     await miner.waitFor(/commit fill [0-9a-f]{12}: OK[\s\S]*reveal fill [0-9a-f]{12}: OK/, 10_000);
 
-    // a copied proof: B replays A's R2 proof to claim a fresh identical-circuit request locked to it
+    // a copied proof: B replays A's R2 proof to claim a fresh identical-circuit request locked to it, and is slashed
     const r4 = await requestProof(rpc, requester, { circuitId: posw.id, inputs: { challenge: 21n, address: 22n, nonce: 23n }, minPrice: 10n * QRY, maxPrice: 20n * QRY, lockBlocks: 20n, deadlineBlocks: 80n, collateral: QRY, escalationCap: 20n * QRY });
     assert.equal((await send(rpc, proverB, [{ type: 'market/lock', requestId: fromHex(r4.requestId) }])).result.code, 'OK');
     const copied = await send(rpc, proverB, [{ type: 'market/fulfill', requestId: fromHex(r4.requestId), proof: fromHex(r2Proof.proof), publicSignals: r2Proof.publicSignals }]);
     assert.equal(copied.result.code, 'E_INVALID_PROOF');
-    assert.equal((await getRequest(rpc, r4.requestId)).status, 'locked');
+    assert.notEqual((await getRequest(rpc, r4.requestId)).lock?.prover, proverB.address);
+    assert.equal((await proverOf(rpc, proverB.address)).slashed, '2');
 
     // R3: priced below every ask and left unlocked; relisted higher at its deadline until A takes it
     const r3 = await requestProof(rpc, requester, { circuitId: toHex(PREIMAGE_ID), inputs: { preimage: 9n, hash: poseidon1([9n]) }, minPrice: QRY / 2n, maxPrice: (8n * QRY) / 10n, deadlineBlocks: 25n, escalationCap: 2n * QRY });
@@ -121,7 +126,7 @@ test('proof market on a devnet: ask match, invalid proof, slash and refill, esca
     assert.ok(BigInt((await getRequest(rpc, r3.requestId)).relists) >= 1n);
 
     // proving futures: B sells capacity, the requester reserves one proof, its request goes to B at that price
-    const offer = await send(rpc, proverB, [{ type: 'market/offer-capacity', circuitId: PREIMAGE_ID, count: 2n, price: 300_000n, turnaround: 30n, endBlocks: 200n, collateralPerProof: 100_000n }]);
+    const offer = await send(rpc, proverB, [{ type: 'market/offer-capacity', circuitId: PREIMAGE_ID, count: 2n, price: 300_000n, turnaround: 30n, endBlocks: 200n, collateralPerProof: 150_000n }]);
     const offerId = offer.result.events.find((e) => e.type === 'market-offer')!.offer!;
     const reserved = await send(rpc, requester, [{ type: 'market/reserve', offerId: fromHex(offerId), count: 1n }]);
     const reservation = reserved.result.events.find((e) => e.type === 'market-reservation')!.reservation!;
@@ -138,12 +143,14 @@ test('proof market on a devnet: ask match, invalid proof, slash and refill, esca
     const cached = await getRequest(rpc, again.requestId);
     assert.equal(cached.status, 'fulfilled');
     assert.equal(cached.proof!.proof, r1View.proof!.proof);
+    assert.equal(cached.paid, r1View.paid, 'at the price the first request paid');
 
     // the query CLI shows the book
     const q = await runQuarry(['query', 'market', 'prover', proverA.address, '--rpc', url0]);
     assert.equal(q.code, 0, q.stderr);
-    const a = JSON.parse(q.stdout) as { onTime: string; slashed: string; reputationPpm: string };
-    assert.ok(BigInt(a.onTime) >= 2n && a.slashed === '0' && BigInt(a.reputationPpm) > 500_000n, q.stdout);
+    const a = JSON.parse(q.stdout) as { onTime: string; slashed: string; reputationPpm: string; onTimeValue: string; lockedValue: string };
+    assert.ok(BigInt(a.onTime) >= 2n && a.slashed === '0', q.stdout);
+    assert.equal(BigInt(a.reputationPpm), (BigInt(a.onTimeValue) * 1_000_000n) / (BigInt(a.lockedValue) + 10n * QRY), 'price-weighted from the 10 QRY prior');
   } catch (err) {
     throw new Error(`${(err as Error).message}\n--- prover A ---\n${miner?.output.slice(-3000)}`, { cause: err });
   } finally {

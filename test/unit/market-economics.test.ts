@@ -8,15 +8,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { openTestChain, makeTx, type TestChain } from '../helpers/chain.ts';
-import { PREIMAGE_ID, requestMsg, preimageInputs } from '../helpers/market.ts';
+import { openTestChain, makeTx } from '../helpers/chain.ts';
+import { assertMarketBalanced, PREIMAGE_ID, requestMsg, preimageInputs } from '../helpers/market.ts';
 import { decodeAddress } from '../../node/crypto/address.ts';
-import { getAccount, totalSupply } from '../../node/modules/bank/account.ts';
+import { getAccount } from '../../node/modules/bank/account.ts';
 import { NO_ID } from '../../node/state/record.ts';
-import { getProver, getRequest, MARKET_BONDS, MARKET_ESCROW, openRequests, proverList, type ProofRequest } from '../../node/modules/market/state.ts';
+import { getProver, getRequest, openRequests, type ProofRequest } from '../../node/modules/market/state.ts';
 import { requestId } from '../../node/modules/market/request-proof.ts';
 import { fillCommitment } from '../../node/modules/market/commit-fill.ts';
-import { BONDED_POOL, REWARDS_POOL, UNBONDING_POOL } from '../../node/modules/staking/state.ts';
 import { decodeTx } from '../../node/tx/tx.ts';
 import { toHex } from '../../node/encoding/bytes.ts';
 import type { AccountKey } from '../../node/crypto/keyfile.ts';
@@ -42,31 +41,12 @@ function signals(r: ProofRequest): string[] {
   return [r.inputs.find((i) => i.name === 'hash')!.values[0]!];
 }
 
-/** Every uqry is somewhere: module accounts hold exactly what the market and staking records say. */
-async function assertBalanced(t: TestChain, accounts: Uint8Array[]): Promise<void> {
-  const s = t.chain.latestState;
-  let escrow = 0n;
-  for (const id of (await openRequests.get(s, NO_ID))?.ids ?? []) escrow += (await getRequest(s, id)).escrow;
-  assert.equal((await getAccount(s, MARKET_ESCROW)).balance, escrow, 'escrow equals what open requests hold');
-  let bonds = 0n;
-  for (const p of (await proverList.get(s, NO_ID))?.addresses ?? []) {
-    const pr = await getProver(s, p);
-    assert.ok(pr.locked <= pr.bond, 'locked collateral never exceeds the bond');
-    bonds += pr.bond + pr.unbonding.reduce((x, u) => x + u.amount, 0n);
-  }
-  assert.equal((await getAccount(s, MARKET_BONDS)).balance, bonds, 'bonds account equals the provers\' bonds');
-  let sum = 0n;
-  for (const a of [...accounts, MARKET_ESCROW, MARKET_BONDS, BONDED_POOL, REWARDS_POOL, UNBONDING_POOL]) sum += (await getAccount(s, a)).balance;
-  assert.equal(sum, await totalSupply(s), 'supply is conserved except for mints and burns');
-}
-
 test('10 provers, 3 silent after locking: ≥ 99 % filled before the deadline; money always balances', { timeout: 300_000 }, async () => {
   const t = await openTestChain({ users: 12, proofs: stubVerifier });
   try {
     const requester: Actor = { key: t.users[0]!, seq: 0n, speed: 0, silent: false };
     // the silent ones post the cheapest asks, so matching keeps handing them work until slashing empties their bonds
     const provers: Actor[] = t.users.slice(1, 11).map((key, i) => ({ key, seq: 0n, speed: 1 + (i % 4), silent: i >= 7 }));
-    const everyone = [...t.users.map(addr), addr(t.operator)];
     await t.produce(provers.map((p, i) => tx(p, [m({ type: 'market/bond', amount: 30_000_000n }), m({ type: 'market/ask', circuitId: PREIMAGE_ID, price: p.silent ? 150_000n : 200_000n + 20_000n * BigInt(i), maxTurnaround: BigInt(p.speed + 1), capacity: 2n })])));
     const created: Uint8Array[] = [];
     const commits = new Map<string, { by: Actor; salt: Uint8Array; at: bigint }>();
@@ -100,9 +80,9 @@ test('10 provers, 3 silent after locking: ≥ 99 % filled before the deadline; m
       }
       const block = await t.produce(txs);
       assert.equal(block.exec.rejected.length, 0, block.exec.rejected[0]?.error.message);
-      if (b % 10 === 0) await assertBalanced(t, everyone);
+      if (b % 10 === 0) await assertMarketBalanced(t);
     }
-    await assertBalanced(t, everyone);
+    await assertMarketBalanced(t);
     let filled = 0;
     let slashedLocks = 0;
     for (const id of created) {
@@ -118,23 +98,26 @@ test('10 provers, 3 silent after locking: ≥ 99 % filled before the deadline; m
   }
 });
 
-test('a requester that fills its own requests loses money', async () => {
+test('a requester that fills its own requests loses its fees and the rounded-up market fee at every price', async () => {
   const t = await openTestChain({ users: 1, proofs: stubVerifier });
   try {
     const me: Actor = { key: t.users[0]!, seq: 0n, speed: 1, silent: false };
-    await t.produce([tx(me, [m({ type: 'market/bond', amount: 5_000_000n }), m({ type: 'market/ask', circuitId: PREIMAGE_ID, price: 900_000n, maxTurnaround: 3n, capacity: 5n })])]);
+    await t.produce([tx(me, [m({ type: 'market/bond', amount: 5_000_000n })])]);
     const start = (await getAccount(t.chain.latestState, addr(me.key))).balance;
-    for (let i = 0; i < 5; i++) {
-      const bytes = tx(me, [requestMsg(BigInt(i + 1), { maxPrice: 1_000_000n })]);
+    const prices = [1n, 50n, 99n, 100n, 101n, 900_000n];
+    for (const [i, price] of prices.entries()) {
+      const bytes = tx(me, [m({ type: 'market/ask', circuitId: PREIMAGE_ID, price, maxTurnaround: 3n, capacity: 1n }), requestMsg(BigInt(i + 1), { minPrice: price, maxPrice: price })]);
       await t.produce([bytes]);
-      const id = requestId(decodeTx(bytes).hash, 0);
-      const r = await getRequest(t.chain.latestState, id);
-      assert.equal(r.status, 'locked');
+      const id = requestId(decodeTx(bytes).hash, 1);
+      assert.equal((await getRequest(t.chain.latestState, id)).status, 'locked');
       await t.produce([tx(me, [m({ type: 'market/fulfill', requestId: id, proof: fakeProof(), publicSignals: [preimageInputs(BigInt(i + 1))[0]!.values[0]!] })])]);
+      assert.equal((await getRequest(t.chain.latestState, id)).status, 'fulfilled');
     }
     const end = (await getAccount(t.chain.latestState, addr(me.key))).balance;
-    assert.ok(end < start, 'fees and the burned market fee make wash trading a loss');
-    assert.equal(start - end, 10n * 200_000n + 5n * 9_000n, 'ten transaction fees and five 1 % market fees');
+    const marketFees = [1n, 1n, 1n, 1n, 2n, 9_000n]; // 1 % of each price, rounded up: never 0
+    assert.equal(start - end, BigInt(prices.length) * 2n * 200_000n + marketFees.reduce((a, b) => a + b), 'two transaction fees and one rounded-up 1 % market fee per fill');
+    const p = await getProver(t.chain.latestState, addr(me.key));
+    assert.equal(p.onTimeValue, prices.reduce((a, b) => a + b), 'reputation counts the value washed, which the burned fee prices');
   } finally {
     await t.close();
   }

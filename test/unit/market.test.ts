@@ -2,46 +2,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { openTestChain, makeTx, type TestChain } from '../helpers/chain.ts';
-import { PREIMAGE_ID, preimageFill, requestMsg } from '../helpers/market.ts';
+import { openTestChain } from '../helpers/chain.ts';
+import { MarketDriver, PREIMAGE_ID, preimageFill, requestMsg } from '../helpers/market.ts';
 import { decodeAddress } from '../../node/crypto/address.ts';
 import { getAccount } from '../../node/modules/bank/account.ts';
 import { getProver, getRequest, MARKET_BONDS, MARKET_ESCROW, requestProofs } from '../../node/modules/market/state.ts';
-import { requestId } from '../../node/modules/market/request-proof.ts';
 import { fillCommitment } from '../../node/modules/market/commit-fill.ts';
-import { decodeTx } from '../../node/tx/tx.ts';
 import type { AccountKey } from '../../node/crypto/keyfile.ts';
 import type { Msg } from '../../node/modules/types.ts';
 
 const addr = (k: { address: string }) => decodeAddress(k.address);
 const m = (x: Record<string, unknown>) => x as unknown as Msg;
 
-class Market {
-  private readonly seqs = new Map<string, bigint>();
-  constructor(readonly t: TestChain) {}
-  tx(user: AccountKey, msgs: Msg[]): Uint8Array {
-    const s = this.seqs.get(user.address) ?? 0n;
-    this.seqs.set(user.address, s + 1n);
-    return makeTx(user, msgs, { sequence: s, fee: 200_000n });
-  }
-  /** Runs one transaction in its own block; returns the receipt code and the tx hash. */
-  async run(user: AccountKey, msgs: Msg[]): Promise<{ code: string; hash: Uint8Array; log: string }> {
-    const bytes = this.tx(user, msgs);
-    const block = await this.t.produce([bytes]);
-    const r = block.exec.receipts[0];
-    if (!r) throw new Error(`transaction not included: ${block.exec.rejected[0]?.error.message}`);
-    return { code: r.code, hash: decodeTx(bytes).hash, log: r.log };
-  }
-  async request(user: AccountKey, msg: Msg): Promise<Uint8Array> {
-    const { code, hash, log } = await this.run(user, [msg]);
-    assert.equal(code, 'OK', log);
-    return requestId(hash, 0);
-  }
-}
-
 async function setup() {
   const t = await openTestChain({ users: 4 });
-  const mk = new Market(t);
+  const mk = new MarketDriver(t);
   const [requester, proverA, proverB, other] = t.users as [AccountKey, AccountKey, AccountKey, AccountKey];
   for (const p of [proverA, proverB]) assert.equal((await mk.run(p, [m({ type: 'market/bond', amount: 10_000_000n })])).code, 'OK');
   return { t, mk, requester, proverA, proverB, other };
@@ -72,18 +47,12 @@ test('an ask matches a request at once; the locker fulfils with a real proof and
   }
 });
 
-test('invalid proofs, wrong public inputs and strangers are refused and change nothing', async () => {
+test('strangers cannot fulfil a lock; bad requests are refused', async () => {
   const { t, mk, requester, proverA, proverB } = await setup();
   try {
     await mk.run(proverA, [m({ type: 'market/ask', circuitId: PREIMAGE_ID, price: 300_000n, maxTurnaround: 5n, capacity: 1n })]);
     const id = await mk.request(requester, requestMsg(11n));
     const good = await preimageFill(11n);
-    const other = await preimageFill(12n);
-    const tampered = Uint8Array.from(good.proof);
-    tampered[40] = tampered[40]! ^ 1;
-    assert.equal((await mk.run(proverA, [m({ type: 'market/fulfill', requestId: id, proof: other.proof, publicSignals: other.publicSignals })])).code, 'E_INVALID_PROOF', 'a proof for other inputs');
-    assert.equal((await mk.run(proverA, [m({ type: 'market/fulfill', requestId: id, proof: other.proof, publicSignals: good.publicSignals })])).code, 'E_INVALID_PROOF', 'signals of this request, proof of another');
-    assert.equal((await mk.run(proverA, [m({ type: 'market/fulfill', requestId: id, proof: tampered, publicSignals: good.publicSignals })])).code, 'E_INVALID_PROOF', 'tampered bytes');
     assert.equal((await mk.run(proverB, [m({ type: 'market/fulfill', requestId: id, ...good })])).code, 'E_INVALID_MSG', 'not the locker');
     assert.equal((await getRequest(t.chain.latestState, id)).status, 'locked');
     const bad: Array<[string, Msg]> = [
@@ -94,7 +63,7 @@ test('invalid proofs, wrong public inputs and strangers are refused and change n
       ['E_INSUFFICIENT_FUNDS', requestMsg(1n, { maxPrice: 10n ** 15n })],
     ];
     for (const [code, msg] of bad) assert.equal((await mk.run(requester, [msg])).code, code, code);
-    assert.equal((await mk.run(requester, [m({ type: 'market/ask', circuitId: PREIMAGE_ID, price: 1n, maxTurnaround: 5n, capacity: 1n })])).code, 'E_INVALID_MSG', 'asks need a bond');
+    assert.equal((await mk.run(requester, [m({ type: 'market/ask', circuitId: PREIMAGE_ID, price: 1n, maxTurnaround: 5n, capacity: 1n })])).code, 'E_INSUFFICIENT_FUNDS', 'asks need the minimum bond');
     assert.equal((await mk.run(proverA, [m({ type: 'market/unbond', amount: 10_000_000n })])).code, 'E_INSUFFICIENT_FUNDS', 'locked collateral cannot leave');
   } finally {
     await t.close();
@@ -107,10 +76,15 @@ test('a lock that times out is slashed; anyone may then fill with commit-reveal;
     const id = await mk.request(requester, requestMsg(21n, { maxPrice: 1_000_000n, lockBlocks: 2n, deadlineBlocks: 30n, collateral: 2_000_000n }));
     assert.equal((await mk.run(proverA, [m({ type: 'market/lock', requestId: id })])).code, 'OK');
     const requesterBefore = (await getAccount(t.chain.latestState, addr(requester))).balance;
-    for (let i = 0; i < 3; i++) await t.produce();
     let r = await getRequest(t.chain.latestState, id);
-    assert.equal(r.status, 'open-fill');
+    const price = r.lock!.price;
+    assert.equal(price, 625_000n, 'locked one block into the 4-block ramp from 500,000 to 1,000,000');
+    for (let i = 0; i < 3; i++) await t.produce();
+    r = await getRequest(t.chain.latestState, id);
+    assert.equal(r.status, 'open-fill', 'nobody else asks, so nobody is rotated in');
     assert.equal(r.fillerReward, 800_000n, '40 % of the collateral waits for the filler');
+    assert.equal(r.maxPrice, 1_000_000n, 'a late fill is paid at most the missed lock\'s price plus the requester\'s share (here above maxPrice)');
+    assert.equal(r.escrow, 1_000_000n + 800_000n);
     assert.equal((await getAccount(t.chain.latestState, addr(requester))).balance, requesterBefore + 800_000n, '40 % to the requester');
     const a = await getProver(t.chain.latestState, addr(proverA));
     assert.equal(a.bond, 8_000_000n);
@@ -129,6 +103,7 @@ test('a lock that times out is slashed; anyone may then fill with commit-reveal;
     assert.equal(r.status, 'fulfilled');
     assert.deepEqual(r.filledBy, addr(proverB));
     assert.equal((await getAccount(t.chain.latestState, addr(proverB))).balance, bBefore - 200_000n + 1_000_000n - 10_000n + 800_000n);
+    assert.equal((await getAccount(t.chain.latestState, MARKET_ESCROW)).balance, 0n);
   } finally {
     await t.close();
   }
@@ -176,15 +151,22 @@ test('proving futures: a reservation delivers at its fixed price; identical requ
     assert.equal(r.lock!.price, 150_000n, 'the reserved price, whatever the request said');
     assert.equal((await mk.run(proverA, [m({ type: 'market/fulfill', requestId: id, ...(await preimageFill(41n)) })])).code, 'OK');
     assert.equal((await mk.run(other, [requestMsg(42n, { reservation })])).code, 'E_NOT_FOUND', 'only the buyer uses a reservation');
-    // the same (circuit, inputs) again: answered at once from the stored proof, at minPrice
-    const again = await mk.request(other, requestMsg(41n, { minPrice: 50_000n, maxPrice: 100_000n }));
+    // the same (circuit, inputs) again: answered at once from the stored proof, at the price it was first paid
+    const otherBefore = (await getAccount(t.chain.latestState, addr(other))).balance;
+    const aBefore = (await getAccount(t.chain.latestState, addr(proverA))).balance;
+    const again = await mk.request(other, requestMsg(41n, { minPrice: 0n, maxPrice: 200_000n }));
     const cached = await getRequest(t.chain.latestState, again);
     assert.equal(cached.status, 'fulfilled');
-    assert.equal(cached.paid, 50_000n);
+    assert.equal(cached.paid, 150_000n);
     assert.deepEqual(cached.filledBy, addr(proverA));
+    assert.equal((await getAccount(t.chain.latestState, addr(other))).balance, otherBefore - 200_000n - 150_000n, 'the new requester paid the first price, no more');
+    assert.equal((await getAccount(t.chain.latestState, addr(proverA))).balance, aBefore + 150_000n - 1_500n, 'the prover is paid again, less the fee');
     // at the end of the window the unused reservation is refunded and collateral released
+    const buyerBefore = (await getAccount(t.chain.latestState, addr(requester))).balance;
     while (t.chain.head.height < 45n) await t.produce();
     assert.equal((await getProver(t.chain.latestState, addr(proverA))).locked, 0n);
+    assert.equal((await getAccount(t.chain.latestState, addr(requester))).balance, buyerBefore + 150_000n, 'the one unused reserved proof is refunded to the buyer');
+    assert.equal((await getAccount(t.chain.latestState, MARKET_ESCROW)).balance, 0n);
   } finally {
     await t.close();
   }
@@ -203,6 +185,25 @@ test('cancel refunds an unlocked request; unbonding returns collateral after its
     const bonds = (await getAccount(t.chain.latestState, MARKET_BONDS)).balance;
     for (let i = 0; i < 51; i++) await t.produce();
     assert.equal((await getAccount(t.chain.latestState, MARKET_BONDS)).balance, bonds - 4_000_000n);
+  } finally {
+    await t.close();
+  }
+});
+
+test('maxOpenRequests caps the open book: a request beyond it is refused until one closes', async () => {
+  const t = await openTestChain({ users: 1, market: { maxOpenRequests: 2n } });
+  const mk = new MarketDriver(t);
+  const [requester] = t.users as [AccountKey];
+  try {
+    const first = await mk.request(requester, requestMsg(61n));
+    await mk.request(requester, requestMsg(62n));
+    const before = (await getAccount(t.chain.latestState, addr(requester))).balance;
+    const full = await mk.run(requester, [requestMsg(63n)]);
+    assert.equal(full.code, 'E_MEMPOOL_FULL');
+    assert.match(full.log, /too many open requests/);
+    assert.equal((await getAccount(t.chain.latestState, addr(requester))).balance, before - 200_000n, 'only the fee: nothing escrowed');
+    await mk.ok(requester, [m({ type: 'market/cancel', requestId: first })]);
+    assert.equal((await getRequest(t.chain.latestState, await mk.request(requester, requestMsg(63n)))).status, 'open');
   } finally {
     await t.close();
   }

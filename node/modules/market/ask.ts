@@ -6,7 +6,7 @@ import { bytes, literal, struct, u64, type Infer } from '../../encoding/schema.t
 import { QuarryError } from '../../errors.ts';
 import { toHex } from '../../encoding/bytes.ts';
 import { defineMsg } from '../types.ts';
-import { askers, askId, asks, getProver, requireCircuit } from './state.ts';
+import { askers, askId, asks, getMarketParams, requireCircuit, requireProverBond } from './state.ts';
 
 const schema = struct({ type: literal('market/ask'), circuitId: bytes({ len: 32 }), price: u64, maxTurnaround: u64, capacity: u64 });
 export type AskMsg = Infer<typeof schema>;
@@ -18,7 +18,7 @@ export const ask = defineMsg<AskMsg>({
   spend: () => 0n,
   async apply(ctx, m) {
     await requireCircuit(ctx.state, m.circuitId);
-    if ((await getProver(ctx.state, ctx.signer)).bond === 0n) throw new QuarryError('E_INVALID_MSG', 'only bonded provers may post asks (market/bond first)');
+    await requireProverBond(ctx.state, ctx.signer, await getMarketParams(ctx.state));
     if (m.capacity > 0n && m.maxTurnaround === 0n) throw new QuarryError('E_INVALID_MSG', 'turnaround must be at least one block');
     const id = askId(ctx.signer, m.circuitId);
     const old = await asks.get(ctx.state, id);

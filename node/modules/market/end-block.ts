@@ -1,17 +1,17 @@
 /**
- * The market at the end of every block (docs/market.md §lifecycle): slash locks that timed out,
- * relist expired requests nobody locked at a higher price (until the escalation cap) or refund
- * them, match waiting requests against new asks, release matured bond withdrawals, and settle
- * capacity offers and reservations that ended.
+ * The market at the end of every block (docs/market.md §lifecycle): slash locks that timed out
+ * and rotate them to the next ask, relist expired requests nobody locked at a higher price (until
+ * the escalation cap) or refund them, match waiting requests against new asks, release matured
+ * bond withdrawals, and settle capacity offers and reservations that ended.
  */
 import type { Overlay } from '../../state/view.ts';
 import { NO_ID } from '../../state/record.ts';
 import { toHex, u64be } from '../../encoding/bytes.ts';
 import { transfer } from '../bank/account.ts';
 import type { ChainEvent } from '../types.ts';
-import { askCandidates, tryMatch } from './match.ts';
+import { askCandidates, missLock, tryMatch } from './match.ts';
 import type { AskCandidate } from './pricing.ts';
-import { refundRequest, releaseCollateral, slashLock } from './settle.ts';
+import { refundRequest, releaseCollateral } from './settle.ts';
 import { expiring, getMarketParams, getProver, getRequest, MARKET_BONDS, MARKET_ESCROW, offers, openRequests, PPM, provers, putRequest, requests, reservations, unbondQueue, type MarketParams, type ProofRequest } from './state.ts';
 
 export async function marketEndBlock(state: Overlay, height: bigint, events: ChainEvent[]): Promise<void> {
@@ -25,14 +25,14 @@ export async function marketEndBlock(state: Overlay, height: bigint, events: Cha
     const r = await getRequest(state, id);
     const settles = (r.status === 'locked' && height > r.lock!.expiresAt) || (r.status !== 'locked' && height >= r.deadline);
     if (settles) book.clear(); // a slash or refund changes provers' free collateral and capacity
-    if (r.status === 'locked' && height > r.lock!.expiresAt) await slashLock(state, params, id, r, emit, height);
+    if (r.status === 'locked' && height > r.lock!.expiresAt) await missLock(state, params, id, r, height, emit, 'timeout');
     else if (r.status === 'open-fill' && height >= r.deadline) await refundRequest(state, id, r, 'expired', emit);
     else if (r.status === 'open' && height >= r.deadline) await relistOrExpire(state, params, id, r, height, emit);
     else if (r.status === 'open') {
       const circuit = toHex(r.circuitId);
       const candidates = book.get(circuit) ?? (await askCandidates(state, r.circuitId));
       book.set(circuit, candidates);
-      if ((await tryMatch(state, id, r, height, emit, candidates)).status !== 'open') book.delete(circuit);
+      if ((await tryMatch(state, params, id, r, height, emit, candidates)).status !== 'open') book.delete(circuit);
     }
   }
   await releaseUnbonds(state, height);

@@ -1,13 +1,15 @@
 /**
  * `market/lock`: a bonded prover takes an unmatched request at its current Dutch-auction price,
- * posting the request's collateral; it must fulfil within `lockBlocks` or lose the collateral.
+ * posting the lock's collateral (the request's, at least the protocol's share of the price); it
+ * must fulfil within `lockBlocks` or lose the collateral.
  */
 import { bytes, literal, struct, type Infer } from '../../encoding/schema.ts';
 import { QuarryError } from '../../errors.ts';
 import { defineMsg } from '../types.ts';
 import { auctionPrice } from './pricing.ts';
 import { lockRequest } from './settle.ts';
-import { getProver, getRequest, reputationPpm } from './state.ts';
+import { lockCollateral } from './economics.ts';
+import { getMarketParams, getRequest, reputationPpm, requireProverBond } from './state.ts';
 
 const schema = struct({ type: literal('market/lock'), requestId: bytes({ len: 32 }) });
 export type LockMsg = Infer<typeof schema>;
@@ -21,10 +23,13 @@ export const lock = defineMsg<LockMsg>({
     const r = await getRequest(ctx.state, m.requestId);
     if (r.status !== 'open') throw new QuarryError('E_INVALID_MSG', `a ${r.status} request cannot be locked`);
     if (ctx.height >= r.deadline) throw new QuarryError('E_EXPIRED', 'the request is past its deadline');
-    const p = await getProver(ctx.state, ctx.signer);
-    if (p.bond - p.locked < r.collateral) throw new QuarryError('E_INSUFFICIENT_FUNDS', `free collateral ${p.bond - p.locked} uqry is below the required ${r.collateral}`);
+    const params = await getMarketParams(ctx.state);
+    const p = await requireProverBond(ctx.state, ctx.signer, params);
+    const price = auctionPrice(r, ctx.height);
+    const collateral = lockCollateral(params, r.collateral, price);
+    if (p.bond - p.locked < collateral) throw new QuarryError('E_INSUFFICIENT_FUNDS', `free collateral ${p.bond - p.locked} uqry is below the required ${collateral}`);
     if (reputationPpm(p) < r.minReputationPpm) throw new QuarryError('E_INVALID_MSG', 'reputation below the requester\'s minimum');
     const expiresAt = r.lockBlocks === 0n || ctx.height + r.lockBlocks > r.deadline ? r.deadline : ctx.height + r.lockBlocks;
-    await lockRequest(ctx.state, m.requestId, r, { prover: ctx.signer, price: auctionPrice(r, ctx.height), lockedAt: ctx.height, expiresAt, collateral: r.collateral, viaAsk: false }, ctx.emit, ctx.height);
+    await lockRequest(ctx.state, m.requestId, r, { prover: ctx.signer, price, lockedAt: ctx.height, expiresAt, collateral, viaAsk: false }, ctx.emit, ctx.height);
   },
 });

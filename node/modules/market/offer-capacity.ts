@@ -9,7 +9,8 @@ import { toHex, u64be } from '../../encoding/bytes.ts';
 import { taggedHash } from '../../crypto/hash.ts';
 import { defineMsg } from '../types.ts';
 import { commitCollateral } from './settle.ts';
-import { expiring, getMarketParams, getProver, offers, requireCircuit } from './state.ts';
+import { lockCollateral } from './economics.ts';
+import { expiring, getMarketParams, offers, requireCircuit, requireProverBond } from './state.ts';
 
 const schema = struct({ type: literal('market/offer-capacity'), circuitId: bytes({ len: 32 }), count: u64, price: u64, turnaround: u64, endBlocks: u64, collateralPerProof: u64 });
 export type OfferCapacityMsg = Infer<typeof schema>;
@@ -28,7 +29,9 @@ export const offerCapacity = defineMsg<OfferCapacityMsg>({
     await requireCircuit(ctx.state, m.circuitId);
     const params = await getMarketParams(ctx.state);
     if (m.count === 0n || m.turnaround === 0n || m.endBlocks === 0n || m.endBlocks > params.maxDeadlineBlocks) throw new QuarryError('E_INVALID_MSG', 'count, turnaround and endBlocks must be positive (endBlocks within maxDeadlineBlocks)');
-    const p = await getProver(ctx.state, ctx.signer);
+    const p = await requireProverBond(ctx.state, ctx.signer, params);
+    const least = lockCollateral(params, 0n, m.price);
+    if (m.collateralPerProof < least) throw new QuarryError('E_INVALID_MSG', `collateralPerProof must be at least ${least} uqry at this price`);
     const collateral = m.count * m.collateralPerProof;
     if (p.bond - p.locked < collateral) throw new QuarryError('E_INSUFFICIENT_FUNDS', `free collateral ${p.bond - p.locked} uqry is below ${collateral}`);
     await commitCollateral(ctx.state, ctx.signer, collateral);

@@ -1,7 +1,8 @@
 /** Market arithmetic (docs/market.md §prices): the Dutch-auction price and the choice of an ask. Pure. */
 import { compareBytes } from '../../encoding/bytes.ts';
-import type { Ask, Prover, ProofRequest } from './state.ts';
+import type { Ask, MarketParams, Prover, ProofRequest } from './state.ts';
 import { reputationPpm } from './state.ts';
+import { lockCollateral } from './economics.ts';
 
 /** Rises linearly from minPrice to maxPrice over rampBlocks from the (re)listing, then holds. */
 export function auctionPrice(r: ProofRequest, height: bigint): bigint {
@@ -18,17 +19,18 @@ export interface AskCandidate {
 
 /**
  * The best eligible ask for a request: price within the request's limit, turnaround within its
- * deadline, free capacity and collateral, enough reputation; then cheapest, most reputable,
- * oldest, lowest address.
+ * deadline, free capacity, the protocol's minimum bond and the lock's collateral free, enough
+ * reputation; then cheapest, most reputable, oldest, lowest address.
  */
-export function bestAsk(r: ProofRequest, height: bigint, candidates: AskCandidate[]): AskCandidate | null {
+export function bestAsk(r: ProofRequest, height: bigint, candidates: AskCandidate[], params: MarketParams): AskCandidate | null {
   const left = r.deadline > height ? r.deadline - height : 0n;
   const eligible = candidates.filter(
     (c) =>
       c.ask.price <= r.maxPrice &&
       c.ask.maxTurnaround <= left &&
       c.ask.active < c.ask.capacity &&
-      c.state.bond - c.state.locked >= r.collateral &&
+      c.state.bond >= params.minProverBond &&
+      c.state.bond - c.state.locked >= lockCollateral(params, r.collateral, c.ask.price) &&
       reputationPpm(c.state) >= r.minReputationPpm,
   );
   eligible.sort(

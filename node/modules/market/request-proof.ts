@@ -2,7 +2,7 @@
  * `market/request-proof`: ask for a proof of a registered circuit on given inputs (public and
  * private; in v1 provers see them all). The requester escrows `escalationCap`, the most it may
  * ever pay. The request is served at once from the proof cache if the same (circuit, inputs) was
- * proven recently; under a reservation it goes straight to that prover; else it is matched against
+ * proven recently (at the price first paid); under a reservation it goes straight to that prover; else it is matched against
  * the best standing ask, or waits as a Dutch auction any bonded prover may lock.
  */
 import { bytes, literal, nullable, struct, u64, type Infer } from '../../encoding/schema.ts';
@@ -28,8 +28,10 @@ import {
   requestProofs,
   requireCircuit,
   reservations,
+  type MarketParams,
   type ProofRequest,
 } from './state.ts';
+import { marketFee } from './economics.ts';
 
 const schema = struct({
   type: literal('market/request-proof'),
@@ -64,7 +66,7 @@ export const requestProof = defineMsg<RequestProofMsg>({
     if (m.deadlineBlocks === 0n || m.deadlineBlocks > params.maxDeadlineBlocks) throw new QuarryError('E_INVALID_MSG', `deadline must be 1..${params.maxDeadlineBlocks} blocks`);
     if (m.minReputationPpm > PPM) throw new QuarryError('E_INVALID_MSG', 'minReputationPpm is at most 1,000,000');
     const id = requestId(ctx.txHash, ctx.msgIndex);
-    if (await serveFromCache(ctx, m, id, params.proofCacheBlocks, params.marketFeePpm)) return;
+    if (await serveFromCache(ctx, m, id, params)) return;
     const open = (await openRequests.get(ctx.state, NO_ID))?.ids.length ?? 0;
     if (BigInt(open) >= params.maxOpenRequests) throw new QuarryError('E_MEMPOOL_FULL', 'the market has too many open requests');
     const base = newRequest(ctx, m);
@@ -74,7 +76,7 @@ export const requestProof = defineMsg<RequestProofMsg>({
     await transfer(ctx.state, ctx.signer, MARKET_ESCROW, m.escalationCap);
     const r = { ...base, escrow: m.escalationCap };
     putRequest(ctx.state, id, r);
-    await tryMatch(ctx.state, id, r, ctx.height, ctx.emit);
+    await tryMatch(ctx.state, params, id, r, ctx.height, ctx.emit);
   },
 });
 
@@ -105,16 +107,20 @@ function newRequest(ctx: MsgContext, m: RequestProofMsg): ProofRequest {
   };
 }
 
-/** An identical (circuit, inputs) proven recently: pay its prover the minimum price and answer now. */
-async function serveFromCache(ctx: MsgContext, m: RequestProofMsg, id: Uint8Array, cacheBlocks: bigint, feePpm: bigint): Promise<boolean> {
+/**
+ * An identical (circuit, inputs) proven recently, at a price within this request's maxPrice: its
+ * prover is paid again what the proof was first paid (less the fee), so nobody gets a proof for
+ * less than the first requester paid. Dearer than maxPrice, the request goes to the market.
+ */
+async function serveFromCache(ctx: MsgContext, m: RequestProofMsg, id: Uint8Array, params: MarketParams): Promise<boolean> {
   const hit = await proofCache.get(ctx.state, cacheKey(m.circuitId, m.inputs));
-  if (!hit || hit.height + cacheBlocks < ctx.height || m.reservation) return false;
-  const fee = (m.minPrice * feePpm) / PPM;
-  await transfer(ctx.state, ctx.signer, hit.prover, m.minPrice - fee);
+  if (!hit || hit.height + params.proofCacheBlocks < ctx.height || m.reservation || hit.price > m.maxPrice) return false;
+  const fee = marketFee(params, hit.price);
+  await transfer(ctx.state, ctx.signer, hit.prover, hit.price - fee);
   await burn(ctx.state, ctx.signer, fee);
   requestProofs.put(ctx.state, id, { proof: hit.proof, publicSignals: hit.publicSignals });
-  putRequest(ctx.state, id, { ...newRequest(ctx, m), deadline: ctx.height, collateral: 0n, status: 'fulfilled', reservation: null, filledBy: hit.prover, paid: m.minPrice });
-  ctx.emit({ type: 'market-fill', request: toHex(id), prover: encodeAddress(hit.prover), price: m.minPrice.toString(), cached: true, height: ctx.height.toString() });
+  putRequest(ctx.state, id, { ...newRequest(ctx, m), deadline: ctx.height, collateral: 0n, status: 'fulfilled', reservation: null, filledBy: hit.prover, paid: hit.price });
+  ctx.emit({ type: 'market-fill', request: toHex(id), prover: encodeAddress(hit.prover), price: hit.price.toString(), cached: true, height: ctx.height.toString() });
   return true;
 }
 

@@ -18,7 +18,6 @@ import {
   MARKET_BONDS,
   MARKET_ESCROW,
   openRequests,
-  PPM,
   proofCache,
   provers,
   putRequest,
@@ -28,6 +27,7 @@ import {
   type ProofRequest,
 } from './state.ts';
 import { cacheKey } from './inputs.ts';
+import { fillOutcome, missOutcome } from './economics.ts';
 
 export async function commitCollateral(state: Overlay, prover: Uint8Array, amount: bigint): Promise<void> {
   const p = await getProver(state, prover);
@@ -46,7 +46,7 @@ export async function releaseCollateral(state: Overlay, prover: Uint8Array, amou
 export async function lockRequest(state: Overlay, id: Uint8Array, r: ProofRequest, lock: Lock, emit: Emit, height: bigint, precommitted = false): Promise<ProofRequest> {
   if (lock.collateral > 0n && !precommitted) await commitCollateral(state, lock.prover, lock.collateral);
   const p = await getProver(state, lock.prover);
-  provers.put(state, lock.prover, { ...p, locks: p.locks + 1n });
+  provers.put(state, lock.prover, { ...p, locks: p.locks + 1n, lockedValue: p.lockedValue + lock.price });
   if (lock.viaAsk) {
     const a = (await asks.get(state, askId(lock.prover, r.circuitId)))!;
     asks.put(state, askId(lock.prover, r.circuitId), { ...a, active: a.active + 1n });
@@ -83,10 +83,9 @@ export async function payFill(
   height: bigint,
   emit: Emit,
 ): Promise<void> {
-  const fee = (fill.price * params.marketFeePpm) / PPM;
+  const { fee, toFiller, refund } = fillOutcome(params, r, fill.price);
   await burn(state, MARKET_ESCROW, fee);
-  await transfer(state, MARKET_ESCROW, fill.filler, fill.price - fee + r.fillerReward);
-  const refund = r.escrow - fill.price - r.fillerReward;
+  await transfer(state, MARKET_ESCROW, fill.filler, toFiller);
   if (refund > 0n) await transfer(state, MARKET_ESCROW, r.requester, refund);
   if (r.lock && r.status === 'locked') {
     await releaseCollateral(state, r.lock.prover, r.lock.collateral);
@@ -94,32 +93,37 @@ export async function payFill(
   }
   if (fill.onTime) {
     const p = await getProver(state, fill.filler);
-    provers.put(state, fill.filler, { ...p, onTime: p.onTime + 1n });
+    provers.put(state, fill.filler, { ...p, onTime: p.onTime + 1n, onTimeValue: p.onTimeValue + fill.price });
   }
   putRequest(state, id, { ...r, status: 'fulfilled', escrow: 0n, fillerReward: 0n, filledBy: fill.filler, paid: fill.price });
   requestProofs.put(state, id, { proof: fill.proof, publicSignals: fill.publicSignals });
-  proofCache.put(state, cacheKey(r.circuitId, r.inputs), { proof: fill.proof, publicSignals: fill.publicSignals, prover: fill.filler, height });
+  proofCache.put(state, cacheKey(r.circuitId, r.inputs), { proof: fill.proof, publicSignals: fill.publicSignals, prover: fill.filler, height, price: fill.price });
   await closeRequest(state, id);
   emit({ type: 'market-fill', request: toHex(id), prover: encodeAddress(fill.filler), price: fill.price.toString(), onTime: fill.onTime, height: height.toString() });
 }
 
 /**
- * A lock that timed out: the locker's collateral is slashed (shares to the requester, to whoever
- * fills next, the rest burned) and the request opens to anyone until its deadline.
+ * A missed lock (timed out, or a false proof from its holder): the whole collateral leaves the
+ * bond (shares to the requester, to whoever fills next, the rest burned), the request's price
+ * becomes at most the missed lock's price plus the requester's share (docs/market.md §invariants),
+ * the escrow above it is refunded, and it opens to anyone (the caller may rotate it to the next
+ * ask). Returns the request as it now stands.
  */
-export async function slashLock(state: Overlay, params: MarketParams, id: Uint8Array, r: ProofRequest, emit: Emit, height: bigint): Promise<void> {
+export async function slashLock(state: Overlay, params: MarketParams, id: Uint8Array, r: ProofRequest, emit: Emit, height: bigint, reason: 'timeout' | 'false-proof'): Promise<ProofRequest> {
   const lock = r.lock!;
   const c = lock.collateral;
   const p = await getProver(state, lock.prover);
   provers.put(state, lock.prover, { ...p, bond: p.bond - c, locked: p.locked - c, late: p.late + 1n, slashed: p.slashed + 1n });
   await freeAskSlot(state, lock, r.circuitId);
-  const toRequester = (c * params.slashToRequesterPpm) / PPM;
-  const toFiller = (c * params.slashToFillerPpm) / PPM;
+  const { toRequester, toFiller, burned, price, refund } = missOutcome(params, r, lock.price, c);
   if (toRequester > 0n) await transfer(state, MARKET_BONDS, r.requester, toRequester);
   if (toFiller > 0n) await transfer(state, MARKET_BONDS, MARKET_ESCROW, toFiller);
-  await burn(state, MARKET_BONDS, c - toRequester - toFiller);
-  putRequest(state, id, { ...r, status: 'open-fill', escrow: r.escrow + toFiller, fillerReward: r.fillerReward + toFiller });
-  emit({ type: 'market-slash', request: toHex(id), prover: encodeAddress(lock.prover), amount: c.toString(), height: height.toString() });
+  await burn(state, MARKET_BONDS, burned);
+  if (refund > 0n) await transfer(state, MARKET_ESCROW, r.requester, refund);
+  const next: ProofRequest = { ...r, status: 'open-fill', lock: null, minPrice: price, maxPrice: price, escalationCap: price, escrow: r.escrow - refund + toFiller, fillerReward: r.fillerReward + toFiller };
+  putRequest(state, id, next);
+  emit({ type: 'market-slash', request: toHex(id), prover: encodeAddress(lock.prover), amount: c.toString(), reason, height: height.toString() });
+  return next;
 }
 
 /** Returns everything held for a request to its requester and closes it. */

@@ -27,8 +27,14 @@ export const marketParamsSchema = struct({
   proofCacheBlocks: u64,
   maxOpenRequests: u64,
   maxDeadlineBlocks: u64,
-  /** Burned from every payment (ppm): wash trading to build reputation always costs. */
+  /** Burned from every payment (ppm, rounded up): wash trading to build reputation always costs. */
   marketFeePpm: u64,
+  /** Bond a prover needs to post asks, lock or offer capacity (docs/market.md §invariants). */
+  minProverBond: u64,
+  /** A lock posts at least this share of its price as collateral, whatever the request asked (ppm). */
+  minCollateralPpm: u64,
+  /** ...and at least this much, so even a free request costs its staller something. */
+  minLockCollateral: u64,
 });
 export type MarketParams = Infer<typeof marketParamsSchema>;
 export const marketParams = record('params/market', marketParamsSchema);
@@ -42,6 +48,9 @@ export const DEFAULT_MARKET_PARAMS: MarketParams = {
   maxOpenRequests: 10_000n,
   maxDeadlineBlocks: 10_000n,
   marketFeePpm: 10_000n,
+  minProverBond: 1_000_000n,
+  minCollateralPpm: 500_000n,
+  minLockCollateral: 10_000n,
 };
 
 export const fieldText = text(78, /^(0|[1-9][0-9]*)$/);
@@ -73,6 +82,9 @@ export const proverSchema = struct({
   onTime: u64,
   late: u64,
   slashed: u64,
+  /** Sum of the prices of its locks, and of those it delivered on time (reputation weighs by price). */
+  lockedValue: u64,
+  onTimeValue: u64,
 });
 export type Prover = Infer<typeof proverSchema>;
 export const provers = record('market/prover', proverSchema);
@@ -123,7 +135,8 @@ export const unbondQueue = record('market/unbond-queue', struct({ entries: array
 
 export const fillCommits = record('market/fill-commit', struct({ commitment: bytes({ len: 32 }), height: u64 }));
 
-export const proofCache = record('market/proof-cache', struct({ proof: bytes({ len: 256 }), publicSignals: array(fieldText, 4096), prover: bytes({ len: 20 }), height: u64 }));
+/** A fulfilled statement's proof, its prover and the price it was paid (what a cache hit pays again). */
+export const proofCache = record('market/proof-cache', struct({ proof: bytes({ len: 256 }), publicSignals: array(fieldText, 4096), prover: bytes({ len: 20 }), height: u64, price: u64 }));
 /** The fulfilled proof of each request (what requesters download). */
 export const requestProofs = record('market/request-proof', struct({ proof: bytes({ len: 256 }), publicSignals: array(fieldText, 4096) }));
 
@@ -158,15 +171,32 @@ export function putRequest(state: Overlay, id: Uint8Array, r: ProofRequest): voi
   requests.put(state, id, r);
 }
 
-export const EMPTY_PROVER: Prover = { bond: 0n, locked: 0n, unbonding: [], locks: 0n, onTime: 0n, late: 0n, slashed: 0n };
+export const EMPTY_PROVER: Prover = { bond: 0n, locked: 0n, unbonding: [], locks: 0n, onTime: 0n, late: 0n, slashed: 0n, lockedValue: 0n, onTimeValue: 0n };
 
 export async function getProver(state: StateReader, address: Uint8Array): Promise<Prover> {
   return (await provers.get(state, address)) ?? EMPTY_PROVER;
 }
 
-/** Laplace-smoothed on-time ratio in ppm: a new prover starts at 500,000. */
+/** A prover's record, refused unless its bond reaches the protocol minimum (asks, locks, offers). */
+export async function requireProverBond(state: StateReader, address: Uint8Array, params: MarketParams): Promise<Prover> {
+  const p = await getProver(state, address);
+  if (p.bond < params.minProverBond) throw new QuarryError('E_INSUFFICIENT_FUNDS', `bond ${p.bond} uqry is below the protocol minimum ${params.minProverBond} (market/bond first)`);
+  return p;
+}
+
+/**
+ * Pessimistic prior of the reputation ratio, in uqry of locked value (docs/market.md §reputation):
+ * a fresh address starts at 0, never ahead of a prover with a poor record.
+ */
+export const REPUTATION_PRIOR_VALUE = 10_000_000n;
+
+/**
+ * Price-weighted on-time ratio in ppm, `onTimeValue / (lockedValue + prior)`: free or tiny fills
+ * add next to nothing, and each uqry of fills costs its burned fee, so reputation cannot be bought
+ * cheaply; a new address starts at 0, so it cannot be shed by moving either.
+ */
 export function reputationPpm(p: Prover): bigint {
-  return ((p.onTime + 1n) * PPM) / (p.locks + 2n);
+  return (p.onTimeValue * PPM) / (p.lockedValue + REPUTATION_PRIOR_VALUE);
 }
 
 export async function addToList(state: Overlay, list: typeof openRequests, id: Uint8Array): Promise<void> {

@@ -1,0 +1,103 @@
+/**
+ * The market's pure money rules (docs/market.md §invariants): the fee, the collateral a lock must
+ * post, how slashed collateral is shared, and the price a request keeps after a missed lock. Every
+ * message and the end-of-block work take their amounts from here, so the property tests of "delay
+ * never pays" and conservation check the same arithmetic the chain runs. Integer math only.
+ */
+import { QuarryError } from '../../errors.ts';
+import { PPM, type MarketParams } from './state.ts';
+
+const ceilPpm = (x: bigint, ppm: bigint) => (x * ppm + PPM - 1n) / PPM;
+
+/**
+ * Burned from every payment, rounded up: washing a uqry of fills always burns at least
+ * `marketFeePpm` of it, so reputation (weighted by price) has a price too.
+ */
+export function marketFee(p: MarketParams, price: bigint): bigint {
+  return ceilPpm(price, p.marketFeePpm);
+}
+
+/** What the filler keeps of a price: nondecreasing in the price (the fee grows by at most 1 per uqry). */
+export function netOfFee(p: MarketParams, price: bigint): bigint {
+  return price - marketFee(p, price);
+}
+
+/**
+ * The collateral a lock at `price` posts: the requester's choice, but never below the protocol's
+ * fraction of the price nor its floor, so stalling costs in proportion to the bid and a free
+ * request still costs its staller something.
+ */
+export function lockCollateral(p: MarketParams, requested: bigint, price: bigint): bigint {
+  const byPrice = ceilPpm(price, p.minCollateralPpm);
+  const floor = byPrice > p.minLockCollateral ? byPrice : p.minLockCollateral;
+  return requested > floor ? requested : floor;
+}
+
+export interface SlashShares {
+  toRequester: bigint;
+  toFiller: bigint;
+  burned: bigint;
+}
+
+/** A slashed collateral's split; `burned` ≥ 1 for any collateral ≥ 1 (the shares sum below 100 %). */
+export function slashShares(p: MarketParams, collateral: bigint): SlashShares {
+  const toRequester = (collateral * p.slashToRequesterPpm) / PPM;
+  const toFiller = (collateral * p.slashToFillerPpm) / PPM;
+  return { toRequester, toFiller, burned: collateral - toRequester - toFiller };
+}
+
+/**
+ * After a missed lock the request's price is at most the missed lock's price plus the requester's
+ * share of the slash: the requester still never pays more than the on-time price net (price − its
+ * share ≤ lock price), and the next prover may be pricier than the one that missed, so rotation
+ * has someone to rotate to. The late prover under another address still loses: the rise is the
+ * requester's share, less than what it lost beyond the filler's share (the burn is ≥ 1).
+ */
+export function priceAfterMiss(maxPrice: bigint, lockPrice: bigint, toRequester: bigint): bigint {
+  const cap = lockPrice + toRequester;
+  return cap < maxPrice ? cap : maxPrice;
+}
+
+/** What a request holds in escrow: its price cap for the prover and the slashed shares waiting for a filler. */
+export interface Held {
+  maxPrice: bigint;
+  escrow: bigint;
+  fillerReward: bigint;
+}
+
+export interface Miss extends SlashShares {
+  /** The request's price from now on, and what the escrow held above it (back to the requester now). */
+  price: bigint;
+  refund: bigint;
+}
+
+/** The money of a missed lock with `collateral` at `lockPrice` (settle.ts slashLock moves it). */
+export function missOutcome(p: MarketParams, r: Held, lockPrice: bigint, collateral: bigint): Miss {
+  const shares = slashShares(p, collateral);
+  const price = priceAfterMiss(r.maxPrice, lockPrice, shares.toRequester);
+  return { ...shares, price, refund: r.escrow - r.fillerReward - price };
+}
+
+export interface Fill {
+  toFiller: bigint;
+  fee: bigint;
+  refund: bigint;
+}
+
+/** The money of a fill at `price`: the filler's pay and the waiting filler share, the fee, the rest back (settle.ts payFill). */
+export function fillOutcome(p: MarketParams, r: Held, price: bigint): Fill {
+  const fee = marketFee(p, price);
+  return { toFiller: price - fee + r.fillerReward, fee, refund: r.escrow - price - r.fillerReward };
+}
+
+/** Rules a genesis must satisfy for the invariants to hold (checked when genesis is parsed). */
+export function checkMarketParams(p: MarketParams): void {
+  const bad = (why: string) => {
+    throw new QuarryError('E_CONFIG', `genesis: market params: ${why}`);
+  };
+  if (p.marketFeePpm > PPM) bad('marketFeePpm is at most 1,000,000');
+  if (p.slashToFillerPpm + p.slashToRequesterPpm >= PPM) bad('slash shares must leave a burned remainder (sum < 1,000,000)');
+  if (p.minLockCollateral === 0n) bad('minLockCollateral must be positive');
+  if (p.minProverBond === 0n) bad('minProverBond must be positive');
+  if (p.escalationStepPpm < PPM) bad('escalationStepPpm is at least 1,000,000');
+}
