@@ -10,6 +10,7 @@ import type { CommitCertificate, Proposal, Vote } from '../../consensus/messages
 import type { ValidatorSet } from '../../consensus/validator-set.ts';
 import { validProposal } from './verify-messages.ts';
 import { VoteBatcher } from './vote-batcher.ts';
+import { LatePrecommits } from './late-precommits.ts';
 import type { ConsensusGossip, VotesResponse } from '../p2p/messages.ts';
 import type { Verdict } from '../p2p/network.ts';
 import { equalBytes, toHex } from '../encoding/bytes.ts';
@@ -86,6 +87,7 @@ export class ConsensusDriver {
   private queue: Promise<void> = Promise.resolve();
   private readonly timers = new Set<NodeJS.Timeout>();
   private lastCommit: CommitCertificate | null = null;
+  private readonly late = new LatePrecommits();
   private running = false;
   private started = false;
   private ticker: NodeJS.Timeout | null = null;
@@ -229,7 +231,8 @@ export class ConsensusDriver {
     const time = BigInt(Math.max(this.now(), Number(chain.head.time) + 1));
     const evidence = this.o.evidence.reap(MAX_BLOCK_EVIDENCE);
     const handoffs = this.o.handoffs.reap(MAX_BLOCK_HANDOFFS);
-    const candidate = await chain.buildBlock({ txs, solutions, evidence, handoffs }, { time, proposer, lastCommit: this.lastCommit });
+    const lastCommit = this.late.commitFor(chain.head.height) ?? this.lastCommit;
+    const candidate = await chain.buildBlock({ txs, solutions, evidence, handoffs }, { time, proposer, lastCommit });
     if (candidate.exec.rejected.length > 0) this.o.mempool.removeTxs(candidate.exec.rejected.map((r) => r.tx));
     if (candidate.exec.rejectedSolutions.length > 0) this.o.solutions.remove(candidate.exec.rejectedSolutions.map((r) => r.solution));
     this.candidates.set(toHex(candidate.hash), candidate);
@@ -239,9 +242,11 @@ export class ConsensusDriver {
   private async decide(height: bigint, round: number, blockHash: Uint8Array, precommits: Vote[]): Promise<void> {
     const candidate = this.candidates.get(toHex(blockHash));
     if (!candidate) throw new Error(`decided block ${toHex(blockHash).slice(0, 16)} is not known locally`);
-    const commit = buildCommit(this.engine.validatorSet(), height, round, blockHash, precommits);
+    const set = this.engine.validatorSet();
+    const commit = buildCommit(set, height, round, blockHash, precommits);
     await this.o.importer.importDecided(candidate, commit);
     this.lastCommit = commit;
+    this.late.decided(set, height, round, blockHash, precommits);
     this.candidates.clear();
     this.o.log.info({ height: height.toString(), hash: toHex(blockHash).slice(0, 16), txs: candidate.txs.length, solutions: candidate.solutions.length, round }, 'committed block');
     if (this.running) this.scheduleNextHeight();
@@ -254,6 +259,7 @@ export class ConsensusDriver {
    * are dropped (block sync fetches what a node is missing).
    */
   async onGossip(msg: ConsensusGossip, from: string): Promise<Verdict> {
+    if (msg.type === 'vote' && this.late.setFor(msg.vote)) return this.onLatePrecommit(msg.vote);
     const height = msg.type === 'vote' ? msg.vote.height : msg.proposal.height;
     if (height <= this.o.chain.head.height) return 'ignore';
     if (!this.started || height > this.engine.height || this.engine.isDecided) {
@@ -271,6 +277,12 @@ export class ConsensusDriver {
       if (!validProposal(chainId, set, msg.proposal)) return 'reject';
       this.enqueue(() => this.onProposal(msg.proposal, msg.block));
     }
+    return 'accept';
+  }
+
+  private async onLatePrecommit(vote: Vote): Promise<Verdict> {
+    if (!(await this.votes.verify(this.late.setFor(vote)!, vote))) return 'reject';
+    this.late.add(vote);
     return 'accept';
   }
 
@@ -345,6 +357,7 @@ export class ConsensusDriver {
           if (block.header.height !== this.o.chain.head.height + 1n) return resolve();
           await this.o.importer.importSynced(block, commit);
           this.lastCommit = commit;
+          this.late.clear();
           this.candidates.clear();
           for (const t of this.timers) clearTimeout(t);
           this.timers.clear();

@@ -1,0 +1,101 @@
+/**
+ * Precommits that arrive after a block is decided still count for the signer's liveness
+ * (docs/consensus.md §commit certificate): the next block's last commit carries them, so a
+ * slow-but-live validator is not counted as missing (and jailed). Real BLS signatures.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { openTestChain, CHAIN_ID, deterministicUser, testChecker } from '../helpers/chain.ts';
+import { poolFor } from '../helpers/mempool.ts';
+import { tempDir } from '../helpers/tmp.ts';
+import { LatePrecommits } from '../../node/consensus/late-precommits.ts';
+import { ConsensusDriver } from '../../node/consensus/driver.ts';
+import { ValidatorSigner } from '../../node/consensus/signer.ts';
+import { SolutionPool } from '../../node/puzzle/pool.ts';
+import { EvidencePool } from '../../node/consensus/evidence-pool.ts';
+import { HandoffPool } from '../../node/consensus/handoff-pool.ts';
+import { BlockImporter } from '../../node/services/importer.ts';
+import { devnetValidatorKey } from '../../genesis/builder.ts';
+import { blsSign } from '../../node/crypto/bls.ts';
+import { bitmapSet, verifyCommit } from '../../consensus/commit.ts';
+import { voteSignBytes, type Vote } from '../../consensus/messages.ts';
+import type { ValidatorSet } from '../../consensus/validator-set.ts';
+import type { ValidatorKey } from '../../node/crypto/keyfile.ts';
+import { createLogger } from '../../node/log.ts';
+import { until } from '../helpers/devnet.ts';
+
+const slow = devnetValidatorKey(1);
+
+function precommit(key: ValidatorKey, set: ValidatorSet, height: bigint, round: number, blockHash: Uint8Array): Vote {
+  const validatorIndex = set.validators.findIndex((v) => Buffer.compare(v.blsPubKey, key.blsPublicKey) === 0);
+  const unsigned = { type: 'precommit' as const, height, round, blockHash, validatorIndex };
+  return { ...unsigned, signature: blsSign(voteSignBytes(CHAIN_ID, unsigned), key.blsSecretKey) };
+}
+
+async function twoValidatorChain() {
+  return openTestChain({ extraValidators: [{ key: slow, operator: deterministicUser(2000), power: 10n }] });
+}
+
+test('late precommits join the certificate; other blocks, rounds and repeats do not', async () => {
+  const t = await twoValidatorChain();
+  try {
+    const { set } = await t.chain.activeSet();
+    const hash = new Uint8Array(32).fill(9);
+    const late = new LatePrecommits();
+    late.decided(set, 5n, 1, hash, [precommit(t.validator, set, 5n, 1, hash)]);
+    const slowIndex = precommit(slow, set, 5n, 1, hash).validatorIndex;
+    assert.equal(bitmapSet(late.commitFor(5n)!.signers, slowIndex), false);
+    for (const other of [precommit(slow, set, 5n, 0, hash), precommit(slow, set, 4n, 1, hash), precommit(slow, set, 5n, 1, new Uint8Array(32))]) assert.equal(late.setFor(other), null);
+    const vote = precommit(slow, set, 5n, 1, hash);
+    assert.equal(late.setFor(vote), set);
+    late.add(vote);
+    assert.equal(late.setFor(vote), null, 'held once');
+    const commit = late.commitFor(5n)!;
+    assert.ok(bitmapSet(commit.signers, slowIndex));
+    verifyCommit(CHAIN_ID, set, commit, 5n, hash);
+    assert.equal(late.commitFor(6n), null);
+  } finally {
+    await t.close();
+  }
+});
+
+test("a validator's precommit arriving after the decision is in the next block's last commit", { timeout: 120_000 }, async () => {
+  const t = await twoValidatorChain();
+  const dir = tempDir();
+  const pools = { mempool: poolFor(t), solutions: new SolutionPool(t.chain, testChecker), evidence: new EvidencePool(), handoffs: new HandoffPool() };
+  const driver = new ConsensusDriver({
+    chain: t.chain,
+    ...pools,
+    importer: new BlockImporter(t.chain, pools),
+    signer: new ValidatorSigner(t.validator, join(dir.path, 'sign-state.json'), CHAIN_ID),
+    config: { blockTimeMs: 1_500, timeouts: { propose: 300, prevote: 300, precommit: 300, delta: 100 } },
+    log: createLogger({ level: 'silent', format: 'json' }),
+  });
+  try {
+    const { set } = await t.chain.activeSet();
+    const slowIndex = precommit(slow, set, 1n, 0, new Uint8Array(32)).validatorIndex;
+    await driver.start();
+    // the validator with 100 of 110 power decides alone; the slow one's precommit comes after
+    let sent = 0n;
+    await until('a block whose last commit counts the slow validator', async () => {
+      const head = t.chain.head.height;
+      if (head > sent) {
+        const c = (await t.chain.getCommit(head))!;
+        assert.equal(bitmapSet(c.signers, slowIndex), false, 'decided without the slow validator');
+        assert.equal(await driver.onGossip({ type: 'vote', vote: precommit(slow, set, head, c.round, c.blockHash) }, 'peer'), 'accept');
+        sent = head;
+      }
+      for (let h = 2n; h <= head; h++) {
+        const lastCommit = (await t.chain.getBlock(h))!.block.lastCommit!;
+        if (bitmapSet(lastCommit.signers, slowIndex)) return true;
+      }
+      return false;
+    }, 60_000);
+  } finally {
+    driver.stop();
+    await driver.idle();
+    await t.close();
+    dir.cleanup();
+  }
+});
