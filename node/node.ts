@@ -12,6 +12,7 @@ import { Database } from './store/db.ts';
 import { Mempool } from './mempool/mempool.ts';
 import { ConsensusDriver } from './consensus/driver.ts';
 import { ValidatorSigner } from './consensus/signer.ts';
+import { ValidatorRole } from './consensus/role.ts';
 import { getChainParams } from './modules/chain-params.ts';
 import { homePaths, type NodeConfig } from './config.ts';
 import type { Genesis } from './genesis.ts';
@@ -50,7 +51,7 @@ export interface NodeOptions {
 
 export class QuarryNode implements NodeRoles {
   readonly services: NodeServices;
-  driver: ConsensusDriver | null = null;
+  private readonly role: ValidatorRole;
   network: P2PNetwork | null = null;
   syncer: Syncer | null = null;
   rpc: RpcServer | null = null;
@@ -84,6 +85,32 @@ export class QuarryNode implements NodeRoles {
       ingress: new Ingress({ mempool, solutions, metrics, events, gossip: () => this.network }),
       roles: this,
     };
+    const key = o.validatorKey;
+    this.role = new ValidatorRole({ chain, blsPublicKey: key?.blsPublicKey ?? null, makeDriver: () => this.makeDriver(key!), log: o.log.child({ module: 'consensus' }) });
+  }
+
+  /** The consensus driver while this node validates (docs/consensus.md §validator role). */
+  get driver(): ConsensusDriver | null {
+    return this.role.driver;
+  }
+
+  private makeDriver(key: ValidatorKey): ConsensusDriver {
+    const s = this.services;
+    return new ConsensusDriver({
+      chain: s.chain,
+      mempool: s.mempool,
+      solutions: s.solutions,
+      evidence: s.evidence,
+      handoffs: s.handoffs,
+      importer: s.importer,
+      signer: new ValidatorSigner(key, homePaths(this.o.home).signState, s.chain.chainId),
+      config: this.o.config.consensus,
+      log: this.log.child({ module: 'consensus' }),
+      network: this.network ? consensusNetwork(this.network) : undefined,
+      catchUp: (height) => this.catchUp(height),
+      penalize: (peer, reason) => this.network?.penalize(peer, 20, reason),
+      fatal: (err) => this.fail(err),
+    });
   }
 
   get log(): Logger {
@@ -134,32 +161,12 @@ export class QuarryNode implements NodeRoles {
     if (this.o.config.p2p.enabled) {
       this.network = await P2PNetwork.start({ key: await loadNodeKey(this.o.home), config: this.o.config.p2p, chainId: chain.chainId, log: this.log.child({ module: 'p2p' }), handlers: nodeHandlers(s) });
     }
-    const key = this.o.validatorKey;
-    if (key && (await this.isActiveValidator(key.blsPublicKey))) {
-      const signer = new ValidatorSigner(key, homePaths(this.o.home).signState, chain.chainId);
-      this.driver = new ConsensusDriver({
-        chain,
-        mempool: s.mempool,
-        solutions: s.solutions,
-        evidence: s.evidence,
-        handoffs: s.handoffs,
-        importer,
-        signer,
-        config: this.o.config.consensus,
-        log: this.log.child({ module: 'consensus' }),
-        network: this.network ? consensusNetwork(this.network) : undefined,
-        catchUp: (height) => this.catchUp(height),
-        penalize: (peer, reason) => this.network?.penalize(peer, 20, reason),
-        fatal: (err) => this.fail(err),
-      });
-      await this.driver.start();
-    } else if (key) {
-      this.log.warn('validator key is not in the active set; running as a full node');
-    }
+    await this.role.update();
+    importer.on('block', () => void this.role.update());
     if (this.network) {
-      const driver = this.driver;
-      const apply: SyncOptions['apply'] = driver ? (b, c) => driver.applySynced(b, c) : (b, c) => importer.importSynced(b, c);
-      this.syncer = new Syncer({ chain, network: this.network, log: this.log.child({ module: 'sync' }), apply, validating: driver !== null });
+      const { role } = this;
+      const apply: SyncOptions['apply'] = (b, c) => (role.driver ? role.driver.applySynced(b, c) : importer.importSynced(b, c));
+      this.syncer = new Syncer({ chain, network: this.network, log: this.log.child({ module: 'sync' }), apply, validating: () => role.driver !== null });
       this.syncer.start();
     }
     this.log.info(
@@ -208,11 +215,6 @@ export class QuarryNode implements NodeRoles {
     void this.stop().catch(() => undefined).then(() => this.failWith(err));
   }
 
-  private async isActiveValidator(blsPubKey: Uint8Array): Promise<boolean> {
-    const { set } = await this.services.chain.activeSet();
-    return set.validators.some((v) => toHex(v.blsPubKey) === toHex(blsPubKey));
-  }
-
   /**
    * Asks one peer (in turn) what it holds at `height`, at most once a second: enough to recover
    * lost messages without spending the CPU on re-verifying what every peer repeats.
@@ -237,8 +239,7 @@ export class QuarryNode implements NodeRoles {
 
   async stop(): Promise<void> {
     this.syncer?.stop();
-    this.driver?.stop();
-    await this.driver?.idle();
+    await this.role.stop();
     await this.network?.stop();
     await this.rpc?.close();
     await this.db.close();

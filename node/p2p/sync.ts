@@ -24,8 +24,8 @@ export interface SyncOptions {
   log: Logger;
   /** Verifies and commits one block: the block importer, through the driver's queue for validators. */
   apply: (block: Block, commit: CommitCertificate) => Promise<unknown>;
-  /** True when consensus may still finish the next block itself (a validator). */
-  validating: boolean;
+  /** True while consensus may still finish the next block itself (the node validates). */
+  validating: () => boolean;
   intervalMs?: number;
   /** How long a validator waits for consensus before syncing a block its peers already have. */
   patienceMs?: number;
@@ -96,7 +96,7 @@ export class Syncer {
     if (head !== this.headSeen.height) this.headSeen = { height: head, at: Date.now() };
     if (best.height <= head) return false;
     // a validator one block behind is usually just finishing that block through consensus
-    if (this.o.validating && best.height === head + 1n && Date.now() - this.headSeen.at < (this.o.patienceMs ?? 3000)) return false;
+    if (this.o.validating() && best.height === head + 1n && Date.now() - this.headSeen.at < (this.o.patienceMs ?? 3000)) return false;
     const count = Number(best.height - head < BigInt(MAX_BLOCKS_PER_REQUEST) ? best.height - head : BigInt(MAX_BLOCKS_PER_REQUEST));
     const res = await network.blocks(best.peer, head + 1n, count);
     let applied = 0;
