@@ -15,6 +15,9 @@ export interface RpcConfig {
   maxBodyBytes: number;
   /** WebSocket connections to /events at once; more are refused (docs/rpc.md, `WS /events`). */
   maxSubscribers: number;
+  /** Artifact staging area: uploads no registered circuit names (docs/market.md §artifacts). */
+  maxStagedArtifacts: number;
+  maxStagedArtifactBytes: number;
 }
 
 export interface NodeConfig {
@@ -30,7 +33,7 @@ export interface NodeConfig {
 }
 
 export const DEFAULT_CONFIG: NodeConfig = {
-  rpc: { listen: '127.0.0.1:26657', maxBodyBytes: 1024 * 1024, maxSubscribers: 100 },
+  rpc: { listen: '127.0.0.1:26657', maxBodyBytes: 1024 * 1024, maxSubscribers: 100, maxStagedArtifacts: 64, maxStagedArtifactBytes: 256 * 1024 * 1024 },
   consensus: { blockTimeMs: 1000, timeouts: DEFAULT_TIMEOUTS },
   mempool: DEFAULT_MEMPOOL_CONFIG,
   log: { level: 'info' },
@@ -98,7 +101,7 @@ export function writeDefaultConfig(home: string, values: unknown = {}): void {
 
 /** Values the types alone do not rule out: a cap must be a positive integer. */
 export function checkConfig(config: NodeConfig): NodeConfig {
-  for (const key of ['maxBodyBytes', 'maxSubscribers'] as const) {
+  for (const key of ['maxBodyBytes', 'maxSubscribers', 'maxStagedArtifacts', 'maxStagedArtifactBytes'] as const) {
     const v = config.rpc[key];
     if (!Number.isSafeInteger(v) || v < 1) throw new QuarryError('E_CONFIG', `config rpc.${key} must be a positive integer, got ${v}`);
   }

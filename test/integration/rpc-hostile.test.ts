@@ -1,19 +1,28 @@
 /**
- * Issue #16 finding 8 as the auditor acted, against a real validator node: malformed requests of
- * every kind answer the `{error: {code, message}}` envelope with a stable code and the right status
- * (and the node keeps finalizing); the event stream is capped and fans out from one listener.
+ * Issue #16 findings 8 and 9 as the auditor acted, against a real validator node: malformed
+ * requests of every kind answer the `{error: {code, message}}` envelope with a stable code and the
+ * right status (and the node keeps finalizing); the event stream is capped and fans out from one
+ * listener; junk artifact uploads stay within the staging caps while a registered circuit's
+ * artifacts survive and are served byte for byte.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
-import { makeGenesis, deterministicUser } from '../helpers/chain.ts';
+import { makeGenesis, makeTx, deterministicUser } from '../helpers/chain.ts';
 import { startTestNode } from '../helpers/node.ts';
+import { PREIMAGE } from '../helpers/market.ts';
 import { devnetValidatorKey } from '../../genesis/builder.ts';
+import { sha256 } from '../../node/crypto/hash.ts';
+import { toHex } from '../../node/encoding/bytes.ts';
+import { decodeTx } from '../../node/tx/tx.ts';
 import { DEFAULT_CONFIG } from '../../node/config.ts';
+import type { Msg } from '../../node/modules/types.ts';
 
 type Envelope = { error: { code: string; message: string } };
 const CAP = 12; // above EventEmitter's default of 10 listeners, where the old per-socket listeners warned
+const STAGED = { maxStagedArtifacts: 3, maxStagedArtifactBytes: 64 * 1024 };
 
 async function call(url: string, path: string, init?: RequestInit): Promise<{ status: number; body: any; headers: Headers }> {
   const res = await fetch(url + path, init);
@@ -65,14 +74,14 @@ const assertEnvelope = (r: { status: number; body: unknown }, status: number, co
   assert.ok(e.message.length > 0, what);
 };
 
-test('hostile RPC: error envelopes, repeated query keys, the WebSocket cap', { timeout: 60_000 }, async (t) => {
+test('hostile RPC: error envelopes, repeated query keys, the WebSocket cap, artifact quota', { timeout: 60_000 }, async (t) => {
   const users = [0, 1].map(deterministicUser);
   const validator = devnetValidatorKey(0);
   const genesis = await makeGenesis(users, deterministicUser(1000), validator);
   const { node, stop } = await startTestNode(genesis, validator, {
     consensus: { ...DEFAULT_CONFIG.consensus, blockTimeMs: 100 },
     p2p: { ...DEFAULT_CONFIG.p2p, enabled: false },
-    rpc: { maxBodyBytes: 4096, maxSubscribers: CAP },
+    rpc: { maxBodyBytes: 4096, maxSubscribers: CAP, ...STAGED },
   });
   const url = node.rpc!.url;
   const height = async () => BigInt((await call(url, '/status')).body.height);
@@ -179,6 +188,49 @@ test('hostile RPC: error envelopes, repeated query keys, the WebSocket cap', { t
         process.off('warning', onWarning);
         for (const ws of sockets) ws.close();
       }
+    });
+
+    await t.test('artifact quota: junk stays within the staging caps; a registered circuit keeps its artifacts', async () => {
+      const put = (bytes: Uint8Array) => call(url, '/artifacts', { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: bytes });
+      const served = async (bytes: Uint8Array) => {
+        const res = await fetch(`${url}/artifacts/${toHex(sha256(bytes))}`);
+        if (res.status === 404) return false;
+        assert.equal(res.status, 200);
+        assert.equal(res.headers.get('content-length'), String(bytes.length));
+        assert.deepEqual(new Uint8Array(await res.arrayBuffer()), bytes, 'the same bytes');
+        return true;
+      };
+      let sequence = 0n;
+      const register = async (wasm: Uint8Array, zkey: Uint8Array) => {
+        const msg = { type: 'market/register-circuit', name: `junk-${sequence}`, vk: PREIMAGE.vk, wasmHash: sha256(wasm), zkeyHash: sha256(zkey), nOutputs: PREIMAGE.nOutputs, publicInputs: PREIMAGE.publicInputs } as Msg;
+        const bytes = makeTx(users[0]!, [msg], { sequence: sequence++, fee: 1_000_000n });
+        const hash = toHex(decodeTx(bytes).hash);
+        assert.equal((await call(url, '/txs', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: bytes })).status, 202);
+        await until(async () => (await call(url, `/txs/${hash}`)).body.status === 'committed');
+        assert.equal((await call(url, `/txs/${hash}`)).body.result.code, 'OK');
+      };
+
+      const [wasm, zkey] = [randomBytes(20 * 1024), randomBytes(30 * 1024)].map((b) => new Uint8Array(b));
+      for (const a of [wasm!, zkey!]) assert.deepEqual((await put(a)).body, { hash: toHex(sha256(a)) });
+      assert.equal(await served(wasm!), true);
+      await register(wasm!, zkey!);
+
+      const junk = Array.from({ length: 6 }, () => new Uint8Array(randomBytes(10 * 1024)));
+      for (const j of junk) assert.equal((await put(j)).status, 201);
+      assert.deepEqual(await Promise.all(junk.map(served)), [false, false, false, true, true, true], 'three staged, oldest out');
+      assert.equal(await served(wasm!), true, 'registered artifacts survive the flood');
+      assert.equal(await served(zkey!), true);
+
+      assertEnvelope(await put(new Uint8Array(randomBytes(65 * 1024))), 413, 'E_TOO_LARGE', 'larger than the staging byte cap');
+      const big = new Uint8Array(randomBytes(40 * 1024));
+      assert.equal((await put(big)).status, 201);
+      assert.deepEqual(await Promise.all([...junk.slice(3), big].map(served)), [false, true, true, true], 'the byte cap evicted the oldest');
+
+      // an evicted upload registered later is kept once uploaded again
+      await register(junk[0]!, junk[1]!);
+      for (const j of junk.slice(0, 2)) assert.equal((await put(j)).status, 201);
+      for (let i = 0; i < 4; i++) assert.equal((await put(new Uint8Array(randomBytes(1024)))).status, 201);
+      assert.deepEqual(await Promise.all([junk[0]!, junk[1]!, big].map(served)), [true, true, false]);
     });
 
     const h = await height();

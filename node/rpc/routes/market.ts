@@ -8,7 +8,9 @@ import { NO_ID } from '../../state/record.ts';
 import { decodeCanonicalVk } from '../../../puzzle/circuit.ts';
 import { auctionPrice } from '../../modules/market/pricing.ts';
 import { askers, askId, asks, circuitList, circuits, getProver, getRequest, openRequests, requestProofs, reputationPpm, type ProofRequest, type RequestStatus } from '../../modules/market/state.ts';
-import { MAX_ARTIFACT_BYTES } from '../../market/artifacts.ts';
+import { MAX_ARTIFACT_BYTES, type StagingLimits } from '../../market/artifacts.ts';
+import { artifactRefs } from '../../market/references.ts';
+import type { RpcConfig } from '../../config.ts';
 import { bodyBytes, countParam, hashParam, oneOfParam } from '../params.ts';
 import { toJson } from '../json.ts';
 
@@ -16,8 +18,10 @@ import { toJson } from '../json.ts';
 const STATUSES = Object.keys({ open: 0, locked: 0, 'open-fill': 0, fulfilled: 0, expired: 0, cancelled: 0 } satisfies Record<RequestStatus, 0>) as RequestStatus[];
 const MAX_LIMIT = 1000;
 
-export function marketRoutes(app: FastifyInstance, node: NodeServices): void {
+export function marketRoutes(app: FastifyInstance, node: NodeServices, config: RpcConfig): void {
   const { chain } = node;
+  const staging: StagingLimits = { maxFiles: config.maxStagedArtifacts, maxBytes: config.maxStagedArtifactBytes };
+  const refs = () => artifactRefs(chain.latestState, node.mempool.entries().map((e) => e.tx));
   const requestJson = (id: Uint8Array, r: ProofRequest) => ({
     id: toHex(id),
     ...(toJson({ ...r, lock: r.lock }) as object),
@@ -82,15 +86,22 @@ export function marketRoutes(app: FastifyInstance, node: NodeServices): void {
   });
 
   app.put('/artifacts', { bodyLimit: MAX_ARTIFACT_BYTES }, async (req, reply) => {
-    const hash = node.market.artifacts.put(bodyBytes(req.body, 'artifact'));
+    const bytes = bodyBytes(req.body, 'artifact');
+    const hash = node.market.artifacts.put(bytes, await refs(), staging);
     void reply.status(201);
     return { hash };
   });
 
+  // Streamed from disk, not hashed again: the store checked the bytes when it wrote them.
   app.get<{ Params: { hash: string } }>('/artifacts/:hash', async (req, reply) => {
-    const bytes = await node.market.fetchArtifact(req.params.hash);
+    const hash = req.params.hash;
     void reply.header('content-type', 'application/octet-stream');
-    return Buffer.from(bytes);
+    const local = await node.market.artifacts.open(hash);
+    if (local) {
+      void reply.header('content-length', local.size);
+      return reply.send(local.stream);
+    }
+    return Buffer.from(await node.market.fetchArtifact(hash, refs, staging));
   });
 }
 
