@@ -161,15 +161,16 @@ test('hostile RPC: error envelopes, repeated query keys, the WebSocket cap, arti
       const warnings: Error[] = [];
       const onWarning = (w: Error) => warnings.push(w);
       process.on('warning', onWarning);
-      const sockets: WebSocket[] = [];
+      let sockets: WebSocket[] = [];
       try {
-        for (let i = 0; i < CAP; i++) {
-          const r = await subscribe(url, '?types=block');
-          assert.ok('ws' in r, `socket ${i} opens`);
-          sockets.push(r.ws);
-        }
-        const seen = sockets.map((ws) => new Promise((r) => ws.once('message', r)));
-        await Promise.all(seen); // every subscriber gets the next block
+        // a burst of CAP + 8 at once: exactly CAP stay and stream, the rest are refused
+        const burst = await Promise.all(Array.from({ length: CAP + 8 }, () => subscribe(url, '?types=block')));
+        const opened = burst.flatMap((r) => ('ws' in r ? [r.ws] : []));
+        sockets = opened;
+        const fate = await Promise.all(opened.map((ws) => new Promise<'streams' | 'closed'>((r) => (ws.once('message', () => r('streams')), ws.once('close', () => r('closed'))))));
+        sockets = opened.filter((_, i) => fate[i] === 'streams');
+        assert.equal(sockets.length, CAP, 'every subscriber within the cap gets the next block');
+        for (const r of burst) if (!('ws' in r)) assertEnvelope(r, 503, 'E_UNAVAILABLE', 'refused in the burst');
         assert.equal(node.services.events.listenerCount('block'), listeners, 'no listener per socket');
         const over = await subscribe(url, '?types=block');
         assert.ok(!('ws' in over), 'the socket past the cap is refused');
