@@ -10,8 +10,18 @@ import { DEFAULT_MEMPOOL_CONFIG, type MempoolConfig } from './mempool/mempool.ts
 import { DEFAULT_TIMEOUTS, type Timeouts } from '../consensus/engine.ts';
 import { DEFAULT_P2P_CONFIG, type P2PConfig } from './p2p/network.ts';
 
+export interface RpcConfig {
+  listen: string;
+  maxBodyBytes: number;
+  /** WebSocket connections to /events at once; more are refused (docs/rpc.md, `WS /events`). */
+  maxSubscribers: number;
+  /** Artifact staging area: uploads no registered circuit names (docs/market.md §artifacts). */
+  maxStagedArtifacts: number;
+  maxStagedArtifactBytes: number;
+}
+
 export interface NodeConfig {
-  rpc: { listen: string; maxBodyBytes: number };
+  rpc: RpcConfig;
   consensus: { blockTimeMs: number; timeouts: Timeouts };
   mempool: MempoolConfig;
   log: { level: string };
@@ -23,7 +33,7 @@ export interface NodeConfig {
 }
 
 export const DEFAULT_CONFIG: NodeConfig = {
-  rpc: { listen: '127.0.0.1:26657', maxBodyBytes: 1024 * 1024 },
+  rpc: { listen: '127.0.0.1:26657', maxBodyBytes: 1024 * 1024, maxSubscribers: 100, maxStagedArtifacts: 64, maxStagedArtifactBytes: 256 * 1024 * 1024 },
   consensus: { blockTimeMs: 1000, timeouts: DEFAULT_TIMEOUTS },
   mempool: DEFAULT_MEMPOOL_CONFIG,
   log: { level: 'info' },
@@ -81,12 +91,21 @@ export function loadConfig(home: string, overrides: unknown = {}): NodeConfig {
       throw new QuarryError('E_CONFIG', `cannot parse ${path}: ${(err as Error).message}`);
     }
   }
-  return merge(merge(DEFAULT_CONFIG, user, 'config'), overrides, 'override');
+  return checkConfig(merge(merge(DEFAULT_CONFIG, user, 'config'), overrides, 'override'));
 }
 
 export function writeDefaultConfig(home: string, values: unknown = {}): void {
   mkdirSync(home, { recursive: true, mode: 0o700 });
-  writeFileSync(homePaths(home).config, JSON.stringify(merge(DEFAULT_CONFIG, values, 'config'), null, 2) + '\n', { mode: 0o600 });
+  writeFileSync(homePaths(home).config, JSON.stringify(checkConfig(merge(DEFAULT_CONFIG, values, 'config')), null, 2) + '\n', { mode: 0o600 });
+}
+
+/** Values the types alone do not rule out: a cap must be a positive integer. */
+export function checkConfig(config: NodeConfig): NodeConfig {
+  for (const key of ['maxBodyBytes', 'maxSubscribers', 'maxStagedArtifacts', 'maxStagedArtifactBytes'] as const) {
+    const v = config.rpc[key];
+    if (!Number.isSafeInteger(v) || v < 1) throw new QuarryError('E_CONFIG', `config rpc.${key} must be a positive integer, got ${v}`);
+  }
+  return config;
 }
 
 export function parseListen(listen: string): { host: string; port: number } {

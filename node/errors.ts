@@ -18,6 +18,12 @@ export const ErrorCodes = {
   E_UNKNOWN_MSG: 400,
   E_INVALID_MSG: 400,
   E_NOT_FOUND: 404,
+  /** The RPC takes application/json or application/octet-stream bodies only. */
+  E_UNSUPPORTED_MEDIA: 415,
+  /** A WebSocket route (GET /events) was asked without `Upgrade: websocket`. */
+  E_UPGRADE_REQUIRED: 426,
+  /** The client took too long to send its request. */
+  E_TIMEOUT: 408,
   E_BAD_BLOCK: 400,
   E_BAD_COMMIT: 400,
   E_CONFIG: 500,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { QuarryError } from '../errors.ts';
 import { fromHex } from '../encoding/bytes.ts';
 import type { CommittedBlock } from '../chain/chain.ts';
-import { ArtifactStore, checkArtifact } from './artifacts.ts';
+import { ArtifactStore, checkArtifact, type ArtifactRefs, type StagingLimits } from './artifacts.ts';
 
 const RECENT = 500;
 
@@ -34,20 +34,27 @@ export class MarketService {
     return [...new Set(this.finished)].map(fromHex);
   }
 
-  /** Local artifact, else the first peer that has it (checked against its hash, then kept). */
-  async fetchArtifact(hash: string): Promise<Uint8Array> {
-    const local = this.artifacts.get(hash);
-    if (local) return local;
+  /**
+   * An artifact this node lacks, from the first peer that has it (checked against its hash), then
+   * stored by the staging rule (served all the same when that refuses it).
+   */
+  async fetchArtifact(hash: string, refs: () => Promise<ArtifactRefs>, limits: StagingLimits): Promise<Uint8Array> {
     const network = this.network();
     for (const peer of network?.peers() ?? []) {
+      let bytes: Uint8Array;
       try {
         const res = await network!.artifact(peer, fromHex(hash));
         if (!res) continue;
-        this.artifacts.put(checkArtifact(res, hash));
-        return res;
+        bytes = checkArtifact(res, hash);
       } catch {
-        // try the next peer
+        continue; // try the next peer
       }
+      try {
+        this.artifacts.put(bytes, await refs(), limits);
+      } catch (err) {
+        if (!(err instanceof QuarryError)) throw err; // refused by the staging rule: served, not kept
+      }
+      return bytes;
     }
     throw new QuarryError('E_NOT_FOUND', `no artifact ${hash.slice(0, 16)}… here or at any peer`);
   }

@@ -1,11 +1,15 @@
 /**
- * The RPC server (fastify + WebSocket). Every error is `{error: {code, message}}` with the code's
- * HTTP status; bodies are capped; unknown routes answer E_NOT_FOUND. Routes: docs/rpc.md.
+ * The RPC server (fastify + WebSocket). Every error, fastify's own included (bad URL encoding,
+ * over-long path parameters, unparsable or unsupported bodies, malformed HTTP), is
+ * `{error: {code, message}}` with the code's HTTP status; bodies are capped; unknown routes answer
+ * E_NOT_FOUND; a query key given twice is E_BAD_REQUEST. Routes: docs/rpc.md.
  */
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import websocket from '@fastify/websocket';
 import { asQuarryError, QuarryError } from '../errors.ts';
-import { parseListen } from '../config.ts';
+import { parseListen, type RpcConfig } from '../config.ts';
 import type { NodeServices } from '../services/services.ts';
 import { chainRoutes } from './routes/chain.ts';
 import { accountRoutes } from './routes/accounts.ts';
@@ -15,11 +19,10 @@ import { eventRoutes } from './routes/events.ts';
 import { puzzleRoutes } from './routes/puzzle.ts';
 import { stakingRoutes } from './routes/staking.ts';
 import { marketRoutes } from './routes/market.ts';
+import { rejectRepeatedQuery } from './params.ts';
 
-export interface RpcConfig {
-  listen: string;
-  maxBodyBytes: number;
-}
+type Routes = (app: FastifyInstance, node: NodeServices, config: RpcConfig) => void;
+const ROUTES: Routes[] = [chainRoutes, accountRoutes, txRoutes, puzzleRoutes, stakingRoutes, marketRoutes, epochRoutes, eventRoutes];
 
 function errorBody(err: QuarryError) {
   return { error: { code: err.code, message: err.message } };
@@ -29,21 +32,30 @@ export class RpcServer {
   private constructor(private readonly app: FastifyInstance, readonly url: string) {}
 
   static async listen(node: NodeServices, config: RpcConfig): Promise<RpcServer> {
-    const app = Fastify({ bodyLimit: config.maxBodyBytes, logger: false, return503OnClosing: true });
-    await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
-    app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-    app.setErrorHandler((err: FastifyError | QuarryError, _req, reply) => {
+    const send = (reply: FastifyReply, err: FastifyError | QuarryError) => {
       const e = fastifyToQuarry(err);
       if (e.status >= 500) node.log.error({ err: e.message }, 'rpc error');
       void reply.status(e.status).send(errorBody(e));
+    };
+    const app = Fastify({
+      bodyLimit: config.maxBodyBytes,
+      logger: false,
+      return503OnClosing: true,
+      frameworkErrors: (err, _req, reply) => send(reply, err),
+      clientErrorHandler: clientError,
     });
+    await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+    app.removeContentTypeParser('text/plain');
+    app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+    app.setErrorHandler((err: FastifyError | QuarryError, _req, reply) => send(reply, err));
     app.setNotFoundHandler((req, reply) => {
       void reply.status(404).send(errorBody(new QuarryError('E_NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`)));
     });
+    app.addHook('preValidation', async (req) => rejectRepeatedQuery(req.query));
     app.addHook('onResponse', async (req, reply) => {
       node.metrics.rpcRequests.inc({ route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) });
     });
-    for (const routes of [chainRoutes, accountRoutes, txRoutes, puzzleRoutes, stakingRoutes, marketRoutes, epochRoutes, eventRoutes]) routes(app, node);
+    for (const routes of ROUTES) routes(app, node, config);
     const { host, port } = parseListen(config.listen);
     try {
       await app.listen({ host, port });
@@ -60,9 +72,34 @@ export class RpcServer {
   }
 }
 
+/** Fastify's own errors, by their stable FST_ codes, as ours (docs/rpc.md §errors). */
 function fastifyToQuarry(err: FastifyError | QuarryError): QuarryError {
   if (err instanceof QuarryError) return err;
-  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new QuarryError('E_TOO_LARGE', 'request body is too large');
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new QuarryError('E_TOO_LARGE', 'request body is over the limit (rpc.maxBodyBytes; 48 MiB for artifacts)');
+    case 'FST_ERR_BAD_URL':
+      return new QuarryError('E_BAD_REQUEST', 'the URL has an invalid percent-encoding');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new QuarryError('E_BAD_REQUEST', 'a path parameter is longer than 100 characters');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new QuarryError('E_UNSUPPORTED_MEDIA', 'the body must be application/json or application/octet-stream');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new QuarryError('E_BAD_REQUEST', 'the body is not valid JSON');
+  }
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return new QuarryError('E_BAD_REQUEST', err.message);
   return asQuarryError(err);
+}
+
+/** Requests that do not even parse as HTTP: answered in the same envelope, then the socket closes. */
+function clientError(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const e =
+    err.code === 'HPE_HEADER_OVERFLOW' ? new QuarryError('E_TOO_LARGE', 'the request headers are too large')
+    : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? new QuarryError('E_TIMEOUT', 'the request was not received in time')
+    : new QuarryError('E_BAD_REQUEST', `malformed HTTP request (${err.code ?? 'parse error'})`);
+  const body = JSON.stringify(errorBody(e));
+  if (socket.writable) socket.write(`HTTP/1.1 ${e.status} ${STATUS_CODES[e.status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  socket.destroy();
 }

@@ -1,13 +1,13 @@
 /** Starts a real in-process node (LevelDB, RPC on a free port) for integration tests. */
 import { join } from 'node:path';
 import { QuarryNode } from '../../node/node.ts';
-import { DEFAULT_CONFIG, type NodeConfig } from '../../node/config.ts';
+import { DEFAULT_CONFIG, type NodeConfig, type RpcConfig } from '../../node/config.ts';
 import { createLogger } from '../../node/log.ts';
 import type { Genesis } from '../../node/genesis.ts';
 import type { ValidatorKey } from '../../node/crypto/keyfile.ts';
 import { tempDir } from './tmp.ts';
 
-export async function startTestNode(genesis: Genesis, validatorKey: ValidatorKey | null, config: Partial<NodeConfig> = {}): Promise<{ node: QuarryNode; stop: () => Promise<void> }> {
+export async function startTestNode(genesis: Genesis, validatorKey: ValidatorKey | null, config: Omit<Partial<NodeConfig>, 'rpc'> & { rpc?: Partial<RpcConfig> } = {}): Promise<{ node: QuarryNode; stop: () => Promise<void> }> {
   const dir = tempDir();
   const log = createLogger({ level: 'warn', format: 'json', stream: { write: () => true } as unknown as NodeJS.WritableStream });
   const node = await QuarryNode.start({

@@ -13,13 +13,13 @@ export function accountRoutes(app: FastifyInstance, node: NodeServices): void {
   app.get<{ Params: { address: string }; Querystring: { prove?: string; height?: string } }>('/accounts/:address', async (req) => {
     const address = decodeAddress(req.params.address);
     const head = chain.head.height;
-    const height = req.query.height === undefined ? head : heightParam(req.query.height);
+    const height = req.query.height === undefined ? head : heightParam(req.query.height, 'height');
     if (height > head) throw new QuarryError('E_NOT_FOUND', `height ${height} is above the head ${head}`);
     const key = accounts.key(address);
     const raw = await chain.state.getAt(height, key);
     const acct = await getAccount({ get: async () => raw }, address);
     const body: Record<string, unknown> = { address: req.params.address, height: height.toString(), balance: acct.balance.toString(), sequence: acct.sequence.toString() };
-    if (flagParam(req.query.prove)) {
+    if (flagParam(req.query.prove, 'prove')) {
       const proof = await chain.state.prove(height, key);
       body.proof = { key: toHex(key), value: raw ? toHex(raw) : null, ...(toJson(proof) as object) };
       if (height === 0n) body.genesis = { hash: toHex(chain.genesisHash), stateRoot: toHex(await chain.state.rootHashAt(0n)) };

@@ -21,7 +21,7 @@ export function epochRoutes(app: FastifyInstance, node: NodeServices): void {
     return { epoch: epochOf(chain.head.height + 1n, params).toString(), epochLength: params.epochLength.toString(), provenEpoch: proofs.latest()?.toString() ?? null };
   });
 
-  app.get<{ Params: { epoch: string } }>('/epochs/:epoch', async (req) => epochViewToJson(await epochView(chain.latestState, heightParam(req.params.epoch), boundaryOf(chain))));
+  app.get<{ Params: { epoch: string } }>('/epochs/:epoch', async (req) => epochViewToJson(await epochView(chain.latestState, heightParam(req.params.epoch, 'epoch'), boundaryOf(chain))));
 
   app.get('/epoch-proofs/latest', async () => {
     const latest = proofs.latest();
@@ -29,7 +29,7 @@ export function epochRoutes(app: FastifyInstance, node: NodeServices): void {
     return proofs.get(latest);
   });
 
-  app.get<{ Params: { epoch: string } }>('/epoch-proofs/:epoch', async (req) => proofs.get(heightParam(req.params.epoch)));
+  app.get<{ Params: { epoch: string } }>('/epoch-proofs/:epoch', async (req) => proofs.get(heightParam(req.params.epoch, 'epoch')));
 
   /** A header and its commit certificate as canonical CBOR (hex): light clients decode and hash them themselves. */
   app.get<{ Params: { height: string } }>('/headers/:height', async (req) => {

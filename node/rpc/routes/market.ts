@@ -7,13 +7,21 @@ import { toHex } from '../../encoding/bytes.ts';
 import { NO_ID } from '../../state/record.ts';
 import { decodeCanonicalVk } from '../../../puzzle/circuit.ts';
 import { auctionPrice } from '../../modules/market/pricing.ts';
-import { askers, askId, asks, circuitList, circuits, getProver, getRequest, openRequests, requestProofs, reputationPpm, type ProofRequest } from '../../modules/market/state.ts';
-import { MAX_ARTIFACT_BYTES } from '../../market/artifacts.ts';
-import { bodyBytes, hashParam } from '../params.ts';
+import { askers, askId, asks, circuitList, circuits, getProver, getRequest, openRequests, requestProofs, reputationPpm, type ProofRequest, type RequestStatus } from '../../modules/market/state.ts';
+import { MAX_ARTIFACT_BYTES, type StagingLimits } from '../../market/artifacts.ts';
+import { artifactRefs } from '../../market/references.ts';
+import type { RpcConfig } from '../../config.ts';
+import { bodyBytes, countParam, hashParam, oneOfParam } from '../params.ts';
 import { toJson } from '../json.ts';
 
-export function marketRoutes(app: FastifyInstance, node: NodeServices): void {
+// Every request status; `satisfies` makes the compiler check the list is complete.
+const STATUSES = Object.keys({ open: 0, locked: 0, 'open-fill': 0, fulfilled: 0, expired: 0, cancelled: 0 } satisfies Record<RequestStatus, 0>) as RequestStatus[];
+const MAX_LIMIT = 1000;
+
+export function marketRoutes(app: FastifyInstance, node: NodeServices, config: RpcConfig): void {
   const { chain } = node;
+  const staging: StagingLimits = { maxFiles: config.maxStagedArtifacts, maxBytes: config.maxStagedArtifactBytes };
+  const refs = () => artifactRefs(chain.latestState, node.mempool.entries().map((e) => e.tx));
   const requestJson = (id: Uint8Array, r: ProofRequest) => ({
     id: toHex(id),
     ...(toJson({ ...r, lock: r.lock }) as object),
@@ -21,22 +29,24 @@ export function marketRoutes(app: FastifyInstance, node: NodeServices): void {
   });
 
   app.get<{ Querystring: { status?: string; prover?: string; limit?: string } }>('/market/requests', async (req) => {
+    const status = oneOfParam(req.query.status, 'status', STATUSES);
+    const prover = req.query.prover === undefined ? null : toHex(decodeAddress(req.query.prover));
+    const limit = countParam(req.query.limit, 'limit', MAX_LIMIT, 500);
     const state = chain.latestState;
     const ids = [...((await openRequests.get(state, NO_ID))?.ids ?? []), ...node.market.recent()];
-    const prover = req.query.prover ? toHex(decodeAddress(req.query.prover)) : null;
     const out = [];
     for (const id of ids) {
       const r = await getRequest(state, id);
-      if (req.query.status && r.status !== req.query.status) continue;
+      if (status && r.status !== status) continue;
       if (prover && (!r.lock || toHex(r.lock.prover) !== prover)) continue;
       out.push(requestJson(id, r));
-      if (out.length >= Number(req.query.limit ?? 500)) break;
+      if (out.length >= limit) break;
     }
     return { height: chain.head.height.toString(), requests: out };
   });
 
   app.get<{ Params: { id: string } }>('/market/requests/:id', async (req) => {
-    const id = hashParam(req.params.id);
+    const id = hashParam(req.params.id, 'request id');
     const r = await getRequest(chain.latestState, id);
     const proof = await requestProofs.get(chain.latestState, id);
     return { ...requestJson(id, r), proof: proof ? { proof: toHex(proof.proof), publicSignals: proof.publicSignals } : null };
@@ -44,7 +54,7 @@ export function marketRoutes(app: FastifyInstance, node: NodeServices): void {
 
   app.get<{ Querystring: { circuit?: string } }>('/market/asks', async (req) => {
     const state = chain.latestState;
-    const ids = req.query.circuit ? [hashParam(req.query.circuit)] : ((await circuitList.get(state, NO_ID))?.ids ?? []);
+    const ids = req.query.circuit !== undefined ? [hashParam(req.query.circuit, 'circuit')] : ((await circuitList.get(state, NO_ID))?.ids ?? []);
     const out = [];
     for (const c of ids) {
       for (const p of (await askers.get(state, c))?.provers ?? []) {
@@ -69,22 +79,29 @@ export function marketRoutes(app: FastifyInstance, node: NodeServices): void {
   });
 
   app.get<{ Params: { id: string } }>('/market/circuits/:id', async (req) => {
-    const id = hashParam(req.params.id);
+    const id = hashParam(req.params.id, 'circuit id');
     const c = await circuits.get(chain.latestState, id);
     if (!c) throw new QuarryError('E_NOT_FOUND', 'unknown circuit');
     return circuitJson(id, c);
   });
 
   app.put('/artifacts', { bodyLimit: MAX_ARTIFACT_BYTES }, async (req, reply) => {
-    const hash = node.market.artifacts.put(bodyBytes(req.body, 'artifact'));
+    const bytes = bodyBytes(req.body, 'artifact');
+    const hash = node.market.artifacts.put(bytes, await refs(), staging);
     void reply.status(201);
     return { hash };
   });
 
+  // Streamed from disk, not hashed again: the store checked the bytes when it wrote them.
   app.get<{ Params: { hash: string } }>('/artifacts/:hash', async (req, reply) => {
-    const bytes = await node.market.fetchArtifact(req.params.hash);
+    const hash = req.params.hash;
     void reply.header('content-type', 'application/octet-stream');
-    return Buffer.from(bytes);
+    const local = await node.market.artifacts.open(hash);
+    if (local) {
+      void reply.header('content-length', local.size);
+      return reply.send(local.stream);
+    }
+    return Buffer.from(await node.market.fetchArtifact(hash, refs, staging));
   });
 }
 

@@ -40,7 +40,7 @@ export function puzzleRoutes(app: FastifyInstance, node: NodeServices): void {
   });
 
   app.get<{ Params: { id: string } }>('/solutions/:id', async (req) => {
-    const id = hashParam(req.params.id);
+    const id = hashParam(req.params.id, 'solution id');
     const included = await includedSolutions.get(chain.latestState, id);
     if (included) return { id: req.params.id, status: 'included', height: included.height.toString() };
     if (node.solutions.has(id)) return { id: req.params.id, status: 'pending' };

@@ -14,7 +14,7 @@ export function txRoutes(app: FastifyInstance, node: NodeServices): void {
   });
 
   app.get<{ Params: { hash: string } }>('/txs/:hash', async (req) => {
-    const hash = hashParam(req.params.hash);
+    const hash = hashParam(req.params.hash, 'transaction hash');
     const found = await node.chain.getTx(hash);
     if (found) return { ...(txJson(found.tx) as object), height: found.height.toString(), index: found.index, result: found.receipt ? receiptJson(found.receipt) : null, status: 'committed' };
     if (node.mempool.has(hash)) return { hash: req.params.hash, status: 'pending' };
