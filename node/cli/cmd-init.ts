@@ -2,24 +2,18 @@
 import type { Command } from 'commander';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { QuarryError } from '../errors.ts';
-import { homePaths, writeDefaultConfig } from '../config.ts';
-import { accountKeyFromPair, saveAccountKey, saveValidatorKey, validatorKeyFromSecret, validatorRegistration } from '../crypto/keyfile.ts';
-import { decodeAddress } from '../crypto/address.ts';
-import { generateMnemonic, keyPairFromMnemonic } from '../crypto/mnemonic.ts';
-import { blsKeyGen } from '../crypto/bls.ts';
-import { genesisToJson, loadGenesisFile } from '../genesis.ts';
-import { addAccount, addValidator, newGenesis } from '../../genesis/builder.ts';
-import { action, homeOf } from './util.ts';
+import { homePaths } from '../home.ts';
+import { action, addressBytes, homeOf } from './util.ts';
 
-export function registerInit(program: Command): void {
-  program
-    .command('init')
-    .description('create a home directory: config.json, an operator account key, a validator key and genesis.json')
+export function registerInit(init: Command): void {
+  init
     .option('--chain-id <id>', 'chain id of a new single-validator chain', 'quarry-local-1')
     .option('--genesis <file>', 'join an existing chain with this genesis file instead of creating one')
     .option('--no-validator', 'do not create a validator key (full node only)')
     .action(
       action(async (opts: { chainId: string; genesis?: string; validator: boolean }, cmd: Command) => {
+        const [{ writeDefaultConfig }, { accountKeyFromPair, saveAccountKey, saveValidatorKey, validatorKeyFromSecret, validatorRegistration }, { generateMnemonic, keyPairFromMnemonic }, { blsKeyGen }, { genesisToJson, loadGenesisFile }, { addAccount, addValidator, newGenesis }] =
+          await Promise.all([import('../config.ts'), import('../crypto/keyfile.ts'), import('../crypto/mnemonic.ts'), import('../crypto/bls.ts'), import('../genesis.ts'), import('../../genesis/builder.ts')]);
         const home = homeOf(cmd);
         const paths = homePaths(home);
         if (existsSync(paths.genesis)) throw new QuarryError('E_CONFIG', `${home} is already initialized (found ${paths.genesis})`);
@@ -37,7 +31,7 @@ export function registerInit(program: Command): void {
           if (!validatorKey) throw new QuarryError('E_CONFIG', 'a new chain needs a validator: omit --no-validator or pass --genesis');
           let g = newGenesis(opts.chainId, BigInt(Date.now()));
           g = addAccount(g, operator.address, 1_000_000n * 1_000_000n);
-          g = addValidator(g, operator.address, await validatorRegistration(validatorKey, decodeAddress(operator.address)), 100n);
+          g = addValidator(g, operator.address, await validatorRegistration(validatorKey, await addressBytes(operator.address)), 100n);
           writeFileSync(paths.genesis, JSON.stringify(genesisToJson(g), null, 2) + '\n');
         }
         process.stdout.write(

@@ -3,14 +3,13 @@ import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { parseAmount } from '../../client/amount.ts';
 import { RpcClient } from '../../client/rpc.ts';
-import { requestProofMsg, waitForProof, type InputValue } from '../../client/market.ts';
-import { requestId } from '../modules/market/request-proof.ts';
-import { canonicalVk, type VerificationKeyJson } from '../../puzzle/circuit.ts';
+import type { InputValue } from '../../client/market.ts';
+import type { VerificationKeyJson } from '../../puzzle/circuit.ts';
 import { fromHex, toHex } from '../encoding/bytes.ts';
 import { QuarryError } from '../errors.ts';
 import type { Msg } from '../modules/types.ts';
-import { action, DEFAULT_RPC, printJson } from './util.ts';
-import { signAndSend, txCommand, type TxFlags } from './cmd-tx.ts';
+import { action, printJson, withRpc } from './util.ts';
+import { signAndSend, txCommand, type TxFlags } from './tx-common.ts';
 
 const msg = (m: Record<string, unknown>) => m as unknown as Msg;
 const hex32 = (s: string, what: string) => {
@@ -59,6 +58,7 @@ export function registerMarketTx(tx: Command): void {
         const rpc = new RpcClient(f.rpc, 120_000);
         const upload = async (file: string) => (await rpc.putBytes<{ hash: string }>('/artifacts', readFileSync(file))).hash;
         const [wasmHash, zkeyHash] = [await upload(f.wasm), await upload(f.zkey)];
+        const { canonicalVk } = await import('../../puzzle/circuit.ts');
         const vk = canonicalVk(JSON.parse(readFileSync(f.vkey, 'utf8')) as VerificationKeyJson);
         const publicInputs = f.public ? f.public.split(',').map((s) => s.trim()) : [];
         await signAndSend(cmd, f, [msg({ type: 'market/register-circuit', name: f.name, vk, wasmHash: fromHex(wasmHash), zkeyHash: fromHex(zkeyHash), nOutputs: count(f.outputs, '--outputs'), publicInputs })]);
@@ -103,6 +103,7 @@ export function registerMarketTx(tx: Command): void {
     .option('--wait-proof', 'wait for the proof and print it')
     .action(
       action(async (f: TxFlags & Record<'circuit' | 'inputs' | 'maxPrice' | 'ramp' | 'lockBlocks' | 'deadline' | 'minReputation', string> & Partial<Record<'minPrice' | 'collateral' | 'reservation', string>> & { waitProof?: boolean }, cmd: Command) => {
+        const [{ requestProofMsg, waitForProof }, { requestId }] = await Promise.all([import('../../client/market.ts'), import('../modules/market/request-proof.ts')]);
         const rpc = new RpcClient(f.rpc);
         const maxPrice = parseAmount(f.maxPrice);
         const m = requestProofMsg({
@@ -164,12 +165,10 @@ export function registerMarketQuery(query: Command): void {
     const o = (typeof arg === 'string' ? opts : arg)!;
     printJson(await new RpcClient(o.rpc).get(path(typeof arg === 'string' ? arg : '')));
   });
-  const q = (spec: string, help: string, path: (a: string) => string) => market.command(spec).description(help).option('--rpc <url>', 'node RPC URL', DEFAULT_RPC).action(get(path));
+  const q = (spec: string, help: string, path: (a: string) => string) => withRpc(market.command(spec).description(help)).action(get(path));
 
-  market
-    .command('requests')
+  withRpc(market.command('requests'))
     .description('open requests (and recently finished ones with --status)')
-    .option('--rpc <url>', 'node RPC URL', DEFAULT_RPC)
     .option('--status <s>', 'open|locked|fulfilled|expired|cancelled')
     .option('--prover <qry1…>', 'only requests locked to this prover')
     .action(

@@ -1,11 +1,20 @@
-/** Shared CLI helpers: home resolution, output, and one-line errors with non-zero exit codes. */
-import { Command } from 'commander';
+/**
+ * Shared CLI helpers: home resolution, output, and one-line errors with non-zero exit codes.
+ * Command modules import only this, commander's types and other cheap modules at the top; anything
+ * heavy is imported inside the action that needs it, so `--help` and queries start fast.
+ */
+import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { QuarryError } from '../errors.ts';
 import { QuarryClientError } from '../../client/errors.ts';
-import { resolveHome, homePaths } from '../config.ts';
+import { resolveHome, homePaths } from '../home.ts';
 
 export const DEFAULT_RPC = 'http://127.0.0.1:26657';
+
+/** Adds the `--rpc <url>` option every command talking to a node takes. */
+export function withRpc(cmd: Command, help = 'node RPC URL'): Command {
+  return cmd.option('--rpc <url>', help, DEFAULT_RPC);
+}
 
 /** The `--home` of this command or any ancestor. */
 export function homeOf(cmd: Command): string {
@@ -45,4 +54,9 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<unknown>
       exitWithError(err);
     }
   };
+}
+
+/** A qry1… address's bytes (bech32 and SHA-256 load here, in the action, not for `--help`). */
+export async function addressBytes(text: string): Promise<Uint8Array> {
+  return (await import('../crypto/address.ts')).decodeAddress(text);
 }
