@@ -32,3 +32,11 @@ export class TimeoutError extends QuarryClientError {
     this.name = 'TimeoutError';
   }
 }
+
+/** A text amount that is not a number with a unit (`2.5qry`, `2500000uqry`). */
+export class AmountError extends QuarryClientError {
+  constructor(message: string) {
+    super('E_AMOUNT', message);
+    this.name = 'AmountError';
+  }
+}

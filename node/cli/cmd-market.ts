@@ -142,7 +142,7 @@ export function registerMarketTx(tx: Command): void {
     .requiredOption('--price <amount>', 'price per proof')
     .option('--turnaround <blocks>', 'blocks per proof once requested', '20')
     .option('--end <blocks>', 'blocks the offer stays valid', '1000')
-    .option('--collateral-per-proof <amount>', 'collateral bonded per reserved proof', '0')
+    .option('--collateral-per-proof <amount>', 'collateral bonded per reserved proof', '0qry')
     .action(
       action(async (f: TxFlags & Record<'circuit' | 'count' | 'price' | 'turnaround' | 'end' | 'collateralPerProof', string>, cmd: Command) => {
         const circuitId = fromHex(await resolveCircuit(new RpcClient(f.rpc), f.circuit));

@@ -63,7 +63,7 @@ test('devnet + CLI: keys, send, query with a verified proof, clear errors', { ti
     const badAddr = await q('query', 'account', 'qry1nope', '--rpc', url);
     assert.equal(badAddr.code, 1);
     assert.match(badAddr.stderr, /^error: E_DECODE/);
-    const noKey = await q('tx', 'send', '--from', 'ghost', '--to', alice.address, '--amount', '1', '--rpc', url);
+    const noKey = await q('tx', 'send', '--from', 'ghost', '--to', alice.address, '--amount', '1qry', '--rpc', url);
     assert.match(noKey.stderr, /E_KEY/);
     const down = await q('query', 'block', '--rpc', 'http://127.0.0.1:9');
     assert.match(down.stderr, /E_UNAVAILABLE/);
