@@ -121,7 +121,7 @@ export function registerMarketTx(tx: Command): void {
         const hash = await signAndSend(cmd, f, [m]);
         const id = toHex(requestId(fromHex(hash), 0));
         process.stderr.write(`request ${id}\n`);
-        if (f.waitProof && process.exitCode !== 1) printJson(await waitForProof(rpc, id, 30 * 60_000));
+        if (f.waitProof) printJson(await waitForProof(rpc, id, 30 * 60_000));
       }),
     );
 
