@@ -4,7 +4,7 @@ import { RpcClient } from '../../client/rpc.ts';
 import type { AccountProofJson } from '../../client/account-proof.ts';
 import { formatAmount } from '../../client/amount.ts';
 import { QuarryError } from '../errors.ts';
-import { action, printJson, withRpc } from './util.ts';
+import { action, addressBytes, printJson, withRpc } from './util.ts';
 import { registerMarketQuery } from './cmd-market.ts';
 
 export function registerQuery(query: Command): void {
@@ -18,6 +18,7 @@ export function registerQuery(query: Command): void {
     .option('--json', 'print the raw JSON answer')
     .action(
       action(async (address: string, opts: { rpc: string; prove?: boolean; height?: string; json?: boolean }) => {
+        await addressBytes(address); // a wrong prefix or checksum is named here, before any request
         const qs = new URLSearchParams();
         if (opts.prove) qs.set('prove', 'true');
         if (opts.height) qs.set('height', opts.height);
@@ -42,7 +43,12 @@ export function registerQuery(query: Command): void {
 
   withRpc(query.command('delegations <address>'))
     .description("an address's delegations with pending rewards")
-    .action(action(async (address: string, opts: { rpc: string }) => printJson(await rpcOf(opts).get(`/staking/delegations/${encodeURIComponent(address)}`))));
+    .action(
+      action(async (address: string, opts: { rpc: string }) => {
+        await addressBytes(address);
+        printJson(await rpcOf(opts).get(`/staking/delegations/${encodeURIComponent(address)}`));
+      }),
+    );
 
   withRpc(query.command('tx <hash>'))
     .description('a transaction and its result')

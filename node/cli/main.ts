@@ -4,7 +4,7 @@
  * cmd-query.ts. The command modules in turn import heavy modules (o1js, blst, snarkjs, the node,
  * ink) inside their actions, so help and queries start in a fraction of a second.
  */
-import { Command } from 'commander';
+import { Command, Help, type Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { exitWithError } from './util.ts';
 
@@ -39,7 +39,13 @@ const program = new Command('quarry')
   .description('Quarry: a proof-mining layer-1 chain (provers mine Groth16 proofs, staked validators finalize blocks)')
   .version(version)
   .option('--home <dir>', 'home directory (default: $QUARRY_HOME or ~/.quarry)')
-  .configureOutput({ outputError: (str, write) => write(str.split('\n')[0] + '\n') })
+  // usage errors (unknown command or option, missing required option) become one E_USAGE line
+  .configureOutput({ outputError: (str, write) => write(`error: E_USAGE: ${str.replace(/^error: /, '').trim().split('\n').join(' ')}\n`) })
+  .configureHelp({
+    optionDescription(this: Help, option: Option) {
+      return Help.prototype.optionDescription.call(this, option) + (option.mandatory ? ' (required)' : '');
+    },
+  })
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 1));
 
 try {

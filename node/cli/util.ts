@@ -7,13 +7,14 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { QuarryError } from '../errors.ts';
 import { QuarryClientError } from '../../client/errors.ts';
+import { checkRpcUrl } from '../../client/rpc.ts';
 import { resolveHome, homePaths } from '../home.ts';
 
 export const DEFAULT_RPC = 'http://127.0.0.1:26657';
 
-/** Adds the `--rpc <url>` option every command talking to a node takes. */
+/** Adds the `--rpc <url>` option every command talking to a node takes (checked while parsing: E_RPC_URL). */
 export function withRpc(cmd: Command, help = 'node RPC URL'): Command {
-  return cmd.option('--rpc <url>', help, DEFAULT_RPC);
+  return cmd.option('--rpc <url>', help, checkRpcUrl, DEFAULT_RPC);
 }
 
 /** The `--home` of this command or any ancestor. */
