@@ -1,4 +1,4 @@
-/** `quarry tx market …` and `quarry query market …`: the proof market from the command line (docs/market.md). */
+/** `quarry tx market …`: proof-market transactions from the command line (docs/market.md); the queries are in market-query.ts. */
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { parseAmount } from '../../client/amount.ts';
@@ -8,7 +8,7 @@ import type { VerificationKeyJson } from '../../puzzle/circuit.ts';
 import { fromHex, toHex } from '../encoding/bytes.ts';
 import { QuarryError } from '../errors.ts';
 import type { Msg } from '../modules/types.ts';
-import { action, printJson, withRpc } from './util.ts';
+import { action, printJson } from './util.ts';
 import { signAndSend, txCommand, type TxFlags } from './tx-common.ts';
 
 const msg = (m: Record<string, unknown>) => m as unknown as Msg;
@@ -157,30 +157,4 @@ export function registerMarketTx(tx: Command): void {
     .requiredOption('--offer <id>', 'offer id')
     .requiredOption('--count <n>', 'proofs to reserve')
     .action(action(async (f: TxFlags & { offer: string; count: string }, cmd: Command) => signAndSend(cmd, f, [msg({ type: 'market/reserve', offerId: hex32(f.offer, '--offer'), count: count(f.count, '--count') })])));
-}
-
-export function registerMarketQuery(query: Command): void {
-  const market = query.command('market').description('proof-market state');
-  const get = (path: (a: string) => string) => action(async (arg: string | { rpc: string }, opts?: { rpc: string }) => {
-    const o = (typeof arg === 'string' ? opts : arg)!;
-    printJson(await new RpcClient(o.rpc).get(path(typeof arg === 'string' ? arg : '')));
-  });
-  const q = (spec: string, help: string, path: (a: string) => string) => withRpc(market.command(spec).description(help)).action(get(path));
-
-  withRpc(market.command('requests'))
-    .description('open requests (and recently finished ones with --status)')
-    .option('--status <s>', 'open|locked|fulfilled|expired|cancelled')
-    .option('--prover <qry1…>', 'only requests locked to this prover')
-    .action(
-      action(async (o: { rpc: string; status?: string; prover?: string }) => {
-        const qs = new URLSearchParams();
-        if (o.status) qs.set('status', o.status);
-        if (o.prover) qs.set('prover', o.prover);
-        printJson(await new RpcClient(o.rpc).get(`/market/requests${qs.size ? '?' + qs : ''}`));
-      }),
-    );
-  q('request <id>', 'one request with its proof once fulfilled', (id) => `/market/requests/${id}`);
-  q('asks', 'standing asks, cheapest first', () => '/market/asks');
-  q('prover <address>', "a prover's bond, locks, fills, slashes and reputation", (a) => `/market/provers/${encodeURIComponent(a)}`);
-  q('circuits', 'registered circuits', () => '/market/circuits');
 }

@@ -11,6 +11,7 @@ import { CIRCUITS, circuitFiles, type CircuitName } from '../../circuits/artifac
 import { FR, bigToBytesBE, type Statement } from '../../puzzle/field.ts';
 import type { SnarkjsProof } from '../../puzzle/proof-codec.ts';
 import { action, addressBytes, printJson } from './util.ts';
+import { fields } from './table.ts';
 
 function circuitName(v: string): CircuitName {
   if (!(v in CIRCUITS)) throw new QuarryError('E_CONFIG', `--circuit must be one of ${Object.keys(CIRCUITS).join(', ')}`);
@@ -88,12 +89,13 @@ export function registerPuzzle(puzzle: Command): void {
     .command('info')
     .description('constraint count, verification-key hash (circuit id) and the path of verification_key.json')
     .option('--circuit <name>', 'posw or posw-small', 'posw')
+    .option('--json', 'print JSON')
     .action(
-      action(async (o: { circuit: string }) => {
+      action(async (o: { circuit: string; json?: boolean }) => {
         const name = circuitName(o.circuit);
         const circuit = (await import('../../puzzle/circuit.ts')).loadCircuit(name);
         const zkey = zkeyHeader(circuit.zkeyPath);
-        printJson({
+        const info = {
           circuit: name,
           constraints: r1csConstraints(circuitFiles(name).r1cs),
           wires: zkey.nVars,
@@ -102,7 +104,9 @@ export function registerPuzzle(puzzle: Command): void {
           vkHash: toHex(circuit.id),
           verificationKey: circuit.vkeyPath,
           chainRounds: CIRCUITS[name].rounds,
-        });
+        };
+        if (o.json) return printJson(info);
+        process.stdout.write(fields(Object.entries(info).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)])));
       }),
     );
 }

@@ -1,11 +1,20 @@
-/** `quarry query account|block|tx`: read chain state through a node's RPC. */
+/** `quarry query account|block|tx|validators|delegations` (and `market …`): read chain state through a node's RPC. */
 import type { Command } from 'commander';
 import { RpcClient } from '../../client/rpc.ts';
 import type { AccountProofJson } from '../../client/account-proof.ts';
 import { formatAmount } from '../../client/amount.ts';
+import type { StakingValidator } from '../../client/types.ts';
 import { QuarryError } from '../errors.ts';
-import { action, addressBytes, printJson, withRpc } from './util.ts';
-import { registerMarketQuery } from './cmd-market.ts';
+import { action, addressBytes, listIn, printJson, withRpc } from './util.ts';
+import { percent, qry, table } from './table.ts';
+import { registerMarketQuery } from './market-query.ts';
+
+function validatorsTable(vs: StakingValidator[]): string {
+  if (vs.length === 0) return 'no validators\n';
+  const status = (v: StakingValidator) => (v.tombstoned ? 'tombstoned' : v.jailed ? 'jailed' : v.active ? 'active' : 'inactive');
+  const rows = vs.map((v) => [v.moniker || '-', status(v), v.votingPower, qry(v.tokens), percent(v.commissionPpm), v.missedBlocks, String(v.delegators), v.operator]);
+  return table(['MONIKER', 'STATUS', 'POWER', 'STAKE (QRY)', 'COMMISSION', 'MISSED', 'DELEGATORS', 'OPERATOR'], rows, ['left', 'left', 'right', 'right', 'right', 'right', 'right']);
+}
 
 export function registerQuery(query: Command): void {
   const rpcOf = (o: { rpc: string }) => new RpcClient(o.rpc);
@@ -39,7 +48,14 @@ export function registerQuery(query: Command): void {
 
   withRpc(query.command('validators'))
     .description('every validator: stake, voting power, commission, jailed/tombstoned, missed blocks')
-    .action(action(async (opts: { rpc: string }) => printJson(await rpcOf(opts).get('/staking/validators'))));
+    .option('--json', "print the node's JSON answer")
+    .action(
+      action(async (opts: { rpc: string; json?: boolean }) => {
+        const answer = await rpcOf(opts).get<unknown>('/staking/validators');
+        if (opts.json) printJson(answer);
+        else process.stdout.write(validatorsTable(listIn<StakingValidator>(answer, 'validators', opts.rpc)));
+      }),
+    );
 
   withRpc(query.command('delegations <address>'))
     .description("an address's delegations with pending rewards")

@@ -57,6 +57,13 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<unknown>
   };
 }
 
+/** The list under `key` in a node's answer; E_BAD_RESPONSE when there is none (not a Quarry node). */
+export function listIn<T>(answer: unknown, key: string, rpc: string): T[] {
+  const list = (answer as Record<string, unknown> | null)?.[key];
+  if (!Array.isArray(list)) throw new QuarryClientError('E_BAD_RESPONSE', `${rpc} is not a Quarry node: its answer has no "${key}" list`);
+  return list as T[];
+}
+
 /** A qry1… address's bytes (bech32 and SHA-256 load here, in the action, not for `--help`). */
 export async function addressBytes(text: string): Promise<Uint8Array> {
   return (await import('../crypto/address.ts')).decodeAddress(text);

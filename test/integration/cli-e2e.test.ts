@@ -57,6 +57,21 @@ test('devnet + CLI: keys, send, query with a verified proof, clear errors', { ti
     assert.equal(empty.balance, '0');
     assert.equal(verifyAccountProof(empty).ok, true);
 
+    // tables for people, the node's JSON with --json
+    const vals = await q('query', 'validators', '--rpc', url);
+    assert.equal(vals.code, 0, vals.stderr);
+    const [head, row, ...more] = vals.stdout.trimEnd().split('\n');
+    assert.match(head!, /^MONIKER +STATUS +POWER +STAKE \(QRY\) +COMMISSION +MISSED +DELEGATORS +OPERATOR$/);
+    const { validators } = JSON.parse((await q('query', 'validators', '--rpc', url, '--json')).stdout) as { validators: Array<{ operator: string; votingPower: string }> };
+    assert.equal(more.length, 0);
+    assert.match(row!, new RegExp(` active +${validators[0]!.votingPower} .* ${validators[0]!.operator}$`));
+    const prover = await q('query', 'market', 'prover', alice.address, '--rpc', url);
+    assert.equal(prover.code, 0, prover.stderr);
+    assert.match(prover.stdout, new RegExp(`^address +${alice.address}\nbond +0 QRY \\(0 locked as collateral\\)\nlocks +0 open\n`));
+    for (const [what, empty] of [['asks', 'no standing asks\n'], ['requests', 'no requests\n']]) assert.equal((await q('query', 'market', what!, '--rpc', url)).stdout, empty);
+    const circuits = await q('query', 'market', 'circuits', '--rpc', url);
+    assert.match(circuits.stdout, /^(NAME +PUBLIC +OUTPUTS +HEIGHT +ID\n|no circuits registered\n)/);
+
     // clear one-line errors with non-zero exit codes
     const poor = await q('tx', 'send', '--from', 'nobody', '--to', alice.address, '--amount', '1qry', '--rpc', url);
     assert.equal(poor.code, 1);

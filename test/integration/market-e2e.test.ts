@@ -140,7 +140,7 @@ test('proof market on a devnet: ask match, invalid proof, slash and refill, esca
     assert.equal(cached.proof!.proof, r1View.proof!.proof);
 
     // the query CLI shows the book
-    const q = await runQuarry(['query', 'market', 'prover', proverA.address, '--rpc', url0]);
+    const q = await runQuarry(['query', 'market', 'prover', proverA.address, '--rpc', url0, '--json']);
     assert.equal(q.code, 0, q.stderr);
     const a = JSON.parse(q.stdout) as { onTime: string; slashed: string; reputationPpm: string };
     assert.ok(BigInt(a.onTime) >= 2n && a.slashed === '0' && BigInt(a.reputationPpm) > 500_000n, q.stdout);
