@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { QuarryError } from '../errors.ts';
-import { action } from './util.ts';
+import { action, int } from './util.ts';
 
 interface DevnetFlags {
   reset?: boolean;
@@ -20,12 +20,6 @@ interface DevnetFlags {
   blockTime: string;
   rpcPort: string;
   p2pPort: string;
-}
-
-function int(v: string, name: string, min: number, max: number): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new QuarryError('E_CONFIG', `--${name} must be an integer from ${min} to ${max}`);
-  return n;
 }
 
 /** Consensus chatter of every validator but the first is summarized by the first's block lines. */

@@ -64,6 +64,13 @@ export function listIn<T>(answer: unknown, key: string, rpc: string): T[] {
   return list as T[];
 }
 
+/** The integer value of option `--name`, within [min, max] (E_CONFIG otherwise). */
+export function int(v: string, name: string, min: number, max: number): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v.trim()) || !Number.isInteger(n) || n < min || n > max) throw new QuarryError('E_CONFIG', `--${name} must be an integer from ${min} to ${max}`);
+  return n;
+}
+
 /** A qry1… address's bytes (bech32 and SHA-256 load here, in the action, not for `--help`). */
 export async function addressBytes(text: string): Promise<Uint8Array> {
   return (await import('../crypto/address.ts')).decodeAddress(text);
