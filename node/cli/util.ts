@@ -38,11 +38,11 @@ export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2) + '\n');
 }
 
-/** Prints `error: CODE: message` on one line and exits non-zero. */
+/** Prints `error: CODE: message` on one line (E_INTERNAL for an untyped error) and exits non-zero. */
 export function exitWithError(err: unknown): never {
-  if (err instanceof QuarryError || err instanceof QuarryClientError) process.stderr.write(`error: ${err.code}: ${err.message}\n`);
-  else if (err instanceof Error) process.stderr.write(`error: ${err.message}\n`);
-  else process.stderr.write(`error: ${String(err)}\n`);
+  const code = err instanceof QuarryError || err instanceof QuarryClientError ? err.code : 'E_INTERNAL';
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`error: ${code}: ${message.split('\n').join(' ')}\n`);
   process.exit(1);
 }
 
