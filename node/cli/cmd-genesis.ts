@@ -6,7 +6,7 @@ import { homePaths } from '../home.ts';
 import { toHex } from '../encoding/bytes.ts';
 import { QuarryError } from '../errors.ts';
 import { parseAmount } from '../../client/amount.ts';
-import { action, addressBytes, homeOf } from './util.ts';
+import { action, addressBytes, count, homeOf } from './util.ts';
 
 // the genesis codec and builder pull in the execution modules and BLS: loaded by the actions
 const genesisLib = () => import('../genesis.ts');
@@ -35,7 +35,7 @@ export function registerGenesis(genesis: Command): void {
       action(async (o: { chainId: string; file?: string; time?: string; force?: boolean }, cmd: Command) => {
         const path = fileOf(cmd, o.file);
         if (existsSync(path) && !o.force) throw new QuarryError('E_CONFIG', `${path} exists (use --force to overwrite)`);
-        await save(path, (await builder()).newGenesis(o.chainId, BigInt(o.time ?? Date.now())));
+        await save(path, (await builder()).newGenesis(o.chainId, o.time === undefined ? BigInt(Date.now()) : count(o.time, '--time')));
       }),
     );
 
@@ -62,7 +62,7 @@ export function registerGenesis(genesis: Command): void {
         const key = loadValidatorKey(homeOf(cmd));
         if (!key) throw new QuarryError('E_KEY', `no validator key in ${homeOf(cmd)}`);
         const path = fileOf(cmd, o.file);
-        await save(path, addValidator(loadGenesisFile(path, { draft: true }), operator, await validatorRegistration(key, await addressBytes(operator)), BigInt(o.power)));
+        await save(path, addValidator(loadGenesisFile(path, { draft: true }), operator, await validatorRegistration(key, await addressBytes(operator)), count(o.power, '--power')));
       }),
     );
 

@@ -9,7 +9,7 @@ import { homePaths } from '../home.ts';
 import type { LogFormat } from '../log.ts';
 import { toHex } from '../encoding/bytes.ts';
 import type { LightClient, VerifiedHeader } from '../../client/light-client.ts';
-import { action, homeOf, printJson, withRpc } from './util.ts';
+import { action, count, homeOf, printJson, withRpc } from './util.ts';
 
 export function registerProveEpochs(node: Command): void {
   withRpc(node.command('prove-epochs'))
@@ -21,7 +21,7 @@ export function registerProveEpochs(node: Command): void {
         const [{ createLogger }, { EpochProverLoop }] = await Promise.all([import('../log.ts'), import('../epoch/prover.ts')]);
         const home = homeOf(cmd);
         const log = createLogger({ format: f.logFormat, name: 'epoch-prover' });
-        const until = f.until === undefined ? undefined : BigInt(f.until);
+        const until = f.until === undefined ? undefined : count(f.until, '--until');
         const loop = new EpochProverLoop({ rpcUrl: f.rpc, home, keysDir: homePaths(home).epochKeys, log, until });
         for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => loop.stop());
         await loop.run();

@@ -8,17 +8,13 @@ import type { VerificationKeyJson } from '../../puzzle/circuit.ts';
 import { fromHex, toHex } from '../encoding/bytes.ts';
 import { QuarryError } from '../errors.ts';
 import type { Msg } from '../modules/types.ts';
-import { action, printJson } from './util.ts';
+import { action, count, printJson } from './util.ts';
 import { signAndSend, txCommand, type TxFlags } from './tx-common.ts';
 
 const msg = (m: Record<string, unknown>) => m as unknown as Msg;
 const hex32 = (s: string, what: string) => {
   if (!/^[0-9a-f]{64}$/i.test(s)) throw new QuarryError('E_BAD_REQUEST', `${what} must be 64 hex characters`);
   return fromHex(s.toLowerCase());
-};
-const count = (s: string, what: string) => {
-  if (!/^\d+$/.test(s)) throw new QuarryError('E_BAD_REQUEST', `${what} must be a whole number`);
-  return BigInt(s);
 };
 
 /** A circuit given by id or by registered name. */

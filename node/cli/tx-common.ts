@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { Msg } from '../modules/types.ts';
 import { parseAmount } from '../../client/amount.ts';
 import { TxFailedError } from '../../client/errors.ts';
-import { homeOf, printJson, withRpc } from './util.ts';
+import { count, homeOf, printJson, withRpc } from './util.ts';
 
 export interface TxFlags {
   from: string;
@@ -28,13 +28,12 @@ export function txCommand(parent: Command, name: string): Command {
  * `error: E_CODE: …` line with exit code 1.
  */
 export async function signAndSend(cmd: Command, flags: TxFlags, msgs: Msg[]): Promise<string> {
+  // flags first: a bad one is reported before any key file or network is touched
+  const options = { fee: flags.fee ? parseAmount(flags.fee) : undefined, expiresIn: flags.expiresIn ? count(flags.expiresIn, '--expires-in') : undefined };
   const [{ loadAccountKey }, { RpcClient }, { broadcastTx, buildTx }] = await Promise.all([import('../crypto/keyfile.ts'), import('../../client/rpc.ts'), import('../../client/tx-builder.ts')]);
   const key = loadAccountKey(homeOf(cmd), flags.from);
   const rpc = new RpcClient(flags.rpc);
-  const { bytes } = await buildTx(rpc, key, msgs, {
-    fee: flags.fee ? parseAmount(flags.fee) : undefined,
-    expiresIn: flags.expiresIn ? BigInt(flags.expiresIn) : undefined,
-  });
+  const { bytes } = await buildTx(rpc, key, msgs, options);
   const result = await broadcastTx(rpc, bytes, flags.wait);
   if (flags.json) printJson(result);
   if (!('result' in result)) {

@@ -71,6 +71,12 @@ export function int(v: string, name: string, min: number, max: number): number {
   return n;
 }
 
+/** A whole number given as option `what` (E_BAD_REQUEST otherwise, rather than BigInt's untyped SyntaxError). */
+export function count(s: string, what: string): bigint {
+  if (!/^\d+$/.test(s)) throw new QuarryError('E_BAD_REQUEST', `${what} must be a whole number`);
+  return BigInt(s);
+}
+
 /** A qry1… address's bytes (bech32 and SHA-256 load here, in the action, not for `--help`). */
 export async function addressBytes(text: string): Promise<Uint8Array> {
   return (await import('../crypto/address.ts')).decodeAddress(text);

@@ -23,6 +23,8 @@ test('CLI errors: one line with a stable code and exit status 1', { timeout: 120
   const cases: Array<[what: string, args: string[], code: string, message: RegExp]> = [
     ['amount without a unit', ['tx', 'send', '--from', 'alice', '--to', someone, '--amount', '5'], 'E_AMOUNT', /needs a unit: 5qry or 5uqry/],
     ['amount with an unknown unit', ['tx', 'stake', 'delegate', '--from', 'alice', '--validator', someone, '--amount', '5btc'], 'E_AMOUNT', /unknown unit "btc"/],
+    ['fee without a unit (checked before the key)', ['tx', 'send', '--from', 'ghost', '--to', someone, '--amount', '1qry', '--fee', '3'], 'E_AMOUNT', /amount "3" needs a unit/],
+    ['--expires-in that is not a number', ['tx', 'send', '--from', 'ghost', '--to', someone, '--amount', '1qry', '--expires-in', 'soon'], 'E_BAD_REQUEST', /--expires-in must be a whole number/],
     ['address of another chain', ['query', 'account', 'cosmos1qypqxpq9qcrsszg2pvxq6rs0zqg3yyc5lzv7xu'], 'E_DECODE', /prefix "cosmos": Quarry addresses start with qry1/],
     ['recipient with a wrong prefix', ['tx', 'send', '--from', 'alice', '--to', `btc${someone.slice(3)}`, '--amount', '1qry'], 'E_DECODE', /prefix "btc"/],
     ['--rpc without a scheme', ['query', 'validators', '--rpc', '127.0.0.1:26657'], 'E_RPC_URL', /needs an http:\/\/ or https:\/\/ scheme \(e\.g\. http:\/\/127\.0\.0\.1:26657\)/],
