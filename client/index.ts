@@ -6,7 +6,7 @@
 export { QuarryClient, type Subscription, type SubscribeOptions } from './quarry-client.ts';
 export { SigningQuarryClient, type BroadcastOptions } from './signing-client.ts';
 export { Ed25519Wallet } from './wallet.ts';
-export { QuarryClientError, RpcError, TxFailedError, TimeoutError } from './errors.ts';
+export { QuarryClientError, RpcError, TxFailedError, TimeoutError, AmountError } from './errors.ts';
 export { parseAmount, formatAmount, UQRY_PER_QRY } from './amount.ts';
 export { canonicalInputs, type ProofRequestSpec, type DeliveredProof, type InputValue } from './market.ts';
 export { verifyAccountProof } from './account-proof.ts';

@@ -1,15 +1,31 @@
 /**
  * Minimal HTTP JSON client for a Quarry node's RPC, used by the CLI and the SDK. Errors from the
- * node keep their stable codes: they surface as `RpcError` with `.code` (e.g. E_SEQUENCE).
+ * node keep their stable codes: they surface as `RpcError` with `.code` (e.g. E_SEQUENCE). A
+ * server that does not answer like a Quarry node (not JSON, or an error without a code) is
+ * E_BAD_RESPONSE, so a wrong URL is named as such instead of failing later on a missing field.
  */
-import { RpcError } from './errors.ts';
+import { QuarryClientError, RpcError } from './errors.ts';
 
 export { RpcError };
+
+/** The URL without trailing slashes; E_RPC_URL unless it is an http(s) URL. */
+export function checkRpcUrl(url: string): string {
+  let protocol = '';
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    // not a URL at all, e.g. "127.0.0.1:26657"
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw new QuarryClientError('E_RPC_URL', `RPC URL "${url}" needs an http:// or https:// scheme (e.g. http://${url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')})`);
+  }
+  return url.replace(/\/+$/, '');
+}
 
 export class RpcClient {
   readonly baseUrl: string;
   constructor(url: string, private readonly timeoutMs = 10_000) {
-    this.baseUrl = url.replace(/\/+$/, '');
+    this.baseUrl = checkRpcUrl(url);
   }
 
   async get<T>(path: string): Promise<T> {
@@ -55,12 +71,17 @@ export class RpcClient {
     try {
       json = text ? JSON.parse(text) : null;
     } catch {
-      throw new RpcError('E_DECODE', `node answered ${res.status} with non-JSON`, res.status);
+      throw this.notQuarry(res, 'not JSON');
     }
     if (!res.ok) {
-      const e = (json as { error?: { code?: string; message?: string } } | null)?.error;
-      throw new RpcError(e?.code ?? 'E_INTERNAL', e?.message ?? `HTTP ${res.status}`, res.status);
+      const e = (json as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+      if (typeof e?.code !== 'string') throw this.notQuarry(res, 'an error without a code');
+      throw new RpcError(e.code, typeof e.message === 'string' ? e.message : `HTTP ${res.status}`, res.status);
     }
     return json as T;
+  }
+
+  private notQuarry(res: Response, what: string): RpcError {
+    return new RpcError('E_BAD_RESPONSE', `${this.baseUrl} is not a Quarry node: it answered HTTP ${res.status} with ${what}`, res.status);
   }
 }

@@ -132,7 +132,7 @@ export interface MarketCircuit {
   name: string;
   wasmHash: string;
   zkeyHash: string;
-  nOutputs: string;
+  nOutputs: number;
   publicInputs: string[];
   nPublic: number;
   owner: string;

@@ -3,12 +3,13 @@
  * the README). The home directory comes from `--home`, else `QUARRY_HOME`, else `~/.quarry`.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { QuarryError } from './errors.ts';
+import { homePaths } from './home.ts';
 import { DEFAULT_MEMPOOL_CONFIG, type MempoolConfig } from './mempool/mempool.ts';
 import { DEFAULT_TIMEOUTS, type Timeouts } from '../consensus/engine.ts';
 import { DEFAULT_P2P_CONFIG, type P2PConfig } from './p2p/network.ts';
+
+export { resolveHome, homePaths } from './home.ts';
 
 export interface RpcConfig {
   listen: string;
@@ -41,23 +42,6 @@ export const DEFAULT_CONFIG: NodeConfig = {
   p2p: { ...DEFAULT_P2P_CONFIG, enabled: true },
   puzzle: { precomputeAudit: true },
 };
-
-export function resolveHome(flag?: string): string {
-  return resolve(flag ?? process.env.QUARRY_HOME ?? join(homedir(), '.quarry'));
-}
-
-export const homePaths = (home: string) => ({
-  config: join(home, 'config.json'),
-  genesis: join(home, 'genesis.json'),
-  data: join(home, 'data'),
-  signState: join(home, 'data', 'sign-state.json'),
-  /** Recursive epoch proofs (docs/epochs.md), written by `quarry node prove-epochs`, served by the RPC. */
-  epochProofs: join(home, 'epoch-proofs'),
-  /** Compiled o1js keys of the epoch program, per maximum set size (minutes to build, so cached). */
-  epochKeys: join(home, 'epoch-keys'),
-  /** The light client's proof-system cache (SRS and Lagrange bases; ≈ 1 min to build once). */
-  lightCache: join(home, 'light-cache'),
-});
 
 type Json = Record<string, unknown>;
 

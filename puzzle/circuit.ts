@@ -5,7 +5,7 @@
  * recomputes the witness, so every node must compute the same one (docs/puzzle.md §circuit).
  */
 import { readFileSync } from 'node:fs';
-import { WitnessCalculatorBuilder, type WitnessCalculator } from 'circom_runtime';
+import type { WitnessCalculator } from 'circom_runtime';
 import { verifyArtifacts, type CircuitName } from '../circuits/artifacts.ts';
 import { taggedHash, sha256 } from '../node/crypto/hash.ts';
 import { decodeAs, encode } from '../node/encoding/cbor.ts';
@@ -93,6 +93,8 @@ export class WitnessGenerator {
   private constructor(private readonly wc: WitnessCalculator) {}
 
   static async create(circuit: PuzzleCircuit): Promise<WitnessGenerator> {
+    // circom_runtime (with ffjavascript) costs a quarter second to load: only provers need it
+    const { WitnessCalculatorBuilder } = await import('circom_runtime');
     return new WitnessGenerator(await WitnessCalculatorBuilder(circuit.wasm));
   }
 

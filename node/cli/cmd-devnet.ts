@@ -10,9 +10,7 @@ import type { Command } from 'commander';
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { QuarryError } from '../errors.ts';
-import { Devnet } from '../devnet/supervisor.ts';
-import { devnetAccount } from '../../genesis/builder.ts';
-import { action } from './util.ts';
+import { action, int } from './util.ts';
 
 interface DevnetFlags {
   reset?: boolean;
@@ -24,21 +22,13 @@ interface DevnetFlags {
   p2pPort: string;
 }
 
-function int(v: string, name: string, min: number, max: number): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new QuarryError('E_CONFIG', `--${name} must be an integer from ${min} to ${max}`);
-  return n;
-}
-
 /** Consensus chatter of every validator but the first is summarized by the first's block lines. */
 function show(name: string, line: string): boolean {
   return name === 'v0' || !/committed block|synced blocks/.test(line);
 }
 
-export function registerDevnet(program: Command): void {
-  program
-    .command('devnet')
-    .description('run a local multi-process devnet (validators and miners on loopback; INSECURE well-known keys); its home is --home, default ./.quarry-devnet, and persists')
+export function registerDevnet(command: Command): void {
+  command
     .option('--validators <n>', 'validator processes', '4')
     .option('--miners <n>', 'miner processes', '1')
     .option('--miner-threads <n>', 'prover threads per miner', '1')
@@ -48,6 +38,7 @@ export function registerDevnet(program: Command): void {
     .option('--reset', 'delete the devnet home and start a new chain')
     .action(
       action(async (f: DevnetFlags, cmd: Command) => {
+        const [{ Devnet }, { devnetAccount }] = await Promise.all([import('../devnet/supervisor.ts'), import('../../genesis/builder.ts')]);
         const home = resolve((cmd.parent?.opts().home as string | undefined) ?? '.quarry-devnet');
         if (f.reset) rmSync(home, { recursive: true, force: true });
         const devnet = new Devnet({

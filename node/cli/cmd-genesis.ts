@@ -1,27 +1,28 @@
 /** `quarry genesis new|add-account|add-validator|devnet|show`: build and inspect genesis files. */
 import type { Command } from 'commander';
 import { existsSync, writeFileSync } from 'node:fs';
-import { genesisHash, genesisToJson, loadGenesisFile, type Genesis } from '../genesis.ts';
-import { loadValidatorKey, validatorRegistration } from '../crypto/keyfile.ts';
-import { decodeAddress } from '../crypto/address.ts';
-import { homePaths } from '../config.ts';
+import type { Genesis } from '../genesis.ts';
+import { homePaths } from '../home.ts';
 import { toHex } from '../encoding/bytes.ts';
 import { QuarryError } from '../errors.ts';
 import { parseAmount } from '../../client/amount.ts';
-import { addAccount, addValidator, devnetGenesis, newGenesis } from '../../genesis/builder.ts';
-import { action, homeOf } from './util.ts';
+import { action, addressBytes, count, homeOf } from './util.ts';
+
+// the genesis codec and builder pull in the execution modules and BLS: loaded by the actions
+const genesisLib = () => import('../genesis.ts');
+const builder = () => import('../../genesis/builder.ts');
 
 function fileOf(cmd: Command, file?: string): string {
   return file ?? homePaths(homeOf(cmd)).genesis;
 }
 
-function save(path: string, g: Genesis): void {
+async function save(path: string, g: Genesis): Promise<void> {
+  const { genesisHash, genesisToJson } = await genesisLib();
   writeFileSync(path, JSON.stringify(genesisToJson(g), null, 2) + '\n');
   process.stdout.write(`wrote ${path} (genesis hash ${toHex(genesisHash(g))})\n`);
 }
 
-export function registerGenesis(program: Command): void {
-  const genesis = program.command('genesis').description('build and inspect genesis files');
+export function registerGenesis(genesis: Command): void {
 
   genesis
     .command('new')
@@ -34,8 +35,7 @@ export function registerGenesis(program: Command): void {
       action(async (o: { chainId: string; file?: string; time?: string; force?: boolean }, cmd: Command) => {
         const path = fileOf(cmd, o.file);
         if (existsSync(path) && !o.force) throw new QuarryError('E_CONFIG', `${path} exists (use --force to overwrite)`);
-        const g = newGenesis(o.chainId, BigInt(o.time ?? Date.now()));
-        save(path, g);
+        await save(path, (await builder()).newGenesis(o.chainId, o.time === undefined ? BigInt(Date.now()) : count(o.time, '--time')));
       }),
     );
 
@@ -46,7 +46,8 @@ export function registerGenesis(program: Command): void {
     .action(
       action(async (address: string, amount: string, o: { file?: string }, cmd: Command) => {
         const path = fileOf(cmd, o.file);
-        save(path, addAccount(loadGenesisFile(path, { draft: true }), address, parseAmount(amount)));
+        const [{ loadGenesisFile }, { addAccount }] = await Promise.all([genesisLib(), builder()]);
+        await save(path, addAccount(loadGenesisFile(path, { draft: true }), address, parseAmount(amount)));
       }),
     );
 
@@ -57,10 +58,11 @@ export function registerGenesis(program: Command): void {
     .option('--power <n>', 'voting power', '100')
     .action(
       action(async (operator: string, o: { file?: string; power: string }, cmd: Command) => {
+        const [{ loadValidatorKey, validatorRegistration }, { loadGenesisFile }, { addValidator }] = await Promise.all([import('../crypto/keyfile.ts'), genesisLib(), builder()]);
         const key = loadValidatorKey(homeOf(cmd));
         if (!key) throw new QuarryError('E_KEY', `no validator key in ${homeOf(cmd)}`);
         const path = fileOf(cmd, o.file);
-        save(path, addValidator(loadGenesisFile(path, { draft: true }), operator, await validatorRegistration(key, decodeAddress(operator)), BigInt(o.power)));
+        await save(path, addValidator(loadGenesisFile(path, { draft: true }), operator, await validatorRegistration(key, await addressBytes(operator)), count(o.power, '--power')));
       }),
     );
 
@@ -69,7 +71,7 @@ export function registerGenesis(program: Command): void {
     .description('write the devnet genesis (well-known, INSECURE keys) reproducibly')
     .option('--validators <n>', 'number of validators', '4')
     .option('--file <path>', 'output file', 'genesis/devnet.json')
-    .action(action(async (o: { validators: string; file: string }) => save(o.file, await devnetGenesis(Number(o.validators)))));
+    .action(action(async (o: { validators: string; file: string }) => save(o.file, await (await builder()).devnetGenesis(Number(o.validators)))));
 
   genesis
     .command('show')
@@ -77,6 +79,7 @@ export function registerGenesis(program: Command): void {
     .option('--file <path>', 'genesis file (default: <home>/genesis.json)')
     .action(
       action(async (o: { file?: string }, cmd: Command) => {
+        const { genesisHash, genesisToJson, loadGenesisFile } = await genesisLib();
         const g = loadGenesisFile(fileOf(cmd, o.file));
         process.stdout.write(JSON.stringify({ hash: toHex(genesisHash(g)), ...genesisToJson(g) }, null, 2) + '\n');
       }),

@@ -1,14 +1,14 @@
 /** `quarry keys add|list|show|import`: account keys in <home>/keys (files are 0600). */
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { accountKeyFromPair, listAccountKeys, loadAccountKey, saveAccountKey } from '../crypto/keyfile.ts';
-import { generateMnemonic, keyPairFromMnemonic } from '../crypto/mnemonic.ts';
 import { toHex } from '../encoding/bytes.ts';
 import { QuarryError } from '../errors.ts';
 import { action, homeOf, printJson } from './util.ts';
 
-export function registerKeys(program: Command): void {
-  const keys = program.command('keys').description('manage account keys');
+const keyfile = () => import('../crypto/keyfile.ts');
+const mnemonics = () => import('../crypto/mnemonic.ts');
+
+export function registerKeys(keys: Command): void {
 
   keys
     .command('add <name>')
@@ -16,6 +16,7 @@ export function registerKeys(program: Command): void {
     .option('--json', 'print JSON')
     .action(
       action(async (name: string, opts: { json?: boolean }, cmd: Command) => {
+        const [{ accountKeyFromPair, saveAccountKey }, { generateMnemonic, keyPairFromMnemonic }] = await Promise.all([keyfile(), mnemonics()]);
         const mnemonic = generateMnemonic();
         const key = accountKeyFromPair(name, keyPairFromMnemonic(mnemonic));
         saveAccountKey(homeOf(cmd), key);
@@ -35,6 +36,7 @@ export function registerKeys(program: Command): void {
         const words = opts.mnemonic ?? (opts.mnemonicFile ? readFileSync(opts.mnemonicFile, 'utf8') : readFileSync(0, 'utf8'));
         const index = Number(opts.index);
         if (!Number.isInteger(index) || index < 0 || index >= 2 ** 31) throw new QuarryError('E_KEY', '--index must be an integer in [0, 2^31)');
+        const [{ accountKeyFromPair, saveAccountKey }, { keyPairFromMnemonic }] = await Promise.all([keyfile(), mnemonics()]);
         const key = accountKeyFromPair(name, keyPairFromMnemonic(words, index));
         saveAccountKey(homeOf(cmd), key);
         process.stdout.write(`imported key "${name}"\n  address   ${key.address}\n`);
@@ -47,7 +49,7 @@ export function registerKeys(program: Command): void {
     .option('--json', 'print JSON')
     .action(
       action(async (opts: { json?: boolean }, cmd: Command) => {
-        const all = listAccountKeys(homeOf(cmd));
+        const all = (await keyfile()).listAccountKeys(homeOf(cmd));
         if (opts.json) return printJson(all.map((k) => ({ name: k.name, address: k.address })));
         if (all.length === 0) process.stdout.write('no keys (create one with: quarry keys add <name>)\n');
         for (const k of all) process.stdout.write(`${k.name.padEnd(20)} ${k.address}\n`);
@@ -59,7 +61,7 @@ export function registerKeys(program: Command): void {
     .description('show a key\'s address and public key')
     .action(
       action(async (name: string, _opts: unknown, cmd: Command) => {
-        const k = loadAccountKey(homeOf(cmd), name);
+        const k = (await keyfile()).loadAccountKey(homeOf(cmd), name);
         printJson({ name: k.name, address: k.address, publicKey: toHex(k.publicKey) });
       }),
     );

@@ -5,27 +5,23 @@
  */
 import type { Command } from 'commander';
 import { QuarryError } from '../errors.ts';
-import { homePaths } from '../config.ts';
-import { loadGenesisFile } from '../genesis.ts';
-import { createLogger, type LogFormat } from '../log.ts';
+import { homePaths } from '../home.ts';
+import type { LogFormat } from '../log.ts';
 import { toHex } from '../encoding/bytes.ts';
-import { EpochProverLoop } from '../epoch/prover.ts';
-import { LightClient, type VerifiedHeader } from '../../client/light-client.ts';
-import { PINNED_EPOCH_VK_HASHES } from '../../consensus/epoch/verification-keys.ts';
-import { action, DEFAULT_RPC, homeOf, printJson } from './util.ts';
+import type { LightClient, VerifiedHeader } from '../../client/light-client.ts';
+import { action, count, homeOf, printJson, withRpc } from './util.ts';
 
 export function registerProveEpochs(node: Command): void {
-  node
-    .command('prove-epochs')
+  withRpc(node.command('prove-epochs'))
     .description('prove each epoch handoff recursively (o1js) into <home>/epoch-proofs, which the node at this home serves')
-    .option('--rpc <url>', 'node RPC URL', DEFAULT_RPC)
     .option('--until <epoch>', 'stop after proving this epoch (default: keep following the chain)')
     .option('--log-format <format>', 'json|compact (default: compact on a terminal, else json)')
     .action(
       action(async (f: { rpc: string; until?: string; logFormat?: LogFormat }, cmd: Command) => {
+        const [{ createLogger }, { EpochProverLoop }] = await Promise.all([import('../log.ts'), import('../epoch/prover.ts')]);
         const home = homeOf(cmd);
         const log = createLogger({ format: f.logFormat, name: 'epoch-prover' });
-        const until = f.until === undefined ? undefined : BigInt(f.until);
+        const until = f.until === undefined ? undefined : count(f.until, '--until');
         const loop = new EpochProverLoop({ rpcUrl: f.rpc, home, keysDir: homePaths(home).epochKeys, log, until });
         for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => loop.stop());
         await loop.run();
@@ -41,7 +37,9 @@ interface LightFlags {
   json?: boolean;
 }
 
-function lightClient(f: LightFlags, cacheDir: string): LightClient {
+/** o1js, the genesis codec and BLS load here, when a light command runs. */
+async function lightClient(f: LightFlags, cacheDir: string): Promise<LightClient> {
+  const [{ loadGenesisFile }, { LightClient }, { PINNED_EPOCH_VK_HASHES }] = await Promise.all([import('../genesis.ts'), import('../../client/light-client.ts'), import('../../consensus/epoch/verification-keys.ts')]);
   const genesis = loadGenesisFile(f.genesis);
   const size = Number(genesis.params.staking.maxValidators);
   const trustedVkHash = f.vkHash ?? PINNED_EPOCH_VK_HASHES[size];
@@ -64,12 +62,9 @@ function report(f: LightFlags, head: VerifiedHeader, answer: Record<string, stri
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-export function registerLight(program: Command): void {
-  const light = program
-    .command('light')
-    .description('light client: verify chain state from genesis (epoch proof → validator set → commit → Merkle proof)')
+export function registerLight(light: Command): void {
+  withRpc(light, 'node RPC URL (untrusted)')
     .requiredOption('--genesis <file>', "the chain's genesis file (what the proofs must descend from)")
-    .option('--rpc <url>', 'node RPC URL (untrusted)', DEFAULT_RPC)
     .option('--vk-hash <hash>', 'trusted epoch program verification key hash (default: pinned for the genesis set size)')
     .option('--trusting-period <hours>', 'refuse headers older than this', '336')
     .option('--json', 'print JSON');
@@ -79,7 +74,8 @@ export function registerLight(program: Command): void {
     .action(
       action(async (address: string, _o: unknown, cmd: Command) => {
         const f = cmd.parent!.opts() as LightFlags;
-        const a = await lightClient(f, homePaths(homeOf(cmd)).lightCache).verifyAccount(address);
+        const client = await lightClient(f, homePaths(homeOf(cmd)).lightCache);
+        const a = await client.verifyAccount(address);
         report(f, a, { address, balance: `${a.balance} uqry`, sequence: a.sequence.toString() });
       }),
     );
@@ -89,7 +85,8 @@ export function registerLight(program: Command): void {
     .action(
       action(async (_o: unknown, cmd: Command) => {
         const f = cmd.parent!.opts() as LightFlags;
-        report(f, await lightClient(f, homePaths(homeOf(cmd)).lightCache).verifyHead(), {});
+        const client = await lightClient(f, homePaths(homeOf(cmd)).lightCache);
+        report(f, await client.verifyHead(), {});
       }),
     );
 }

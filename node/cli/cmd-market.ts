@@ -1,25 +1,20 @@
-/** `quarry tx market …` and `quarry query market …`: the proof market from the command line (docs/market.md). */
+/** `quarry tx market …`: proof-market transactions from the command line (docs/market.md); the queries are in market-query.ts. */
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { parseAmount } from '../../client/amount.ts';
 import { RpcClient } from '../../client/rpc.ts';
-import { requestProofMsg, waitForProof, type InputValue } from '../../client/market.ts';
-import { requestId } from '../modules/market/request-proof.ts';
-import { canonicalVk, type VerificationKeyJson } from '../../puzzle/circuit.ts';
+import type { InputValue } from '../../client/market.ts';
+import type { VerificationKeyJson } from '../../puzzle/circuit.ts';
 import { fromHex, toHex } from '../encoding/bytes.ts';
 import { QuarryError } from '../errors.ts';
 import type { Msg } from '../modules/types.ts';
-import { action, DEFAULT_RPC, printJson } from './util.ts';
-import { signAndSend, txCommand, type TxFlags } from './cmd-tx.ts';
+import { action, count, printJson } from './util.ts';
+import { signAndSend, txCommand, type TxFlags } from './tx-common.ts';
 
 const msg = (m: Record<string, unknown>) => m as unknown as Msg;
 const hex32 = (s: string, what: string) => {
   if (!/^[0-9a-f]{64}$/i.test(s)) throw new QuarryError('E_BAD_REQUEST', `${what} must be 64 hex characters`);
   return fromHex(s.toLowerCase());
-};
-const count = (s: string, what: string) => {
-  if (!/^\d+$/.test(s)) throw new QuarryError('E_BAD_REQUEST', `${what} must be a whole number`);
-  return BigInt(s);
 };
 
 /** A circuit given by id or by registered name. */
@@ -59,6 +54,7 @@ export function registerMarketTx(tx: Command): void {
         const rpc = new RpcClient(f.rpc, 120_000);
         const upload = async (file: string) => (await rpc.putBytes<{ hash: string }>('/artifacts', readFileSync(file))).hash;
         const [wasmHash, zkeyHash] = [await upload(f.wasm), await upload(f.zkey)];
+        const { canonicalVk } = await import('../../puzzle/circuit.ts');
         const vk = canonicalVk(JSON.parse(readFileSync(f.vkey, 'utf8')) as VerificationKeyJson);
         const publicInputs = f.public ? f.public.split(',').map((s) => s.trim()) : [];
         await signAndSend(cmd, f, [msg({ type: 'market/register-circuit', name: f.name, vk, wasmHash: fromHex(wasmHash), zkeyHash: fromHex(zkeyHash), nOutputs: count(f.outputs, '--outputs'), publicInputs })]);
@@ -103,6 +99,7 @@ export function registerMarketTx(tx: Command): void {
     .option('--wait-proof', 'wait for the proof and print it')
     .action(
       action(async (f: TxFlags & Record<'circuit' | 'inputs' | 'maxPrice' | 'ramp' | 'lockBlocks' | 'deadline' | 'minReputation', string> & Partial<Record<'minPrice' | 'collateral' | 'reservation', string>> & { waitProof?: boolean }, cmd: Command) => {
+        const [{ requestProofMsg, waitForProof }, { requestId }] = await Promise.all([import('../../client/market.ts'), import('../modules/market/request-proof.ts')]);
         const rpc = new RpcClient(f.rpc);
         const maxPrice = parseAmount(f.maxPrice);
         const m = requestProofMsg({
@@ -120,7 +117,7 @@ export function registerMarketTx(tx: Command): void {
         const hash = await signAndSend(cmd, f, [m]);
         const id = toHex(requestId(fromHex(hash), 0));
         process.stderr.write(`request ${id}\n`);
-        if (f.waitProof && process.exitCode !== 1) printJson(await waitForProof(rpc, id, 30 * 60_000));
+        if (f.waitProof) printJson(await waitForProof(rpc, id, 30 * 60_000));
       }),
     );
 
@@ -141,7 +138,7 @@ export function registerMarketTx(tx: Command): void {
     .requiredOption('--price <amount>', 'price per proof')
     .option('--turnaround <blocks>', 'blocks per proof once requested', '20')
     .option('--end <blocks>', 'blocks the offer stays valid', '1000')
-    .option('--collateral-per-proof <amount>', 'collateral bonded per reserved proof', '0')
+    .option('--collateral-per-proof <amount>', 'collateral bonded per reserved proof', '0qry')
     .action(
       action(async (f: TxFlags & Record<'circuit' | 'count' | 'price' | 'turnaround' | 'end' | 'collateralPerProof', string>, cmd: Command) => {
         const circuitId = fromHex(await resolveCircuit(new RpcClient(f.rpc), f.circuit));
@@ -156,32 +153,4 @@ export function registerMarketTx(tx: Command): void {
     .requiredOption('--offer <id>', 'offer id')
     .requiredOption('--count <n>', 'proofs to reserve')
     .action(action(async (f: TxFlags & { offer: string; count: string }, cmd: Command) => signAndSend(cmd, f, [msg({ type: 'market/reserve', offerId: hex32(f.offer, '--offer'), count: count(f.count, '--count') })])));
-}
-
-export function registerMarketQuery(query: Command): void {
-  const market = query.command('market').description('proof-market state');
-  const get = (path: (a: string) => string) => action(async (arg: string | { rpc: string }, opts?: { rpc: string }) => {
-    const o = (typeof arg === 'string' ? opts : arg)!;
-    printJson(await new RpcClient(o.rpc).get(path(typeof arg === 'string' ? arg : '')));
-  });
-  const q = (spec: string, help: string, path: (a: string) => string) => market.command(spec).description(help).option('--rpc <url>', 'node RPC URL', DEFAULT_RPC).action(get(path));
-
-  market
-    .command('requests')
-    .description('open requests (and recently finished ones with --status)')
-    .option('--rpc <url>', 'node RPC URL', DEFAULT_RPC)
-    .option('--status <s>', 'open|locked|fulfilled|expired|cancelled')
-    .option('--prover <qry1…>', 'only requests locked to this prover')
-    .action(
-      action(async (o: { rpc: string; status?: string; prover?: string }) => {
-        const qs = new URLSearchParams();
-        if (o.status) qs.set('status', o.status);
-        if (o.prover) qs.set('prover', o.prover);
-        printJson(await new RpcClient(o.rpc).get(`/market/requests${qs.size ? '?' + qs : ''}`));
-      }),
-    );
-  q('request <id>', 'one request with its proof once fulfilled', (id) => `/market/requests/${id}`);
-  q('asks', 'standing asks, cheapest first', () => '/market/asks');
-  q('prover <address>', "a prover's bond, locks, fills, slashes and reputation", (a) => `/market/provers/${encodeURIComponent(a)}`);
-  q('circuits', 'registered circuits', () => '/market/circuits');
 }

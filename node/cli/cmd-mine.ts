@@ -2,15 +2,15 @@
 import type { Command } from 'commander';
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MINER_STATS_FILE, type MinerStatsFile } from '../../tui/model.ts';
-import { listAccountKeys, loadAccountKey, type AccountKey } from '../crypto/keyfile.ts';
+import type { MinerStatsFile } from '../../tui/model.ts';
+import type { AccountKey } from '../crypto/keyfile.ts';
 import { QuarryError } from '../errors.ts';
 import { formatAmount, parseAmount } from '../../client/amount.ts';
 import { RpcClient } from '../../client/rpc.ts';
-import { Miner, type MinerStats } from '../../puzzle/miner/miner.ts';
-import { MarketProver, parseAsk, type MarketStats } from '../../puzzle/miner/market.ts';
+import type { Miner, MinerStats } from '../../puzzle/miner/miner.ts';
+import type { MarketProver, MarketStats } from '../../puzzle/miner/market.ts';
 import { resolveCircuit } from './cmd-market.ts';
-import { action, DEFAULT_RPC, homeOf } from './util.ts';
+import { action, homeOf, withRpc } from './util.ts';
 
 interface MineFlags {
   rpc: string;
@@ -21,7 +21,8 @@ interface MineFlags {
   bond: string;
 }
 
-function minerKey(home: string, f: MineFlags): AccountKey {
+async function minerKey(home: string, f: MineFlags): Promise<AccountKey> {
+  const { listAccountKeys, loadAccountKey } = await import('../crypto/keyfile.ts');
   if (f.key) return loadAccountKey(home, f.key);
   if (!f.address) throw new QuarryError('E_KEY', 'pass --address qry1… (a key in <home>/keys) or --key NAME');
   const key = listAccountKeys(home).find((k) => k.address === f.address);
@@ -64,10 +65,8 @@ function writeMinerStats(file: string, address: string, s: MinerStats, m?: Marke
 }
 
 export function registerMine(node: Command): void {
-  node
-    .command('mine')
+  withRpc(node.command('mine'))
     .description('mine proof-of-succinct-work solutions for a node (worker threads prove in a loop)')
-    .option('--rpc <url>', 'node RPC URL', DEFAULT_RPC)
     .option('--address <qry1…>', 'prover address (its key must be in <home>/keys)')
     .option('--key <name>', 'prover key name in <home>/keys (instead of --address)')
     .option('--threads <n>', 'prover threads', '1')
@@ -77,7 +76,8 @@ export function registerMine(node: Command): void {
       action(async (f: MineFlags, cmd: Command) => {
         const threads = Number(f.threads);
         if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new QuarryError('E_CONFIG', '--threads must be an integer from 1 to 64');
-        const key = minerKey(homeOf(cmd), f);
+        const [{ Miner }, { MarketProver, parseAsk }, { MINER_STATS_FILE }] = await Promise.all([import('../../puzzle/miner/miner.ts'), import('../../puzzle/miner/market.ts'), import('../../tui/model.ts')]);
+        const key = await minerKey(homeOf(cmd), f);
         const tty = process.stdout.isTTY;
         let last = 0;
         const event = (m: string) => process.stdout.write(`${tty ? '\r\x1b[K' : ''}${new Date().toISOString().slice(11, 19)} ${m}\n`);

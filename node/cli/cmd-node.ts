@@ -1,10 +1,8 @@
 /** `quarry node start|validate`: run a full node or a validator from the home directory. */
 import type { Command } from 'commander';
 import { QuarryError } from '../errors.ts';
-import { loadValidatorKey } from '../crypto/keyfile.ts';
 import type { LogFormat } from '../log.ts';
 import { action, homeOf } from './util.ts';
-import { startNode, stopOnSignals } from './run-node.ts';
 import { registerMine } from './cmd-mine.ts';
 import { registerProveEpochs } from './cmd-light.ts';
 
@@ -34,8 +32,7 @@ function nodeOptions(cmd: Command): Command {
     .option('--log-format <format>', 'json|compact (default: compact on a terminal, else json)');
 }
 
-export function registerNode(program: Command): void {
-  const node = program.command('node').description('run a node');
+export function registerNode(node: Command): void {
   registerMine(node);
   registerProveEpochs(node);
 
@@ -43,6 +40,7 @@ export function registerNode(program: Command): void {
     .description('run a node; it validates too when the home holds a validator key in the active set')
     .action(
       action(async (flags: NodeFlags, cmd: Command) => {
+        const { startNode, stopOnSignals } = await import('./run-node.ts');
         const n = await startNode({ home: homeOf(cmd), overrides: overrides(flags), logFormat: flags.logFormat, logLevel: flags.logLevel, validator: true });
         await stopOnSignals(n);
       }),
@@ -52,6 +50,7 @@ export function registerNode(program: Command): void {
     .description('run a validator (requires <home>/validator-key.json)')
     .action(
       action(async (flags: NodeFlags, cmd: Command) => {
+        const [{ startNode, stopOnSignals }, { loadValidatorKey }] = await Promise.all([import('./run-node.ts'), import('../crypto/keyfile.ts')]);
         const home = homeOf(cmd);
         if (!loadValidatorKey(home)) throw new QuarryError('E_CONFIG', `no validator key at ${home}/validator-key.json`);
         const n = await startNode({ home, overrides: overrides(flags), logFormat: flags.logFormat, logLevel: flags.logLevel, validator: true });

@@ -4,18 +4,14 @@
  * `verify` exits 0 when Quarry accepts the proof and 1 with the rejection code otherwise.
  */
 import type { Command } from 'commander';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { QuarryError } from '../errors.ts';
-import { decodeAddress, isAddress } from '../crypto/address.ts';
 import { toHex } from '../encoding/bytes.ts';
 import { CIRCUITS, circuitFiles, type CircuitName } from '../../circuits/artifacts.ts';
-import { loadCircuit } from '../../puzzle/circuit.ts';
-import { CanonicalProver } from '../../puzzle/prover.ts';
-import { PuzzleVerifier } from '../../puzzle/verifier.ts';
 import { FR, bigToBytesBE, type Statement } from '../../puzzle/field.ts';
-import { fromSnarkjs, toSnarkjs, type SnarkjsProof } from '../../puzzle/proof-codec.ts';
-import { parseZkey } from '../../puzzle/zkey.ts';
-import { action, printJson } from './util.ts';
+import type { SnarkjsProof } from '../../puzzle/proof-codec.ts';
+import { action, addressBytes, printJson } from './util.ts';
+import { fields } from './table.ts';
 
 function circuitName(v: string): CircuitName {
   if (!(v in CIRCUITS)) throw new QuarryError('E_CONFIG', `--circuit must be one of ${Object.keys(CIRCUITS).join(', ')}`);
@@ -29,8 +25,8 @@ function fieldArg(v: string, what: string, max: bigint): bigint {
   return n;
 }
 
-function addressArg(v: string): Uint8Array {
-  return isAddress(v) ? decodeAddress(v) : bigToBytesBE(fieldArg(v, '--address', 1n << 160n), 20);
+function addressArg(v: string): Promise<Uint8Array> | Uint8Array {
+  return v.startsWith('qry1') ? addressBytes(v) : bigToBytesBE(fieldArg(v, '--address', 1n << 160n), 20);
 }
 
 /** Reads {proof, publicSignals}; the statement is publicSignals[1..3] (challenge, address, nonce). */
@@ -49,8 +45,7 @@ function readProofFile(path: string): { statement: Statement; proof: SnarkjsProo
   return { statement, proof: j.proof, signals: s };
 }
 
-export function registerPuzzle(program: Command): void {
-  const puzzle = program.command('puzzle').description('prove and verify puzzle statements outside a chain');
+export function registerPuzzle(puzzle: Command): void {
 
   puzzle
     .command('prove')
@@ -62,7 +57,8 @@ export function registerPuzzle(program: Command): void {
     .option('--circuit <name>', 'posw or posw-small', 'posw')
     .action(
       action(async (o: { challenge: string; address: string; nonce: string; out: string; circuit: string }) => {
-        const st = { challenge: fieldArg(o.challenge, '--challenge', FR), address: addressArg(o.address), nonce: fieldArg(o.nonce, '--nonce', 1n << 64n) };
+        const st = { challenge: fieldArg(o.challenge, '--challenge', FR), address: await addressArg(o.address), nonce: fieldArg(o.nonce, '--nonce', 1n << 64n) };
+        const [{ loadCircuit }, { CanonicalProver }, { toSnarkjs }] = await Promise.all([import('../../puzzle/circuit.ts'), import('../../puzzle/prover.ts'), import('../../puzzle/proof-codec.ts')]);
         const prover = await CanonicalProver.create(loadCircuit(circuitName(o.circuit)));
         const started = Date.now();
         const p = await prover.prove(st);
@@ -80,6 +76,7 @@ export function registerPuzzle(program: Command): void {
     .action(
       action(async (file: string, o: { circuit: string }) => {
         const { statement, proof, signals } = readProofFile(file);
+        const [{ loadCircuit }, { PuzzleVerifier }, { fromSnarkjs }] = await Promise.all([import('../../puzzle/circuit.ts'), import('../../puzzle/verifier.ts'), import('../../puzzle/proof-codec.ts')]);
         const circuit = loadCircuit(circuitName(o.circuit));
         const verifier = await PuzzleVerifier.create(circuit, { precompute: false }); // one check: no table
         await verifier.check(statement, fromSnarkjs(proof));
@@ -92,39 +89,64 @@ export function registerPuzzle(program: Command): void {
     .command('info')
     .description('constraint count, verification-key hash (circuit id) and the path of verification_key.json')
     .option('--circuit <name>', 'posw or posw-small', 'posw')
+    .option('--json', 'print JSON')
     .action(
-      action(async (o: { circuit: string }) => {
+      action(async (o: { circuit: string; json?: boolean }) => {
         const name = circuitName(o.circuit);
-        const circuit = loadCircuit(name);
-        const zkey = parseZkey(new Uint8Array(readFileSync(circuit.zkeyPath)));
-        const raw = readFileSync(circuitFiles(name).r1cs);
-        const r1cs = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-        printJson({
+        const circuit = (await import('../../puzzle/circuit.ts')).loadCircuit(name);
+        const zkey = zkeyHeader(circuit.zkeyPath);
+        const info = {
           circuit: name,
-          constraints: r1csConstraints(r1cs),
+          constraints: r1csConstraints(circuitFiles(name).r1cs),
           wires: zkey.nVars,
           domainSize: zkey.domainSize,
           publicSignals: ['digest', 'challenge', 'address', 'nonce'],
           vkHash: toHex(circuit.id),
           verificationKey: circuit.vkeyPath,
           chainRounds: CIRCUITS[name].rounds,
-        });
+        };
+        if (o.json) return printJson(info);
+        process.stdout.write(fields(Object.entries(info).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)])));
       }),
     );
 }
 
-/** Number of constraints from an r1cs file's header section. */
-function r1csConstraints(dv: DataView): number {
-  let at = 12;
-  const nSections = dv.getUint32(8, true);
-  for (let i = 0; i < nSections; i++) {
-    const type = dv.getUint32(at, true);
-    const size = Number(dv.getBigUint64(at + 4, true));
-    if (type === 1) {
-      const fieldSize = dv.getUint32(at + 12, true);
-      return dv.getUint32(at + 12 + 4 + fieldSize + 24, true); // after nWires, nPubOut, nPubIn, nPrvIn (u32) and nLabels (u64)
+/**
+ * Header section `type` of an iden3 binfile (r1cs, zkey): magic, version and section count, then
+ * sections of (type u32, size u64, data). Reads only the headers it walks, not the megabytes of
+ * points and constraints.
+ */
+function binHeader(path: string, type: number): DataView {
+  const fd = openSync(path, 'r');
+  try {
+    const read = (at: number, n: number) => {
+      const buf = Buffer.alloc(n);
+      if (readSync(fd, buf, 0, n, at) !== n) throw new QuarryError('E_CONFIG', `${path} is truncated`);
+      return new DataView(buf.buffer, buf.byteOffset, n);
+    };
+    const nSections = read(8, 4).getUint32(0, true);
+    for (let i = 0, at = 12; i < nSections; i++) {
+      const h = read(at, 12);
+      const size = Number(h.getBigUint64(4, true));
+      if (h.getUint32(0, true) === type && size <= 1 << 16) return read(at + 12, size);
+      at += 12 + size;
     }
-    at += 12 + size;
+    throw new QuarryError('E_CONFIG', `${path} has no header section ${type}`);
+  } finally {
+    closeSync(fd);
   }
-  throw new QuarryError('E_CONFIG', 'r1cs has no header section');
+}
+
+/** Constraints from an r1cs header: field size, prime, nWires, nPubOut, nPubIn, nPrvIn (u32), nLabels (u64), nConstraints. */
+function r1csConstraints(path: string): number {
+  const h = binHeader(path, 1);
+  return h.getUint32(4 + h.getUint32(0, true) + 24, true);
+}
+
+/** From a Groth16 zkey's header (section 2): n8q, q, n8r, r, nVars, nPublic, domainSize. */
+function zkeyHeader(path: string): { nVars: number; domainSize: number } {
+  const h = binHeader(path, 2);
+  const n8q = h.getUint32(0, true);
+  const at = 8 + n8q + h.getUint32(4 + n8q, true);
+  return { nVars: h.getUint32(at, true), domainSize: h.getUint32(at + 8, true) };
 }

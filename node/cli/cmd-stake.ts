@@ -1,12 +1,10 @@
 /** `quarry tx stake …`: staking transactions. */
 import type { Command } from 'commander';
-import { decodeAddress } from '../crypto/address.ts';
-import { loadAccountKey, loadValidatorKey, validatorRegistration } from '../crypto/keyfile.ts';
 import { QuarryError } from '../errors.ts';
 import { parseAmount } from '../../client/amount.ts';
 import type { Msg } from '../modules/types.ts';
-import { action, homeOf } from './util.ts';
-import { signAndSend, txCommand, type TxFlags } from './cmd-tx.ts';
+import { action, addressBytes, homeOf } from './util.ts';
+import { signAndSend, txCommand, type TxFlags } from './tx-common.ts';
 
 function ppm(percent: string): bigint {
   const v = Number(percent);
@@ -25,9 +23,10 @@ export function registerStake(tx: Command): void {
     .option('--moniker <name>', 'display name', '')
     .action(
       action(async (f: TxFlags & { selfBond: string; commission: string; moniker: string }, cmd: Command) => {
+        const { loadAccountKey, loadValidatorKey, validatorRegistration } = await import('../crypto/keyfile.ts');
         const key = loadValidatorKey(homeOf(cmd));
         if (!key) throw new QuarryError('E_KEY', `no validator key in ${homeOf(cmd)} (quarry init creates one)`);
-        const reg = await validatorRegistration(key, decodeAddress(loadAccountKey(homeOf(cmd), f.from).address));
+        const reg = await validatorRegistration(key, await addressBytes(loadAccountKey(homeOf(cmd), f.from).address));
         const keys = { blsPubKey: reg.blsPublicKey, proofOfPossession: reg.proofOfPossession, pallasPubKey: reg.pallasPubKey, pallasProofOfPossession: reg.pallasProofOfPossession };
         await signAndSend(cmd, f, [
           msg({ type: 'staking/create-validator', ...keys, commissionPpm: ppm(f.commission), moniker: f.moniker, selfBond: parseAmount(f.selfBond) }),
@@ -49,7 +48,7 @@ export function registerStake(tx: Command): void {
       .description(help)
       .requiredOption('--validator <qry1…>', 'validator operator address')
       .requiredOption('--amount <amount>', 'amount, e.g. 100qry')
-      .action(action(async (f: TxFlags & { validator: string; amount: string }, cmd: Command) => signAndSend(cmd, f, [msg({ type, validator: decodeAddress(f.validator), amount: parseAmount(f.amount) })])));
+      .action(action(async (f: TxFlags & { validator: string; amount: string }, cmd: Command) => signAndSend(cmd, f, [msg({ type, validator: await addressBytes(f.validator), amount: parseAmount(f.amount) })])));
   }
 
   txCommand(stake, 'redelegate')
@@ -59,14 +58,14 @@ export function registerStake(tx: Command): void {
     .requiredOption('--amount <amount>', 'amount')
     .action(
       action(async (f: TxFlags & { fromValidator: string; toValidator: string; amount: string }, cmd: Command) =>
-        signAndSend(cmd, f, [msg({ type: 'staking/redelegate', from: decodeAddress(f.fromValidator), to: decodeAddress(f.toValidator), amount: parseAmount(f.amount) })]),
+        signAndSend(cmd, f, [msg({ type: 'staking/redelegate', from: await addressBytes(f.fromValidator), to: await addressBytes(f.toValidator), amount: parseAmount(f.amount) })]),
       ),
     );
 
   txCommand(stake, 'claim')
     .description('withdraw rewards from a validator (and commission, for its operator)')
     .requiredOption('--validator <qry1…>', 'validator operator address')
-    .action(action(async (f: TxFlags & { validator: string }, cmd: Command) => signAndSend(cmd, f, [msg({ type: 'staking/claim', validator: decodeAddress(f.validator) })])));
+    .action(action(async (f: TxFlags & { validator: string }, cmd: Command) => signAndSend(cmd, f, [msg({ type: 'staking/claim', validator: await addressBytes(f.validator) })])));
 
   txCommand(stake, 'unjail')
     .description('bring your jailed validator back from the next epoch')

@@ -16,6 +16,12 @@ export function encodeAddress(addr: Uint8Array): string {
 }
 
 export function decodeAddress(text: string): Uint8Array {
+  // checked first: an address of another chain also fails bech32m, which would hide the real mistake
+  if (!text.toLowerCase().startsWith(`${ADDRESS_PREFIX}1`)) {
+    const sep = text.lastIndexOf('1');
+    const what = sep > 0 ? `has the prefix "${text.slice(0, sep).slice(0, 20)}"` : 'has no prefix';
+    throw new QuarryError('E_DECODE', `address "${text.slice(0, 64)}" ${what}: Quarry addresses start with ${ADDRESS_PREFIX}1`);
+  }
   let decoded: { prefix: string; words: number[] };
   try {
     decoded = bech32m.decode(text as `${string}1${string}`, 90);

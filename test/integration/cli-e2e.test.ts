@@ -31,12 +31,13 @@ test('devnet + CLI: keys, send, query with a verified proof, clear errors', { ti
     assert.equal(imported.code, 0, imported.stderr);
     assert.match(imported.stdout, new RegExp(alice.address));
 
-    const sent = await q('tx', 'send', '--from', 'faucet', '--to', alice.address, '--amount', '2.5qry', '--rpc', url);
+    const sent = await q('tx', 'send', '--from', 'faucet', '--to', alice.address, '--amount', '2.5qry', '--rpc', url, '--json');
     assert.equal(sent.code, 0, sent.stderr);
     assert.equal(JSON.parse(sent.stdout).result.code, 'OK');
 
     const back = await q('tx', 'send', '--from', 'alice', '--to', alice.address, '--amount', '1000uqry', '--rpc', url);
     assert.equal(back.code, 0, back.stderr);
+    assert.match(back.stdout, /^committed [0-9a-f]{64} at height \d+\n$/);
 
     const shown = await q('query', 'account', alice.address, '--prove', '--rpc', url);
     assert.equal(shown.code, 0, shown.stderr);
@@ -56,6 +57,21 @@ test('devnet + CLI: keys, send, query with a verified proof, clear errors', { ti
     assert.equal(empty.balance, '0');
     assert.equal(verifyAccountProof(empty).ok, true);
 
+    // tables for people, the node's JSON with --json
+    const vals = await q('query', 'validators', '--rpc', url);
+    assert.equal(vals.code, 0, vals.stderr);
+    const [head, row, ...more] = vals.stdout.trimEnd().split('\n');
+    assert.match(head!, /^MONIKER +STATUS +POWER +STAKE \(QRY\) +COMMISSION +MISSED +DELEGATORS +OPERATOR$/);
+    const { validators } = JSON.parse((await q('query', 'validators', '--rpc', url, '--json')).stdout) as { validators: Array<{ operator: string; votingPower: string }> };
+    assert.equal(more.length, 0);
+    assert.match(row!, new RegExp(` active +${validators[0]!.votingPower} .* ${validators[0]!.operator}$`));
+    const prover = await q('query', 'market', 'prover', alice.address, '--rpc', url);
+    assert.equal(prover.code, 0, prover.stderr);
+    assert.match(prover.stdout, new RegExp(`^address +${alice.address}\nbond +0 QRY \\(0 locked as collateral\\)\nlocks +0 open\n`));
+    for (const [what, empty] of [['asks', 'no standing asks\n'], ['requests', 'no requests\n']]) assert.equal((await q('query', 'market', what!, '--rpc', url)).stdout, empty);
+    const circuits = await q('query', 'market', 'circuits', '--rpc', url);
+    assert.match(circuits.stdout, /^(NAME +PUBLIC +OUTPUTS +HEIGHT +ID\n|no circuits registered\n)/);
+
     // clear one-line errors with non-zero exit codes
     const poor = await q('tx', 'send', '--from', 'nobody', '--to', alice.address, '--amount', '1qry', '--rpc', url);
     assert.equal(poor.code, 1);
@@ -63,7 +79,16 @@ test('devnet + CLI: keys, send, query with a verified proof, clear errors', { ti
     const badAddr = await q('query', 'account', 'qry1nope', '--rpc', url);
     assert.equal(badAddr.code, 1);
     assert.match(badAddr.stderr, /^error: E_DECODE/);
-    const noKey = await q('tx', 'send', '--from', 'ghost', '--to', alice.address, '--amount', '1', '--rpc', url);
+    // a transaction that is committed but fails: one line with the receipt's code, the JSON on request
+    const failed = await q('tx', 'stake', 'delegate', '--from', 'faucet', '--validator', alice.address, '--amount', '1qry', '--rpc', url);
+    assert.equal(failed.code, 1);
+    assert.equal(failed.stdout, '');
+    assert.match(failed.stderr, /^error: E_NOT_FOUND: no such validator \(tx [0-9a-f]{64} at height \d+\)\n$/);
+    const failedJson = await q('tx', 'stake', 'delegate', '--from', 'faucet', '--validator', alice.address, '--amount', '1qry', '--rpc', url, '--json');
+    assert.equal(failedJson.code, 1);
+    assert.equal(JSON.parse(failedJson.stdout).result.code, 'E_NOT_FOUND');
+    assert.match(failedJson.stderr, /^error: E_NOT_FOUND: [^\n]+\n$/);
+    const noKey = await q('tx', 'send', '--from', 'ghost', '--to', alice.address, '--amount', '1qry', '--rpc', url);
     assert.match(noKey.stderr, /E_KEY/);
     const down = await q('query', 'block', '--rpc', 'http://127.0.0.1:9');
     assert.match(down.stderr, /E_UNAVAILABLE/);

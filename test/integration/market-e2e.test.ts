@@ -146,7 +146,7 @@ test('proof market on a devnet: ask match, invalid proof, slash and refill, esca
     assert.equal(cached.paid, r1View.paid, 'at the price the first request paid');
 
     // the query CLI shows the book
-    const q = await runQuarry(['query', 'market', 'prover', proverA.address, '--rpc', url0]);
+    const q = await runQuarry(['query', 'market', 'prover', proverA.address, '--rpc', url0, '--json']);
     assert.equal(q.code, 0, q.stderr);
     const a = JSON.parse(q.stdout) as { onTime: string; slashed: string; reputationPpm: string; onTimeValue: string; lockedValue: string };
     assert.ok(BigInt(a.onTime) >= 2n && a.slashed === '0', q.stdout);
