@@ -20,6 +20,7 @@ export class Metrics {
   readonly rpcRequests = new Counter({ name: 'quarry_rpc_requests_total', help: 'RPC requests', labelNames: ['route', 'status'], registers: [this.registry] });
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'quarry_process_' });
+    // prom-client's names already start with process_ or nodejs_: quarry_process_cpu_seconds_total, not quarry_process_process_…
+    collectDefaultMetrics({ register: this.registry, prefix: 'quarry_' });
   }
 }

@@ -79,6 +79,8 @@ test('RPC routes, error shapes, proofs, metrics and the WebSocket stream', { tim
     const metrics = await call(url, '/metrics');
     assert.match(metrics.body, /quarry_height \d+/);
     assert.match(metrics.body, /quarry_txs_committed_total 1/);
+    assert.match(metrics.body, /^quarry_process_cpu_seconds_total /m, 'process metrics under one quarry_ prefix');
+    assert.doesNotMatch(metrics.body, /quarry_process_process_/);
 
     // errors: JSON {error:{code,message}} with the right status, and the node carries on
     const errors: Array<[string, RequestInit | undefined, number, string]> = [
