@@ -14,7 +14,7 @@ import { genesisHash, genesisState, type Genesis } from '../genesis.ts';
 import { executeBlock, type BlockContent, type ExecResult, type Receipt } from '../exec/execute.ts';
 import { getTargets } from '../modules/puzzle/state.ts';
 import type { SolutionChecker } from '../modules/puzzle/solutions.ts';
-import type { ProofVerifier } from '../modules/types.ts';
+import type { ChainEvent, ProofVerifier } from '../modules/types.ts';
 import { decodeSolution, solutionId, type Solution } from '../../puzzle/solution.ts';
 import { epochChallenge, challengeSourceHeight } from '../../puzzle/challenge.ts';
 import { epochOf, getChainParams } from '../modules/chain-params.ts';
@@ -30,7 +30,7 @@ import { EVIDENCE_MAX_BYTES } from '../types/block.ts';
 import { validatorListSchema, ValidatorSet, type Validator } from '../../consensus/validator-set.ts';
 import type { StateReader } from '../state/view.ts';
 import { decodeTx, type Tx } from '../tx/tx.ts';
-import { receiptsCodec } from './receipts.ts';
+import { blockEventsCodec, receiptsCodec } from './receipts.ts';
 import { txWeight } from '../exec/ante.ts';
 import type { ChainHistory, Head } from './history.ts';
 
@@ -60,7 +60,9 @@ export interface CommittedBlock {
   block: Block;
   hash: Uint8Array;
   receipts: Receipt[];
-  candidate?: Candidate;
+  /** Events of the block's own work (solution payouts, market end-block), stored with it. */
+  events: ChainEvent[];
+  candidate: Candidate;
 }
 
 const headSchema = struct({ height: u64, hash: bytes({ len: 32 }), time: u64 });
@@ -264,6 +266,7 @@ export class Chain implements ChainHistory {
     batch.put(key(Prefix.blockHash, hash), h);
     batch.put(key(Prefix.commit, h), encode(commit));
     batch.put(key(Prefix.receipts, h), receiptsCodec.encode(candidate.exec.receipts));
+    if (candidate.exec.events.length > 0) batch.put(key(Prefix.blockEvents, h), blockEventsCodec.encode(candidate.exec.events));
     candidate.txs.forEach((tx, index) => batch.put(key(Prefix.tx, tx.hash), encode({ height, index })));
     const head: Head = { height, hash, time: block.header.time };
     batch.put(META_HEAD, encode(head));
@@ -302,6 +305,12 @@ export class Chain implements ChainHistory {
   async getCommit(height: bigint): Promise<CommitCertificate | undefined> {
     const bytes = await this.db.get(key(Prefix.commit, u64be(height)));
     return bytes ? decodeAs(commitSchema, bytes) : undefined;
+  }
+
+  /** Block-level events of a committed block (not those of its transactions: see receipts). */
+  async getBlockEvents(height: bigint): Promise<ChainEvent[]> {
+    const bytes = await this.db.get(key(Prefix.blockEvents, u64be(height)));
+    return bytes ? blockEventsCodec.decode(bytes) : [];
   }
 
   async getReceipts(height: bigint): Promise<Receipt[]> {

@@ -1,6 +1,7 @@
-/** Storage encoding of a block's receipts (CBOR; events carry strings and integers only). */
+/** Storage encoding of a block's receipts and block-level events (CBOR; events carry strings and integers only). */
 import { decodeStrict, encode } from '../encoding/cbor.ts';
 import type { Receipt } from '../exec/execute.ts';
+import type { ChainEvent } from '../modules/types.ts';
 
 export const receiptsCodec = {
   encode(receipts: Receipt[]): Uint8Array {
@@ -8,5 +9,14 @@ export const receiptsCodec = {
   },
   decode(bytes: Uint8Array): Receipt[] {
     return decodeStrict(bytes, 64 * 1024 * 1024) as Receipt[];
+  },
+};
+
+export const blockEventsCodec = {
+  encode(events: ChainEvent[]): Uint8Array {
+    return encode(events);
+  },
+  decode(bytes: Uint8Array): ChainEvent[] {
+    return decodeStrict(bytes, 64 * 1024 * 1024) as ChainEvent[];
   },
 };

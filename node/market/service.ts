@@ -23,7 +23,7 @@ export class MarketService {
 
   /** Remembers requests that reached a final status (the open list in state forgets them). */
   onBlock(b: CommittedBlock): void {
-    for (const e of b.candidate?.exec.events ?? []) {
+    for (const e of b.events) {
       if (/^market-(fill|expired|cancelled)$/.test(e.type) && typeof e.request === 'string') this.finished.unshift(e.request);
     }
     for (const r of b.receipts) for (const e of r.events) if (/^market-(fill|expired|cancelled)$/.test(e.type) && typeof e.request === 'string') this.finished.unshift(e.request);

@@ -7,6 +7,7 @@ import { toHex } from '../encoding/bytes.ts';
 import type { Block, Header } from '../types/block.ts';
 import type { Tx } from '../tx/tx.ts';
 import type { Receipt } from '../exec/execute.ts';
+import type { ChainEvent } from '../modules/types.ts';
 import type { CommitCertificate } from '../../consensus/messages.ts';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };
@@ -37,11 +38,13 @@ export function commitJson(c: CommitCertificate | null): JsonValue {
   return toJson(c);
 }
 
-export function blockJson(block: Block, hash: Uint8Array, txs: Tx[], receipts: Receipt[]): JsonValue {
+/** A block with its transactions' results and the block's own events (end-block work). */
+export function blockJson(block: Block, hash: Uint8Array, txs: Tx[], receipts: Receipt[], events: ChainEvent[]): JsonValue {
   return {
     hash: toHex(hash),
     header: headerJson(block.header, hash),
     txs: txs.map((t, i) => ({ ...(txJson(t) as object), result: receipts[i] ? receiptJson(receipts[i]) : null })),
+    events: toJson(events),
     lastCommit: commitJson(block.lastCommit),
   };
 }

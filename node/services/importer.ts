@@ -38,7 +38,7 @@ export class BlockImporter extends EventEmitter<{ block: [CommittedBlock]; fatal
       throw err;
     });
     await this.afterCommit(candidate);
-    this.emit('block', { block: candidate.block, hash: candidate.hash, receipts: candidate.exec.receipts, candidate });
+    this.emit('block', { block: candidate.block, hash: candidate.hash, receipts: candidate.exec.receipts, events: candidate.exec.events, candidate });
   }
 
   /** Verifies and commits a block finalized elsewhere (block sync). */

@@ -20,6 +20,7 @@ export const Prefix = {
   commit: 0x63, // 'c' height → commit certificate
   tx: 0x74, // 't' tx hash → location
   receipts: 0x52, // 'R' height → receipts
+  blockEvents: 0x45, // 'E' height → block-level events (end-block work: solution payouts, market)
   meta: 0x6d, // 'm' name → value
   valset: 0x56, // 'V' validator-set hash → validator list
 } as const;

@@ -47,6 +47,7 @@ test('RPC routes, error shapes, proofs, metrics and the WebSocket stream', { tim
     const latest = await call(url, '/blocks/latest');
     assert.equal(latest.status, 200);
     assert.equal((await call(url, '/blocks/1')).body.header.height, '1');
+    assert.deepEqual((await call(url, '/blocks/1')).body.events, [], 'block-level events (none in an empty block)');
     const commit = await call(url, '/commits/1');
     assert.equal(commit.body.height, '1');
 

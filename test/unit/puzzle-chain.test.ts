@@ -57,6 +57,8 @@ test('a valid solution is included, paid, and committed to by solutionsRoot', as
     const paid = (await getAccount(t.chain.latestState, proverAddr)).balance;
     assert.equal(paid, 1_000_000n, 'one solution of 1 share against coinbaseTarget 1 earns the whole reward');
     assert.ok(block.exec.events.some((e) => e.type === 'solution' && e.reward === '1000000'));
+    const height = block.block.header.height;
+    assert.deepEqual(await t.chain.getBlockEvents(height), block.exec.events, 'block events are stored with the block');
     // the block verifies on a fresh chain too (re-execution reproduces the payment)
     const t2 = await openTestChain({ puzzle: easy });
     try {
@@ -65,6 +67,7 @@ test('a valid solution is included, paid, and committed to by solutionsRoot', as
         await t2.chain.commit(await t2.chain.verifyBlock(b.block), (await t.chain.getCommit(h))!);
       }
       assert.equal(toHex(t2.chain.head.hash), toHex(t.chain.head.hash));
+      assert.deepEqual(await t2.chain.getBlockEvents(height), block.exec.events, 'a re-executing node stores the same events');
     } finally {
       await t2.close();
     }

@@ -29,7 +29,7 @@ export function chainRoutes(app: FastifyInstance, node: NodeServices): void {
     const found = await chain.getBlock(height);
     if (!found) throw new QuarryError('E_NOT_FOUND', `no block at height ${height} (head is ${chain.head.height})`);
     const txs = found.block.txs.map((b) => decodeTx(b));
-    return blockJson(found.block, found.hash, txs, await chain.getReceipts(height));
+    return blockJson(found.block, found.hash, txs, await chain.getReceipts(height), await chain.getBlockEvents(height));
   };
 
   app.get('/blocks/latest', async () => {

@@ -84,8 +84,8 @@ function publishBlock(hub: EventHub, b: CommittedBlock): void {
   const h = b.block.header;
   const height = h.height.toString();
   hub.publish('block', { height, hash: toHex(b.hash), time: h.time.toString(), txs: b.block.txs.length, proposer: encodeAddress(h.proposer) });
-  b.candidate?.txs.forEach((tx, i) => hub.publish('tx', { hash: toHex(tx.hash), height, sender: encodeAddress(tx.sender), result: receiptJson(b.receipts[i]!) }));
-  for (const e of b.candidate?.exec.events ?? []) {
+  b.candidate.txs.forEach((tx, i) => hub.publish('tx', { hash: toHex(tx.hash), height, sender: encodeAddress(tx.sender), result: receiptJson(b.receipts[i]!) }));
+  for (const e of b.events) {
     if (e.type === 'solution') hub.publish('solution', { ...e, height });
     else if (e.type.startsWith('market-')) hub.publish('market', { ...e, event: e.type, height });
   }
