@@ -8,6 +8,7 @@ export { SigningQuarryClient, type BroadcastOptions } from './signing-client.ts'
 export { Ed25519Wallet } from './wallet.ts';
 export { QuarryClientError, RpcError, TxFailedError, TimeoutError, AmountError } from './errors.ts';
 export { parseAmount, formatAmount, UQRY_PER_QRY } from './amount.ts';
+export { poseidonHash } from './poseidon.ts';
 export { canonicalInputs, type ProofRequestSpec, type DeliveredProof, type InputValue } from './market.ts';
 export { verifyAccountProof } from './account-proof.ts';
 export type { TxResult, Signer } from './tx-builder.ts';

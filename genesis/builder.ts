@@ -27,6 +27,9 @@ export const DEVNET_CHAIN_ID = 'quarry-devnet-1';
 export const DEVNET_GENESIS_TIME = 1_795_651_200_000n;
 export const DEVNET_FAUCET_BALANCE = 1_000_000_000n * 1_000_000n; // 1e9 QRY
 export const DEVNET_VALIDATOR_BALANCE = 1_000_000n * 1_000_000n;
+/** Each devnet miner account (`miner-0` … `miner-7`): enough for its market bond and fees. */
+export const DEVNET_MINER_BALANCE = 10_000n * 1_000_000n;
+export const DEVNET_MAX_MINERS = 8;
 
 export function devnetAccount(name: string): AccountKey {
   return accountKeyFromPair(name, generateKeyPair(sha256(utf8(`quarry/devnet/account/${name}`))));
@@ -83,6 +86,7 @@ export async function devnetGenesis(validators = 1): Promise<Genesis> {
   // 16 slots, not 64: the epoch program compiles in ≈ 3 min and proves an epoch in ≈ 1.5 min here (docs/epochs.md)
   g = { ...g, params: { ...g.params, staking: { ...g.params.staking, maxValidators: 16n } } };
   g = addAccount(g, devnetAccount('faucet').address, DEVNET_FAUCET_BALANCE);
+  for (let j = 0; j < DEVNET_MAX_MINERS; j++) g = addAccount(g, devnetAccount(`miner-${j}`).address, DEVNET_MINER_BALANCE);
   for (let i = 0; i < validators; i++) {
     const operator = devnetAccount(`validator-${i}`).address;
     g = addAccount(g, operator, DEVNET_VALIDATOR_BALANCE);

@@ -20,7 +20,11 @@ interface DevnetFlags {
   blockTime: string;
   rpcPort: string;
   p2pPort: string;
+  market: boolean;
 }
+
+/** The devnet's miners also sell proofs of the example circuits, so requests made against it complete. */
+const DEVNET_ASKS = ['poseidon-preimage:0.1qry', 'merkle-membership:0.1qry'];
 
 /** Consensus chatter of every validator but the first is summarized by the first's block lines. */
 function show(name: string, line: string): boolean {
@@ -35,6 +39,7 @@ export function registerDevnet(command: Command): void {
     .option('--block-time <ms>', 'target block time in ms', '1000')
     .option('--rpc-port <port>', 'RPC port of validator 0 (validator i uses port + 10·i)', '26657')
     .option('--p2p-port <port>', 'p2p port of validator 0 (validator i uses port + 10·i)', '26656')
+    .option('--no-market', 'miners only mine (by default they also serve the proof market: asks of 0.1 QRY on the example circuits, a 100 QRY bond)')
     .option('--reset', 'delete the devnet home and start a new chain')
     .action(
       action(async (f: DevnetFlags, cmd: Command) => {
@@ -46,6 +51,7 @@ export function registerDevnet(command: Command): void {
           validators: int(f.validators, 'validators', 1, 16),
           miners: int(f.miners, 'miners', 0, 8),
           minerThreads: int(f.minerThreads, 'miner-threads', 1, 64),
+          minerAsks: f.market ? DEVNET_ASKS : [],
           blockTimeMs: int(f.blockTime, 'block-time', 10, 60_000),
           rpcBase: int(f.rpcPort, 'rpc-port', 1, 65000),
           p2pBase: int(f.p2pPort, 'p2p-port', 1, 65000),
@@ -64,7 +70,8 @@ export function registerDevnet(command: Command): void {
           '',
           `Quarry devnet: ${devnet.nodes.length} validators, ${f.miners} miner(s) — ${home}/devnet.json`,
           ...devnet.nodes.map((n) => `  ${n.name}  RPC ${n.rpc}  p2p ${n.p2p}  pid ${devnet.procs.get(n.name)?.pid}`),
-          `  faucet ${devnetAccount('faucet').address} (key "faucet" in ${devnet.nodes[0]!.home}/keys)`,
+          `  faucet ${devnetAccount('faucet').address} (key file ${devnet.nodes[0]!.home}/keys/faucet.json)`,
+          ...(f.market && Number(f.miners) > 0 ? [`  market: the miners sell proofs (${DEVNET_ASKS.join(', ')}), bonded 100 QRY`] : []),
           `  try:   curl ${devnet.nodes[0]!.rpc}/status`,
           `         npx quarry --home ${devnet.nodes[0]!.home} tx send --from faucet --to <qry1…> --amount 5qry`,
           'Ctrl-C stops every process; running it again continues the same chain.',

@@ -9,6 +9,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { minerHome, prepareDevnet, type DevnetNode, type DevnetSpec } from './layout.ts';
 
+/** What a devnet miner serving the market bonds (its account is funded in devnet genesis). */
+const DEVNET_MINER_BOND = '100qry';
+
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'quarry.mjs');
 
 export interface DevnetProcess {
@@ -18,6 +21,8 @@ export interface DevnetProcess {
 
 export interface DevnetOptions extends DevnetSpec {
   minerThreads: number;
+  /** `--ask` specs every miner serves the proof market with (none: mining only). */
+  minerAsks?: string[];
   /** Receives every output line of every process, with the process name. */
   onLine?: (name: string, line: string) => void;
   logFormat?: 'compact' | 'json';
@@ -50,7 +55,9 @@ export class Devnet {
 
   startMiner(j: number): ChildProcess {
     const rpc = this.nodes[j % this.nodes.length]!.rpc;
-    return this.spawn(`miner${j}`, ['--home', minerHome(this.o.home, j), 'node', 'mine', '--rpc', rpc, '--key', `miner-${j}`, '--threads', String(this.o.minerThreads)]);
+    const market = (this.o.minerAsks ?? []).flatMap((a) => ['--ask', a]);
+    if (market.length > 0) market.push('--bond', DEVNET_MINER_BOND);
+    return this.spawn(`miner${j}`, ['--home', minerHome(this.o.home, j), 'node', 'mine', '--rpc', rpc, '--key', `miner-${j}`, '--threads', String(this.o.minerThreads), ...market]);
   }
 
   async start(): Promise<void> {

@@ -6,10 +6,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { poseidon1 } from 'poseidon-lite';
 import { startTestDevnet, faucet, until } from '../helpers/devnet.ts';
 import { preimageFill, PREIMAGE_ID } from '../helpers/market.ts';
-import { QuarryClient, SigningQuarryClient, Ed25519Wallet, RpcError, TxFailedError, QuarryClientError, type ChainEventJson, type Msg } from '../../client/index.ts';
+import { QuarryClient, SigningQuarryClient, Ed25519Wallet, RpcError, TxFailedError, QuarryClientError, poseidonHash, type ChainEventJson, type Msg } from '../../client/index.ts';
 import { toHex, fromHex } from '../../node/encoding/bytes.ts';
 
 const QRY = 1_000_000n;
@@ -87,7 +86,7 @@ test('SDK: queries, signing, staking, market, subscriptions and error codes on a
     await rejects(alicec.undelegate(v0, 10_000n * QRY), TxFailedError, 'E_INSUFFICIENT_FUNDS');
 
     // the market: Alice requests, Bob (bonded) locks and fills, Alice gets the proof
-    const { requestId } = await alicec.requestProof({ circuitId: toHex(PREIMAGE_ID), inputs: { preimage: 42n, hash: poseidon1([42n]) }, maxPrice: QRY, collateral: QRY });
+    const { requestId } = await alicec.requestProof({ circuitId: toHex(PREIMAGE_ID), inputs: { preimage: 42n, hash: poseidonHash([42n]) }, maxPrice: QRY, collateral: QRY });
     assert.equal((await client.getMarketRequest(requestId)).status, 'open');
     assert.ok((await client.getMarketRequests({ status: 'open' })).some((r) => r.id === requestId));
     await rejects(client.waitForProof(requestId, 1_500), QuarryClientError, 'E_TIMEOUT');
@@ -98,7 +97,7 @@ test('SDK: queries, signing, staking, market, subscriptions and error codes on a
     await bobc.signAndBroadcast([{ type: 'market/fulfill', requestId: fromHex(requestId), ...fill } as Msg]);
     const proof = await client.waitForProof(requestId, 10_000);
     assert.equal(proof.prover, bob.address);
-    assert.equal(proof.publicSignals[0], poseidon1([42n]).toString());
+    assert.equal(proof.publicSignals[0], poseidonHash([42n]).toString());
     assert.equal((await client.getProver(bob.address)).onTime, '1');
 
     // events arrived while we worked
