@@ -63,6 +63,8 @@ export interface P2PHandlers {
 const TOPIC_CAP: Record<TopicKind, number> = { txs: 256 * 1024, solutions: 1024, consensus: BLOCK_DECODE_CAP + 4096, evidence: 2048, handoffs: 256 };
 const BAN_POINTS = 100;
 const BAN_MS = 10 * 60_000;
+/** Penalty points fade at this rate, so occasional faults of an honest peer never add up to a ban. */
+const DECAY_POINTS_PER_S = 1;
 const REQUEST_TIMEOUT_MS = 10_000;
 const REQUEST_MAX_BYTES = 4096;
 const RESPONSE_MAX_BYTES = 49 * 1024 * 1024;
@@ -76,7 +78,7 @@ function isMalformed(err: unknown): boolean {
 }
 
 export class P2PNetwork {
-  private readonly scores = new Map<string, number>();
+  private readonly scores = new Map<string, { points: number; at: number }>();
   private redial: NodeJS.Timeout | null = null;
 
   private constructor(
@@ -86,11 +88,13 @@ export class P2PNetwork {
     private readonly config: P2PConfig,
     private readonly log: Logger,
     private readonly handlers: P2PHandlers,
+    private readonly now: () => number,
   ) {}
 
-  static async start(o: { key: PrivateKey; config: P2PConfig; chainId: string; log: Logger; handlers: P2PHandlers }): Promise<P2PNetwork> {
+  static async start(o: { key: PrivateKey; config: P2PConfig; chainId: string; log: Logger; handlers: P2PHandlers; now?: () => number }): Promise<P2PNetwork> {
+    const now = o.now ?? Date.now;
     const banned = new Map<string, number>();
-    const isBanned = (peer: PeerId) => (banned.get(peer.toString()) ?? 0) > Date.now();
+    const isBanned = (peer: PeerId) => (banned.get(peer.toString()) ?? 0) > now();
     const node = await createLibp2p({
       privateKey: o.key,
       addresses: { listen: o.config.listen },
@@ -109,7 +113,7 @@ export class P2PNetwork {
         }),
       },
     });
-    const net = new P2PNetwork(node, banned, o.chainId, o.config, o.log, o.handlers);
+    const net = new P2PNetwork(node, banned, o.chainId, o.config, o.log, o.handlers, now);
     net.wire();
     net.dialBootstrap();
     net.redial = setInterval(() => net.dialBootstrap(), 3_000);
@@ -161,22 +165,27 @@ export class P2PNetwork {
     return TopicValidatorResult.Reject;
   }
 
-  /** Adds penalty points; at BAN_POINTS the peer is disconnected and refused for BAN_MS. */
+  /**
+   * Adds penalty points to what is left of the peer's earlier ones (they fade by
+   * DECAY_POINTS_PER_S); at BAN_POINTS the peer is disconnected and refused for BAN_MS.
+   */
   penalize(peer: string, points: number, reason: string): void {
-    const score = (this.scores.get(peer) ?? 0) + points;
+    const now = this.now();
+    const prev = this.scores.get(peer);
+    const score = Math.max(0, (prev?.points ?? 0) - ((now - (prev?.at ?? now)) / 1000) * DECAY_POINTS_PER_S) + points;
     this.log.debug({ peer: peer.slice(-8), reason, score }, 'peer penalized');
     if (score < BAN_POINTS) {
-      this.scores.set(peer, score);
+      this.scores.set(peer, { points: score, at: now });
       return;
     }
     this.scores.delete(peer);
-    this.banned.set(peer, Date.now() + BAN_MS);
+    this.banned.set(peer, now + BAN_MS);
     this.log.warn({ peer: peer.slice(-8), reason }, 'peer banned');
     for (const c of this.node.getConnections()) if (c.remotePeer.toString() === peer) void c.close().catch(() => undefined);
   }
 
   isBanned(peer: string): boolean {
-    return (this.banned.get(peer) ?? 0) > Date.now();
+    return (this.banned.get(peer) ?? 0) > this.now();
   }
 
   /**

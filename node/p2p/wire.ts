@@ -18,6 +18,12 @@ import { EVIDENCE_MAX_BYTES } from '../types/block.ts';
 /** Errors that prove the sender (or whoever it relays for) sent garbage. */
 const FAULTS = new Set(['E_DECODE', 'E_TOO_LARGE', 'E_BAD_SIGNATURE', 'E_UNKNOWN_MSG', 'E_WRONG_CHAIN', 'E_SOLUTION_ENCODING', 'E_INVALID_PROOF', 'E_NOT_CANONICAL']);
 
+/**
+ * Well-formed transactions that cannot be admitted: an honest relayer sends one now and then (a
+ * race with a block), a flooder sends thousands; each costs its sender a point, which fades.
+ */
+const REFUSED_TX = new Set(['E_INSUFFICIENT_FUNDS', 'E_FEE_TOO_LOW', 'E_SEQUENCE', 'E_EXPIRED', 'E_SENDER_LIMIT']);
+
 function verdictOf(err: unknown): Verdict {
   return err instanceof QuarryError && FAULTS.has(err.code) ? 'reject' : 'ignore';
 }
@@ -25,7 +31,14 @@ function verdictOf(err: unknown): Verdict {
 export function nodeHandlers(node: NodeServices): P2PHandlers {
   const { chain, roles, epochProofs: proofs } = node;
   const gossip: Record<TopicKind, (data: Uint8Array, from: string) => Promise<Verdict>> = {
-    txs: (data) => node.ingress.submitTx(data, 'peer').then(() => 'accept', verdictOf),
+    txs: (data, from) =>
+      node.ingress.submitTx(data, 'peer').then(
+        () => 'accept',
+        (err: unknown) => {
+          if (err instanceof QuarryError && REFUSED_TX.has(err.code)) roles.network?.penalize(from, 1, `refused transaction: ${err.code}`);
+          return verdictOf(err);
+        },
+      ),
     solutions: (data) => node.ingress.submitSolution(data, 'peer').then(() => 'accept', verdictOf),
     consensus: async (data, from) => {
       const msg = decodeAs(consensusGossipSchema, data, data.length);

@@ -14,6 +14,9 @@ import { toHex } from '../../node/encoding/bytes.ts';
 import { decodeTx } from '../../node/tx/tx.ts';
 import { DEFAULT_CONFIG } from '../../node/config.ts';
 import { until } from '../helpers/devnet.ts';
+import { P2PNetwork } from '../../node/p2p/network.ts';
+import { createLogger } from '../../node/log.ts';
+import { generateKeyPair } from '@libp2p/crypto/keys';
 
 async function post(url: string, bytes: Uint8Array): Promise<{ status: number; body: { hash?: string; error?: { code: string; message: string } } }> {
   const res = await fetch(`${url}/txs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tx: toHex(bytes) }) });
@@ -50,6 +53,35 @@ test('a full node drops synced transactions from its mempool and admits the next
     assert.equal(account.sequence, '3');
   } finally {
     await full.stop();
+    await validator.stop();
+  }
+});
+
+test('a peer flooding well-formed but unfundable transactions is banned; none enters the mempool', { timeout: 120_000 }, async () => {
+  const key = devnetValidatorKey(0);
+  const genesis = await makeGenesis([deterministicUser(0)], deterministicUser(1000), key);
+  const validator = await startTestNode(genesis, key, { consensus: { ...DEFAULT_CONFIG.consensus, blockTimeMs: 200 }, p2p: { ...DEFAULT_CONFIG.p2p, listen: ['/ip4/127.0.0.1/tcp/0'], peers: [] } });
+  const network = validator.node.network!;
+  const flooder = await P2PNetwork.start({
+    key: await generateKeyPair('Ed25519'),
+    config: { listen: ['/ip4/127.0.0.1/tcp/0'], peers: network.multiaddrs(), maxPeers: 10 },
+    chainId: genesis.chainId,
+    log: createLogger({ level: 'silent', format: 'json' }),
+    handlers: { gossip: async () => 'ignore', status: () => ({ genesisHash: new Uint8Array(32), height: 0n, hash: new Uint8Array(32) }), blocks: async () => [], votes: () => ({ proposals: [], votes: [] }), artifact: () => null, epochProof: () => null },
+  });
+  try {
+    await until('the flooder to connect', async () => network.peers().includes(flooder.peerId), 15_000);
+    await new Promise((r) => setTimeout(r, 1_500)); // gossipsub mesh
+    // valid signatures from accounts that hold nothing: each is refused with E_INSUFFICIENT_FUNDS
+    const paupers = Array.from({ length: 300 }, (_, i) => deterministicUser(5_000 + i));
+    for (const p of paupers) {
+      if (network.isBanned(flooder.peerId)) break;
+      await flooder.publish('txs', makeTx(p, [sendMsg(deterministicUser(0), 1n)], { sequence: 0n }));
+    }
+    await until('the flooder to be banned', async () => network.isBanned(flooder.peerId), 30_000);
+    assert.equal(validator.node.services.mempool.size, 0);
+  } finally {
+    await flooder.stop();
     await validator.stop();
   }
 });

@@ -50,7 +50,7 @@ test('a server that fails to answer does not charge the requester; malformed req
     assert.equal(server.isBanned(client.peerId), false, 'an honest requester is not banned for the server failing');
     assert.equal(server.peers().length, 1, 'still connected');
 
-    for (let i = 0; i < 10; i++) await rawRequest(client, serverId, { junk: 'not a votes request' }).catch(() => undefined);
+    for (let i = 0; i < 15; i++) await rawRequest(client, serverId, { junk: 'not a votes request' }).catch(() => undefined);
     await until('the malformed requester to be banned', async () => server.isBanned(client.peerId), 10_000);
     await until('the banned peer to be disconnected', async () => server.peers().length === 0, 10_000);
   } finally {
@@ -71,5 +71,24 @@ test('an answer larger than 4 MiB (a circuit artifact) arrives whole', { timeout
   } finally {
     await client.stop();
     await server.stop();
+  }
+});
+
+test('penalty points fade: scattered faults never ban, a burst does', { timeout: 30_000 }, async () => {
+  let clock = 1_000_000;
+  const net = await P2PNetwork.start({ key: await generateKeyPair('Ed25519'), config: { listen: ['/ip4/127.0.0.1/tcp/0'], peers: [], maxPeers: 10 }, chainId: 'quarry-test-1', log: quiet, handlers: handlers(none), now: () => clock });
+  try {
+    const peer = '12D3KooWQuarryTestPeerNotConnectedAnywhere';
+    for (let i = 0; i < 50; i++) {
+      net.penalize(peer, 20, 'an occasional fault');
+      clock += 30_000; // 20 points every 30 s fade before the next
+    }
+    assert.equal(net.isBanned(peer), false, 'scattered faults add up to nothing');
+    for (let i = 0; i < 5; i++) net.penalize(peer, 20, 'a burst');
+    assert.equal(net.isBanned(peer), true, 'five faults at once reach the ban threshold');
+    clock += 10 * 60_000 + 1;
+    assert.equal(net.isBanned(peer), false, 'the ban expires');
+  } finally {
+    await net.stop();
   }
 });
