@@ -38,6 +38,7 @@ import type { ConsensusNetwork } from './consensus/driver.ts';
 import { EpochProofStore } from './epoch/proof-store.ts';
 import { BlockImporter } from './services/importer.ts';
 import { Ingress } from './services/ingress.ts';
+import { MetricsFeed } from './services/metrics-feed.ts';
 import type { NodeEvents } from './services/events.ts';
 import type { NodeRoles, NodeServices } from './services/services.ts';
 
@@ -52,6 +53,7 @@ export interface NodeOptions {
 export class QuarryNode implements NodeRoles {
   readonly services: NodeServices;
   private readonly role: ValidatorRole;
+  private readonly metricsFeed: MetricsFeed;
   network: P2PNetwork | null = null;
   syncer: Syncer | null = null;
   rpc: RpcServer | null = null;
@@ -62,11 +64,10 @@ export class QuarryNode implements NodeRoles {
   private lastCatchUp = 0;
   private catchUpTurn = 0;
   private prunedTo = 0n;
-  private lastBlockTime: number | null = null;
 
   private constructor(readonly o: NodeOptions, private readonly db: Database, chain: Chain, mempool: Mempool, solutions: SolutionPool, private readonly checker: WorkerChecker) {
     this.failure = new Promise((resolve) => (this.failWith = resolve));
-    const metrics = new Metrics();
+    const metrics = new Metrics(o.config.consensus.blockTimeMs);
     const events = new EventEmitter<NodeEvents>();
     const evidence = new EvidencePool();
     const handoffs = new HandoffPool();
@@ -85,6 +86,7 @@ export class QuarryNode implements NodeRoles {
       ingress: new Ingress({ mempool, solutions, metrics, events, gossip: () => this.network }),
       roles: this,
     };
+    this.metricsFeed = new MetricsFeed(this.services);
     const key = o.validatorKey;
     this.role = new ValidatorRole({ chain, blsPublicKey: key?.blsPublicKey ?? null, makeDriver: () => this.makeDriver(key!), log: o.log.child({ module: 'consensus' }) });
   }
@@ -153,7 +155,6 @@ export class QuarryNode implements NodeRoles {
   private async boot(): Promise<void> {
     const s = this.services;
     const { chain, importer } = s;
-    s.metrics.height.set(Number(chain.head.height));
     importer.on('block', (b) => this.onBlock(b));
     importer.on('block', (b) => s.market.onBlock(b));
     importer.on('fatal', (err) => this.fail(err));
@@ -176,16 +177,8 @@ export class QuarryNode implements NodeRoles {
   }
 
   private onBlock(b: CommittedBlock): void {
-    const { metrics, mempool, events } = this.services;
-    const time = Number(b.block.header.time);
-    if (this.lastBlockTime !== null) metrics.blockInterval.observe((time - this.lastBlockTime) / 1000);
-    this.lastBlockTime = time;
-    metrics.height.set(Number(b.block.header.height));
-    metrics.blocks.inc();
-    metrics.txs.inc(b.block.txs.length);
-    metrics.mempoolSize.set(mempool.size);
-    metrics.mempoolBytes.set(mempool.bytes);
-    events.emit('block', b);
+    this.services.events.emit('block', b);
+    this.metricsFeed.onBlock(b).catch((err: Error) => this.log.warn({ err: err.message }, 'metrics update failed'));
     void this.maybePrune(b.block.header.height);
     void this.signEpochHandoff(b);
   }

@@ -53,7 +53,9 @@ export class RpcServer {
     });
     app.addHook('preValidation', async (req) => rejectRepeatedQuery(req.query));
     app.addHook('onResponse', async (req, reply) => {
-      node.metrics.rpcRequests.inc({ route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) });
+      const route = req.routeOptions.url ?? 'unknown';
+      node.metrics.rpcRequests.inc({ route, status: String(reply.statusCode) });
+      node.metrics.rpcLatency.observe({ route }, reply.elapsedTime / 1000);
     });
     for (const routes of ROUTES) routes(app, node, config);
     const { host, port } = parseListen(config.listen);

@@ -47,8 +47,10 @@ export class Ingress {
 
   async submitSolution(bytes: Uint8Array, origin: Origin = 'rpc'): Promise<{ solution: Solution; id: Uint8Array }> {
     const { metrics } = this.o;
+    const done = metrics.solutionCheck.startTimer();
     try {
       const added = await this.o.solutions.add(bytes);
+      done();
       if (origin === 'rpc') void this.o.gossip()?.publish('solutions', bytes);
       metrics.solutionsAccepted.inc();
       this.o.events.emit('solution', added);

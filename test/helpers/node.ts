@@ -12,7 +12,8 @@ export async function startTestNode(genesis: Genesis, validatorKey: ValidatorKey
   const log = createLogger({ level: 'warn', format: 'json', stream: { write: () => true } as unknown as NodeJS.WritableStream });
   const node = await QuarryNode.start({
     home: join(dir.path, 'home'),
-    config: { ...DEFAULT_CONFIG, ...config, rpc: { ...DEFAULT_CONFIG.rpc, listen: '127.0.0.1:0', ...config.rpc } },
+    // free ports: tests run beside each other and beside a devnet on the default ports
+    config: { ...DEFAULT_CONFIG, ...config, rpc: { ...DEFAULT_CONFIG.rpc, listen: '127.0.0.1:0', ...config.rpc }, p2p: { ...DEFAULT_CONFIG.p2p, listen: ['/ip4/127.0.0.1/tcp/0'], ...config.p2p } },
     genesis,
     validatorKey,
     log,

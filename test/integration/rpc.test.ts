@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
+import { readFileSync } from 'node:fs';
 import { makeGenesis, makeTx, sendMsg, deterministicUser } from '../helpers/chain.ts';
 import { startTestNode } from '../helpers/node.ts';
 import { devnetValidatorKey } from '../../genesis/builder.ts';
@@ -47,7 +48,8 @@ test('RPC routes, error shapes, proofs, metrics and the WebSocket stream', { tim
     const latest = await call(url, '/blocks/latest');
     assert.equal(latest.status, 200);
     assert.equal((await call(url, '/blocks/1')).body.header.height, '1');
-    assert.deepEqual((await call(url, '/blocks/1')).body.events, [], 'block-level events (none in an empty block)');
+    const [reward] = (await call(url, '/blocks/1')).body.events;
+    assert.deepEqual([reward.type, reward.reward, reward.fees], ['block-reward', '1000000', '0'], 'block-level events are stored and served');
     const commit = await call(url, '/commits/1');
     assert.equal(commit.body.height, '1');
 
@@ -82,6 +84,28 @@ test('RPC routes, error shapes, proofs, metrics and the WebSocket stream', { tim
     assert.match(metrics.body, /quarry_txs_committed_total 1/);
     assert.match(metrics.body, /^quarry_process_cpu_seconds_total /m, 'process metrics under one quarry_ prefix');
     assert.doesNotMatch(metrics.body, /quarry_process_process_/);
+    // what a CometBFT-style dashboard reads (docs/metrics.md), present after a few blocks
+    const operator = deterministicUser(1000).address;
+    for (const line of [
+      /^quarry_block_txs \d+$/m,
+      /^quarry_block_size_bytes \d+$/m,
+      /^quarry_block_interval_seconds_bucket\{le="0\.1"\} \d+$/m, // buckets scale with the 100 ms block time
+      /^quarry_consensus_block_round_count \d+$/m,
+      /^quarry_consensus_height [1-9]\d*$/m,
+      /^quarry_consensus_round \d+$/m,
+      new RegExp(`^quarry_validator_power\\{validator="${operator}"\\} 100$`, 'm'),
+      new RegExp(`^quarry_validator_missed_blocks\\{validator="${operator}"\\} 0$`, 'm'),
+      new RegExp(`^quarry_validator_jailed\\{validator="${operator}"\\} 0$`, 'm'),
+      /^quarry_consensus_missing_validators 0$/m,
+      /^quarry_p2p_peers \d+$/m,
+      /^quarry_sync_catching_up 0$/m,
+      /^quarry_market_open_requests 0$/m,
+      /^quarry_epoch_proof_lag -1$/m,
+      /^quarry_rpc_request_duration_seconds_count\{route="\/status"\} [1-9]\d*$/m,
+    ]) assert.match(metrics.body, line);
+    // the Grafana dashboard in docs/ reads only metrics the node serves
+    const dashboard = readFileSync(new URL('../../docs/grafana-node.json', import.meta.url), 'utf8');
+    for (const name of new Set(dashboard.match(/quarry_[a-z0-9_]+/g))) assert.ok(metrics.body.includes(`# TYPE ${name.replace(/_(bucket|sum|count)$/, '')} `), `the dashboard reads ${name}`);
 
     // errors: JSON {error:{code,message}} with the right status, and the node carries on
     const errors: Array<[string, RequestInit | undefined, number, string]> = [

@@ -71,6 +71,6 @@ export function chainRoutes(app: FastifyInstance, node: NodeServices): void {
 
   app.get('/metrics', async (_req, reply) => {
     void reply.header('content-type', node.metrics.registry.contentType);
-    return node.metrics.registry.metrics();
+    return node.metrics.render();
   });
 }
