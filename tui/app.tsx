@@ -1,25 +1,33 @@
 /**
- * `quarry tui`: the operator's dashboard. Seven panes in an 80×24 grid; tab / arrows move the
+ * `quarry tui`: the operator's dashboard. Seven panes in a grid that fills the terminal (at least
+ * 80×24) and reflows when it is resized (tui/layout.ts); tab / arrows move the
  * focus, enter (or z) zooms the focused pane to the whole screen, esc returns, q quits. A
  * "RECONNECTING" banner shows while the node is unreachable and clears when it answers again.
  */
 import React, { useEffect, useState } from 'react';
-import { Box, Text, useApp, useInput } from 'ink';
+import { Box, Text, useApp, useInput, useStdout } from 'ink';
+import { layout, MIN_COLUMNS, MIN_ROWS } from './layout.ts';
 import type { DashboardFeed } from './feed.ts';
 import type { DashboardModel } from './model.ts';
 import { Frame, PANES } from './panes.tsx';
 
-/** [pane index, width] per grid row, and each row's height (borders included). */
-const GRID: Array<{ height: number; cells: Array<[number, number]> }> = [
-  { height: 6, cells: [[0, 40], [1, 40]] },
-  { height: 8, cells: [[2, 40], [3, 40]] },
-  { height: 7, cells: [[4, 26], [5, 26], [6, 28]] },
-];
+/** The terminal's size, updated on resize. */
+function useTerminalSize(): { columns: number; rows: number } {
+  const { stdout } = useStdout();
+  const read = () => ({ columns: stdout.columns ?? MIN_COLUMNS, rows: stdout.rows ?? MIN_ROWS });
+  const [size, setSize] = useState(read);
+  useEffect(() => {
+    const onResize = () => setSize(read());
+    stdout.on('resize', onResize);
+    return () => void stdout.off('resize', onResize);
+  }, [stdout]);
+  return size;
+}
 
-function Header({ m, now }: { m: DashboardModel; now: number }) {
+function Header({ m, now, width }: { m: DashboardModel; now: number; width: number }) {
   const since = m.lastContact === null ? null : Math.round((now - m.lastContact) / 1000);
   return (
-    <Box width={80}>
+    <Box width={width}>
       <Text bold>Quarry </Text>
       <Text dimColor>{m.url} </Text>
       {m.connected ? (
@@ -47,6 +55,8 @@ export function Dashboard({ feed, clock = Date.now }: { feed: DashboardFeed; clo
     else if (key.escape) setZoomed(false);
   });
   const now = clock();
+  const { columns, rows } = useTerminalSize();
+  const grid = layout(columns, rows);
   const pane = (i: number, width: number | string, height: number) => {
     const { id, title, Pane } = PANES[i]!;
     return (
@@ -56,10 +66,10 @@ export function Dashboard({ feed, clock = Date.now }: { feed: DashboardFeed; clo
     );
   };
   return (
-    <Box flexDirection="column" width={80}>
-      <Header m={model} now={now} />
+    <Box flexDirection="column" width={grid.width}>
+      <Header m={model} now={now} width={grid.width} />
       <Box flexDirection="column">
-        {zoomed ? pane(focus, 80, 21) : GRID.map((row, r) => <Box key={r}>{row.cells.map(([i, w]) => pane(i, w, row.height))}</Box>)}
+        {zoomed ? pane(focus, grid.zoom.width, grid.zoom.height) : grid.rows.map((row, r) => <Box key={r}>{row.cells.map((c) => pane(c.pane, c.width, row.height))}</Box>)}
       </Box>
       <Text dimColor>tab/arrows move · enter zoom · esc back · q quit</Text>
     </Box>

@@ -136,8 +136,8 @@ export const PANES = [
 export function Frame({ title, focused, width, height, children }: { title: string; focused: boolean; width: number | string; height: number; children: React.ReactNode }) {
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={focused ? 'cyan' : 'gray'} width={width} height={height} paddingX={1} overflow="hidden">
-      <Text bold color={focused ? 'cyan' : undefined}>
-        {title}
+      <Text bold color={focused ? 'cyan' : undefined} inverse={focused}>
+        {focused ? `▶ ${title}` : title}
       </Text>
       {children}
     </Box>

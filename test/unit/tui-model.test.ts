@@ -42,3 +42,17 @@ test('market events keep fills, slashes, locks; others are ignored', () => {
   m = applyEvent(m, { type: 'market', event: 'market-circuit', height: '5' }, 0);
   assert.deepEqual(m.marketEvents.map((e) => [e.event, e.request, e.amount]), [['fill', 'r1', '5'], ['slash', 'r2', '9']]);
 });
+
+test('the grid fills the terminal, reflows with its size, and never shrinks below 80×24', async () => {
+  const { layout } = await import('../../tui/layout.ts');
+  const small = layout(80, 24);
+  assert.deepEqual(small.rows.map((r) => r.height), [6, 8, 7]);
+  assert.deepEqual(small.rows.map((r) => r.cells.map((c) => c.width)), [[40, 40], [40, 40], [26, 26, 28]]);
+  const wide = layout(120, 40);
+  assert.equal(wide.width, 120);
+  assert.equal(wide.rows.reduce((s, r) => s + r.height, 0), 37, 'every line but the header and help');
+  for (const row of wide.rows) assert.equal(row.cells.reduce((s, c) => s + c.width, 0), 120);
+  assert.deepEqual(wide.rows.flatMap((r) => r.cells.map((c) => c.pane)), [0, 1, 2, 3, 4, 5, 6]);
+  assert.deepEqual(wide.zoom, { width: 120, height: 37 });
+  assert.deepEqual(layout(60, 10), small, 'a tiny terminal gets the minimum grid');
+});
