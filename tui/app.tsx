@@ -8,7 +8,7 @@ import React, { useEffect, useState } from 'react';
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { layout, MIN_COLUMNS, MIN_ROWS } from './layout.ts';
 import type { DashboardFeed } from './feed.ts';
-import type { DashboardModel } from './model.ts';
+import { alerts, type DashboardModel } from './model.ts';
 import { Frame, PANES } from './panes.tsx';
 
 /** The terminal's size, updated on resize. */
@@ -41,6 +41,20 @@ function Header({ m, now, width }: { m: DashboardModel; now: number; width: numb
   );
 }
 
+/** One banner line per alert, in red, above the grid (nothing when all is well). */
+function Alerts({ lines, width }: { lines: string[]; width: number }) {
+  if (lines.length === 0) return null;
+  return (
+    <Box width={width} flexDirection="column">
+      {lines.map((l) => (
+        <Text key={l} color="red" bold>
+          ⚠ {l}
+        </Text>
+      ))}
+    </Box>
+  );
+}
+
 export function Dashboard({ feed, clock = Date.now }: { feed: DashboardFeed; clock?: () => number }) {
   const { exit } = useApp();
   const [model, setModel] = useState(feed.model);
@@ -56,7 +70,8 @@ export function Dashboard({ feed, clock = Date.now }: { feed: DashboardFeed; clo
   });
   const now = clock();
   const { columns, rows } = useTerminalSize();
-  const grid = layout(columns, rows);
+  const banner = alerts(model, now);
+  const grid = layout(columns, rows - banner.length);
   const pane = (i: number, width: number | string, height: number) => {
     const { id, title, Pane } = PANES[i]!;
     return (
@@ -68,6 +83,7 @@ export function Dashboard({ feed, clock = Date.now }: { feed: DashboardFeed; clo
   return (
     <Box flexDirection="column" width={grid.width}>
       <Header m={model} now={now} width={grid.width} />
+      <Alerts lines={banner} width={grid.width} />
       <Box flexDirection="column">
         {zoomed ? pane(focus, grid.zoom.width, grid.zoom.height) : grid.rows.map((row, r) => <Box key={r}>{row.cells.map((c) => pane(c.pane, c.width, row.height))}</Box>)}
       </Box>

@@ -128,3 +128,26 @@ export function topProvers(m: DashboardModel, n: number): Array<{ address: strin
 export function shortAddress(a: string, keep = 6): string {
   return a.length <= 2 * keep + 5 ? a : `${a.slice(0, keep + 4)}…${a.slice(-keep)}`;
 }
+
+/** No block for this long (and at least ten typical intervals) means the chain has stalled. */
+const STALL_MS = 10_000;
+/** Further behind the best peer than this is "falling behind". */
+const BEHIND_BLOCKS = 5n;
+
+/** What an operator must see at once: jailed validators, a stalled chain, falling behind, a failing miner. */
+export function alerts(m: DashboardModel, now: number): string[] {
+  const out: string[] = [];
+  const jailed = m.validators.filter((v) => v.jailed);
+  if (jailed.length > 0) out.push(`${jailed.length} validator(s) jailed: ${jailed.map((v) => v.moniker || v.operator.slice(0, 12)).join(', ')}`);
+  const last = m.blockTimes.at(-1);
+  const intervals = blockIntervals(m).sort((a, b) => a - b);
+  const typical = intervals[Math.floor(intervals.length / 2)] ?? 1000;
+  if (m.connected && last && now - last.time > Math.max(STALL_MS, 10 * typical)) out.push(`chain stalled: no block for ${Math.round((now - last.time) / 1000)} s`);
+  if (m.net && m.status) {
+    const behind = BigInt(m.net.bestKnownHeight) - BigInt(m.status.height);
+    if (behind > BEHIND_BLOCKS) out.push(`falling behind: ${behind} blocks under the best peer`);
+  }
+  const failed = m.miner?.market?.failed ?? 0;
+  if (failed > 0) out.push(`miner: ${failed} market proof(s) failed`);
+  return out;
+}

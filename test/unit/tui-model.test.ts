@@ -56,3 +56,19 @@ test('the grid fills the terminal, reflows with its size, and never shrinks belo
   assert.deepEqual(wide.zoom, { width: 120, height: 37 });
   assert.deepEqual(layout(60, 10), small, 'a tiny terminal gets the minimum grid');
 });
+
+test('alerts: jailed validators, a stalled chain, falling behind, a failing miner; none when healthy', async () => {
+  const { alerts } = await import('../../tui/model.ts');
+  let m = { ...emptyModel('http://x'), connected: true };
+  for (const h of [1, 2, 3]) m = applyEvent(m, block(h, h * 1000), 0);
+  assert.deepEqual(alerts(m, 3_500), [], 'healthy');
+  const sick = {
+    ...m,
+    validators: [{ moniker: 'v1', operator: 'qry1abc', jailed: true }, { moniker: 'v2', operator: 'qry1def', jailed: false }] as unknown as typeof m.validators,
+    status: { height: '3' } as typeof m.status,
+    net: { bestKnownHeight: '20', syncing: true } as typeof m.net,
+    miner: { market: { busy: null, locked: 2, fulfilled: 0, failed: 2, earned: '0' } } as typeof m.miner,
+  };
+  assert.deepEqual(alerts(sick, 20_000), ['1 validator(s) jailed: v1', 'chain stalled: no block for 17 s', 'falling behind: 17 blocks under the best peer', 'miner: 2 market proof(s) failed']);
+  assert.ok(!alerts({ ...sick, connected: false }, 20_000).some((a) => a.startsWith('chain stalled')), 'while disconnected the banner says RECONNECTING instead');
+});
