@@ -39,6 +39,8 @@ export class Syncer {
   /** Highest height any peer reported. */
   bestKnown = 0n;
   applied = 0;
+  /** Blocks applied since this catch-up began (for the rate and ETA in the progress line). */
+  private rate: { since: number; blocks: number } | null = null;
 
   constructor(private readonly o: SyncOptions) {}
 
@@ -74,6 +76,17 @@ export class Syncer {
     }
   }
 
+  /** One line per applied range: what was applied, the target, the rate so far and the time left. */
+  private logProgress(from: bigint, target: bigint, applied: number, peer: string, started: number): void {
+    const now = Date.now();
+    this.rate ??= { since: started, blocks: 0 };
+    this.rate.blocks += applied;
+    const perSecond = this.rate.blocks / Math.max(0.001, (now - this.rate.since) / 1000);
+    const left = Number(target - this.o.chain.head.height);
+    this.o.log.info({ from: from.toString(), to: this.o.chain.head.height.toString(), target: target.toString(), blocksPerSecond: Math.round(perSecond), etaSeconds: left > 0 ? Math.ceil(left / perSecond) : 0, peer: peer.slice(-8) }, 'synced blocks');
+    if (left <= 0) this.rate = null;
+  }
+
   /** One pass: find the most advanced peer and take up to a range of blocks from it. */
   private async round(): Promise<boolean> {
     const { chain, network } = this.o;
@@ -98,6 +111,7 @@ export class Syncer {
     // a validator one block behind is usually just finishing that block through consensus
     if (this.o.validating() && best.height === head + 1n && Date.now() - this.headSeen.at < (this.o.patienceMs ?? 3000)) return false;
     const count = Number(best.height - head < BigInt(MAX_BLOCKS_PER_REQUEST) ? best.height - head : BigInt(MAX_BLOCKS_PER_REQUEST));
+    const started = Date.now();
     const res = await network.blocks(best.peer, head + 1n, count);
     let applied = 0;
     for (const item of res.blocks) {
@@ -117,7 +131,7 @@ export class Syncer {
       applied++;
     }
     this.applied += applied;
-    if (applied > 0) this.o.log.info({ from: head + 1n + '', to: chain.head.height.toString(), peer: best.peer.slice(-8) }, 'synced blocks');
+    if (applied > 0) this.logProgress(head + 1n, best.height, applied, best.peer, started);
     return applied > 0;
   }
 }
