@@ -9,7 +9,7 @@ import { CanonicalProver } from '../puzzle/prover.ts';
 import { PuzzleVerifier } from '../puzzle/verifier.ts';
 import { circuitInputs } from '../puzzle/field.ts';
 import { startTsWorker } from '../node/util/ts-worker.ts';
-import type { MinerWork, WorkerReport } from '../puzzle/miner/worker.ts';
+import type { MinerWork, WorkerReport } from '../miner/worker.ts';
 import { circuitFiles, type CircuitName } from '../circuits/artifacts.ts';
 import { figure, heading, ratio, sized, timeIt, type BenchOptions } from './util.ts';
 
@@ -27,7 +27,7 @@ const statement = (nonce: bigint) => ({ challenge: 123456789n, address: new Uint
 async function minerRate(circuit: CircuitName, threads: number, seconds: number): Promise<number> {
   const generation = new Int32Array(new SharedArrayBuffer(4));
   generation[0] = 1;
-  const workers = Array.from({ length: threads }, () => startTsWorker(new URL('../puzzle/miner/worker.ts', import.meta.url), { circuit, generation }));
+  const workers = Array.from({ length: threads }, () => startTsWorker(new URL('../miner/worker.ts', import.meta.url), { circuit, generation }));
   let proofs = 0;
   await Promise.all(workers.map((w) => new Promise<void>((resolve) => w.on('message', (m: WorkerReport) => (m.type === 'ready' ? resolve() : m.type === 'proof' && proofs++)))));
   const started = Date.now();

@@ -7,8 +7,8 @@ import type { AccountKey } from '../crypto/keyfile.ts';
 import { QuarryError } from '../errors.ts';
 import { formatAmount, parseAmount } from '../../client/amount.ts';
 import { RpcClient } from '../../client/rpc.ts';
-import type { Miner, MinerStats } from '../../puzzle/miner/miner.ts';
-import type { MarketProver, MarketStats } from '../../puzzle/miner/market.ts';
+import type { Miner, MinerStats } from '../../miner/miner.ts';
+import type { MarketProver, MarketStats } from '../../miner/market.ts';
 import { resolveCircuit } from './cmd-market.ts';
 import { action, homeOf, withRpc } from './util.ts';
 
@@ -76,7 +76,7 @@ export function registerMine(node: Command): void {
       action(async (f: MineFlags, cmd: Command) => {
         const threads = Number(f.threads);
         if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new QuarryError('E_CONFIG', '--threads must be an integer from 1 to 64');
-        const [{ Miner }, { MarketProver, parseAsk }, { MINER_STATS_FILE }] = await Promise.all([import('../../puzzle/miner/miner.ts'), import('../../puzzle/miner/market.ts'), import('../../tui/model.ts')]);
+        const [{ Miner }, { MarketProver, parseAsk }, { MINER_STATS_FILE }] = await Promise.all([import('../../miner/miner.ts'), import('../../miner/market.ts'), import('../../tui/model.ts')]);
         const key = await minerKey(homeOf(cmd), f);
         const tty = process.stdout.isTTY;
         let last = 0;

@@ -5,11 +5,11 @@
  * dropped within one multi-exponentiation.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadCircuit } from '../circuit.ts';
-import { CanonicalProver } from '../prover.ts';
-import { ProofAborted } from '../wasm-groth16.ts';
-import { proofHash, targetOf } from '../target.ts';
-import type { CircuitName } from '../../circuits/artifacts.ts';
+import { loadCircuit } from '../puzzle/circuit.ts';
+import { CanonicalProver } from '../puzzle/prover.ts';
+import { ProofAborted } from '../puzzle/wasm-groth16.ts';
+import { proofHash, targetOf } from '../puzzle/target.ts';
+import type { CircuitName } from '../circuits/artifacts.ts';
 
 export interface MinerWork {
   generation: number;

@@ -6,15 +6,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
-import WebSocket from 'ws';
-import { RpcClient, RpcError } from '../../client/rpc.ts';
-import { decodeAddress } from '../../node/crypto/address.ts';
-import { equalBytes, readU64be, toHex } from '../../node/encoding/bytes.ts';
-import { startTsWorker } from '../../node/util/ts-worker.ts';
-import { loadCircuit } from '../circuit.ts';
-import { signSolution } from '../solution.ts';
+import { RpcClient, RpcError } from '../client/rpc.ts';
+import { QuarryClient, type Subscription } from '../client/quarry-client.ts';
+import { decodeAddress } from '../node/crypto/address.ts';
+import { equalBytes, readU64be, toHex } from '../node/encoding/bytes.ts';
+import { startTsWorker } from '../node/util/ts-worker.ts';
+import { loadCircuit } from '../puzzle/circuit.ts';
+import { signSolution } from '../puzzle/solution.ts';
 import type { MinerWork, WorkerReport } from './worker.ts';
-import type { CircuitName } from '../../circuits/artifacts.ts';
+import type { CircuitName } from '../circuits/artifacts.ts';
 
 export interface MinerKey {
   address: string;
@@ -65,7 +65,7 @@ export class Miner {
   private current: (PuzzleInfo & { generation: number }) | null = null;
   private readonly proofTimes: number[] = [];
   private timer: NodeJS.Timeout | null = null;
-  private ws: WebSocket | null = null;
+  private events: Subscription | null = null;
   private stopped = false;
   private paused = false;
   private latest: PuzzleInfo | null = null;
@@ -187,28 +187,20 @@ export class Miner {
     this.stats.proofsPerSecond = this.proofTimes.length > 1 ? ((this.proofTimes.length - 1) * 1000) / span : 0;
   }
 
-  /** Follows paid solutions on the node's event stream (reconnecting while the miner runs). */
+  /** Follows paid solutions on the node's event stream (the SDK's subscription reconnects by itself). */
   private subscribe(): void {
-    if (this.stopped) return;
-    const ws = new WebSocket(`${this.o.rpcUrl.replace(/^http/, 'ws')}/events?types=solution`);
-    this.ws = ws;
     const mine = decodeAddress(this.o.key.address);
-    ws.on('message', (data) => {
-      const e = JSON.parse(data.toString()) as { address: string; reward: string };
-      if (equalBytes(decodeAddress(e.address), mine)) {
-        this.stats.paid++;
-        this.stats.earned += BigInt(e.reward);
-      }
+    this.events = QuarryClient.lazy(this.o.rpcUrl).subscribe(['solution'], (e) => {
+      if (e.type !== 'solution' || !equalBytes(decodeAddress(e.address), mine)) return;
+      this.stats.paid++;
+      this.stats.earned += BigInt(e.reward);
     });
-    ws.on('error', () => undefined);
-    ws.on('close', () => setTimeout(() => this.subscribe(), 1000).unref());
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    this.ws?.removeAllListeners('close');
-    this.ws?.close();
+    this.events?.close();
     Atomics.add(this.generation, 0, 1);
     await Promise.all(this.workers.map((w) => w.terminate()));
   }

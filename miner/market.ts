@@ -10,16 +10,16 @@
  * wins. Transactions go out one at a time and wait for their block, so sequences never collide.
  */
 import { randomBytes } from 'node:crypto';
-import WebSocket from 'ws';
-import { RpcClient, RpcError } from '../../client/rpc.ts';
-import { buildTx, broadcastTx, type Signer, type TxResult } from '../../client/tx-builder.ts';
-import { checkArtifact } from '../../node/market/artifacts.ts';
-import { fromHex } from '../../node/encoding/bytes.ts';
-import { QuarryError } from '../../node/errors.ts';
-import { decodeAddress } from '../../node/crypto/address.ts';
-import { fillCommitment } from '../../node/modules/market/commit-fill.ts';
-import type { Msg } from '../../node/modules/types.ts';
-import { Groth16Prover } from '../groth16-prover.ts';
+import { RpcClient, RpcError } from '../client/rpc.ts';
+import { QuarryClient, type Subscription } from '../client/quarry-client.ts';
+import { buildTx, broadcastTx, type Signer, type TxResult } from '../client/tx-builder.ts';
+import { checkArtifact } from '../node/market/artifacts.ts';
+import { fromHex } from '../node/encoding/bytes.ts';
+import { QuarryError } from '../node/errors.ts';
+import { decodeAddress } from '../node/crypto/address.ts';
+import { fillCommitment } from '../node/modules/market/commit-fill.ts';
+import type { Msg } from '../node/modules/types.ts';
+import { Groth16Prover } from '../puzzle/groth16-prover.ts';
 
 export interface AskConfig {
   circuit: string;
@@ -75,7 +75,7 @@ export class MarketProver {
   private readonly commits = new Map<string, { proof: Uint8Array; publicSignals: string[]; salt: Uint8Array; height: bigint }>();
   private readonly askPrice: Map<string, bigint>;
   private timer: NodeJS.Timeout | null = null;
-  private ws: WebSocket | null = null;
+  private events: Subscription | null = null;
   private running = false;
   private again = false;
   private stopped = false;
@@ -105,15 +105,10 @@ export class MarketProver {
 
   /** Market events (a lock, a new request, a slash) start a round at once instead of at the next poll. */
   private subscribe(): void {
-    if (this.stopped) return;
-    const ws = new WebSocket(`${this.o.rpcUrl.replace(/^http/, 'ws')}/events?types=market`);
-    this.ws = ws;
-    ws.on('message', () => {
+    this.events = QuarryClient.lazy(this.o.rpcUrl).subscribe(['market'], () => {
       if (this.running) this.again = true;
       else this.schedule(0);
     });
-    ws.on('error', () => undefined);
-    ws.on('close', () => setTimeout(() => this.subscribe(), 1000).unref());
   }
 
   private async tick(): Promise<void> {
@@ -227,8 +222,7 @@ export class MarketProver {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    this.ws?.removeAllListeners('close');
-    this.ws?.close();
+    this.events?.close();
     for (const p of this.provers.values()) await (await p.catch(() => null))?.close();
   }
 }
