@@ -13,7 +13,8 @@ import { assertMarketBalanced, PREIMAGE_ID, requestMsg, preimageInputs } from '.
 import { decodeAddress } from '../../node/crypto/address.ts';
 import { getAccount } from '../../node/modules/bank/account.ts';
 import { NO_ID } from '../../node/state/record.ts';
-import { getProver, getRequest, openRequests, type ProofRequest } from '../../node/modules/market/state.ts';
+import { getProver, getRequest, type ProofRequest } from '../../node/modules/market/state.ts';
+import { openRequestIds } from '../../node/modules/market/request-index.ts';
 import { requestId } from '../../node/modules/market/request-proof.ts';
 import { fillCommitment } from '../../node/modules/market/commit-fill.ts';
 import { decodeTx } from '../../node/tx/tx.ts';
@@ -59,7 +60,7 @@ test('10 provers, 3 silent after locking: ≥ 99 % filled before the deadline; m
         txs.push(bytes);
         msgs.forEach((_, k) => created.push(requestId(decodeTx(bytes).hash, k)));
       }
-      for (const id of (await openRequests.get(t.chain.latestState, NO_ID))?.ids ?? []) {
+      for (const id of await openRequestIds(t.chain.latestState)) {
         const r = await getRequest(t.chain.latestState, id);
         const key = toHex(id);
         if (r.status === 'locked') {
