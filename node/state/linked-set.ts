@@ -5,7 +5,7 @@
  * map with no range scans, so a list that must stay cheap at any size cannot be one record).
  */
 import { bytes, nullable, struct, u64 } from '../encoding/schema.ts';
-import { concatBytes } from '../encoding/bytes.ts';
+import { concatBytes, equalBytes } from '../encoding/bytes.ts';
 import { record } from './record.ts';
 import type { Overlay, StateReader } from './view.ts';
 
@@ -20,6 +20,8 @@ export interface LinkedSet {
   first(state: StateReader, list: Uint8Array): Promise<Uint8Array | null>;
   next(state: StateReader, list: Uint8Array, id: Uint8Array): Promise<Uint8Array | null>;
   count(state: StateReader, list: Uint8Array): Promise<bigint>;
+  /** Moves the members before `id` (a member) to the back, in their order: O(1) whatever their number. */
+  rotate(state: Overlay, list: Uint8Array, id: Uint8Array): Promise<void>;
   /** Up to `limit` members from the first, in order. */
   walk(state: StateReader, list: Uint8Array, limit: number): Promise<Uint8Array[]>;
 }
@@ -49,6 +51,16 @@ export function linkedSet(namespace: string): LinkedSet {
       if (l.prev) await relink(state, list, l.prev, 'next', l.next);
       if (l.next) await relink(state, list, l.next, 'prev', l.prev);
       ends.put(state, list, { first: l.prev ? e.first : l.next!, last: l.next ? e.last : l.prev!, count: e.count - 1n });
+    },
+    async rotate(state, list, id) {
+      const e = (await ends.get(state, list))!;
+      if (equalBytes(e.first, id)) return;
+      const l = (await links.get(state, at(list, id)))!;
+      links.put(state, at(list, id), { ...l, prev: null }); // before the relinks: `id` may be the last
+      await relink(state, list, l.prev!, 'next', null);
+      await relink(state, list, e.last, 'next', e.first);
+      await relink(state, list, e.first, 'prev', e.last);
+      ends.put(state, list, { ...e, first: id, last: l.prev! });
     },
     async first(state, list) {
       return (await ends.get(state, list))?.first ?? null;

@@ -40,20 +40,20 @@ async function settleDue(state: Overlay, params: MarketParams, id: Uint8Array, h
 
 /**
  * The circuit's asks take waiting requests in waiting order, each tried at most once: `left` of
- * them, at most MATCH_SCAN_LIMIT this block, while some ask has a free slot. One not taken goes to
- * the back of the line. Returns how many are left to try next block.
+ * them, at most MATCH_SCAN_LIMIT this block, while some ask has a free slot. Those not taken go
+ * to the back of the line (one rotation of the list). Returns how many are left to try next block.
  */
 async function matchWaiting(state: Overlay, params: MarketParams, circuit: Uint8Array, left: bigint, height: bigint, emit: Emit): Promise<bigint> {
   let candidates: AskCandidate[] = await askCandidates(state, circuit);
   const hasSlot = () => candidates.some((c) => c.ask.active < c.ask.capacity);
-  for (let tried = 0; left > 0n && tried < MATCH_SCAN_LIMIT && hasSlot(); tried++, left--) {
-    const id = (await waiting.first(state, circuit))!;
+  let id = await waiting.first(state, circuit);
+  for (let tried = 0; id && left > 0n && tried < MATCH_SCAN_LIMIT && hasSlot(); tried++, left--) {
+    const after = await waiting.next(state, circuit, id); // read first: a match takes `id` off the list
     const r = await tryMatch(state, params, id, await getRequest(state, id), height, emit, candidates);
-    if (r.status === 'open') {
-      await waiting.remove(state, circuit, id);
-      await waiting.add(state, circuit, id);
-    } else candidates = await askCandidates(state, circuit);
+    if (r.status !== 'open') candidates = await askCandidates(state, circuit);
+    id = after;
   }
+  if (id) await waiting.rotate(state, circuit, id);
   return hasSlot() ? left : 0n;
 }
 
