@@ -12,7 +12,6 @@ import { openTestChain, makeTx } from '../helpers/chain.ts';
 import { assertMarketBalanced, PREIMAGE_ID, requestMsg, preimageInputs } from '../helpers/market.ts';
 import { decodeAddress } from '../../node/crypto/address.ts';
 import { getAccount } from '../../node/modules/bank/account.ts';
-import { NO_ID } from '../../node/state/record.ts';
 import { getProver, getRequest, type ProofRequest } from '../../node/modules/market/state.ts';
 import { openRequestIds } from '../../node/modules/market/request-index.ts';
 import { requestId } from '../../node/modules/market/request-proof.ts';
