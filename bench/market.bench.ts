@@ -42,8 +42,8 @@ interface Sizes {
 const FULL: Sizes = { proofs: 32, snarkjs: 8, open: 1000, idleBlocks: 20, busyBlocks: 10, busyRequests: 50, latencySamples: 8, scale: { openCounts: [1_000, 10_000, 100_000], warmBlocks: 20, blocks: 100 } };
 const SMOKE: Sizes = { proofs: 3, snarkjs: 1, open: 20, idleBlocks: 2, busyBlocks: 2, busyRequests: 10, latencySamples: 1, scale: { openCounts: [20, 50, 100], warmBlocks: 1, blocks: 2 } };
 const REQUESTS_PER_TX = 10;
-/** Requests opened per block while filling the book. */
-const OPEN_PER_BLOCK = 200;
+/** Requests opened per block while filling the book (200 would pass the default maxBlockWeight). */
+const OPEN_PER_BLOCK = 100;
 
 async function verification(z: Sizes): Promise<void> {
   const fills = await Promise.all(Array.from({ length: z.proofs }, (_, i) => preimageFill(BigInt(i + 1))));

@@ -22,6 +22,8 @@ export interface LinkedSet {
   count(state: StateReader, list: Uint8Array): Promise<bigint>;
   /** Moves the members before `id` (a member) to the back, in their order: O(1) whatever their number. */
   rotate(state: Overlay, list: Uint8Array, id: Uint8Array): Promise<void>;
+  /** The members from the first, in order, read one at a time as the caller goes. */
+  members(state: StateReader, list: Uint8Array): AsyncGenerator<Uint8Array>;
   /** Up to `limit` members from the first, in order. */
   walk(state: StateReader, list: Uint8Array, limit: number): Promise<Uint8Array[]>;
 }
@@ -71,9 +73,12 @@ export function linkedSet(namespace: string): LinkedSet {
     async count(state, list) {
       return (await ends.get(state, list))?.count ?? 0n;
     },
+    async *members(state, list) {
+      for (let id = await set.first(state, list); id; id = await set.next(state, list, id)) yield id;
+    },
     async walk(state, list, limit) {
       const out: Uint8Array[] = [];
-      for (let id = await set.first(state, list); id && out.length < limit; id = await set.next(state, list, id)) out.push(id);
+      if (limit > 0) for await (const id of set.members(state, list)) if (out.push(id) >= limit) break;
       return out;
     },
   };

@@ -116,7 +116,7 @@ export class MarketDriver {
 export async function assertMarketBalanced(t: TestChain): Promise<void> {
   const s = t.chain.latestState;
   let escrow = 0n;
-  for (const id of await openRequestIds(s)) escrow += (await getRequest(s, id)).escrow;
+  for await (const id of openRequestIds(s)) escrow += (await getRequest(s, id)).escrow;
   assert.equal((await getAccount(s, MARKET_ESCROW)).balance, escrow, 'escrow equals what open requests hold');
   let bonds = 0n;
   for (const p of (await proverList.get(s, NO_ID))?.addresses ?? []) {

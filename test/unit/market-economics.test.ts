@@ -59,7 +59,7 @@ test('10 provers, 3 silent after locking: ≥ 99 % filled before the deadline; m
         txs.push(bytes);
         msgs.forEach((_, k) => created.push(requestId(decodeTx(bytes).hash, k)));
       }
-      for (const id of await openRequestIds(t.chain.latestState)) {
+      for await (const id of openRequestIds(t.chain.latestState)) {
         const r = await getRequest(t.chain.latestState, id);
         const key = toHex(id);
         if (r.status === 'locked') {

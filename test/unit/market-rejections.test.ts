@@ -31,7 +31,7 @@ import { exampleCircuits } from '../../genesis/builder.ts';
 import { decodeTx } from '../../node/tx/tx.ts';
 import type { AccountKey } from '../../node/crypto/keyfile.ts';
 import type { ChainEvent, Msg } from '../../node/modules/types.ts';
-import { openRequestIds } from '../../node/modules/market/request-index.ts';
+import { openRequests } from '../../node/modules/market/request-index.ts';
 
 const FEE = 200_000n;
 const addr = (k: { address: string }) => decodeAddress(k.address);
@@ -104,7 +104,7 @@ class Market {
     }
     out.set('escrow', (await getAccount(s, MARKET_ESCROW)).balance);
     out.set('bonds', (await getAccount(s, MARKET_BONDS)).balance);
-    out.set('open', await openRequestIds(s));
+    out.set('open', await openRequests.walk(s, NO_ID, 100));
     out.set('circuits', await circuitList.get(s, NO_ID));
     out.set('provers', await proverList.get(s, NO_ID));
     out.set('askers', await askers.get(s, PREIMAGE_ID));

@@ -12,7 +12,7 @@ import { NO_ID } from '../../node/state/record.ts';
 import { Overlay, type StateReader } from '../../node/state/view.ts';
 import type { ChainEvent } from '../../node/modules/types.ts';
 import { marketEndBlock, MATCH_SCAN_LIMIT } from '../../node/modules/market/end-block.ts';
-import { dueAt, matchDue, openRequestIds, putRequest, scheduleMatching, waiting } from '../../node/modules/market/request-index.ts';
+import { dueAt, matchDue, openRequests, putRequest, scheduleMatching, waiting } from '../../node/modules/market/request-index.ts';
 import { askers, askId, asks, DEFAULT_MARKET_PARAMS, EMPTY_PROVER, marketParams, provers, requests, type ProofRequest } from '../../node/modules/market/state.ts';
 
 const CIRCUIT = sha256(new Uint8Array([1]));
@@ -95,7 +95,7 @@ test('end of block reads only the requests due, the same with 10 or 1,000 open, 
     assert.deepEqual(byRequest(at.events), ['market-relist relist-a', 'market-expired expire', 'market-relist relist-b'], 'deadlines fire at H, in the order they became due');
     assert.deepEqual(byRequest(after.events), ['market-slash timeout'], 'a lock expiring at H is slashed at H + 1');
     assert.ok(at.requestReads <= 3 * 3, `3 due requests, ${at.requestReads} request reads`);
-    assert.equal((await openRequestIds(base)).length, open + 3, 'the expired request left the open list');
+    assert.equal(await openRequests.count(base, NO_ID), BigInt(open + 3), 'the expired request left the open list');
     assert.equal(await dueAt.count(base, u64be(H)), 0n, 'the settled bucket is gone from state');
     assert.equal(await dueAt.count(base, u64be(H + 10n)), 2n, 'relisted requests are due a deadline length later');
     runs.push([before.reads, at.reads, after.reads]);
@@ -105,7 +105,7 @@ test('end of block reads only the requests due, the same with 10 or 1,000 open, 
 
 test('an ask takes waiting requests in order and stops when full; an ask that fits none tries at most MATCH_SCAN_LIMIT per block', async () => {
   const full = await market(1000, { ask: { price: 50n, capacity: 3n } });
-  const first = (await openRequestIds(full)).slice(0, 3).map(toHex);
+  const first = (await openRequests.walk(full, NO_ID, 3)).map(toHex);
   const matched = await endBlock(full, H - 1n);
   assert.deepEqual(matched.events.map((e) => [e.type, e.request]), first.map((id) => ['market-lock', id]), 'the three oldest waiting requests are locked');
   assert.ok(matched.requestReads <= 3 * 3, `${matched.requestReads} request reads for 3 matches out of 1,000 waiting`);

@@ -57,7 +57,7 @@ export async function carryMatching(state: Overlay, height: bigint, circuit: Uin
   matchDue.put(state, u64be(height), { circuits });
 }
 
-/** Open request ids in opening order (the RPC's listing). */
-export async function openRequestIds(state: StateReader): Promise<Uint8Array[]> {
-  return openRequests.walk(state, NO_ID, Number.MAX_SAFE_INTEGER);
+/** Open request ids in opening order, read as the caller goes (the RPC stops at its limit). */
+export function openRequestIds(state: StateReader): AsyncGenerator<Uint8Array> {
+  return openRequests.members(state, NO_ID);
 }

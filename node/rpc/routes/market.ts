@@ -34,9 +34,12 @@ export function marketRoutes(app: FastifyInstance, node: NodeServices, config: R
     const prover = req.query.prover === undefined ? null : toHex(decodeAddress(req.query.prover));
     const limit = countParam(req.query.limit, 'limit', MAX_LIMIT, 500);
     const state = chain.latestState;
-    const ids = [...(await openRequestIds(state)), ...node.market.recent()];
+    const ids = async function* () {
+      yield* openRequestIds(state);
+      yield* node.market.recent();
+    };
     const out = [];
-    for (const id of ids) {
+    for await (const id of ids()) {
       const r = await getRequest(state, id);
       if (status && r.status !== status) continue;
       if (prover && (!r.lock || toHex(r.lock.prover) !== prover)) continue;
