@@ -1,8 +1,9 @@
 /**
  * The proof market: Groth16 fill verifications per second one by one vs in one randomized batch
- * (and snarkjs's verify as a reference), blocks per second of market execution while 1,000
- * requests are open (end-of-block matching scans them all), and the time from posting a request
- * to a verified proof on a one-validator devnet served by `quarry node mine --ask`.
+ * (and snarkjs's verify as a reference), blocks per second of market end-of-block execution with
+ * 1,000, 10,000 and 100,000 open requests (market-scale.ts), blocks per second of a real chain
+ * while 1,000 requests are open, and the time from posting a request to a verified proof on a
+ * one-validator devnet served by `quarry node mine --ask`.
  */
 import { readFileSync } from 'node:fs';
 import * as snarkjs from 'snarkjs';
@@ -22,6 +23,7 @@ import { requestProof, waitForProof } from '../client/market.ts';
 import type { Msg } from '../node/modules/types.ts';
 import { poseidon1 } from 'poseidon-lite';
 import { figure, heading, ratio, sized, timeIt, type BenchOptions } from './util.ts';
+import { endBlockScaling, type ScaleSizes } from './market-scale.ts';
 
 interface Sizes {
   /** Fill proofs made; the first warms the verifiers up, the rest are timed. */
@@ -35,12 +37,13 @@ interface Sizes {
   /** Requests added per busy block (a multiple of REQUESTS_PER_TX). */
   busyRequests: number;
   latencySamples: number;
+  scale: ScaleSizes;
 }
-const FULL: Sizes = { proofs: 32, snarkjs: 8, open: 1000, idleBlocks: 20, busyBlocks: 10, busyRequests: 50, latencySamples: 8 };
-const SMOKE: Sizes = { proofs: 3, snarkjs: 1, open: 20, idleBlocks: 2, busyBlocks: 2, busyRequests: 10, latencySamples: 1 };
+const FULL: Sizes = { proofs: 32, snarkjs: 8, open: 1000, idleBlocks: 20, busyBlocks: 10, busyRequests: 50, latencySamples: 8, scale: { openCounts: [1_000, 10_000, 100_000], warmBlocks: 20, blocks: 100 } };
+const SMOKE: Sizes = { proofs: 3, snarkjs: 1, open: 20, idleBlocks: 2, busyBlocks: 2, busyRequests: 10, latencySamples: 1, scale: { openCounts: [20, 50, 100], warmBlocks: 1, blocks: 2 } };
 const REQUESTS_PER_TX = 10;
-/** Requests opened per block while filling the book. */
-const OPEN_PER_BLOCK = 200;
+/** Requests opened per block while filling the book (200 would pass the default maxBlockWeight). */
+const OPEN_PER_BLOCK = 100;
 
 async function verification(z: Sizes): Promise<void> {
   const fills = await Promise.all(Array.from({ length: z.proofs }, (_, i) => preimageFill(BigInt(i + 1))));
@@ -86,7 +89,7 @@ async function executionWithOpenRequests(z: Sizes): Promise<void> {
       seq.set(u!.address, s + 1n);
       return makeTx(u!, msgs, { sequence: s, fee: 2_000_000n });
     };
-    // one standing ask priced above every request: each block tries (and fails) to match all of them
+    // one standing ask priced above every request: none is ever matched, all stay open
     await t.produce([tx(prover, [{ type: 'market/bond', amount: 100_000_000n } as Msg, { type: 'market/ask', circuitId: PREIMAGE_ID, price: 10_000n, maxTurnaround: 5n, capacity: 100n } as Msg])]);
     let x = 1n;
     const requestTxs = (count: number) =>
@@ -144,6 +147,7 @@ export async function benchMarket(o: BenchOptions): Promise<void> {
   const z = sized(o, FULL, SMOKE);
   heading('market: Groth16 fill verification, execution with open requests, request → proof (devnet, 300 ms blocks)');
   await verification(z);
+  await endBlockScaling(z.scale);
   await executionWithOpenRequests(z);
   await requestToProof(z);
 }

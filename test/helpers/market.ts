@@ -11,7 +11,8 @@ import type { ChainEvent, Msg } from '../../node/modules/types.ts';
 import type { AccountKey } from '../../node/crypto/keyfile.ts';
 import { decodeAddress } from '../../node/crypto/address.ts';
 import { getAccount, totalSupply } from '../../node/modules/bank/account.ts';
-import { getProver, getRequest, MARKET_BONDS, MARKET_ESCROW, openRequests, proverList } from '../../node/modules/market/state.ts';
+import { getProver, getRequest, MARKET_BONDS, MARKET_ESCROW, proverList } from '../../node/modules/market/state.ts';
+import { openRequestIds } from '../../node/modules/market/request-index.ts';
 import { BONDED_POOL, REWARDS_POOL, UNBONDING_POOL } from '../../node/modules/staking/state.ts';
 import { NO_ID } from '../../node/state/record.ts';
 import { requestId } from '../../node/modules/market/request-proof.ts';
@@ -115,7 +116,7 @@ export class MarketDriver {
 export async function assertMarketBalanced(t: TestChain): Promise<void> {
   const s = t.chain.latestState;
   let escrow = 0n;
-  for (const id of (await openRequests.get(s, NO_ID))?.ids ?? []) escrow += (await getRequest(s, id)).escrow;
+  for await (const id of openRequestIds(s)) escrow += (await getRequest(s, id)).escrow;
   assert.equal((await getAccount(s, MARKET_ESCROW)).balance, escrow, 'escrow equals what open requests hold');
   let bonds = 0n;
   for (const p of (await proverList.get(s, NO_ID))?.addresses ?? []) {

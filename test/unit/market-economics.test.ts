@@ -12,8 +12,8 @@ import { openTestChain, makeTx } from '../helpers/chain.ts';
 import { assertMarketBalanced, PREIMAGE_ID, requestMsg, preimageInputs } from '../helpers/market.ts';
 import { decodeAddress } from '../../node/crypto/address.ts';
 import { getAccount } from '../../node/modules/bank/account.ts';
-import { NO_ID } from '../../node/state/record.ts';
-import { getProver, getRequest, openRequests, type ProofRequest } from '../../node/modules/market/state.ts';
+import { getProver, getRequest, type ProofRequest } from '../../node/modules/market/state.ts';
+import { openRequestIds } from '../../node/modules/market/request-index.ts';
 import { requestId } from '../../node/modules/market/request-proof.ts';
 import { fillCommitment } from '../../node/modules/market/commit-fill.ts';
 import { decodeTx } from '../../node/tx/tx.ts';
@@ -59,7 +59,7 @@ test('10 provers, 3 silent after locking: ≥ 99 % filled before the deadline; m
         txs.push(bytes);
         msgs.forEach((_, k) => created.push(requestId(decodeTx(bytes).hash, k)));
       }
-      for (const id of (await openRequests.get(t.chain.latestState, NO_ID))?.ids ?? []) {
+      for await (const id of openRequestIds(t.chain.latestState)) {
         const r = await getRequest(t.chain.latestState, id);
         const key = toHex(id);
         if (r.status === 'locked') {

@@ -15,14 +15,14 @@ import { openTestChain, makeTx, type TestChain } from '../helpers/chain.ts';
 import { PREIMAGE, PREIMAGE_ID, preimageFill, preimageInputs, requestMsg } from '../helpers/market.ts';
 import { decodeAddress } from '../../node/crypto/address.ts';
 import { taggedHash } from '../../node/crypto/hash.ts';
-import { fromHex } from '../../node/encoding/bytes.ts';
+import { fromHex, toHex } from '../../node/encoding/bytes.ts';
 import { QuarryError } from '../../node/errors.ts';
 import { NO_ID } from '../../node/state/record.ts';
 import type { StateReader } from '../../node/state/view.ts';
 import { getAccount } from '../../node/modules/bank/account.ts';
 import { getChainParams } from '../../node/modules/chain-params.ts';
 import { Mempool } from '../../node/mempool/mempool.ts';
-import { askers, askId, asks, circuitList, fillCommits, MARKET_BONDS, MARKET_ESCROW, offers, openRequests, proverList, provers, requestProofs, requests, reservations } from '../../node/modules/market/state.ts';
+import { askers, askId, asks, circuitList, fillCommits, MARKET_BONDS, MARKET_ESCROW, offers, proverList, provers, requestProofs, requests, reservations } from '../../node/modules/market/state.ts';
 import { requestId } from '../../node/modules/market/request-proof.ts';
 import { commitKey, fillCommitment } from '../../node/modules/market/commit-fill.ts';
 import { circuitIdOf } from '../../puzzle/circuit.ts';
@@ -31,6 +31,7 @@ import { exampleCircuits } from '../../genesis/builder.ts';
 import { decodeTx } from '../../node/tx/tx.ts';
 import type { AccountKey } from '../../node/crypto/keyfile.ts';
 import type { ChainEvent, Msg } from '../../node/modules/types.ts';
+import { openRequests } from '../../node/modules/market/request-index.ts';
 
 const FEE = 200_000n;
 const addr = (k: { address: string }) => decodeAddress(k.address);
@@ -103,7 +104,7 @@ class Market {
     }
     out.set('escrow', (await getAccount(s, MARKET_ESCROW)).balance);
     out.set('bonds', (await getAccount(s, MARKET_BONDS)).balance);
-    out.set('open', await openRequests.get(s, NO_ID));
+    out.set('open', await openRequests.walk(s, NO_ID, 100));
     out.set('circuits', await circuitList.get(s, NO_ID));
     out.set('provers', await proverList.get(s, NO_ID));
     out.set('askers', await askers.get(s, PREIMAGE_ID));
@@ -218,14 +219,16 @@ test('every market rejection has its stable code and changes nothing but the fee
     await mk.reject('reveal: committed proof does not verify', other, [reveal({ proof: tamper(slowFill.proof), publicSignals: slowFill.publicSignals })], 'E_INVALID_PROOF', /does not verify/);
     await mk.reject('reveal: public signals of other inputs', proverB, [reveal(stranger)], 'E_INVALID_PROOF', /public signals do not match/);
 
-    // a lock that expires at the deadline: the request turns open-fill one block after it, too late to reveal
+    // a lock that expires at the deadline: at deadline + 1 it is slashed and, too late for anyone to
+    // reveal, refunded in the same end of block (docs/market.md §due-index)
     const late = await mk.request(requester, requestMsg(106n, { lockBlocks: 0n, deadlineBlocks: 2n }));
     await mk.ok(proverA, [m({ type: 'market/lock', requestId: late })]);
     const lateFill = await preimageFill(106n);
     await mk.ok(other, [m({ type: 'market/commit-fill', requestId: late, commitment: fillCommitment(late, lateFill.proof, addr(other), salt) })]);
-    await t.produce([]); // deadline + 1: slashed to open-fill
-    assert.equal((await requests.get(t.chain.latestState, late))?.status, 'open-fill');
-    await mk.reject('reveal: past deadline', other, [m({ type: 'market/reveal-fill', requestId: late, ...lateFill, salt })], 'E_EXPIRED', /past its deadline/);
+    const ended = await t.produce([]);
+    assert.deepEqual(ended.exec.events.filter((e) => e.request === toHex(late)).map((e) => e.type), ['market-slash', 'market-expired']);
+    assert.equal((await requests.get(t.chain.latestState, late))?.status, 'expired');
+    await mk.reject('reveal: past deadline', other, [m({ type: 'market/reveal-fill', requestId: late, ...lateFill, salt })], 'E_INVALID_MSG', /a expired request is not open to fills/);
 
     // capacity offers and reservations
     const start = t.chain.head.height + 1n;

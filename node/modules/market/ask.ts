@@ -1,12 +1,14 @@
 /**
  * `market/ask`: a standing offer to prove a circuit at a price within a turnaround, for up to
- * `capacity` requests at a time. Posting again replaces it; capacity 0 withdraws it.
+ * `capacity` requests at a time. Posting again replaces it; capacity 0 withdraws it. An ask with
+ * a free slot looks for waiting requests at the end of the block (docs/market.md §due-index).
  */
 import { bytes, literal, struct, u64, type Infer } from '../../encoding/schema.ts';
 import { QuarryError } from '../../errors.ts';
 import { toHex } from '../../encoding/bytes.ts';
 import { defineMsg } from '../types.ts';
 import { askers, askId, asks, getMarketParams, requireCircuit, requireProverBond } from './state.ts';
+import { scheduleMatching } from './request-index.ts';
 
 const schema = struct({ type: literal('market/ask'), circuitId: bytes({ len: 32 }), price: u64, maxTurnaround: u64, capacity: u64 });
 export type AskMsg = Infer<typeof schema>;
@@ -31,5 +33,6 @@ export const ask = defineMsg<AskMsg>({
     }
     asks.put(ctx.state, id, { price: m.price, maxTurnaround: m.maxTurnaround, capacity: m.capacity, active: old?.active ?? 0n, createdAt: old && old.price === m.price ? old.createdAt : ctx.height });
     if (!listed) askers.put(ctx.state, m.circuitId, { provers: [...list, ctx.signer] });
+    if (m.capacity > (old?.active ?? 0n)) await scheduleMatching(ctx.state, ctx.height, m.circuitId);
   },
 });

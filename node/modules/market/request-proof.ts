@@ -16,15 +16,13 @@ import { defineMsg, type MsgContext } from '../types.ts';
 import { cacheKey, checkInputs } from './inputs.ts';
 import { tryMatch } from './match.ts';
 import { lockRequest } from './settle.ts';
+import { openRequests, putRequest } from './request-index.ts';
 import {
-  addToList,
   getMarketParams,
   inputsSchema,
   MARKET_ESCROW,
-  openRequests,
   PPM,
   proofCache,
-  putRequest,
   requestProofs,
   requireCircuit,
   reservations,
@@ -67,15 +65,13 @@ export const requestProof = defineMsg<RequestProofMsg>({
     if (m.minReputationPpm > PPM) throw new QuarryError('E_INVALID_MSG', 'minReputationPpm is at most 1,000,000');
     const id = requestId(ctx.txHash, ctx.msgIndex);
     if (await serveFromCache(ctx, m, id, params)) return;
-    const open = (await openRequests.get(ctx.state, NO_ID))?.ids.length ?? 0;
-    if (BigInt(open) >= params.maxOpenRequests) throw new QuarryError('E_MEMPOOL_FULL', 'the market has too many open requests');
+    if ((await openRequests.count(ctx.state, NO_ID)) >= params.maxOpenRequests) throw new QuarryError('E_MEMPOOL_FULL', 'the market has too many open requests');
     const base = newRequest(ctx, m);
-    await addToList(ctx.state, openRequests, id);
     ctx.emit({ type: 'market-request', request: toHex(id), requester: encodeAddress(ctx.signer), circuit: toHex(m.circuitId), maxPrice: m.maxPrice.toString() });
     if (m.reservation) return useReservation(ctx, id, base, m.reservation);
     await transfer(ctx.state, ctx.signer, MARKET_ESCROW, m.escalationCap);
     const r = { ...base, escrow: m.escalationCap };
-    putRequest(ctx.state, id, r);
+    await putRequest(ctx.state, id, r);
     await tryMatch(ctx.state, params, id, r, ctx.height, ctx.emit);
   },
 });
@@ -119,7 +115,7 @@ async function serveFromCache(ctx: MsgContext, m: RequestProofMsg, id: Uint8Arra
   await transfer(ctx.state, ctx.signer, hit.prover, hit.price - fee);
   await burn(ctx.state, ctx.signer, fee);
   requestProofs.put(ctx.state, id, { proof: hit.proof, publicSignals: hit.publicSignals });
-  putRequest(ctx.state, id, { ...newRequest(ctx, m), deadline: ctx.height, collateral: 0n, status: 'fulfilled', reservation: null, filledBy: hit.prover, paid: hit.price });
+  await putRequest(ctx.state, id, { ...newRequest(ctx, m), deadline: ctx.height, collateral: 0n, status: 'fulfilled', reservation: null, filledBy: hit.prover, paid: hit.price });
   ctx.emit({ type: 'market-fill', request: toHex(id), prover: encodeAddress(hit.prover), price: hit.price.toString(), cached: true, height: ctx.height.toString() });
   return true;
 }
@@ -132,7 +128,7 @@ async function useReservation(ctx: MsgContext, id: Uint8Array, base: ProofReques
   if (res.remaining === 0n || ctx.height > res.endHeight) throw new QuarryError('E_INVALID_MSG', 'the reservation is used up or over');
   reservations.put(ctx.state, resId, { ...res, remaining: res.remaining - 1n });
   const r = { ...base, escrow: res.price, escalationCap: res.price, maxPrice: res.price, minPrice: res.price, collateral: res.collateralPerProof };
-  putRequest(ctx.state, id, r);
+  await putRequest(ctx.state, id, r);
   const expiresAt = ctx.height + res.turnaround < r.deadline ? ctx.height + res.turnaround : r.deadline;
   await lockRequest(ctx.state, id, r, { prover: res.prover, price: res.price, lockedAt: ctx.height, expiresAt, collateral: res.collateralPerProof, viaAsk: false }, ctx.emit, ctx.height, true);
 }

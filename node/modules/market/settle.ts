@@ -10,17 +10,15 @@ import { burn, transfer } from '../bank/account.ts';
 import type { ChainEvent } from '../types.ts';
 
 export type Emit = (e: ChainEvent) => void;
-import { NO_ID } from '../../state/record.ts';
+import { putRequest, scheduleMatching } from './request-index.ts';
 import {
   asks,
   askId,
   getProver,
   MARKET_BONDS,
   MARKET_ESCROW,
-  openRequests,
   proofCache,
   provers,
-  putRequest,
   requestProofs,
   type Lock,
   type MarketParams,
@@ -52,22 +50,20 @@ export async function lockRequest(state: Overlay, id: Uint8Array, r: ProofReques
     asks.put(state, askId(lock.prover, r.circuitId), { ...a, active: a.active + 1n });
   }
   const next: ProofRequest = { ...r, status: 'locked', lock };
-  putRequest(state, id, next);
+  await putRequest(state, id, next);
   emit({ type: 'market-lock', request: toHex(id), prover: encodeAddress(lock.prover), price: lock.price.toString(), expiresAt: lock.expiresAt.toString(), height: height.toString() });
   return next;
 }
 
-async function freeAskSlot(state: Overlay, lock: Lock, circuitId: Uint8Array): Promise<void> {
+/**
+ * A lock ended (filled or slashed): its ask slot and collateral are free again, so the circuit's
+ * asks look for waiting requests at this end of block (docs/market.md §due-index).
+ */
+async function endLock(state: Overlay, lock: Lock, circuitId: Uint8Array, height: bigint): Promise<void> {
+  await scheduleMatching(state, height, circuitId);
   if (!lock.viaAsk) return;
   const a = await asks.get(state, askId(lock.prover, circuitId));
   if (a && a.active > 0n) asks.put(state, askId(lock.prover, circuitId), { ...a, active: a.active - 1n });
-}
-
-/** Takes a request out of the open list (it reached a final status). */
-export async function closeRequest(state: Overlay, id: Uint8Array): Promise<void> {
-  const ids = (await openRequests.get(state, NO_ID))?.ids ?? [];
-  const hex = toHex(id);
-  openRequests.put(state, NO_ID, { ids: ids.filter((x) => toHex(x) !== hex) });
 }
 
 /**
@@ -89,16 +85,15 @@ export async function payFill(
   if (refund > 0n) await transfer(state, MARKET_ESCROW, r.requester, refund);
   if (r.lock && r.status === 'locked') {
     await releaseCollateral(state, r.lock.prover, r.lock.collateral);
-    await freeAskSlot(state, r.lock, r.circuitId);
+    await endLock(state, r.lock, r.circuitId, height);
   }
   if (fill.onTime) {
     const p = await getProver(state, fill.filler);
     provers.put(state, fill.filler, { ...p, onTime: p.onTime + 1n, onTimeValue: p.onTimeValue + fill.price });
   }
-  putRequest(state, id, { ...r, status: 'fulfilled', escrow: 0n, fillerReward: 0n, filledBy: fill.filler, paid: fill.price });
+  await putRequest(state, id, { ...r, status: 'fulfilled', escrow: 0n, fillerReward: 0n, filledBy: fill.filler, paid: fill.price });
   requestProofs.put(state, id, { proof: fill.proof, publicSignals: fill.publicSignals });
   proofCache.put(state, cacheKey(r.circuitId, r.inputs), { proof: fill.proof, publicSignals: fill.publicSignals, prover: fill.filler, height, price: fill.price });
-  await closeRequest(state, id);
   emit({ type: 'market-fill', request: toHex(id), prover: encodeAddress(fill.filler), price: fill.price.toString(), onTime: fill.onTime, height: height.toString() });
 }
 
@@ -114,14 +109,14 @@ export async function slashLock(state: Overlay, params: MarketParams, id: Uint8A
   const c = lock.collateral;
   const p = await getProver(state, lock.prover);
   provers.put(state, lock.prover, { ...p, bond: p.bond - c, locked: p.locked - c, late: p.late + 1n, slashed: p.slashed + 1n });
-  await freeAskSlot(state, lock, r.circuitId);
+  await endLock(state, lock, r.circuitId, height);
   const { toRequester, toFiller, burned, price, refund } = missOutcome(params, r, lock.price, c);
   if (toRequester > 0n) await transfer(state, MARKET_BONDS, r.requester, toRequester);
   if (toFiller > 0n) await transfer(state, MARKET_BONDS, MARKET_ESCROW, toFiller);
   await burn(state, MARKET_BONDS, burned);
   if (refund > 0n) await transfer(state, MARKET_ESCROW, r.requester, refund);
   const next: ProofRequest = { ...r, status: 'open-fill', lock: null, minPrice: price, maxPrice: price, escalationCap: price, escrow: r.escrow - refund + toFiller, fillerReward: r.fillerReward + toFiller };
-  putRequest(state, id, next);
+  await putRequest(state, id, next);
   emit({ type: 'market-slash', request: toHex(id), prover: encodeAddress(lock.prover), amount: c.toString(), reason, height: height.toString() });
   return next;
 }
@@ -129,7 +124,6 @@ export async function slashLock(state: Overlay, params: MarketParams, id: Uint8A
 /** Returns everything held for a request to its requester and closes it. */
 export async function refundRequest(state: Overlay, id: Uint8Array, r: ProofRequest, status: 'expired' | 'cancelled', emit: Emit): Promise<void> {
   if (r.escrow > 0n) await transfer(state, MARKET_ESCROW, r.requester, r.escrow);
-  putRequest(state, id, { ...r, status, escrow: 0n, fillerReward: 0n });
-  await closeRequest(state, id);
+  await putRequest(state, id, { ...r, status, escrow: 0n, fillerReward: 0n });
   emit({ type: `market-${status}`, request: toHex(id), refund: r.escrow.toString() });
 }

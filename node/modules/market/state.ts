@@ -5,7 +5,7 @@
  */
 import { array, bool, bytes, nullable, struct, text, u64, uint, type Infer } from '../../encoding/schema.ts';
 import { NO_ID, record } from '../../state/record.ts';
-import type { Overlay, StateReader } from '../../state/view.ts';
+import type { StateReader } from '../../state/view.ts';
 import { QuarryError } from '../../errors.ts';
 import { concatBytes } from '../../encoding/bytes.ts';
 import { moduleAddress } from '../staking/state.ts';
@@ -128,8 +128,6 @@ export const requestSchema = struct({
 });
 export type ProofRequest = Omit<Infer<typeof requestSchema>, 'status'> & { status: RequestStatus };
 export const requests = record('market/request', requestSchema);
-/** Ids of requests that are not final yet, in creation order (end-of-block work iterates them). */
-export const openRequests = record('market/open', struct({ ids: array(bytes({ len: 32 }), 1 << 20) }));
 
 export const unbondQueue = record('market/unbond-queue', struct({ entries: array(struct({ prover: bytes({ len: 20 }), amount: u64 }), 1 << 16) }));
 
@@ -167,10 +165,6 @@ export async function getRequest(state: StateReader, id: Uint8Array): Promise<Pr
   return r as ProofRequest;
 }
 
-export function putRequest(state: Overlay, id: Uint8Array, r: ProofRequest): void {
-  requests.put(state, id, r);
-}
-
 export const EMPTY_PROVER: Prover = { bond: 0n, locked: 0n, unbonding: [], locks: 0n, onTime: 0n, late: 0n, slashed: 0n, lockedValue: 0n, onTimeValue: 0n };
 
 export async function getProver(state: StateReader, address: Uint8Array): Promise<Prover> {
@@ -197,9 +191,4 @@ export const REPUTATION_PRIOR_VALUE = 10_000_000n;
  */
 export function reputationPpm(p: Prover): bigint {
   return (p.onTimeValue * PPM) / (p.lockedValue + REPUTATION_PRIOR_VALUE);
-}
-
-export async function addToList(state: Overlay, list: typeof openRequests, id: Uint8Array): Promise<void> {
-  const cur = (await list.get(state, NO_ID))?.ids ?? [];
-  list.put(state, NO_ID, { ids: [...cur, id] });
 }

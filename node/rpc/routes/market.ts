@@ -7,7 +7,8 @@ import { toHex } from '../../encoding/bytes.ts';
 import { NO_ID } from '../../state/record.ts';
 import { decodeCanonicalVk } from '../../../puzzle/circuit.ts';
 import { auctionPrice } from '../../modules/market/pricing.ts';
-import { askers, askId, asks, circuitList, circuits, getProver, getRequest, openRequests, requestProofs, reputationPpm, type ProofRequest, type RequestStatus } from '../../modules/market/state.ts';
+import { askers, askId, asks, circuitList, circuits, getProver, getRequest, requestProofs, reputationPpm, type ProofRequest, type RequestStatus } from '../../modules/market/state.ts';
+import { openRequestIds } from '../../modules/market/request-index.ts';
 import { MAX_ARTIFACT_BYTES, type StagingLimits } from '../../market/artifacts.ts';
 import { artifactRefs } from '../../market/references.ts';
 import type { RpcConfig } from '../../config.ts';
@@ -33,9 +34,12 @@ export function marketRoutes(app: FastifyInstance, node: NodeServices, config: R
     const prover = req.query.prover === undefined ? null : toHex(decodeAddress(req.query.prover));
     const limit = countParam(req.query.limit, 'limit', MAX_LIMIT, 500);
     const state = chain.latestState;
-    const ids = [...((await openRequests.get(state, NO_ID))?.ids ?? []), ...node.market.recent()];
+    const ids = async function* () {
+      yield* openRequestIds(state);
+      yield* node.market.recent();
+    };
     const out = [];
-    for (const id of ids) {
+    for await (const id of ids()) {
       const r = await getRequest(state, id);
       if (status && r.status !== status) continue;
       if (prover && (!r.lock || toHex(r.lock.prover) !== prover)) continue;
