@@ -6,7 +6,7 @@ import type { CommittedBlock } from '../chain/chain.ts';
 import { bitmapSet } from '../../consensus/commit.ts';
 import { encodeAddress } from '../crypto/address.ts';
 import { listOperators, getValidator } from '../modules/staking/state.ts';
-import { openRequests } from '../modules/market/state.ts';
+import { openRequests } from '../modules/market/request-index.ts';
 import { NO_ID } from '../state/record.ts';
 import { epochOf, getChainParams } from '../modules/chain-params.ts';
 import type { NodeServices } from './services.ts';
@@ -64,7 +64,7 @@ export class MetricsFeed {
       metrics.missingValidators.set(missing.length);
       metrics.missingPower.set(Number(missing.reduce((sum, v) => sum + v.power, 0n)));
     }
-    metrics.marketOpen.set((await openRequests.get(state, NO_ID))?.ids.length ?? 0);
+    metrics.marketOpen.set(Number(await openRequests.count(state, NO_ID)));
     const epoch = epochOf(chain.head.height + 1n, await getChainParams(state));
     const proven = epochProofs.latest();
     metrics.epochProofLag.set(proven === null ? -1 : Math.max(0, Number(epoch - proven)));
