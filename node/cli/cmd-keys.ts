@@ -1,6 +1,7 @@
 /** `quarry keys add|list|show|import`: account keys in <home>/keys (files are 0600). */
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { toHex } from '../encoding/bytes.ts';
 import { QuarryError } from '../errors.ts';
 import { action, homeOf, printJson } from './util.ts';
@@ -53,6 +54,21 @@ export function registerKeys(keys: Command): void {
         if (opts.json) return printJson(all.map((k) => ({ name: k.name, address: k.address })));
         if (all.length === 0) process.stdout.write('no keys (create one with: quarry keys add <name>)\n');
         for (const k of all) process.stdout.write(`${k.name.padEnd(20)} ${k.address}\n`);
+      }),
+    );
+
+  keys
+    .command('export <name>')
+    .description('print a key\'s secret key (hex, what Ed25519Wallet.fromSecretKey takes) and its file, for use outside this home')
+    .option('--json', 'print JSON')
+    .action(
+      action(async (name: string, opts: { json?: boolean }, cmd: Command) => {
+        const home = homeOf(cmd);
+        const k = (await keyfile()).loadAccountKey(home, name);
+        const file = join(home, 'keys', `${name}.json`);
+        process.stderr.write('warning: anyone with this secret key controls the account\n');
+        if (opts.json) printJson({ name: k.name, address: k.address, secretKey: toHex(k.secretKey), file });
+        else process.stdout.write(`${toHex(k.secretKey)}\n`);
       }),
     );
 

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { QuarryProcess, freePort, runQuarry } from '../helpers/proc.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -30,6 +30,12 @@ test('devnet + CLI: keys, send, query with a verified proof, clear errors', { ti
     const imported = await q('keys', 'import', 'alice2', '--mnemonic', alice.mnemonic);
     assert.equal(imported.code, 0, imported.stderr);
     assert.match(imported.stdout, new RegExp(alice.address));
+
+    // export gives the secret key an SDK wallet takes, with a warning on stderr
+    const exported = await q('keys', 'export', 'alice');
+    assert.equal(exported.code, 0, exported.stderr);
+    assert.equal(exported.stdout.trim(), (JSON.parse(readFileSync(join(home, 'keys', 'alice.json'), 'utf8')) as { secretKey: string }).secretKey);
+    assert.match(exported.stderr, /anyone with this secret key controls the account/);
 
     const sent = await q('tx', 'send', '--from', 'faucet', '--to', alice.address, '--amount', '2.5qry', '--rpc', url, '--json');
     assert.equal(sent.code, 0, sent.stderr);
