@@ -19,6 +19,18 @@ interface MineFlags {
   threads: string;
   ask?: string[];
   bond: string;
+  metricsListen?: string;
+  logFormat?: 'compact' | 'json';
+}
+
+/** One output line: compact text for people, or a JSON object per line for log shippers. */
+function printer(format: 'compact' | 'json', tty: boolean) {
+  const time = () => new Date().toISOString();
+  return {
+    event: (msg: string) => process.stdout.write(format === 'json' ? `${JSON.stringify({ time: time(), msg })}\n` : `${tty ? '\r\x1b[K' : ''}${time().slice(11, 19)} ${msg}\n`),
+    status: (s: MinerStats, m?: MarketStats) =>
+      process.stdout.write(format === 'json' ? `${JSON.stringify({ time: time(), msg: 'status', ...s, earned: s.earned.toString(), market: m ? { ...m, earned: m.earned.toString() } : null })}\n` : `${time().slice(11, 19)} ${statusLine(s, m)}\n`),
+  };
 }
 
 async function minerKey(home: string, f: MineFlags): Promise<AccountKey> {
@@ -72,15 +84,32 @@ export function registerMine(node: Command): void {
     .option('--threads <n>', 'prover threads', '1')
     .option('--ask <circuit:price:turnaround:capacity>', 'also serve the proof market with this ask (circuit id or name; turnaround and capacity optional; repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--bond <amount>', 'market collateral to hold while serving asks', '100qry')
+    .option('--metrics-listen <host:port>', 'serve Prometheus metrics at http://host:port/metrics (off unless given)')
+    .option('--log-format <format>', 'compact|json (default: compact; json prints one object per line, status every 10 s)')
     .action(
       action(async (f: MineFlags, cmd: Command) => {
         const threads = Number(f.threads);
         if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new QuarryError('E_CONFIG', '--threads must be an integer from 1 to 64');
         const [{ Miner }, { MarketProver, parseAsk }, { MINER_STATS_FILE }] = await Promise.all([import('../../miner/miner.ts'), import('../../miner/market.ts'), import('../../tui/model.ts')]);
         const key = await minerKey(homeOf(cmd), f);
-        const tty = process.stdout.isTTY;
+        if (f.logFormat && f.logFormat !== 'json' && f.logFormat !== 'compact') throw new QuarryError('E_CONFIG', '--log-format must be compact or json');
+        const format = f.logFormat ?? 'compact';
+        const tty = process.stdout.isTTY && format === 'compact';
         let last = 0;
-        const event = (m: string) => process.stdout.write(`${tty ? '\r\x1b[K' : ''}${new Date().toISOString().slice(11, 19)} ${m}\n`);
+        const out = printer(format, tty);
+        const event = out.event;
+        const { MinerMetrics } = await import('../../miner/metrics.ts');
+        const metrics = new MinerMetrics();
+        let metricsServer: { close: () => void } | undefined;
+        if (f.metricsListen) {
+          const { parseListen } = await import('../config.ts');
+          const { host, port } = parseListen(f.metricsListen);
+          const { url, server } = await metrics.listen(host, port).catch((err: Error) => {
+            throw new QuarryError('E_CONFIG', `cannot serve metrics on ${f.metricsListen}: ${err.message}`);
+          });
+          metricsServer = server;
+          event(`metrics at ${url}`);
+        }
         let market: MarketProver | undefined;
         const statsFile = join(homeOf(cmd), MINER_STATS_FILE);
         const miner: Miner = new Miner({
@@ -90,10 +119,11 @@ export function registerMine(node: Command): void {
           onEvent: event,
           onStatus: (s) => {
             writeMinerStats(statsFile, key.address, s, market?.stats);
+            metrics.update(s, market?.stats);
             if (tty) process.stdout.write(`\r\x1b[K${statusLine(s, market?.stats)}`);
             else if (Date.now() - last >= 10_000) {
               last = Date.now();
-              process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${statusLine(s, market?.stats)}\n`);
+              out.status(s, market?.stats);
             }
           },
         });
@@ -105,7 +135,7 @@ export function registerMine(node: Command): void {
           }));
           market = new MarketProver({ rpcUrl: f.rpc, key, asks, bond: parseAmount(f.bond), miningRate: () => miner.rewardRate(), setMining: (on) => miner.setPaused(!on), onEvent: event });
         }
-        process.stdout.write(`mining for ${key.address} with ${threads} thread(s) against ${f.rpc}${market ? ', serving the proof market' : ''}\n`);
+        event(`mining for ${key.address} with ${threads} thread(s) against ${f.rpc}${market ? ', serving the proof market' : ''}`);
         await miner.start();
         await market?.start();
         await new Promise<void>((resolve) => {
@@ -114,7 +144,9 @@ export function registerMine(node: Command): void {
         });
         await market?.stop();
         await miner.stop();
-        process.stdout.write(`\n${statusLine(miner.stats, market?.stats)}\n`);
+        metricsServer?.close();
+        if (tty) process.stdout.write('\n');
+        out.status(miner.stats, market?.stats);
       }),
     );
 }

@@ -52,11 +52,17 @@ test('devnet validator + miner: solutions are paid, bad ones refused, the miner 
     const events: Array<{ type: string; address?: string }> = [];
     const ws = new WebSocket(url.replace('http', 'ws') + '/events?types=solution,pending-solution');
     ws.on('message', (m) => events.push(JSON.parse(m.toString())));
-    mine = new QuarryProcess(['--home', home, 'node', 'mine', '--rpc', url, '--address', miner.address, '--threads', '1']);
+    mine = new QuarryProcess(['--home', home, 'node', 'mine', '--rpc', url, '--address', miner.address, '--threads', '1', '--metrics-listen', '127.0.0.1:0', '--log-format', 'json']);
     const balance = async () => BigInt((await rpc.get<{ balance: string }>(`/accounts/${miner.address}`)).balance);
     await until('a paid solution', async () => (await balance()) > 0n);
     assert.ok(events.some((e) => e.type === 'solution' && e.address === miner.address), 'the event stream reported the payment');
     assert.ok(events.some((e) => e.type === 'pending-solution'));
+    // the miner's own metrics and JSON log lines (docs/metrics.md §miner)
+    const metricsUrl = (await mine.waitFor(/"msg":"metrics at (http:\/\/[^"]+)"/))[1]!;
+    await until('the miner counting its payment', async () => /^quarry_miner_solutions\{outcome="paid"\} [1-9]/m.test(await (await fetch(metricsUrl)).text()));
+    const text = await (await fetch(metricsUrl)).text();
+    for (const name of ['quarry_miner_connected 1', 'quarry_miner_proofs_per_second', 'quarry_miner_earned_uqry']) assert.ok(text.includes(name), name);
+    for (const line of mine.output.split('\n').filter((l) => l.trim())) assert.doesNotThrow(() => JSON.parse(line), `a JSON log line: ${line}`);
     const puzzle = await rpc.get<{ epoch: string; challenge: string; proofTarget: string; circuit: string }>('/puzzle');
     assert.equal(puzzle.circuit, 'posw-small');
 
