@@ -73,9 +73,10 @@ function genesisSurface(seeds: Seeds, dir: string): Surface {
   };
 }
 
-/** Every object in an accepted config has exactly the defaults' keys and value types. */
+/** Every object in an accepted config has exactly the defaults' keys and value types; numbers are counts. */
 function sameShape(v: unknown, d: unknown, path: string): void {
   if (Array.isArray(d)) return assert.ok(Array.isArray(v) && v.every((x) => typeof x === 'string'), `${path} is a list of strings`);
+  if (typeof d === 'number') return assert.ok(Number.isSafeInteger(v) && (v as number) >= 0, `${path} is a non-negative integer`);
   if (typeof d !== 'object' || d === null) return assert.equal(typeof v, typeof d, `${path} type`);
   assert.ok(typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype, `${path} is a plain object`);
   assert.equal(Object.keys(v).sort().join(), Object.keys(d).sort().join(), `${path} keys`);
