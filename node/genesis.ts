@@ -133,7 +133,8 @@ export function parseGenesis(json: GenesisJson, opts: { draft?: boolean } = {}):
   const market = overrideParams(DEFAULT_MARKET_PARAMS, object(json.params.market, 'params.market', true), 'market');
   checkMarketParams(market);
   const circuits = list(json.circuits, 'circuits').map((c, i) => {
-    if (typeof c.name !== 'string' || !Number.isInteger(c.nOutputs) || !Array.isArray(c.publicInputs)) throw new QuarryError('E_CONFIG', `genesis: circuits[${i}] is malformed`);
+    // the bounds of a market/register-circuit message: genesis registers circuits no laxer than a transaction
+    if (typeof c.name !== 'string' || c.name.length > 64 || !Number.isInteger(c.nOutputs) || c.nOutputs < 0 || c.nOutputs > 64 || !Array.isArray(c.publicInputs) || c.publicInputs.length > 64 || !c.publicInputs.every((p) => typeof p === 'string' && /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(p))) throw new QuarryError('E_CONFIG', `genesis: circuits[${i}] is malformed`);
     return { name: c.name, vk: hex(c.vk, `circuits[${i}].vk`), wasmHash: hex(c.wasmHash, `circuits[${i}].wasmHash`), zkeyHash: hex(c.zkeyHash, `circuits[${i}].zkeyHash`), nOutputs: c.nOutputs, publicInputs: c.publicInputs };
   });
   if (staking.powerReduction === 0n || staking.downtimeWindow === 0n || staking.maxValidators === 0n) throw new QuarryError('E_CONFIG', 'genesis: powerReduction, downtimeWindow and maxValidators must be positive');

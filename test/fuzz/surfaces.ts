@@ -68,6 +68,7 @@ function genesisSurface(seeds: Seeds, dir: string): Surface {
       assert.equal(keys(g.params.staking), keys(DEFAULT_STAKING_PARAMS));
       assert.equal(keys(g.params.market), keys(DEFAULT_MARKET_PARAMS));
       assert.ok(Object.hasOwn(CIRCUITS, g.puzzleCircuit), `puzzle circuit ${g.puzzleCircuit}`);
+      for (const c of g.circuits) assert.ok(c.publicInputs.every((p) => typeof p === 'string') && c.nOutputs >= 0, `circuit ${c.name}`);
       sameBytes(genesisHash(parseGenesis(genesisToJson(g))), genesisHash(g));
     },
   };
