@@ -59,7 +59,8 @@ function merge<T>(defaults: T, user: unknown, path: string): T {
   if (typeof user !== 'object' || user === null || Array.isArray(user)) throw new QuarryError('E_CONFIG', `config ${path} must be an object`);
   const out: Json = { ...(defaults as Json) };
   for (const [k, v] of Object.entries(user as Json)) {
-    if (!(k in out)) throw new QuarryError('E_CONFIG', `unknown config key ${path}.${k}`);
+    // own keys only: `in` would accept "__proto__" or "toString" as config keys
+    if (!Object.hasOwn(out, k)) throw new QuarryError('E_CONFIG', `unknown config key ${path}.${k.slice(0, 64)}`);
     out[k] = merge(out[k], v, `${path}.${k}`);
   }
   return out as T;
@@ -83,8 +84,15 @@ export function writeDefaultConfig(home: string, values: unknown = {}): void {
   writeFileSync(homePaths(home).config, JSON.stringify(checkConfig(merge(DEFAULT_CONFIG, values, 'config')), null, 2) + '\n', { mode: 0o600 });
 }
 
-/** Values the types alone do not rule out: a cap must be a positive integer. */
+/** Every number in the config is a count, size or duration: a non-negative integer. */
+function checkNumbers(value: unknown, path: string): void {
+  if (typeof value === 'number' && !(Number.isSafeInteger(value) && value >= 0)) throw new QuarryError('E_CONFIG', `config ${path} must be a non-negative integer, got ${value}`);
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) for (const [k, v] of Object.entries(value)) checkNumbers(v, `${path}.${k}`);
+}
+
+/** Values the types alone do not rule out: numbers are non-negative integers, caps positive. */
 export function checkConfig(config: NodeConfig): NodeConfig {
+  checkNumbers(config, 'config');
   for (const key of ['maxBodyBytes', 'maxSubscribers', 'maxStagedArtifacts', 'maxStagedArtifactBytes'] as const) {
     const v = config.rpc[key];
     if (!Number.isSafeInteger(v) || v < 1) throw new QuarryError('E_CONFIG', `config rpc.${key} must be a positive integer, got ${v}`);

@@ -79,21 +79,45 @@ function amount(text: unknown, what: string): bigint {
   return BigInt(text);
 }
 
+// The file is untrusted JSON: every shape is checked so a malformed file is E_CONFIG, never a TypeError.
+function object<T extends object>(v: T | undefined, what: string, optional = false): T | undefined {
+  if (v === undefined && optional) return undefined;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new QuarryError('E_CONFIG', `genesis: ${what} must be an object`);
+  return v;
+}
+
+function list<T>(v: T[] | undefined, what: string): T[] {
+  if (v !== undefined && !Array.isArray(v)) throw new QuarryError('E_CONFIG', `genesis: ${what} must be a list`);
+  return (v ?? []).map((x, i) => object(x as T & object, `${what}[${i}]`)!);
+}
+
+function hex(v: unknown, what: string): Uint8Array {
+  if (typeof v !== 'string' || !/^([0-9a-fA-F]{2})*$/.test(v)) throw new QuarryError('E_CONFIG', `genesis: ${what} must be a hex string`);
+  return fromHex(v);
+}
+
+function address(v: unknown, what: string): Uint8Array {
+  if (typeof v !== 'string') throw new QuarryError('E_CONFIG', `genesis: ${what} must be a qry1… address`);
+  return decodeAddress(v);
+}
+
 /** `draft` accepts a file still being built (no validators yet). */
 export function parseGenesis(json: GenesisJson, opts: { draft?: boolean } = {}): Genesis {
+  object(json, 'the document');
+  object(json.params, 'params');
   if (typeof json.chainId !== 'string' || !CHAIN_ID_PATTERN.test(json.chainId)) throw new QuarryError('E_CONFIG', `genesis: chainId must match ${CHAIN_ID_PATTERN}`);
   const chain = { ...DEFAULT_CHAIN_PARAMS };
-  for (const [k, v] of Object.entries(json.params?.chain ?? {})) {
-    if (!(k in chain)) throw new QuarryError('E_CONFIG', `genesis: unknown chain parameter "${k}"`);
+  for (const [k, v] of Object.entries(object(json.params.chain, 'params.chain', true) ?? {})) {
+    if (!Object.hasOwn(chain, k)) throw new QuarryError('E_CONFIG', `genesis: unknown chain parameter "${k}"`);
     chain[k as keyof ChainParams] = amount(v, `params.chain.${k}`);
   }
   if (chain.epochLength === 0n) throw new QuarryError('E_CONFIG', 'genesis: epochLength must be positive');
-  const validators = (json.validators ?? []).map((v, i) => ({
-    address: decodeAddress(v.address),
-    blsPubKey: fromHex(v.blsPubKey),
-    proofOfPossession: fromHex(v.proofOfPossession),
-    pallasPubKey: fromHex(v.pallasPubKey ?? ''),
-    pallasProofOfPossession: fromHex(v.pallasProofOfPossession ?? ''),
+  const validators = list(json.validators, 'validators').map((v, i) => ({
+    address: address(v.address, `validators[${i}].address`),
+    blsPubKey: hex(v.blsPubKey, `validators[${i}].blsPubKey`),
+    proofOfPossession: hex(v.proofOfPossession, `validators[${i}].proofOfPossession`),
+    pallasPubKey: hex(v.pallasPubKey ?? '', `validators[${i}].pallasPubKey`),
+    pallasProofOfPossession: hex(v.pallasProofOfPossession ?? '', `validators[${i}].pallasProofOfPossession`),
     power: amount(v.power, `validators[${i}].power`),
   }));
   if (validators.length === 0 && !opts.draft) throw new QuarryError('E_CONFIG', 'genesis: at least one validator is required');
@@ -103,14 +127,15 @@ export function parseGenesis(json: GenesisJson, opts: { draft?: boolean } = {}):
       throw new QuarryError('E_CONFIG', `genesis: validators[${i}] has an invalid BLS proof of possession`);
     }
   });
-  const accounts = (json.accounts ?? []).map((a, i) => ({ address: decodeAddress(a.address), balance: amount(a.balance, `accounts[${i}].balance`) }));
-  const { puzzle, circuit } = parsePuzzleParams(json.params?.puzzle);
-  const staking = overrideParams(DEFAULT_STAKING_PARAMS, json.params?.staking, 'staking');
-  const market = overrideParams(DEFAULT_MARKET_PARAMS, json.params?.market, 'market');
+  const accounts = list(json.accounts, 'accounts').map((a, i) => ({ address: address(a.address, `accounts[${i}].address`), balance: amount(a.balance, `accounts[${i}].balance`) }));
+  const { puzzle, circuit } = parsePuzzleParams(json.params.puzzle);
+  const staking = overrideParams(DEFAULT_STAKING_PARAMS, object(json.params.staking, 'params.staking', true), 'staking');
+  const market = overrideParams(DEFAULT_MARKET_PARAMS, object(json.params.market, 'params.market', true), 'market');
   checkMarketParams(market);
-  const circuits = (json.circuits ?? []).map((c, i) => {
-    if (typeof c.name !== 'string' || !Number.isInteger(c.nOutputs) || !Array.isArray(c.publicInputs)) throw new QuarryError('E_CONFIG', `genesis: circuits[${i}] is malformed`);
-    return { name: c.name, vk: fromHex(c.vk), wasmHash: fromHex(c.wasmHash), zkeyHash: fromHex(c.zkeyHash), nOutputs: c.nOutputs, publicInputs: c.publicInputs };
+  const circuits = list(json.circuits, 'circuits').map((c, i) => {
+    // the bounds of a market/register-circuit message: genesis registers circuits no laxer than a transaction
+    if (typeof c.name !== 'string' || c.name.length > 64 || !Number.isInteger(c.nOutputs) || c.nOutputs < 0 || c.nOutputs > 64 || !Array.isArray(c.publicInputs) || c.publicInputs.length > 64 || !c.publicInputs.every((p) => typeof p === 'string' && /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(p))) throw new QuarryError('E_CONFIG', `genesis: circuits[${i}] is malformed`);
+    return { name: c.name, vk: hex(c.vk, `circuits[${i}].vk`), wasmHash: hex(c.wasmHash, `circuits[${i}].wasmHash`), zkeyHash: hex(c.zkeyHash, `circuits[${i}].zkeyHash`), nOutputs: c.nOutputs, publicInputs: c.publicInputs };
   });
   if (staking.powerReduction === 0n || staking.downtimeWindow === 0n || staking.maxValidators === 0n) throw new QuarryError('E_CONFIG', 'genesis: powerReduction, downtimeWindow and maxValidators must be positive');
   return { chainId: json.chainId, genesisTime: amount(json.genesisTime, 'genesisTime'), params: { chain, puzzle, staking, market }, puzzleCircuit: circuit, circuits, accounts, validators };
@@ -119,7 +144,7 @@ export function parseGenesis(json: GenesisJson, opts: { draft?: boolean } = {}):
 function overrideParams<T extends Record<string, bigint>>(defaults: T, given: Partial<Record<keyof T, string>> | undefined, section: string): T {
   const out = { ...defaults };
   for (const [k, v] of Object.entries(given ?? {})) {
-    if (!(k in out)) throw new QuarryError('E_CONFIG', `genesis: unknown ${section} parameter "${k}"`);
+    if (!Object.hasOwn(out, k)) throw new QuarryError('E_CONFIG', `genesis: unknown ${section} parameter "${k}"`);
     (out as Record<string, bigint>)[k] = amount(v, `params.${section}.${k}`);
   }
   return out;
@@ -127,9 +152,10 @@ function overrideParams<T extends Record<string, bigint>>(defaults: T, given: Pa
 
 const PUZZLE_FIELDS = ['proverReward', 'initialCoinbaseTarget', 'minCoinbaseTarget', 'targetShift', 'maxSolutionsPerBlock', 'retargetWindow'] as const;
 
-function parsePuzzleParams(j: GenesisJson['params']['puzzle'] | undefined): { puzzle: PuzzleParamsRecord; circuit: CircuitName } {
-  if (!j) throw new QuarryError('E_CONFIG', 'genesis: params.puzzle is required');
-  if (!(j.circuit in CIRCUITS)) throw new QuarryError('E_CONFIG', `genesis: params.puzzle.circuit must be one of ${Object.keys(CIRCUITS).join(', ')}`);
+function parsePuzzleParams(given: GenesisJson['params']['puzzle'] | undefined): { puzzle: PuzzleParamsRecord; circuit: CircuitName } {
+  if (given === undefined) throw new QuarryError('E_CONFIG', 'genesis: params.puzzle is required');
+  const j = object(given, 'params.puzzle')!;
+  if (typeof j.circuit !== 'string' || !Object.hasOwn(CIRCUITS, j.circuit)) throw new QuarryError('E_CONFIG', `genesis: params.puzzle.circuit must be one of ${Object.keys(CIRCUITS).join(', ')}`);
   if (typeof j.circuitId !== 'string' || !/^[0-9a-f]{64}$/.test(j.circuitId)) throw new QuarryError('E_CONFIG', 'genesis: params.puzzle.circuitId must be 64 hex characters');
   const known = new Set<string>([...PUZZLE_FIELDS, 'circuit', 'circuitId']);
   for (const k of Object.keys(j)) if (!known.has(k)) throw new QuarryError('E_CONFIG', `genesis: unknown puzzle parameter "${k}"`);

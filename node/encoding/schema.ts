@@ -134,10 +134,11 @@ export function struct<F extends Fields>(fields: F): Schema<Struct<F>> {
     parse(v, path) {
       if (typeof v !== 'object' || v === null || Array.isArray(v) || v instanceof Uint8Array) return bad(path, 'expected a map');
       const obj = v as Record<string, unknown>;
-      for (const key of Object.keys(obj)) if (!(key in fields)) bad(path, `unknown field "${key}"`);
+      // own keys only: `in` would let "constructor", "__proto__" etc. through, dropped on re-encoding
+      for (const key of Object.keys(obj)) if (!Object.hasOwn(fields, key)) bad(path, `unknown field "${key.slice(0, 64)}"`);
       const out: Record<string, unknown> = {};
       for (const name of names) {
-        if (!(name in obj)) bad(path, `missing field "${name}"`);
+        if (!Object.hasOwn(obj, name)) bad(path, `missing field "${name}"`);
         out[name] = fields[name]!.parse(obj[name], `${path}.${name}`);
       }
       return out as Struct<F>;
