@@ -38,6 +38,12 @@ function parseInputs(text: string): Record<string, InputValue> {
   return v as Record<string, InputValue>;
 }
 
+/** The least collateral per proof the chain accepts at `price` (docs/market.md §provers). */
+async function minimumCollateral(rpc: RpcClient, price: bigint): Promise<bigint> {
+  const [{ market }, { lockCollateral }] = await Promise.all([rpc.get<{ market: { minCollateralPpm: string; minLockCollateral: string } }>('/params'), import('../modules/market/economics.ts')]);
+  return lockCollateral({ minCollateralPpm: BigInt(market.minCollateralPpm), minLockCollateral: BigInt(market.minLockCollateral) }, 0n, price);
+}
+
 export function registerMarketTx(tx: Command): void {
   const market = tx.command('market').description('proof-market transactions');
 
@@ -138,12 +144,15 @@ export function registerMarketTx(tx: Command): void {
     .requiredOption('--price <amount>', 'price per proof')
     .option('--turnaround <blocks>', 'blocks per proof once requested', '20')
     .option('--end <blocks>', 'blocks the offer stays valid', '1000')
-    .option('--collateral-per-proof <amount>', 'collateral bonded per reserved proof', '0qry')
+    .option('--collateral-per-proof <amount>', 'collateral bonded per reserved proof (default: the protocol minimum for the price)')
     .action(
-      action(async (f: TxFlags & Record<'circuit' | 'count' | 'price' | 'turnaround' | 'end' | 'collateralPerProof', string>, cmd: Command) => {
-        const circuitId = fromHex(await resolveCircuit(new RpcClient(f.rpc), f.circuit));
+      action(async (f: TxFlags & Record<'circuit' | 'count' | 'price' | 'turnaround' | 'end', string> & { collateralPerProof?: string }, cmd: Command) => {
+        const rpc = new RpcClient(f.rpc);
+        const circuitId = fromHex(await resolveCircuit(rpc, f.circuit));
+        const price = parseAmount(f.price);
+        const collateralPerProof = f.collateralPerProof ? parseAmount(f.collateralPerProof) : await minimumCollateral(rpc, price);
         await signAndSend(cmd, f, [
-          msg({ type: 'market/offer-capacity', circuitId, count: count(f.count, '--count'), price: parseAmount(f.price), turnaround: count(f.turnaround, '--turnaround'), endBlocks: count(f.end, '--end'), collateralPerProof: parseAmount(f.collateralPerProof) }),
+          msg({ type: 'market/offer-capacity', circuitId, count: count(f.count, '--count'), price, turnaround: count(f.turnaround, '--turnaround'), endBlocks: count(f.end, '--end'), collateralPerProof }),
         ]);
       }),
     );

@@ -41,6 +41,14 @@ test('devnet + CLI: keys, send, query with a verified proof, clear errors', { ti
     assert.equal(sent.code, 0, sent.stderr);
     assert.equal(JSON.parse(sent.stdout).result.code, 'OK');
 
+    // a capacity offer without --collateral-per-proof posts the protocol minimum (read from /params)
+    const bonded = await q('tx', 'market', 'bond', '--from', 'faucet', '--amount', '5qry', '--rpc', url);
+    assert.equal(bonded.code, 0, bonded.stderr);
+    const offered = await q('tx', 'market', 'offer', '--from', 'faucet', '--circuit', 'poseidon-preimage', '--count', '2', '--price', '1qry', '--rpc', url);
+    assert.equal(offered.code, 0, offered.stderr);
+    const params = await rpc.get<{ market: { minCollateralPpm: string } }>('/params');
+    assert.ok(BigInt(params.market.minCollateralPpm) > 0n, 'market parameters are served');
+
     const back = await q('tx', 'send', '--from', 'alice', '--to', alice.address, '--amount', '1000uqry', '--rpc', url);
     assert.equal(back.code, 0, back.stderr);
     assert.match(back.stdout, /^committed [0-9a-f]{64} at height \d+\n$/);

@@ -27,7 +27,7 @@ export function netOfFee(p: MarketParams, price: bigint): bigint {
  * fraction of the price nor its floor, so stalling costs in proportion to the bid and a free
  * request still costs its staller something.
  */
-export function lockCollateral(p: MarketParams, requested: bigint, price: bigint): bigint {
+export function lockCollateral(p: Pick<MarketParams, 'minCollateralPpm' | 'minLockCollateral'>, requested: bigint, price: bigint): bigint {
   const byPrice = ceilPpm(price, p.minCollateralPpm);
   const floor = byPrice > p.minLockCollateral ? byPrice : p.minLockCollateral;
   return requested > floor ? requested : floor;

@@ -7,6 +7,8 @@ import { decodeTx } from '../../tx/tx.ts';
 import { blockJson, toJson } from '../json.ts';
 import { heightParam } from '../params.ts';
 import { getChainParams } from '../../modules/chain-params.ts';
+import { getStakingParams } from '../../modules/staking/state.ts';
+import { getMarketParams } from '../../modules/market/state.ts';
 
 export function chainRoutes(app: FastifyInstance, node: NodeServices): void {
   const { chain, mempool } = node;
@@ -67,7 +69,10 @@ export function chainRoutes(app: FastifyInstance, node: NodeServices): void {
     })),
   }));
 
-  app.get('/params', async () => ({ chain: toJson(await getChainParams(chain.latestState)) }));
+  app.get('/params', async () => {
+    const state = chain.latestState;
+    return { chain: toJson(await getChainParams(state)), staking: toJson(await getStakingParams(state)), market: toJson(await getMarketParams(state)) };
+  });
 
   app.get('/metrics', async (_req, reply) => {
     void reply.header('content-type', node.metrics.registry.contentType);
