@@ -247,6 +247,7 @@ export class ConsensusDriver {
     await this.o.importer.importDecided(candidate, commit);
     this.lastCommit = commit;
     this.late.decided(set, height, round, blockHash, precommits);
+    this.attestDecided(set, height, round, blockHash, precommits);
     this.candidates.clear();
     this.o.log.info({ height: height.toString(), hash: toHex(blockHash).slice(0, 16), txs: candidate.txs.length, solutions: candidate.solutions.length, round }, 'committed block');
     if (this.running) this.scheduleNextHeight();
@@ -278,6 +279,26 @@ export class ConsensusDriver {
       this.enqueue(() => this.onProposal(msg.proposal, msg.block));
     }
     return 'accept';
+  }
+
+  /**
+   * A validator that finished verifying the block only after the others' precommits formed a
+   * quorum decides at once (engine L49) without having precommitted, and so looked absent to the
+   * downtime count although it was live. It signs a precommit for the decided block now: no
+   * conflict is possible (the block is decided in that round; the signer refuses anything below
+   * its last step), and the next proposer's late-precommit collection carries it.
+   */
+  private attestDecided(set: ValidatorSet, height: bigint, round: number, blockHash: Uint8Array, precommits: Vote[]): void {
+    const signer = this.o.signer;
+    const index = signer ? indexOfKey(set, signer.publicKey) : null;
+    if (!signer || index === null || precommits.some((v) => v.validatorIndex === index)) return;
+    try {
+      const vote = signer.signVote({ type: 'precommit', height, round, blockHash, validatorIndex: index });
+      this.late.add(vote);
+      this.o.network?.broadcastVote(vote);
+    } catch (err) {
+      if (!(err instanceof DoubleSignError)) throw err;
+    }
   }
 
   private async onLatePrecommit(vote: Vote): Promise<Verdict> {

@@ -99,3 +99,48 @@ test("a validator's precommit arriving after the decision is in the next block's
     dir.cleanup();
   }
 });
+
+test('a validator that verifies the block only after the quorum formed still attests it with a precommit', { timeout: 120_000 }, async () => {
+  const source = await twoValidatorChain();
+  const t = await twoValidatorChain();
+  const dir = tempDir();
+  const pools = { mempool: poolFor(t), solutions: new SolutionPool(t.chain, testChecker), evidence: new EvidencePool(), handoffs: new HandoffPool() };
+  const broadcast: Vote[] = [];
+  const driver = new ConsensusDriver({
+    chain: t.chain,
+    ...pools,
+    importer: new BlockImporter(t.chain, pools),
+    // the slow validator: 10 of 110 power, so the other's precommit alone is a quorum
+    signer: new ValidatorSigner(slow, join(dir.path, 'sign-state.json'), CHAIN_ID),
+    config: { blockTimeMs: 0, timeouts: { propose: 60_000, prevote: 60_000, precommit: 60_000, delta: 0 } },
+    log: createLogger({ level: 'silent', format: 'json' }),
+    network: { broadcastProposal: () => undefined, broadcastVote: (v) => void broadcast.push(v), broadcastEvidence: () => undefined },
+  });
+  try {
+    const { set, priorities } = await t.chain.activeSet();
+    const proposerIndex = set.proposer(priorities, 0);
+    assert.equal(Buffer.compare(set.validators[proposerIndex]!.blsPubKey, t.validator.blsPublicKey), 0, 'the 100-power validator proposes height 1');
+    const block = await source.chain.buildBlock({ txs: [], solutions: [], evidence: [], handoffs: [] }, { time: source.chain.head.time + 1000n, proposer: set.validators[proposerIndex]!.address, lastCommit: null });
+    const proposerSigner = new ValidatorSigner(t.validator, join(dir.path, 'proposer-sign-state.json'), CHAIN_ID);
+    const proposal = proposerSigner.signProposal({ height: 1n, round: 0, polRound: null, blockHash: block.hash, proposerIndex });
+    await driver.start();
+    await new Promise((r) => setTimeout(r, 50)); // height 1 starts on a zero-delay timer
+    await driver.idle();
+    // the quorum's precommit arrives before the slow validator has even seen the proposal
+    assert.equal(await driver.onGossip({ type: 'vote', vote: precommit(t.validator, set, 1n, 0, block.hash) }, 'peer'), 'accept');
+    assert.equal(await driver.onGossip({ type: 'proposal', proposal, block: block.bytes }, 'peer'), 'accept');
+    await until('the block decided', async () => t.chain.head.height === 1n, 30_000);
+    await driver.idle();
+    const slowIndex = set.validators.findIndex((v) => Buffer.compare(v.blsPubKey, slow.blsPublicKey) === 0);
+    const attested = broadcast.filter((v) => v.type === 'precommit' && v.height === 1n && v.validatorIndex === slowIndex);
+    assert.equal(attested.length, 1, 'the slow validator broadcast a precommit for the decided block');
+    assert.deepEqual(attested[0]!.blockHash, block.hash);
+    verifyCommit(CHAIN_ID, set, (await t.chain.getCommit(1n))!, 1n, block.hash);
+  } finally {
+    driver.stop();
+    await driver.idle();
+    await t.close();
+    await source.close();
+    dir.cleanup();
+  }
+});
