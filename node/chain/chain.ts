@@ -65,6 +65,11 @@ export interface CommittedBlock {
   candidate: Candidate;
 }
 
+/** Every event a committed block produced: its own (end-block work), then its transactions'. */
+export function blockAndTxEvents(b: CommittedBlock): ChainEvent[] {
+  return [...b.events, ...b.receipts.flatMap((r) => r.events)];
+}
+
 const headSchema = struct({ height: u64, hash: bytes({ len: 32 }), time: u64 });
 const txLocationSchema = struct({ height: u64, index: uint(1 << 20) });
 const META_HEAD = key(Prefix.meta, utf8('head'));

@@ -21,6 +21,7 @@ export interface RoleOptions {
 export class ValidatorRole {
   private current: ConsensusDriver | null = null;
   private pending: Promise<void> = Promise.resolve();
+  private checked = false;
 
   constructor(private readonly o: RoleOptions) {}
 
@@ -39,6 +40,8 @@ export class ValidatorRole {
     if (!key) return;
     const { set } = await this.o.chain.activeSet();
     const active = set.validators.some((v) => equalBytes(v.blsPubKey, key));
+    const first = !this.checked;
+    this.checked = true;
     if (active && !this.current) {
       this.current = this.o.makeDriver();
       await this.current.start();
@@ -49,7 +52,7 @@ export class ValidatorRole {
       driver.stop();
       await driver.idle();
       this.o.log.warn({ height: this.o.chain.head.height.toString() }, 'not in the active validator set: following as a full node');
-    } else if (!active && this.o.chain.head.height === 0n) {
+    } else if (!active && first) {
       this.o.log.warn('validator key is not in the active set; running as a full node');
     }
   }

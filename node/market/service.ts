@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { QuarryError } from '../errors.ts';
 import { fromHex } from '../encoding/bytes.ts';
-import type { CommittedBlock } from '../chain/chain.ts';
+import { blockAndTxEvents, type CommittedBlock } from '../chain/chain.ts';
 import { ArtifactStore, checkArtifact, type ArtifactRefs, type StagingLimits } from './artifacts.ts';
 
 const RECENT = 500;
@@ -23,10 +23,9 @@ export class MarketService {
 
   /** Remembers requests that reached a final status (the open list in state forgets them). */
   onBlock(b: CommittedBlock): void {
-    for (const e of b.events) {
+    for (const e of blockAndTxEvents(b)) {
       if (/^market-(fill|expired|cancelled)$/.test(e.type) && typeof e.request === 'string') this.finished.unshift(e.request);
     }
-    for (const r of b.receipts) for (const e of r.events) if (/^market-(fill|expired|cancelled)$/.test(e.type) && typeof e.request === 'string') this.finished.unshift(e.request);
     this.finished.splice(RECENT);
   }
 

@@ -13,10 +13,7 @@ import { decodeBlock, type Block } from '../types/block.ts';
 import type { Chain } from '../chain/chain.ts';
 import type { P2PNetwork } from './network.ts';
 import { MAX_BLOCKS_PER_REQUEST } from './messages.ts';
-import { QuarryError, type ErrorCode } from '../errors.ts';
-
-/** Errors that prove a served block or commit is invalid. */
-const PEER_FAULTS = new Set<ErrorCode>(['E_DECODE', 'E_TOO_LARGE', 'E_BAD_BLOCK', 'E_BAD_COMMIT', 'E_WRONG_CHAIN', 'E_BAD_SIGNATURE', 'E_SOLUTION_ENCODING', 'E_INVALID_PROOF', 'E_NOT_CANONICAL']);
+import { isPeerFault } from './faults.ts';
 
 export interface SyncOptions {
   chain: Chain;
@@ -124,7 +121,7 @@ export class Syncer {
         await this.o.apply(block, commit);
       } catch (err) {
         // only a block that is wrong is the peer's fault; our own failures (E_STORE) are not
-        if (err instanceof QuarryError && PEER_FAULTS.has(err.code)) network.penalize(best.peer, 50, `served an invalid block: ${err.message}`);
+        if (isPeerFault(err)) network.penalize(best.peer, 50, `served an invalid block: ${err.message}`);
         else this.o.log.error({ err: (err as Error).message, height: (head + 1n + BigInt(applied)).toString() }, 'could not apply a synced block');
         break;
       }

@@ -11,12 +11,11 @@ import { evidenceSchema } from '../../consensus/evidence.ts';
 import { checkEvidence } from '../chain/evidence.ts';
 import { boundaryOf } from '../chain/handoffs.ts';
 import { HANDOFF_MAX_BYTES, handoffSchema, verifyHandoff } from '../modules/epoch/handoff.ts';
+import { isPeerFault } from './faults.ts';
 import { consensusGossipSchema, type BlocksResponse, type Status } from './messages.ts';
 import type { P2PHandlers, TopicKind, Verdict } from './network.ts';
 import { EVIDENCE_MAX_BYTES } from '../types/block.ts';
 
-/** Errors that prove the sender (or whoever it relays for) sent garbage. */
-const FAULTS = new Set(['E_DECODE', 'E_TOO_LARGE', 'E_BAD_SIGNATURE', 'E_UNKNOWN_MSG', 'E_WRONG_CHAIN', 'E_SOLUTION_ENCODING', 'E_INVALID_PROOF', 'E_NOT_CANONICAL']);
 
 /**
  * Well-formed transactions that cannot be admitted: an honest relayer sends one now and then (a
@@ -25,7 +24,7 @@ const FAULTS = new Set(['E_DECODE', 'E_TOO_LARGE', 'E_BAD_SIGNATURE', 'E_UNKNOWN
 const REFUSED_TX = new Set(['E_INSUFFICIENT_FUNDS', 'E_FEE_TOO_LOW', 'E_SEQUENCE', 'E_EXPIRED', 'E_SENDER_LIMIT']);
 
 function verdictOf(err: unknown): Verdict {
-  return err instanceof QuarryError && FAULTS.has(err.code) ? 'reject' : 'ignore';
+  return isPeerFault(err) ? 'reject' : 'ignore';
 }
 
 export function nodeHandlers(node: NodeServices): P2PHandlers {

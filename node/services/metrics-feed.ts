@@ -2,7 +2,7 @@
  * Keeps the node's metrics current (docs/metrics.md): chain, validator, market and epoch-proof
  * figures after each committed block; peers, consensus step and sync state at scrape time.
  */
-import type { CommittedBlock } from '../chain/chain.ts';
+import { blockAndTxEvents, type CommittedBlock } from '../chain/chain.ts';
 import { bitmapSet } from '../../consensus/commit.ts';
 import { encodeAddress } from '../crypto/address.ts';
 import { listOperators, getValidator } from '../modules/staking/state.ts';
@@ -40,7 +40,7 @@ export class MetricsFeed {
     if (b.block.lastCommit) metrics.blockRound.observe(b.block.lastCommit.round);
     metrics.mempoolSize.set(mempool.size);
     metrics.mempoolBytes.set(mempool.bytes);
-    for (const e of [...b.events, ...b.receipts.flatMap((r) => r.events)]) if (e.type.startsWith('market-')) metrics.marketEvents.inc({ event: e.type.slice('market-'.length) });
+    for (const e of blockAndTxEvents(b)) if (e.type.startsWith('market-')) metrics.marketEvents.inc({ event: e.type.slice('market-'.length) });
     await this.readState(b);
   }
 

@@ -6,18 +6,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openTestChain, CHAIN_ID, testChecker } from '../helpers/chain.ts';
-import { poolFor } from '../helpers/mempool.ts';
-import { ConsensusDriver } from '../../node/consensus/driver.ts';
-import { SolutionPool } from '../../node/puzzle/pool.ts';
-import { EvidencePool } from '../../node/consensus/evidence-pool.ts';
-import { HandoffPool } from '../../node/consensus/handoff-pool.ts';
-import { BlockImporter } from '../../node/services/importer.ts';
-import { createLogger } from '../../node/log.ts';
+import { openTestChain, CHAIN_ID } from '../helpers/chain.ts';
+import { testDriver, PATIENT } from '../helpers/driver.ts';
 import { blsSign } from '../../node/crypto/bls.ts';
 import { voteSignBytes, type Vote } from '../../consensus/messages.ts';
-
-const quiet = createLogger({ level: 'silent', format: 'json' });
 
 function junkVote(height: bigint, round: number): Vote {
   return { type: 'prevote', height, round, blockHash: new Uint8Array(32).fill(round % 256), validatorIndex: 0, signature: new Uint8Array(96).fill(7) };
@@ -26,17 +18,8 @@ function junkVote(height: bigint, round: number): Vote {
 test('junk for coming heights costs one check per peer and is charged; far-future junk is not kept', { timeout: 120_000 }, async () => {
   const source = await openTestChain();
   const t = await openTestChain();
-  const pools = { mempool: poolFor(t), solutions: new SolutionPool(t.chain, testChecker), evidence: new EvidencePool(), handoffs: new HandoffPool() };
   const penalized: string[] = [];
-  const driver = new ConsensusDriver({
-    chain: t.chain,
-    ...pools,
-    importer: new BlockImporter(t.chain, pools),
-    signer: null,
-    config: { blockTimeMs: 0, timeouts: { propose: 60_000, prevote: 60_000, precommit: 60_000, delta: 0 } },
-    log: quiet,
-    penalize: (peer) => penalized.push(peer),
-  });
+  const driver = testDriver(t, { signer: null, config: PATIENT, penalize: (peer) => penalized.push(peer) });
   try {
     await driver.start();
     await new Promise((r) => setTimeout(r, 50)); // height 1 starts on a zero-delay timer

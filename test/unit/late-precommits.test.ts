@@ -6,23 +6,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { openTestChain, CHAIN_ID, deterministicUser, testChecker } from '../helpers/chain.ts';
-import { poolFor } from '../helpers/mempool.ts';
+import { openTestChain, CHAIN_ID, deterministicUser } from '../helpers/chain.ts';
+import { testDriver, PATIENT } from '../helpers/driver.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { LatePrecommits } from '../../node/consensus/late-precommits.ts';
-import { ConsensusDriver } from '../../node/consensus/driver.ts';
 import { ValidatorSigner } from '../../node/consensus/signer.ts';
-import { SolutionPool } from '../../node/puzzle/pool.ts';
-import { EvidencePool } from '../../node/consensus/evidence-pool.ts';
-import { HandoffPool } from '../../node/consensus/handoff-pool.ts';
-import { BlockImporter } from '../../node/services/importer.ts';
 import { devnetValidatorKey } from '../../genesis/builder.ts';
 import { blsSign } from '../../node/crypto/bls.ts';
 import { bitmapSet, verifyCommit } from '../../consensus/commit.ts';
 import { voteSignBytes, type Vote } from '../../consensus/messages.ts';
 import type { ValidatorSet } from '../../consensus/validator-set.ts';
 import type { ValidatorKey } from '../../node/crypto/keyfile.ts';
-import { createLogger } from '../../node/log.ts';
 import { until } from '../helpers/devnet.ts';
 
 const slow = devnetValidatorKey(1);
@@ -63,14 +57,9 @@ test('late precommits join the certificate; other blocks, rounds and repeats do 
 test("a validator's precommit arriving after the decision is in the next block's last commit", { timeout: 120_000 }, async () => {
   const t = await twoValidatorChain();
   const dir = tempDir();
-  const pools = { mempool: poolFor(t), solutions: new SolutionPool(t.chain, testChecker), evidence: new EvidencePool(), handoffs: new HandoffPool() };
-  const driver = new ConsensusDriver({
-    chain: t.chain,
-    ...pools,
-    importer: new BlockImporter(t.chain, pools),
+  const driver = testDriver(t, {
     signer: new ValidatorSigner(t.validator, join(dir.path, 'sign-state.json'), CHAIN_ID),
     config: { blockTimeMs: 1_500, timeouts: { propose: 300, prevote: 300, precommit: 300, delta: 100 } },
-    log: createLogger({ level: 'silent', format: 'json' }),
   });
   try {
     const { set } = await t.chain.activeSet();
@@ -104,16 +93,11 @@ test('a validator that verifies the block only after the quorum formed still att
   const source = await twoValidatorChain();
   const t = await twoValidatorChain();
   const dir = tempDir();
-  const pools = { mempool: poolFor(t), solutions: new SolutionPool(t.chain, testChecker), evidence: new EvidencePool(), handoffs: new HandoffPool() };
   const broadcast: Vote[] = [];
-  const driver = new ConsensusDriver({
-    chain: t.chain,
-    ...pools,
-    importer: new BlockImporter(t.chain, pools),
+  const driver = testDriver(t, {
     // the slow validator: 10 of 110 power, so the other's precommit alone is a quorum
     signer: new ValidatorSigner(slow, join(dir.path, 'sign-state.json'), CHAIN_ID),
-    config: { blockTimeMs: 0, timeouts: { propose: 60_000, prevote: 60_000, precommit: 60_000, delta: 0 } },
-    log: createLogger({ level: 'silent', format: 'json' }),
+    config: PATIENT,
     network: { broadcastProposal: () => undefined, broadcastVote: (v) => void broadcast.push(v), broadcastEvidence: () => undefined },
   });
   try {
