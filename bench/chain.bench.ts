@@ -5,13 +5,14 @@
  * SMT updates per second on LevelDB.
  */
 import { openTestChain, makeTx, sendMsg, deterministicKey } from '../test/helpers/chain.ts';
-import { decodeTx, txSignBytes } from '../node/tx/tx.ts';
+import { decodeTx } from '../node/tx/tx.ts';
+import { txSignBytes } from '../protocol/tx.ts';
 import { verify } from '../node/crypto/ed25519.ts';
-import { decodeAddress } from '../node/crypto/address.ts';
+import { decodeAddress } from '../protocol/crypto/address.ts';
 import { Database } from '../node/store/db.ts';
 import { StateDb } from '../node/state/state-db.ts';
 import { sha256 } from '../node/crypto/hash.ts';
-import { u64be } from '../node/encoding/bytes.ts';
+import { u64be } from '../protocol/encoding/bytes.ts';
 import { tempDir } from '../test/helpers/tmp.ts';
 import { figure, heading, ratio, sized, timeIt, type BenchOptions } from './util.ts';
 

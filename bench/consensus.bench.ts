@@ -11,12 +11,12 @@ import { QuarryProcess } from '../test/helpers/proc.ts';
 import { writeDefaultConfig } from '../node/config.ts';
 import { RpcClient } from '../client/rpc.ts';
 import { buildTx } from '../client/tx-builder.ts';
-import { decodeAddress } from '../node/crypto/address.ts';
+import { decodeAddress } from '../protocol/crypto/address.ts';
 import { accountKeyFromPair } from '../node/crypto/keyfile.ts';
-import { generateKeyPair } from '../node/crypto/ed25519.ts';
+import { generateKeyPair } from '../protocol/crypto/ed25519.ts';
 import { signTx } from '../node/tx/tx.ts';
-import { toHex } from '../node/encoding/bytes.ts';
-import type { Msg } from '../node/modules/types.ts';
+import { toHex } from '../protocol/encoding/bytes.ts';
+
 import { figure, heading, sized, type BenchOptions } from './util.ts';
 
 interface Sizes {
@@ -66,7 +66,7 @@ export async function benchConsensus(o: BenchOptions): Promise<void> {
 
     // fund senders in one multi-send, then each keeps a few transfers in flight
     const senders = Array.from({ length: z.senders }, (_, i) => accountKeyFromPair(`s${i}`, generateKeyPair()));
-    const fund = await buildTx(rpc, faucet, [{ type: 'bank/multi-send', outputs: senders.map((s) => ({ to: decodeAddress(s.address), amount: 1_000_000_000n })) } as Msg]);
+    const fund = await buildTx(rpc, faucet, [{ type: 'bank/multi-send', outputs: senders.map((s) => ({ to: decodeAddress(s.address), amount: 1_000_000_000n })) }]);
     await rpc.post('/txs', { tx: toHex(fund.bytes) });
     await until('funded senders', async () => BigInt((await rpc.get<{ balance: string }>(`/accounts/${senders[0]!.address}`)).balance) > 0n);
     const { chainId } = await rpc.get<{ chainId: string }>('/status');
@@ -78,7 +78,7 @@ export async function benchConsensus(o: BenchOptions): Promise<void> {
       await Promise.all(
         senders.map(async (s, i) => {
           for (let k = 0; k < PER_ROUND; k++) {
-            const bytes = signTx({ chainId, signer: s.publicKey, sequence: seqs[i]!, fee: 2_000n, expiresAtHeight: 0n, msgs: [{ type: 'bank/send', to: decodeAddress(faucet.address), amount: 1n } as Msg] }, s.secretKey);
+            const bytes = signTx({ chainId, signer: s.publicKey, sequence: seqs[i]!, fee: 2_000n, expiresAtHeight: 0n, msgs: [{ type: 'bank/send', to: decodeAddress(faucet.address), amount: 1n }] }, s.secretKey);
             try {
               await net.rpc(i % z.validators).post('/txs', { tx: toHex(bytes) });
               seqs[i]!++;

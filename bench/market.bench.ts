@@ -5,6 +5,7 @@
  * while 1,000 requests are open, and the time from posting a request to a verified proof on a
  * one-validator devnet served by `quarry node mine --ask`.
  */
+import type { AnyMsg } from '../protocol/messages/index.ts';
 import { readFileSync } from 'node:fs';
 import * as snarkjs from 'snarkjs';
 import { openTestChain, makeTx, deterministicUser } from '../test/helpers/chain.ts';
@@ -14,13 +15,13 @@ import { QuarryProcess } from '../test/helpers/proc.ts';
 import { tempDir } from '../test/helpers/tmp.ts';
 import { circuitFiles } from '../circuits/artifacts.ts';
 import { Groth16Verifier } from '../node/market/groth16-verifier.ts';
-import { decodeProof } from '../puzzle/proof-codec.ts';
+import { decodeProof } from '../protocol/proof-codec.ts';
 import { saveAccountKey } from '../node/crypto/keyfile.ts';
-import { decodeAddress } from '../node/crypto/address.ts';
-import { toHex } from '../node/encoding/bytes.ts';
+import { decodeAddress } from '../protocol/crypto/address.ts';
+import { toHex } from '../protocol/encoding/bytes.ts';
 import { buildTx, broadcastTx, type TxResult } from '../client/tx-builder.ts';
 import { requestProof, waitForProof } from '../client/market.ts';
-import type { Msg } from '../node/modules/types.ts';
+
 import { poseidon1 } from 'poseidon-lite';
 import { figure, heading, ratio, sized, timeIt, type BenchOptions } from './util.ts';
 import { endBlockScaling, type ScaleSizes } from './market-scale.ts';
@@ -84,13 +85,13 @@ async function executionWithOpenRequests(z: Sizes): Promise<void> {
   try {
     const [prover, ...requesters] = t.users;
     const seq = new Map<string, bigint>();
-    const tx = (u: typeof prover, msgs: Msg[]) => {
+    const tx = (u: typeof prover, msgs: AnyMsg[]) => {
       const s = seq.get(u!.address) ?? 0n;
       seq.set(u!.address, s + 1n);
       return makeTx(u!, msgs, { sequence: s, fee: 2_000_000n });
     };
     // one standing ask priced above every request: none is ever matched, all stay open
-    await t.produce([tx(prover, [{ type: 'market/bond', amount: 100_000_000n } as Msg, { type: 'market/ask', circuitId: PREIMAGE_ID, price: 10_000n, maxTurnaround: 5n, capacity: 100n } as Msg])]);
+    await t.produce([tx(prover, [{ type: 'market/bond', amount: 100_000_000n }, { type: 'market/ask', circuitId: PREIMAGE_ID, price: 10_000n, maxTurnaround: 5n, capacity: 100n }])]);
     let x = 1n;
     const requestTxs = (count: number) =>
       Array.from({ length: count / REQUESTS_PER_TX }, (_, i) => tx(requesters[i % requesters.length], Array.from({ length: REQUESTS_PER_TX }, () => requestMsg(x++, { maxPrice: 1_000n, deadlineBlocks: 5_000n, collateral: 0n }))));
@@ -121,7 +122,7 @@ async function requestToProof(z: Sizes): Promise<void> {
   let miner: QuarryProcess | null = null;
   try {
     const rpc = net.rpc(0);
-    const fund = await buildTx(rpc, faucet, [{ type: 'bank/multi-send', outputs: [requester, prover].map((k) => ({ to: decodeAddress(k.address), amount: 1_000_000_000n })) } as Msg]);
+    const fund = await buildTx(rpc, faucet, [{ type: 'bank/multi-send', outputs: [requester, prover].map((k) => ({ to: decodeAddress(k.address), amount: 1_000_000_000n })) }]);
     if (((await broadcastTx(rpc, fund.bytes)) as TxResult).result.code !== 'OK') throw new Error('funding failed');
     saveAccountKey(home.path, prover);
     miner = new QuarryProcess(['--home', home.path, 'node', 'mine', '--rpc', net.devnet.nodes[0]!.rpc, '--address', prover.address, '--ask', 'poseidon-preimage:1000uqry:20:4', '--bond', '10qry']);

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
-import { QuarryError } from '../node/errors.ts';
+import { QuarryError } from '../protocol/errors.ts';
 
 export const CIRCUITS_DIR = dirname(fileURLToPath(import.meta.url));
 export const BUILD_DIR = join(CIRCUITS_DIR, 'build');

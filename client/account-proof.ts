@@ -7,7 +7,8 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bech32m } from '@scure/base';
 import { decode } from 'cborg';
-import { verifySmtProof, type SmtProof } from './smt-verify.ts';
+import { verifySmtProof, type SmtProof } from '../protocol/smt-verify.ts';
+import { fromHex as hex, toHex } from '../protocol/encoding/bytes.ts';
 
 export interface AccountProofJson {
   address: string;
@@ -19,8 +20,6 @@ export interface AccountProofJson {
   genesis?: { stateRoot: string };
 }
 
-const hex = (s: string) => Uint8Array.from(Buffer.from(s, 'hex'));
-
 /** SMT key of a state record: SHA-256(len ‖ "quarry/state/<ns>" ‖ id), docs/state.md. */
 export function stateKey(namespace: string, id: Uint8Array): Uint8Array {
   const tag = new TextEncoder().encode(`quarry/state/${namespace}`);
@@ -31,7 +30,7 @@ export function verifyAccountProof(a: AccountProofJson): { ok: true; stateRoot: 
   const { prefix, words } = bech32m.decode(a.address as `${string}1${string}`);
   if (prefix !== 'qry') return { ok: false, reason: 'not a qry address' };
   const key = stateKey('account', bech32m.fromWords(words));
-  if (Buffer.from(key).toString('hex') !== a.proof.key) return { ok: false, reason: 'proof is for another key' };
+  if (toHex(key) !== a.proof.key) return { ok: false, reason: 'proof is for another key' };
   const root = a.header?.stateRoot ?? a.genesis?.stateRoot;
   if (!root) return { ok: false, reason: 'no state root to verify against' };
   const value = a.proof.value === null ? null : hex(a.proof.value);

@@ -2,9 +2,10 @@
  * Proof-market helpers for clients (the SDK's `requestProof` / `waitForProof` build on these):
  * turn an inputs object into the canonical request form, post a request, and wait for its proof.
  */
-import type { Msg } from '../node/modules/types.ts';
-import { fromHex, toHex } from '../node/encoding/bytes.ts';
-import { requestId as deriveRequestId } from '../node/modules/market/request-proof.ts';
+import { fromHex, toHex } from '../protocol/encoding/bytes.ts';
+import { requestId as deriveRequestId, type RequestProofMsg } from '../protocol/messages/market.ts';
+import { decodeProof, toSnarkjs, type SnarkjsProof } from '../protocol/proof-codec.ts';
+import type { MarketRequest } from '../protocol/rpc-types.ts';
 import type { RpcClient } from './rpc.ts';
 import { QuarryClientError, TimeoutError, TxFailedError } from './errors.ts';
 import { broadcastTx, buildTx, type Signer, type TxOptions, type TxResult } from './tx-builder.ts';
@@ -37,7 +38,7 @@ export function canonicalInputs(inputs: Record<string, InputValue>): Array<{ nam
     });
 }
 
-export function requestProofMsg(s: ProofRequestSpec): Msg {
+export function requestProofMsg(s: ProofRequestSpec): RequestProofMsg {
   return {
     type: 'market/request-proof',
     circuitId: fromHex(s.circuitId),
@@ -51,7 +52,7 @@ export function requestProofMsg(s: ProofRequestSpec): Msg {
     minReputationPpm: s.minReputationPpm ?? 0n,
     escalationCap: s.escalationCap ?? s.maxPrice * 2n,
     reservation: s.reservation ? fromHex(s.reservation) : null,
-  } as Msg;
+  };
 }
 
 /** Posts a proof request and waits for its block; returns the request id. */
@@ -73,10 +74,19 @@ export interface DeliveredProof {
 export async function waitForProof(rpc: RpcClient, requestId: string, timeoutMs = 120_000, pollMs = 500): Promise<DeliveredProof> {
   const end = Date.now() + timeoutMs;
   for (;;) {
-    const r = await rpc.get<{ status: string; filledBy: string | null; paid: string; proof: { proof: string; publicSignals: string[] } | null }>(`/market/requests/${requestId}`);
+    const r = await rpc.get<MarketRequest>(`/market/requests/${requestId}`);
     if (r.status === 'fulfilled' && r.proof) return { ...r.proof, prover: r.filledBy!, price: r.paid };
     if (r.status === 'expired' || r.status === 'cancelled') throw new QuarryClientError('E_EXPIRED', `request ${requestId.slice(0, 16)} ended ${r.status} without a proof`);
     if (Date.now() > end) throw new TimeoutError(`no proof for ${requestId.slice(0, 16)} within ${timeoutMs} ms (status ${r.status})`);
     await new Promise((res) => setTimeout(res, pollMs));
   }
+}
+
+/**
+ * A delivered proof's canonical bytes (hex, docs/puzzle.md §encoding) as the JSON snarkjs takes:
+ * `snarkjs.groth16.verify(vk, proof.publicSignals, proofToSnarkjs(proof.proof))`. Throws
+ * E_SOLUTION_ENCODING for bytes that are not a valid proof.
+ */
+export function proofToSnarkjs(proofHex: string): SnarkjsProof {
+  return toSnarkjs(decodeProof(fromHex(proofHex)));
 }

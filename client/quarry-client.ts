@@ -4,7 +4,7 @@
  * call; errors are `RpcError`s carrying the node's codes. `subscribe` follows the WebSocket event
  * stream and reconnects by itself.
  */
-import WebSocket from 'ws';
+import WebSocketNode from 'ws';
 import { RpcClient } from './rpc.ts';
 import { verifyAccountProof, type AccountProofJson } from './account-proof.ts';
 import { QuarryClientError } from './errors.ts';
@@ -26,7 +26,7 @@ import type {
   StakingValidator,
   Status,
   TxResponse,
-} from './types.ts';
+} from '../protocol/rpc-types.ts';
 
 export interface Subscription {
   close(): void;
@@ -39,6 +39,8 @@ export interface SubscribeOptions {
 }
 
 export class QuarryClient {
+  private readonly subscriptions = new Set<Subscription>();
+
   protected constructor(readonly rpc: RpcClient) {}
 
   /** Connects and checks that a Quarry node answers (E_UNAVAILABLE otherwise). */
@@ -83,6 +85,11 @@ export class QuarryClient {
 
   async getBalance(address: string): Promise<bigint> {
     return BigInt((await this.getAccount(address)).balance);
+  }
+
+  /** The account's next sequence as committed (pending transactions not counted). */
+  async getSequence(address: string): Promise<bigint> {
+    return BigInt((await this.getAccount(address)).sequence);
   }
 
   /**
@@ -148,31 +155,54 @@ export class QuarryClient {
     return waitForProof(this.rpc, requestId, timeoutMs);
   }
 
-  /** Streams events of the given types (all when empty); reconnects until closed. */
+  /** Streams events of the given types (all when empty); reconnects until closed or `disconnect()`. */
   subscribe(types: EventType[], onEvent: (e: ChainEventJson) => void, opts: SubscribeOptions = {}): Subscription {
     let closed = false;
-    let ws: WebSocket | null = null;
-    let timer: NodeJS.Timeout | null = null;
+    let ws: EventSocket | null = null;
+    let timer: ReturnType<typeof setTimeout> | null = null;
     const url = `${this.url.replace(/^http/, 'ws')}/events${types.length ? `?types=${types.join(',')}` : ''}`;
     const open = () => {
       if (closed) return;
-      ws = new WebSocket(url);
-      ws.on('open', () => opts.onConnection?.(true));
-      ws.on('message', (data) => onEvent(JSON.parse(data.toString()) as ChainEventJson));
-      ws.on('error', () => undefined); // 'close' follows
-      ws.on('close', () => {
+      ws = openSocket(url);
+      ws.onopen = () => opts.onConnection?.(true);
+      ws.onmessage = (ev) => onEvent(JSON.parse(String(ev.data)) as ChainEventJson);
+      ws.onerror = () => undefined; // 'close' follows
+      ws.onclose = () => {
         if (closed) return;
         opts.onConnection?.(false);
         timer = setTimeout(open, opts.reconnectMs ?? 1000);
-      });
+      };
     };
-    open();
-    return {
+    const sub: Subscription = {
       close: () => {
         closed = true;
+        this.subscriptions.delete(sub);
         if (timer) clearTimeout(timer);
         ws?.close();
       },
     };
+    this.subscriptions.add(sub);
+    open();
+    return sub;
   }
+
+  /** Closes every subscription (HTTP calls hold no connection). */
+  disconnect(): void {
+    for (const sub of [...this.subscriptions]) sub.close();
+  }
+}
+
+/** The part of the WebSocket API used here, common to browsers and the `ws` package. */
+interface EventSocket {
+  onopen: (() => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onerror: (() => void) | null;
+  onclose: (() => void) | null;
+  close(): void;
+}
+
+/** The platform's WebSocket where there is one (browsers, Node ≥ 22), else the `ws` package. */
+function openSocket(url: string): EventSocket {
+  const Platform = (globalThis as { WebSocket?: new (url: string) => EventSocket }).WebSocket;
+  return Platform ? new Platform(url) : (new WebSocketNode(url) as unknown as EventSocket);
 }

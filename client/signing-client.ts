@@ -4,17 +4,19 @@
  * locally (so several transactions can be in flight), picks the smallest fee the node accepts
  * unless given one, retries once the sequence is re-read when the node says E_SEQUENCE, waits
  * for the block, and throws `TxFailedError` (with the receipt's code) when execution fails.
+ * Messages are written with addresses as `qry1…` text and other bytes as hex (`MsgInput`).
  */
-import { decodeAddress } from '../node/crypto/address.ts';
-import { fromHex, toHex } from '../node/encoding/bytes.ts';
-import type { Msg } from '../node/modules/types.ts';
-import { requestId as deriveRequestId } from '../node/modules/market/request-proof.ts';
+import { fromHex, toHex } from '../protocol/encoding/bytes.ts';
+import type { AnyMsg } from '../protocol/messages/index.ts';
+import type { MsgInput } from '../protocol/messages/input.ts';
+import { requestId as deriveRequestId } from '../protocol/messages/market.ts';
+import { signedSize, txWeight } from '../protocol/tx.ts';
+import type { MempoolInfo } from '../protocol/rpc-types.ts';
 import { RpcClient } from './rpc.ts';
-import { QuarryClientError, RpcError, TxFailedError } from './errors.ts';
-import { buildTx, waitForTx, type Signer, type TxResult } from './tx-builder.ts';
+import { RpcError, TxFailedError } from './errors.ts';
+import { buildTx, prepareTx, waitForTx, type Signer, type TxResult } from './tx-builder.ts';
 import { requestProofMsg, type ProofRequestSpec } from './market.ts';
 import { QuarryClient } from './quarry-client.ts';
-import type { MempoolInfo } from './types.ts';
 
 export interface BroadcastOptions {
   /** Fee in uqry (default: the minimum the node accepts). */
@@ -25,15 +27,15 @@ export interface BroadcastOptions {
   timeoutMs?: number;
 }
 
-const SEQUENCE_RETRIES = 3;
-
-function parseAddress(text: string): Uint8Array {
-  try {
-    return decodeAddress(text);
-  } catch (err) {
-    throw new QuarryClientError('E_DECODE', (err as Error).message);
-  }
+/** What a transaction would cost, computed before signing (`simulate`). */
+export interface FeePreview {
+  fee: bigint;
+  /** Bytes + message weights: what the node's `minFeeRate` is charged on (docs/fees.md). */
+  weight: bigint;
+  sequence: bigint;
 }
+
+const SEQUENCE_RETRIES = 3;
 
 export class SigningQuarryClient extends QuarryClient {
   private nextSequence: bigint | null = null;
@@ -57,7 +59,7 @@ export class SigningQuarryClient extends QuarryClient {
    * Signs and submits `msgs` as one transaction. Submissions from one client are serialized so
    * sequences are handed out in order; waiting for blocks happens concurrently.
    */
-  async signAndBroadcast(msgs: Msg[], opts: BroadcastOptions = {}): Promise<TxResult> {
+  async signAndBroadcast(msgs: Array<MsgInput | AnyMsg>, opts: BroadcastOptions = {}): Promise<TxResult> {
     const hash = await this.signAndBroadcastSync(msgs, opts);
     const res = await waitForTx(this.rpc, hash, opts.timeoutMs ?? 60_000);
     if (res.result.code !== 'OK') throw new TxFailedError(res.result.code, `transaction ${hash.slice(0, 16)}… failed: ${res.result.log}`, hash, res.height);
@@ -65,13 +67,24 @@ export class SigningQuarryClient extends QuarryClient {
   }
 
   /** Signs and submits without waiting for the block; returns the transaction hash. */
-  signAndBroadcastSync(msgs: Msg[], opts: BroadcastOptions = {}): Promise<string> {
+  signAndBroadcastSync(msgs: Array<MsgInput | AnyMsg>, opts: BroadcastOptions = {}): Promise<string> {
     const submitted = this.queue.then(() => this.submit(msgs, opts));
     this.queue = submitted.catch(() => undefined);
     return submitted;
   }
 
-  private async submit(msgs: Msg[], opts: BroadcastOptions): Promise<string> {
+  /**
+   * The fee the node would ask for these messages from this account (its minimum unless `fee` is
+   * given), the weight it is charged on and the sequence it would use. Nothing is signed or sent;
+   * whether execution succeeds is known only once the block runs it.
+   */
+  async simulate(msgs: Array<MsgInput | AnyMsg>, opts: Omit<BroadcastOptions, 'timeoutMs'> = {}): Promise<FeePreview> {
+    const sequence = this.nextSequence ?? (await this.readSequence());
+    const body = await prepareTx(this.rpc, this.signer, msgs, { ...opts, sequence });
+    return { fee: body.fee, weight: txWeight(signedSize(body), body.msgs), sequence };
+  }
+
+  private async submit(msgs: Array<MsgInput | AnyMsg>, opts: BroadcastOptions): Promise<string> {
     for (let attempt = 0; ; attempt++) {
       const sequence = this.nextSequence ?? (await this.readSequence());
       const { bytes } = await buildTx(this.rpc, this.signer, msgs, { fee: opts.fee, expiresIn: opts.expiresIn, sequence });
@@ -88,30 +101,30 @@ export class SigningQuarryClient extends QuarryClient {
 
   /** The next free sequence: after the committed one and this account's transactions waiting in the mempool. */
   private async readSequence(): Promise<bigint> {
-    const [account, mempool] = await Promise.all([this.getAccount(this.address), this.rpc.get<MempoolInfo>('/mempool')]);
-    let next = BigInt(account.sequence);
+    const [committed, mempool] = await Promise.all([this.getSequence(this.address), this.rpc.get<MempoolInfo>('/mempool')]);
+    let next = committed;
     for (const e of mempool.entries) if (e.sender === this.address && BigInt(e.sequence) >= next) next = BigInt(e.sequence) + 1n;
     return next;
   }
 
-  async send(to: string, amount: bigint, opts?: BroadcastOptions): Promise<TxResult> {
-    return this.signAndBroadcast([{ type: 'bank/send', to: parseAddress(to), amount } as Msg], opts);
+  send(to: string, amount: bigint, opts?: BroadcastOptions): Promise<TxResult> {
+    return this.signAndBroadcast([{ type: 'bank/send', to, amount }], opts);
   }
 
-  async delegate(validator: string, amount: bigint, opts?: BroadcastOptions): Promise<TxResult> {
-    return this.signAndBroadcast([{ type: 'staking/delegate', validator: parseAddress(validator), amount } as Msg], opts);
+  delegate(validator: string, amount: bigint, opts?: BroadcastOptions): Promise<TxResult> {
+    return this.signAndBroadcast([{ type: 'staking/delegate', validator, amount }], opts);
   }
 
-  async undelegate(validator: string, amount: bigint, opts?: BroadcastOptions): Promise<TxResult> {
-    return this.signAndBroadcast([{ type: 'staking/undelegate', validator: parseAddress(validator), amount } as Msg], opts);
+  undelegate(validator: string, amount: bigint, opts?: BroadcastOptions): Promise<TxResult> {
+    return this.signAndBroadcast([{ type: 'staking/undelegate', validator, amount }], opts);
   }
 
-  async redelegate(from: string, to: string, amount: bigint, opts?: BroadcastOptions): Promise<TxResult> {
-    return this.signAndBroadcast([{ type: 'staking/redelegate', from: parseAddress(from), to: parseAddress(to), amount } as Msg], opts);
+  redelegate(from: string, to: string, amount: bigint, opts?: BroadcastOptions): Promise<TxResult> {
+    return this.signAndBroadcast([{ type: 'staking/redelegate', from, to, amount }], opts);
   }
 
-  async claimRewards(validator: string, opts?: BroadcastOptions): Promise<TxResult> {
-    return this.signAndBroadcast([{ type: 'staking/claim', validator: parseAddress(validator) } as Msg], opts);
+  claimRewards(validator: string, opts?: BroadcastOptions): Promise<TxResult> {
+    return this.signAndBroadcast([{ type: 'staking/claim', validator }], opts);
   }
 
   /** Posts a proof request (escrowing its escalation cap); returns its id. */

@@ -1,8 +1,8 @@
 /** Ed25519 account wallets for the SDK: fresh, from a BIP-39 mnemonic (SLIP-10 m/44'/7717'/0'/0'/i'), or from a secret key. */
-import { generateKeyPair, sign as ed25519Sign, type Ed25519KeyPair } from '../node/crypto/ed25519.ts';
-import { generateMnemonic, keyPairFromMnemonic } from '../node/crypto/mnemonic.ts';
-import { addressFromPubKey, encodeAddress } from '../node/crypto/address.ts';
-import { fromHex } from '../node/encoding/bytes.ts';
+import { generateKeyPair, sign as ed25519Sign, type Ed25519KeyPair } from '../protocol/crypto/ed25519.ts';
+import { generateMnemonic, keyPairFromMnemonic } from '../protocol/crypto/mnemonic.ts';
+import { addressFromPubKey, encodeAddress } from '../protocol/crypto/address.ts';
+import { fromHex } from '../protocol/encoding/bytes.ts';
 import { QuarryClientError } from './errors.ts';
 import type { Signer } from './tx-builder.ts';
 

@@ -4,8 +4,8 @@
  * costs one aggregate-key sum and one pairing check, whatever the number of signers.
  */
 import { blsAggregate, blsVerifyAggregate } from '../node/crypto/bls.ts';
-import { QuarryError } from '../node/errors.ts';
-import { equalBytes } from '../node/encoding/bytes.ts';
+import { QuarryError } from '../protocol/errors.ts';
+import { equalBytes } from '../protocol/encoding/bytes.ts';
 import { voteSignBytes, type CommitCertificate, type Vote } from './messages.ts';
 import type { ValidatorSet } from './validator-set.ts';
 

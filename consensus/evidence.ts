@@ -3,11 +3,11 @@
  * same height, round and step but different values. Both signatures must verify under the key of
  * the validator the votes name, so evidence cannot be forged against anyone else.
  */
-import { struct, type Infer } from '../node/encoding/schema.ts';
-import { encode } from '../node/encoding/cbor.ts';
+import { struct, type Infer } from '../protocol/encoding/schema.ts';
+import { encode } from '../protocol/encoding/cbor.ts';
 import { taggedHash } from '../node/crypto/hash.ts';
 import { blsVerify, type BlsPublicKey } from '../node/crypto/bls.ts';
-import { QuarryError } from '../node/errors.ts';
+import { QuarryError } from '../protocol/errors.ts';
 import { voteSchema, voteSignBytes, type Vote } from './messages.ts';
 import { valueKey } from './vote-keeper.ts';
 

@@ -3,10 +3,10 @@
  * BLS over `"quarry/<kind>/v1"`-tagged canonical CBOR that binds the chain id, so a vote cannot be
  * replayed on another chain, height, round or step.
  */
-import { encode } from '../node/encoding/cbor.ts';
+import { encode } from '../protocol/encoding/cbor.ts';
 import { tagPrefix } from '../node/crypto/hash.ts';
-import { concatBytes } from '../node/encoding/bytes.ts';
-import { bytes, literal, nullable, struct, u64, uint, variant, type Infer, type Schema } from '../node/encoding/schema.ts';
+import { concatBytes } from '../protocol/encoding/bytes.ts';
+import { bytes, literal, nullable, struct, u64, uint, variant, type Infer, type Schema } from '../protocol/encoding/schema.ts';
 
 export const MAX_ROUND = 1_000_000;
 export type VoteType = 'prevote' | 'precommit';

@@ -3,10 +3,10 @@
  * algorithm, docs/consensus.md §proposer). Pure and integer-only: every node computes the same
  * proposer for every (height, round).
  */
-import { encode } from '../node/encoding/cbor.ts';
+import { encode } from '../protocol/encoding/cbor.ts';
 import { taggedHash } from '../node/crypto/hash.ts';
 import { decodeBlsPublicKey, type BlsPublicKey } from '../node/crypto/bls.ts';
-import { array, bytes, struct, u64, type Infer } from '../node/encoding/schema.ts';
+import { array, bytes, struct, u64, type Infer } from '../protocol/encoding/schema.ts';
 
 export const validatorSchema = struct({
   address: bytes({ len: 20 }),

@@ -8,7 +8,7 @@
  * in more than 1/3 of the power, so some honest validator would have voted twice. "Any value"
  * weights count each validator once. A validator's distinct values per round and type are capped.
  */
-import { toHex } from '../node/encoding/bytes.ts';
+import { toHex } from '../protocol/encoding/bytes.ts';
 import type { ValidatorSet } from './validator-set.ts';
 import type { Vote, VoteType } from './messages.ts';
 

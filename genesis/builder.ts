@@ -3,10 +3,10 @@
  * DEVNET KEYS ARE PUBLIC (derived from fixed strings): never use them for anything of value.
  */
 import { sha256 } from '../node/crypto/hash.ts';
-import { utf8 } from '../node/encoding/bytes.ts';
-import { generateKeyPair } from '../node/crypto/ed25519.ts';
+import { utf8 } from '../protocol/encoding/bytes.ts';
+import { generateKeyPair } from '../protocol/crypto/ed25519.ts';
 import { accountKeyFromPair, validatorKeyFromSecret, validatorRegistration, type AccountKey, type ValidatorKey, type ValidatorRegistration } from '../node/crypto/keyfile.ts';
-import { decodeAddress } from '../node/crypto/address.ts';
+import { decodeAddress } from '../protocol/crypto/address.ts';
 import { blsKeyGen } from '../node/crypto/bls.ts';
 import { DEFAULT_CHAIN_PARAMS } from '../node/modules/chain-params.ts';
 import { DEFAULT_STAKING_PARAMS } from '../node/modules/staking/state.ts';
@@ -14,9 +14,9 @@ import { DEFAULT_MARKET_PARAMS } from '../node/modules/market/state.ts';
 import type { GenesisCircuit } from '../node/genesis.ts';
 import { canonicalVk } from '../puzzle/circuit.ts';
 import { readFileSync } from 'node:fs';
-import { fromHex } from '../node/encoding/bytes.ts';
+import { fromHex } from '../protocol/encoding/bytes.ts';
 import { sha256File, verifyArtifacts } from '../circuits/artifacts.ts';
-import { QuarryError } from '../node/errors.ts';
+import { QuarryError } from '../protocol/errors.ts';
 import type { Genesis } from '../node/genesis.ts';
 import type { PuzzleParamsRecord } from '../node/modules/puzzle/state.ts';
 import type { CircuitName } from '../circuits/artifacts.ts';

@@ -9,16 +9,17 @@
  * second that mining has actually earned so far; before mining has earned anything, market work
  * wins. Transactions go out one at a time and wait for their block, so sequences never collide.
  */
+import type { AnyMsg } from '../protocol/messages/index.ts';
 import { randomBytes } from 'node:crypto';
 import { RpcClient, RpcError } from '../client/rpc.ts';
 import { QuarryClient, type Subscription } from '../client/quarry-client.ts';
 import { buildTx, broadcastTx, type Signer, type TxResult } from '../client/tx-builder.ts';
 import { checkArtifact } from '../node/market/artifacts.ts';
-import { fromHex } from '../node/encoding/bytes.ts';
-import { QuarryError } from '../node/errors.ts';
-import { decodeAddress } from '../node/crypto/address.ts';
+import { fromHex } from '../protocol/encoding/bytes.ts';
+import { QuarryError } from '../protocol/errors.ts';
+import { decodeAddress } from '../protocol/crypto/address.ts';
 import { fillCommitment } from '../node/modules/market/commit-fill.ts';
-import type { Msg } from '../node/modules/types.ts';
+
 import { Groth16Prover } from '../puzzle/groth16-prover.ts';
 
 export interface AskConfig {
@@ -88,9 +89,9 @@ export class MarketProver {
   /** Tops up the bond and posts the asks in one transaction, then starts serving. */
   async start(): Promise<void> {
     const me = await this.rpc.get<{ bond: string }>(`/market/provers/${this.o.key.address}`);
-    const msgs: Msg[] = [];
-    if (BigInt(me.bond) < this.o.bond) msgs.push({ type: 'market/bond', amount: this.o.bond - BigInt(me.bond) } as Msg);
-    for (const a of this.o.asks) msgs.push({ type: 'market/ask', circuitId: fromHex(a.circuit), price: a.price, maxTurnaround: a.turnaround, capacity: a.capacity } as Msg);
+    const msgs: AnyMsg[] = [];
+    if (BigInt(me.bond) < this.o.bond) msgs.push({ type: 'market/bond', amount: this.o.bond - BigInt(me.bond) });
+    for (const a of this.o.asks) msgs.push({ type: 'market/ask', circuitId: fromHex(a.circuit), price: a.price, maxTurnaround: a.turnaround, capacity: a.capacity });
     if (msgs.length) await this.send(msgs, 'bond and asks');
     for (const a of this.o.asks) void this.prover(a.circuit).catch(() => undefined); // warm up
     this.subscribe();
@@ -137,7 +138,7 @@ export class MarketProver {
     for (const r of await this.list('status=open')) {
       const price = BigInt(r.currentPrice ?? '0');
       if (price >= (this.askPrice.get(r.circuitId) ?? price + 1n) && this.worthIt(r, price)) {
-        await this.send([{ type: 'market/lock', requestId: fromHex(r.id) } as Msg], `lock ${r.id.slice(0, 12)} at ${price} uqry`);
+        await this.send([{ type: 'market/lock', requestId: fromHex(r.id) }], `lock ${r.id.slice(0, 12)} at ${price} uqry`);
         return;
       }
     }
@@ -155,7 +156,7 @@ export class MarketProver {
 
   private async fulfil(r: RequestJson): Promise<void> {
     const { proof, publicSignals } = await this.prove(r);
-    const res = await this.send([{ type: 'market/fulfill', requestId: fromHex(r.id), proof, publicSignals } as Msg], `fulfil ${r.id.slice(0, 12)}`);
+    const res = await this.send([{ type: 'market/fulfill', requestId: fromHex(r.id), proof, publicSignals }], `fulfil ${r.id.slice(0, 12)}`);
     this.done.add(r.id);
     if (res?.result.code === 'OK') {
       this.stats.fulfilled++;
@@ -168,7 +169,7 @@ export class MarketProver {
     const { proof, publicSignals } = await this.prove(r);
     const salt = randomBytes(32);
     const commitment = fillCommitment(fromHex(r.id), proof, decodeAddress(this.o.key.address), salt);
-    const res = await this.send([{ type: 'market/commit-fill', requestId: fromHex(r.id), commitment } as Msg], `commit fill ${r.id.slice(0, 12)}`);
+    const res = await this.send([{ type: 'market/commit-fill', requestId: fromHex(r.id), commitment }], `commit fill ${r.id.slice(0, 12)}`);
     if (res?.result.code === 'OK') this.commits.set(r.id, { proof, publicSignals, salt, height: BigInt(res.height) });
   }
 
@@ -176,7 +177,7 @@ export class MarketProver {
     for (const [id, c] of this.commits) {
       if (c.height >= height) continue;
       this.commits.delete(id);
-      const res = await this.send([{ type: 'market/reveal-fill', requestId: fromHex(id), proof: c.proof, publicSignals: c.publicSignals, salt: c.salt } as Msg], `reveal fill ${id.slice(0, 12)}`);
+      const res = await this.send([{ type: 'market/reveal-fill', requestId: fromHex(id), proof: c.proof, publicSignals: c.publicSignals, salt: c.salt }], `reveal fill ${id.slice(0, 12)}`);
       if (res?.result.code === 'OK') {
         this.stats.fulfilled++;
         const r = await this.rpc.get<{ paid: string }>(`/market/requests/${id}`);
@@ -212,7 +213,7 @@ export class MarketProver {
     return p;
   }
 
-  private async send(msgs: Msg[], what: string): Promise<TxResult | null> {
+  private async send(msgs: AnyMsg[], what: string): Promise<TxResult | null> {
     const { bytes } = await buildTx(this.rpc, this.o.key, msgs);
     const res = (await broadcastTx(this.rpc, bytes)) as TxResult;
     this.o.onEvent?.(`market: ${what}: ${res.result.code}${res.result.code === 'OK' ? '' : ` (${res.result.log})`}`);

@@ -3,7 +3,7 @@
  * the README). The home directory comes from `--home`, else `QUARRY_HOME`, else `~/.quarry`.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { QuarryError } from './errors.ts';
+import { QuarryError } from '../protocol/errors.ts';
 import { homePaths } from './home.ts';
 import { DEFAULT_MEMPOOL_CONFIG, type MempoolConfig } from './mempool/mempool.ts';
 import { DEFAULT_TIMEOUTS, type Timeouts } from '../consensus/engine.ts';

@@ -4,11 +4,11 @@
  * The genesis hash (tagged SHA-256 of the canonical CBOR form) is block 1's prevHash.
  */
 import { readFileSync } from 'node:fs';
-import { QuarryError } from './errors.ts';
-import { encode } from './encoding/cbor.ts';
-import { fromHex, toHex } from './encoding/bytes.ts';
+import { QuarryError } from '../protocol/errors.ts';
+import { encode } from '../protocol/encoding/cbor.ts';
+import { fromHex, toHex } from '../protocol/encoding/bytes.ts';
 import { taggedHash } from './crypto/hash.ts';
-import { decodeAddress, encodeAddress } from './crypto/address.ts';
+import { decodeAddress, encodeAddress } from '../protocol/crypto/address.ts';
 import { blsVerifyProofOfPossession } from './crypto/bls.ts';
 import { pallasVerifyProofOfPossession } from './crypto/pallas.ts';
 import { recordGenesisEpoch } from './modules/epoch/state.ts';
@@ -17,7 +17,7 @@ import { NO_ID } from './state/record.ts';
 import { mint } from './modules/bank/account.ts';
 import { chainParams, DEFAULT_CHAIN_PARAMS, type ChainParams } from './modules/chain-params.ts';
 import { activeSet } from './modules/validators.ts';
-import { CHAIN_ID_PATTERN } from './tx/tx.ts';
+import { CHAIN_ID_PATTERN } from '../protocol/tx.ts';
 import type { Validator } from '../consensus/validator-set.ts';
 import { puzzleParams, puzzleTargets, type PuzzleParamsRecord } from './modules/puzzle/state.ts';
 import { initialTargets } from '../puzzle/target.ts';

@@ -4,8 +4,9 @@
  * "last block" is the genesis hash. A solution is valid only in its epoch.
  */
 import { taggedHash } from '../node/crypto/hash.ts';
-import { u64be, utf8 } from '../node/encoding/bytes.ts';
-import { FR, bytesToBigBE } from './field.ts';
+import { u64be, utf8 } from '../protocol/encoding/bytes.ts';
+import { FR } from './field.ts';
+import { bytesToBigBE } from '../protocol/encoding/bytes.ts';
 
 export function epochChallenge(chainId: string, epoch: bigint, previousEpochLastHash: Uint8Array): bigint {
   const id = utf8(chainId);

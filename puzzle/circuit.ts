@@ -8,10 +8,11 @@ import { readFileSync } from 'node:fs';
 import type { WitnessCalculator } from 'circom_runtime';
 import { verifyArtifacts, type CircuitName } from '../circuits/artifacts.ts';
 import { taggedHash, sha256 } from '../node/crypto/hash.ts';
-import { decodeAs, encode } from '../node/encoding/cbor.ts';
-import { array, bytes, struct, uint } from '../node/encoding/schema.ts';
-import { QuarryError } from '../node/errors.ts';
-import { bigToBytesBE, bytesToBigBE, circuitInputs, type Statement } from './field.ts';
+import { decodeAs, encode } from '../protocol/encoding/cbor.ts';
+import { array, bytes, struct, uint } from '../protocol/encoding/schema.ts';
+import { QuarryError } from '../protocol/errors.ts';
+import { circuitInputs, type Statement } from './field.ts';
+import { bigToBytesBE, bytesToBigBE } from '../protocol/encoding/bytes.ts';
 
 export interface VerificationKeyJson {
   protocol: string;

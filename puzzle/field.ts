@@ -3,26 +3,10 @@
  * (docs/puzzle.md §statement and §canonical proofs).
  */
 import { sha256, tagPrefix } from '../node/crypto/hash.ts';
-import { concatBytes, u64be } from '../node/encoding/bytes.ts';
+import { bigToBytesBE, bytesToBigBE, concatBytes, u64be } from '../protocol/encoding/bytes.ts';
 
 /** The BN254 scalar field modulus r. */
 export const FR = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
-
-export function bytesToBigBE(bytes: Uint8Array): bigint {
-  let v = 0n;
-  for (const b of bytes) v = (v << 8n) | BigInt(b);
-  return v;
-}
-
-export function bigToBytesBE(v: bigint, len: number): Uint8Array {
-  const out = new Uint8Array(len);
-  for (let i = len - 1; i >= 0; i--) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-  if (v !== 0n) throw new Error('value does not fit');
-  return out;
-}
 
 /** The statement the puzzle circuit proves: public inputs (challenge, address, nonce). */
 export interface Statement {

@@ -7,9 +7,10 @@ import { randomBytes } from 'node:crypto';
 import { WitnessCalculatorBuilder, type WitnessCalculator } from 'circom_runtime';
 import { parseZkey } from './zkey.ts';
 import { WasmGroth16 } from './wasm-groth16.ts';
-import { FR, bytesToBigBE } from './field.ts';
+import { FR } from './field.ts';
+import { bytesToBigBE } from '../protocol/encoding/bytes.ts';
 import { publicSignals } from './circuit.ts';
-import { encodeProof, type AffineProof } from './proof-codec.ts';
+import { encodeProof, type AffineProof } from '../protocol/proof-codec.ts';
 
 export class Groth16Prover {
   /** The witness calculator and the engine hold one instance's memory: proofs run one at a time. */

@@ -8,7 +8,7 @@ import { parseZkey } from './zkey.ts';
 import { WasmGroth16, type RawProof } from './wasm-groth16.ts';
 import { WitnessGenerator, publicSignals, type PuzzleCircuit } from './circuit.ts';
 import { canonicalBlinding, type Statement } from './field.ts';
-import { encodeProof, type AffineProof } from './proof-codec.ts';
+import { encodeProof, type AffineProof } from '../protocol/proof-codec.ts';
 
 export interface CanonicalProof {
   proof: AffineProof;

@@ -4,14 +4,15 @@
  * `address` over "quarry/solution/v1" ‖ cbor({chainId, body}). The statement is (challenge of the
  * epoch, address, nonce); its id is the solution id, so one statement can be paid once.
  */
-import { bytes, struct, u64, type Infer } from '../node/encoding/schema.ts';
-import { decodeAs, encode } from '../node/encoding/cbor.ts';
-import { concatBytes, equalBytes } from '../node/encoding/bytes.ts';
+import { bytes, struct, u64, type Infer } from '../protocol/encoding/schema.ts';
+import { decodeAs, encode } from '../protocol/encoding/cbor.ts';
+import { concatBytes, equalBytes } from '../protocol/encoding/bytes.ts';
 import { tagPrefix, taggedHash } from '../node/crypto/hash.ts';
-import { sign, verify } from '../node/crypto/ed25519.ts';
-import { addressFromPubKey } from '../node/crypto/address.ts';
-import { QuarryError } from '../node/errors.ts';
-import { PROOF_BYTES } from './proof-codec.ts';
+import { sign } from '../protocol/crypto/ed25519.ts';
+import { verify } from '../node/crypto/ed25519.ts';
+import { addressFromPubKey } from '../protocol/crypto/address.ts';
+import { QuarryError } from '../protocol/errors.ts';
+import { PROOF_BYTES } from '../protocol/proof-codec.ts';
 
 export const solutionBodySchema = struct({ epoch: u64, address: bytes({ len: 20 }), nonce: u64, proof: bytes({ len: PROOF_BYTES }) });
 export const solutionSchema = struct({ body: solutionBodySchema, pubKey: bytes({ len: 32 }), signature: bytes({ len: 64 }) });

@@ -11,7 +11,7 @@
  *   solutions are expected per block.
  */
 import { sha256 } from '../node/crypto/hash.ts';
-import { readU64be } from '../node/encoding/bytes.ts';
+import { readU64be } from '../protocol/encoding/bytes.ts';
 import { statementBytes, type Statement } from './field.ts';
 
 export const U64_MAX = (1n << 64n) - 1n;

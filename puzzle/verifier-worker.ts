@@ -2,7 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadCircuit } from './circuit.ts';
 import { PuzzleVerifier } from './verifier.ts';
-import { decodeProof } from './proof-codec.ts';
+import { decodeProof } from '../protocol/proof-codec.ts';
 import type { CircuitName } from '../circuits/artifacts.ts';
 
 export interface VerifyRequest {

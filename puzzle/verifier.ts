@@ -11,12 +11,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { QuarryError } from '../node/errors.ts';
+import { QuarryError } from '../protocol/errors.ts';
 import { parseZkey } from './zkey.ts';
 import { WasmGroth16 } from './wasm-groth16.ts';
 import { WitnessGenerator, publicSignals, type PuzzleCircuit } from './circuit.ts';
-import { bytesToBigBE, canonicalBlinding, type Statement } from './field.ts';
-import type { AffineProof } from './proof-codec.ts';
+import { canonicalBlinding, type Statement } from './field.ts';
+import { bytesToBigBE } from '../protocol/encoding/bytes.ts';
+import type { AffineProof } from '../protocol/proof-codec.ts';
 
 const big = (s: string) => BigInt(s);
 

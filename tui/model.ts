@@ -2,7 +2,7 @@
  * The dashboard's data model, pure: what the panes show, built from RPC snapshots and the event
  * stream by small functions the tests drive directly. No I/O here (the feed in feed.ts does that).
  */
-import type { ChainEventJson, MarketAsk, MarketRequest, MempoolInfo, NetInfo, PuzzleState, StakingValidator, Status } from '../client/types.ts';
+import type { ChainEventJson, MarketAsk, MarketRequest, MempoolInfo, NetInfo, PuzzleState, StakingValidator, Status } from '../protocol/rpc-types.ts';
 
 /** Written into the home directory by `quarry node mine` each second; the dashboard reads it. */
 export const MINER_STATS_FILE = 'miner-stats.json';

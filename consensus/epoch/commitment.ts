@@ -3,7 +3,7 @@
  * identity and the handoff message the outgoing set signs. The same field layout is hashed here
  * (out of circuit) and inside the o1js program (`program.ts`), so they must change together.
  */
-import { array, bytes, struct, u64, type Infer } from '../../node/encoding/schema.ts';
+import { array, bytes, struct, u64, type Infer } from '../../protocol/encoding/schema.ts';
 import { taggedHash } from '../../node/crypto/hash.ts';
 import { bytesToBigint, hashToFields, PALLAS_PUBKEY_BYTES, pallasPublicKey, poseidonHash, tagField } from '../../node/crypto/pallas.ts';
 import { MAX_VALIDATORS } from '../validator-set.ts';

@@ -5,11 +5,11 @@
  */
 import { Database, key, Prefix, WriteBatch } from '../store/db.ts';
 import { StateDb, type StateCommit } from '../state/state-db.ts';
-import { decodeAs, encode } from '../encoding/cbor.ts';
-import { bytes, struct, u64, uint } from '../encoding/schema.ts';
-import { equalBytes, toHex, u64be, utf8 } from '../encoding/bytes.ts';
+import { decodeAs, encode } from '../../protocol/encoding/cbor.ts';
+import { bytes, struct, u64, uint } from '../../protocol/encoding/schema.ts';
+import { equalBytes, toHex, u64be, utf8 } from '../../protocol/encoding/bytes.ts';
 import { merkleRoot } from '../crypto/merkle.ts';
-import { QuarryError } from '../errors.ts';
+import { QuarryError } from '../../protocol/errors.ts';
 import { genesisHash, genesisState, type Genesis } from '../genesis.ts';
 import { executeBlock, type BlockContent, type ExecResult, type Receipt } from '../exec/execute.ts';
 import { getTargets } from '../modules/puzzle/state.ts';
@@ -323,14 +323,17 @@ export class Chain implements ChainHistory {
     return bytes ? receiptsCodec.decode(bytes) : [];
   }
 
-  async getTx(hash: Uint8Array): Promise<{ tx: Tx; height: bigint; index: number; receipt: Receipt | undefined } | undefined> {
+  async getTx(hash: Uint8Array): Promise<{ tx: Tx; height: bigint; index: number; receipt: Receipt } | undefined> {
     const loc = await this.db.get(key(Prefix.tx, hash));
     if (!loc) return undefined;
     const { height, index } = decodeAs(txLocationSchema, loc);
     const found = await this.getBlock(height);
     const bytes = found?.block.txs[index];
     if (!bytes) return undefined;
-    return { tx: decodeTx(bytes), height, index, receipt: (await this.getReceipts(height))[index] };
+    const receipt = (await this.getReceipts(height))[index];
+    // receipts are written in the block's batch, so a missing one is a damaged store
+    if (!receipt) throw new QuarryError('E_STORE', `block ${height} has no receipt for transaction ${index}`);
+    return { tx: decodeTx(bytes), height, index, receipt };
   }
 }
 

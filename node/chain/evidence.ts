@@ -3,8 +3,8 @@
  * the one at the votes' index in the validator set of the evidence height, both votes verify under
  * its key, the evidence is recent (maxEvidenceAge) and its validator is not already tombstoned.
  */
-import { QuarryError } from '../errors.ts';
-import { toHex } from '../encoding/bytes.ts';
+import { QuarryError } from '../../protocol/errors.ts';
+import { toHex } from '../../protocol/encoding/bytes.ts';
 import { evidenceId, verifyEvidence, type Evidence } from '../../consensus/evidence.ts';
 import { getStakingParams, getValidator } from '../modules/staking/state.ts';
 import type { ChainHistory } from './history.ts';

@@ -3,7 +3,7 @@
  * against the signer's recorded Pallas key over the handoff message of its boundary block. A
  * proposer drops the ones that fail; a validator refuses a block that carries one.
  */
-import { QuarryError } from '../errors.ts';
+import { QuarryError } from '../../protocol/errors.ts';
 import { verifyHandoff, type BoundaryHeader, type HandoffSignature } from '../modules/epoch/handoff.ts';
 import type { ChainHistory } from './history.ts';
 

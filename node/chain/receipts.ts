@@ -1,5 +1,5 @@
 /** Storage encoding of a block's receipts and block-level events (CBOR; events carry strings and integers only). */
-import { decodeStrict, encode } from '../encoding/cbor.ts';
+import { decodeStrict, encode } from '../../protocol/encoding/cbor.ts';
 import type { Receipt } from '../exec/execute.ts';
 import type { ChainEvent } from '../modules/types.ts';
 

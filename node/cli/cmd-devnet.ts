@@ -9,7 +9,7 @@
 import type { Command } from 'commander';
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { QuarryError } from '../errors.ts';
+import { QuarryError } from '../../protocol/errors.ts';
 import { action, int } from './util.ts';
 
 interface DevnetFlags {

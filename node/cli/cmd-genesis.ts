@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import { existsSync, writeFileSync } from 'node:fs';
 import type { Genesis } from '../genesis.ts';
 import { homePaths } from '../home.ts';
-import { toHex } from '../encoding/bytes.ts';
-import { QuarryError } from '../errors.ts';
+import { toHex } from '../../protocol/encoding/bytes.ts';
+import { QuarryError } from '../../protocol/errors.ts';
 import { parseAmount } from '../../client/amount.ts';
 import { action, addressBytes, count, homeOf } from './util.ts';
 

@@ -1,7 +1,7 @@
 /** `quarry init`: create a home directory with config, keys and a genesis file. */
 import type { Command } from 'commander';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { QuarryError } from '../errors.ts';
+import { QuarryError } from '../../protocol/errors.ts';
 import { homePaths } from '../home.ts';
 import { action, addressBytes, homeOf, int } from './util.ts';
 
@@ -50,7 +50,7 @@ export function registerInit(init: Command): void {
         const network = networkConfig(opts);
         if (!opts.validator && !opts.genesis) throw new QuarryError('E_CONFIG', 'a new chain needs a validator: omit --no-validator or pass --genesis');
         const [{ writeDefaultConfig, loadConfig }, { accountKeyFromPair, saveAccountKey, saveValidatorKey, validatorKeyFromSecret, validatorRegistration }, { generateMnemonic, keyPairFromMnemonic }, { blsKeyGen }, { genesisToJson, loadGenesisFile }, { addAccount, addValidator, newGenesis }] =
-          await Promise.all([import('../config.ts'), import('../crypto/keyfile.ts'), import('../crypto/mnemonic.ts'), import('../crypto/bls.ts'), import('../genesis.ts'), import('../../genesis/builder.ts')]);
+          await Promise.all([import('../config.ts'), import('../crypto/keyfile.ts'), import('../../protocol/crypto/mnemonic.ts'), import('../crypto/bls.ts'), import('../genesis.ts'), import('../../genesis/builder.ts')]);
         const home = homeOf(cmd);
         const paths = homePaths(home);
         if (existsSync(paths.genesis)) throw new QuarryError('E_CONFIG', `${home} is already initialized (found ${paths.genesis})`);

@@ -2,12 +2,12 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { toHex } from '../encoding/bytes.ts';
-import { QuarryError } from '../errors.ts';
+import { toHex } from '../../protocol/encoding/bytes.ts';
+import { QuarryError } from '../../protocol/errors.ts';
 import { action, homeOf, printJson } from './util.ts';
 
 const keyfile = () => import('../crypto/keyfile.ts');
-const mnemonics = () => import('../crypto/mnemonic.ts');
+const mnemonics = () => import('../../protocol/crypto/mnemonic.ts');
 
 export function registerKeys(keys: Command): void {
 

@@ -4,11 +4,11 @@
  * docs/epochs.md.
  */
 import type { Command } from 'commander';
-import { QuarryError } from '../errors.ts';
+import { QuarryError } from '../../protocol/errors.ts';
 import { homePaths } from '../home.ts';
 import type { LogFormat } from '../log.ts';
-import { toHex } from '../encoding/bytes.ts';
-import type { LightClient, VerifiedHeader } from '../../client/light-client.ts';
+import { toHex } from '../../protocol/encoding/bytes.ts';
+import type { LightClient, VerifiedHeader } from '../../light/light-client.ts';
 import { action, count, homeOf, printJson, withRpc } from './util.ts';
 
 export function registerProveEpochs(node: Command): void {
@@ -39,7 +39,7 @@ interface LightFlags {
 
 /** o1js, the genesis codec and BLS load here, when a light command runs. */
 async function lightClient(f: LightFlags, cacheDir: string): Promise<LightClient> {
-  const [{ loadGenesisFile }, { LightClient }, { PINNED_EPOCH_VK_HASHES }] = await Promise.all([import('../genesis.ts'), import('../../client/light-client.ts'), import('../../consensus/epoch/verification-keys.ts')]);
+  const [{ loadGenesisFile }, { LightClient }, { PINNED_EPOCH_VK_HASHES }] = await Promise.all([import('../genesis.ts'), import('../../light/light-client.ts'), import('../../consensus/epoch/verification-keys.ts')]);
   const genesis = loadGenesisFile(f.genesis);
   const size = Number(genesis.params.staking.maxValidators);
   const trustedVkHash = f.vkHash ?? PINNED_EPOCH_VK_HASHES[size];

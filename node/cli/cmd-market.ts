@@ -5,13 +5,12 @@ import { parseAmount } from '../../client/amount.ts';
 import { RpcClient } from '../../client/rpc.ts';
 import type { InputValue } from '../../client/market.ts';
 import type { VerificationKeyJson } from '../../puzzle/circuit.ts';
-import { fromHex, toHex } from '../encoding/bytes.ts';
-import { QuarryError } from '../errors.ts';
-import type { Msg } from '../modules/types.ts';
+import { fromHex, toHex } from '../../protocol/encoding/bytes.ts';
+import { QuarryError } from '../../protocol/errors.ts';
+
 import { action, count, printJson } from './util.ts';
 import { signAndSend, txCommand, type TxFlags } from './tx-common.ts';
 
-const msg = (m: Record<string, unknown>) => m as unknown as Msg;
 const hex32 = (s: string, what: string) => {
   if (!/^[0-9a-f]{64}$/i.test(s)) throw new QuarryError('E_BAD_REQUEST', `${what} must be 64 hex characters`);
   return fromHex(s.toLowerCase());
@@ -63,7 +62,7 @@ export function registerMarketTx(tx: Command): void {
         const { canonicalVk } = await import('../../puzzle/circuit.ts');
         const vk = canonicalVk(JSON.parse(readFileSync(f.vkey, 'utf8')) as VerificationKeyJson);
         const publicInputs = f.public ? f.public.split(',').map((s) => s.trim()) : [];
-        await signAndSend(cmd, f, [msg({ type: 'market/register-circuit', name: f.name, vk, wasmHash: fromHex(wasmHash), zkeyHash: fromHex(zkeyHash), nOutputs: count(f.outputs, '--outputs'), publicInputs })]);
+        await signAndSend(cmd, f, [{ type: 'market/register-circuit', name: f.name, vk, wasmHash: fromHex(wasmHash), zkeyHash: fromHex(zkeyHash), nOutputs: Number(count(f.outputs, '--outputs')), publicInputs }]);
       }),
     );
 
@@ -74,7 +73,7 @@ export function registerMarketTx(tx: Command): void {
     txCommand(market, name)
       .description(help)
       .requiredOption('--amount <amount>', 'amount, e.g. 100qry')
-      .action(action(async (f: TxFlags & { amount: string }, cmd: Command) => signAndSend(cmd, f, [msg({ type: `market/${name}`, amount: parseAmount(f.amount) })])));
+      .action(action(async (f: TxFlags & { amount: string }, cmd: Command) => signAndSend(cmd, f, [{ type: `market/${name}`, amount: parseAmount(f.amount) }])));
   }
 
   txCommand(market, 'ask')
@@ -86,7 +85,7 @@ export function registerMarketTx(tx: Command): void {
     .action(
       action(async (f: TxFlags & { circuit: string; price: string; turnaround: string; capacity: string }, cmd: Command) => {
         const circuitId = fromHex(await resolveCircuit(new RpcClient(f.rpc), f.circuit));
-        await signAndSend(cmd, f, [msg({ type: 'market/ask', circuitId, price: parseAmount(f.price), maxTurnaround: count(f.turnaround, '--turnaround'), capacity: count(f.capacity, '--capacity') })]);
+        await signAndSend(cmd, f, [{ type: 'market/ask', circuitId, price: parseAmount(f.price), maxTurnaround: count(f.turnaround, '--turnaround'), capacity: count(f.capacity, '--capacity') }]);
       }),
     );
 
@@ -105,7 +104,7 @@ export function registerMarketTx(tx: Command): void {
     .option('--wait-proof', 'wait for the proof and print it')
     .action(
       action(async (f: TxFlags & Record<'circuit' | 'inputs' | 'maxPrice' | 'ramp' | 'lockBlocks' | 'deadline' | 'minReputation', string> & Partial<Record<'minPrice' | 'collateral' | 'reservation', string>> & { waitProof?: boolean }, cmd: Command) => {
-        const [{ requestProofMsg, waitForProof }, { requestId }] = await Promise.all([import('../../client/market.ts'), import('../modules/market/request-proof.ts')]);
+        const [{ requestProofMsg, waitForProof }, { requestId }] = await Promise.all([import('../../client/market.ts'), import('../../protocol/messages/market.ts')]);
         const rpc = new RpcClient(f.rpc);
         const maxPrice = parseAmount(f.maxPrice);
         const m = requestProofMsg({
@@ -134,7 +133,7 @@ export function registerMarketTx(tx: Command): void {
     txCommand(market, name)
       .description(help)
       .requiredOption('--request <id>', 'request id')
-      .action(action(async (f: TxFlags & { request: string }, cmd: Command) => signAndSend(cmd, f, [msg({ type: `market/${name}`, requestId: hex32(f.request, '--request') })])));
+      .action(action(async (f: TxFlags & { request: string }, cmd: Command) => signAndSend(cmd, f, [{ type: `market/${name}`, requestId: hex32(f.request, '--request') }])));
   }
 
   txCommand(market, 'offer')
@@ -152,7 +151,7 @@ export function registerMarketTx(tx: Command): void {
         const price = parseAmount(f.price);
         const collateralPerProof = f.collateralPerProof ? parseAmount(f.collateralPerProof) : await minimumCollateral(rpc, price);
         await signAndSend(cmd, f, [
-          msg({ type: 'market/offer-capacity', circuitId, count: count(f.count, '--count'), price, turnaround: count(f.turnaround, '--turnaround'), endBlocks: count(f.end, '--end'), collateralPerProof }),
+          { type: 'market/offer-capacity', circuitId, count: count(f.count, '--count'), price, turnaround: count(f.turnaround, '--turnaround'), endBlocks: count(f.end, '--end'), collateralPerProof },
         ]);
       }),
     );
@@ -161,5 +160,5 @@ export function registerMarketTx(tx: Command): void {
     .description('buy proofs from a capacity offer up front (escrowed)')
     .requiredOption('--offer <id>', 'offer id')
     .requiredOption('--count <n>', 'proofs to reserve')
-    .action(action(async (f: TxFlags & { offer: string; count: string }, cmd: Command) => signAndSend(cmd, f, [msg({ type: 'market/reserve', offerId: hex32(f.offer, '--offer'), count: count(f.count, '--count') })])));
+    .action(action(async (f: TxFlags & { offer: string; count: string }, cmd: Command) => signAndSend(cmd, f, [{ type: 'market/reserve', offerId: hex32(f.offer, '--offer'), count: count(f.count, '--count') }])));
 }

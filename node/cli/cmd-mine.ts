@@ -4,7 +4,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MinerStatsFile } from '../../tui/model.ts';
 import type { AccountKey } from '../crypto/keyfile.ts';
-import { QuarryError } from '../errors.ts';
+import { QuarryError } from '../../protocol/errors.ts';
 import { formatAmount, parseAmount } from '../../client/amount.ts';
 import { RpcClient } from '../../client/rpc.ts';
 import type { Miner, MinerStats } from '../../miner/miner.ts';

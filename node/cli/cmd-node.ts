@@ -1,6 +1,6 @@
 /** `quarry node start|validate`: run a full node or a validator from the home directory. */
 import type { Command } from 'commander';
-import { QuarryError } from '../errors.ts';
+import { QuarryError } from '../../protocol/errors.ts';
 import type { LogFormat } from '../log.ts';
 import { action, homeOf } from './util.ts';
 import { registerMine } from './cmd-mine.ts';

@@ -5,11 +5,12 @@
  */
 import type { Command } from 'commander';
 import { closeSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
-import { QuarryError } from '../errors.ts';
-import { toHex } from '../encoding/bytes.ts';
+import { QuarryError } from '../../protocol/errors.ts';
+import { toHex } from '../../protocol/encoding/bytes.ts';
 import { CIRCUITS, circuitFiles, type CircuitName } from '../../circuits/artifacts.ts';
-import { FR, bigToBytesBE, type Statement } from '../../puzzle/field.ts';
-import type { SnarkjsProof } from '../../puzzle/proof-codec.ts';
+import { FR, type Statement } from '../../puzzle/field.ts';
+import { bigToBytesBE } from '../../protocol/encoding/bytes.ts';
+import type { SnarkjsProof } from '../../protocol/proof-codec.ts';
 import { action, addressBytes, printJson } from './util.ts';
 import { fields } from './table.ts';
 
@@ -58,7 +59,7 @@ export function registerPuzzle(puzzle: Command): void {
     .action(
       action(async (o: { challenge: string; address: string; nonce: string; out: string; circuit: string }) => {
         const st = { challenge: fieldArg(o.challenge, '--challenge', FR), address: await addressArg(o.address), nonce: fieldArg(o.nonce, '--nonce', 1n << 64n) };
-        const [{ loadCircuit }, { CanonicalProver }, { toSnarkjs }] = await Promise.all([import('../../puzzle/circuit.ts'), import('../../puzzle/prover.ts'), import('../../puzzle/proof-codec.ts')]);
+        const [{ loadCircuit }, { CanonicalProver }, { toSnarkjs }] = await Promise.all([import('../../puzzle/circuit.ts'), import('../../puzzle/prover.ts'), import('../../protocol/proof-codec.ts')]);
         const prover = await CanonicalProver.create(loadCircuit(circuitName(o.circuit)));
         const started = Date.now();
         const p = await prover.prove(st);
@@ -76,7 +77,7 @@ export function registerPuzzle(puzzle: Command): void {
     .action(
       action(async (file: string, o: { circuit: string }) => {
         const { statement, proof, signals } = readProofFile(file);
-        const [{ loadCircuit }, { PuzzleVerifier }, { fromSnarkjs }] = await Promise.all([import('../../puzzle/circuit.ts'), import('../../puzzle/verifier.ts'), import('../../puzzle/proof-codec.ts')]);
+        const [{ loadCircuit }, { PuzzleVerifier }, { fromSnarkjs }] = await Promise.all([import('../../puzzle/circuit.ts'), import('../../puzzle/verifier.ts'), import('../../protocol/proof-codec.ts')]);
         const circuit = loadCircuit(circuitName(o.circuit));
         const verifier = await PuzzleVerifier.create(circuit, { precompute: false }); // one check: no table
         await verifier.check(statement, fromSnarkjs(proof));

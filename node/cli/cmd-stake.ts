@@ -1,8 +1,8 @@
 /** `quarry tx stake …`: staking transactions. */
 import type { Command } from 'commander';
-import { QuarryError } from '../errors.ts';
+import { QuarryError } from '../../protocol/errors.ts';
 import { parseAmount } from '../../client/amount.ts';
-import type { Msg } from '../modules/types.ts';
+
 import { action, addressBytes, homeOf } from './util.ts';
 import { signAndSend, txCommand, type TxFlags } from './tx-common.ts';
 
@@ -14,7 +14,6 @@ function ppm(percent: string): bigint {
 
 export function registerStake(tx: Command): void {
   const stake = tx.command('stake').description('staking transactions');
-  const msg = (m: Record<string, unknown>) => m as unknown as Msg;
 
   txCommand(stake, 'create-validator')
     .description("become a validator with this home's validator-key.json (BLS and Pallas keys with proofs of possession)")
@@ -29,7 +28,7 @@ export function registerStake(tx: Command): void {
         const reg = await validatorRegistration(key, await addressBytes(loadAccountKey(homeOf(cmd), f.from).address));
         const keys = { blsPubKey: reg.blsPublicKey, proofOfPossession: reg.proofOfPossession, pallasPubKey: reg.pallasPubKey, pallasProofOfPossession: reg.pallasProofOfPossession };
         await signAndSend(cmd, f, [
-          msg({ type: 'staking/create-validator', ...keys, commissionPpm: ppm(f.commission), moniker: f.moniker, selfBond: parseAmount(f.selfBond) }),
+          { type: 'staking/create-validator', ...keys, commissionPpm: ppm(f.commission), moniker: f.moniker, selfBond: parseAmount(f.selfBond) },
         ]);
       }),
     );
@@ -38,7 +37,7 @@ export function registerStake(tx: Command): void {
     .description("change your validator's commission and moniker")
     .requiredOption('--commission <percent>', 'new commission')
     .option('--moniker <name>', 'display name', '')
-    .action(action(async (f: TxFlags & { commission: string; moniker: string }, cmd: Command) => signAndSend(cmd, f, [msg({ type: 'staking/edit-validator', commissionPpm: ppm(f.commission), moniker: f.moniker })])));
+    .action(action(async (f: TxFlags & { commission: string; moniker: string }, cmd: Command) => signAndSend(cmd, f, [{ type: 'staking/edit-validator', commissionPpm: ppm(f.commission), moniker: f.moniker }])));
 
   for (const [name, type, help] of [
     ['delegate', 'staking/delegate', 'bond QRY to a validator'],
@@ -48,7 +47,7 @@ export function registerStake(tx: Command): void {
       .description(help)
       .requiredOption('--validator <qry1…>', 'validator operator address')
       .requiredOption('--amount <amount>', 'amount, e.g. 100qry')
-      .action(action(async (f: TxFlags & { validator: string; amount: string }, cmd: Command) => signAndSend(cmd, f, [msg({ type, validator: await addressBytes(f.validator), amount: parseAmount(f.amount) })])));
+      .action(action(async (f: TxFlags & { validator: string; amount: string }, cmd: Command) => signAndSend(cmd, f, [{ type, validator: await addressBytes(f.validator), amount: parseAmount(f.amount) }])));
   }
 
   txCommand(stake, 'redelegate')
@@ -58,16 +57,16 @@ export function registerStake(tx: Command): void {
     .requiredOption('--amount <amount>', 'amount')
     .action(
       action(async (f: TxFlags & { fromValidator: string; toValidator: string; amount: string }, cmd: Command) =>
-        signAndSend(cmd, f, [msg({ type: 'staking/redelegate', from: await addressBytes(f.fromValidator), to: await addressBytes(f.toValidator), amount: parseAmount(f.amount) })]),
+        signAndSend(cmd, f, [{ type: 'staking/redelegate', from: await addressBytes(f.fromValidator), to: await addressBytes(f.toValidator), amount: parseAmount(f.amount) }]),
       ),
     );
 
   txCommand(stake, 'claim')
     .description('withdraw rewards from a validator (and commission, for its operator)')
     .requiredOption('--validator <qry1…>', 'validator operator address')
-    .action(action(async (f: TxFlags & { validator: string }, cmd: Command) => signAndSend(cmd, f, [msg({ type: 'staking/claim', validator: await addressBytes(f.validator) })])));
+    .action(action(async (f: TxFlags & { validator: string }, cmd: Command) => signAndSend(cmd, f, [{ type: 'staking/claim', validator: await addressBytes(f.validator) }])));
 
   txCommand(stake, 'unjail')
     .description('bring your jailed validator back from the next epoch')
-    .action(action(async (f: TxFlags, cmd: Command) => signAndSend(cmd, f, [msg({ type: 'staking/unjail' })])));
+    .action(action(async (f: TxFlags, cmd: Command) => signAndSend(cmd, f, [{ type: 'staking/unjail' }])));
 }

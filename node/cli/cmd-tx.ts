@@ -1,8 +1,8 @@
 /** `quarry tx send|multi-send` (and the stake and market groups): signed transactions through a node's RPC. */
 import type { Command } from 'commander';
 import { parseAmount } from '../../client/amount.ts';
-import type { Msg } from '../modules/types.ts';
-import { QuarryError } from '../errors.ts';
+
+import { QuarryError } from '../../protocol/errors.ts';
 import { action, addressBytes } from './util.ts';
 import { signAndSend, txCommand, type TxFlags } from './tx-common.ts';
 import { registerStake } from './cmd-stake.ts';
@@ -18,7 +18,7 @@ export function registerTx(tx: Command): void {
     .requiredOption('--amount <amount>', 'amount, e.g. 2.5qry or 2500000uqry')
     .action(
       action(async (flags: TxFlags & { to: string; amount: string }, cmd: Command) => {
-        await signAndSend(cmd, flags, [{ type: 'bank/send', to: await addressBytes(flags.to), amount: parseAmount(flags.amount) } as Msg]);
+        await signAndSend(cmd, flags, [{ type: 'bank/send', to: await addressBytes(flags.to), amount: parseAmount(flags.amount) }]);
       }),
     );
 
@@ -32,7 +32,7 @@ export function registerTx(tx: Command): void {
           if (at < 0) throw new QuarryError('E_BAD_REQUEST', `--out "${o}" must be address:amount`);
           return { to: await addressBytes(o.slice(0, at)), amount: parseAmount(o.slice(at + 1)) };
         }));
-        await signAndSend(cmd, flags, [{ type: 'bank/multi-send', outputs } as Msg]);
+        await signAndSend(cmd, flags, [{ type: 'bank/multi-send', outputs }]);
       }),
     );
 }

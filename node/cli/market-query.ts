@@ -1,7 +1,7 @@
 /** `quarry query market …`: the proof market's book as tables (`--json`: the node's answer). */
 import type { Command } from 'commander';
 import { RpcClient } from '../../client/rpc.ts';
-import type { MarketAsk, MarketCircuit, MarketProver, MarketRequest } from '../../client/types.ts';
+import type { MarketAsk, MarketCircuit, MarketProver, MarketRequest } from '../../protocol/rpc-types.ts';
 import { action, addressBytes, listIn, printJson, withRpc } from './util.ts';
 import { fields, percent, qry, table } from './table.ts';
 

@@ -1,6 +1,7 @@
 /** What every `quarry tx …` command shares: its options and signing, broadcasting and printing. */
+import type { AnyMsg } from '../../protocol/messages/index.ts';
 import type { Command } from 'commander';
-import type { Msg } from '../modules/types.ts';
+
 import { parseAmount } from '../../client/amount.ts';
 import { TxFailedError } from '../../client/errors.ts';
 import { count, homeOf, printJson, withRpc } from './util.ts';
@@ -27,7 +28,7 @@ export function txCommand(parent: Command, name: string): Command {
  * A transaction whose execution failed throws TxFailedError, which the CLI prints as one
  * `error: E_CODE: …` line with exit code 1.
  */
-export async function signAndSend(cmd: Command, flags: TxFlags, msgs: Msg[]): Promise<string> {
+export async function signAndSend(cmd: Command, flags: TxFlags, msgs: AnyMsg[]): Promise<string> {
   // flags first: a bad one is reported before any key file or network is touched
   const options = { fee: flags.fee ? parseAmount(flags.fee) : undefined, expiresIn: flags.expiresIn ? count(flags.expiresIn, '--expires-in') : undefined };
   const [{ loadAccountKey }, { RpcClient }, { broadcastTx, buildTx }] = await Promise.all([import('../crypto/keyfile.ts'), import('../../client/rpc.ts'), import('../../client/tx-builder.ts')]);

@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { QuarryError } from '../errors.ts';
+import { QuarryError } from '../../protocol/errors.ts';
 import { QuarryClientError } from '../../client/errors.ts';
 import { checkRpcUrl } from '../../client/rpc.ts';
 import { resolveHome, homePaths } from '../home.ts';
@@ -79,5 +79,5 @@ export function count(s: string, what: string): bigint {
 
 /** A qry1… address's bytes (bech32 and SHA-256 load here, in the action, not for `--help`). */
 export async function addressBytes(text: string): Promise<Uint8Array> {
-  return (await import('../crypto/address.ts')).decodeAddress(text);
+  return (await import('../../protocol/crypto/address.ts')).decodeAddress(text);
 }

@@ -3,7 +3,7 @@
  * proposer to include it. Entries are keyed by evidence id; the chain's checks decide validity
  * when a block is built, so the pool only bounds size and forgets what a block included.
  */
-import { toHex } from '../encoding/bytes.ts';
+import { toHex } from '../../protocol/encoding/bytes.ts';
 import { evidenceId, type Evidence } from '../../consensus/evidence.ts';
 
 export class EvidencePool {

@@ -3,7 +3,7 @@
  * commits and our key was in epoch k − 1's set, sign the handoff into epoch k with our Pallas key.
  */
 import type { Chain, CommittedBlock } from '../chain/chain.ts';
-import { equalBytes } from '../encoding/bytes.ts';
+import { equalBytes } from '../../protocol/encoding/bytes.ts';
 import { pallasSecretFromBls, pallasSign } from '../crypto/pallas.ts';
 import type { ValidatorKey } from '../crypto/keyfile.ts';
 import { getChainParams } from '../modules/chain-params.ts';

@@ -8,7 +8,7 @@
 import { buildCommit } from '../../consensus/commit.ts';
 import type { CommitCertificate, Vote } from '../../consensus/messages.ts';
 import type { ValidatorSet } from '../../consensus/validator-set.ts';
-import { equalBytes } from '../encoding/bytes.ts';
+import { equalBytes } from '../../protocol/encoding/bytes.ts';
 
 interface Decision {
   set: ValidatorSet;

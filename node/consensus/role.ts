@@ -8,7 +8,7 @@
 import type { Logger } from 'pino';
 import type { ConsensusDriver } from './driver.ts';
 import type { Chain } from '../chain/chain.ts';
-import { equalBytes } from '../encoding/bytes.ts';
+import { equalBytes } from '../../protocol/encoding/bytes.ts';
 
 export interface RoleOptions {
   chain: Chain;

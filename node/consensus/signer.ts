@@ -6,8 +6,8 @@
  */
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { blsSign } from '../crypto/bls.ts';
-import { equalBytes, fromHex, toHex } from '../encoding/bytes.ts';
-import { QuarryError } from '../errors.ts';
+import { equalBytes, fromHex, toHex } from '../../protocol/encoding/bytes.ts';
+import { QuarryError } from '../../protocol/errors.ts';
 import type { ValidatorKey } from '../crypto/keyfile.ts';
 import { proposalSignBytes, voteSignBytes, type Proposal, type UnsignedProposal, type UnsignedVote, type Vote } from '../../consensus/messages.ts';
 

@@ -5,7 +5,7 @@
  * bad signer. Decoded public keys come from the validator set's cache.
  */
 import { blsAggregate, blsVerify, blsVerifyAggregate } from '../crypto/bls.ts';
-import { toHex } from '../encoding/bytes.ts';
+import { toHex } from '../../protocol/encoding/bytes.ts';
 import { voteSignBytes, type Vote } from '../../consensus/messages.ts';
 import type { ValidatorSet } from '../../consensus/validator-set.ts';
 

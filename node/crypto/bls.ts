@@ -10,7 +10,7 @@
  */
 import { PublicKey, SecretKey, Signature, aggregateSignatures, fastAggregateVerify, verify } from '@chainsafe/blst';
 import { randomBytes } from 'node:crypto';
-import { concatBytes } from '../encoding/bytes.ts';
+import { concatBytes } from '../../protocol/encoding/bytes.ts';
 import { tagPrefix } from './hash.ts';
 
 export const BLS_PUBKEY_BYTES = 48;

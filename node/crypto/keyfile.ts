@@ -6,17 +6,19 @@
 import { pallasIdentity } from './pallas.ts';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { QuarryError } from '../errors.ts';
-import { fromHex, toHex } from '../encoding/bytes.ts';
-import { addressFromPubKey, encodeAddress } from './address.ts';
-import { generateKeyPair, type Ed25519KeyPair } from './ed25519.ts';
+import { QuarryError } from '../../protocol/errors.ts';
+import { fromHex, toHex } from '../../protocol/encoding/bytes.ts';
+import { addressFromPubKey, encodeAddress } from '../../protocol/crypto/address.ts';
+import { generateKeyPair, sign, type Ed25519KeyPair } from '../../protocol/crypto/ed25519.ts';
 import { blsProofOfPossession, blsPublicKey } from './bls.ts';
 
+/** An account key loaded from the home directory; it signs as an SDK `Signer` does. */
 export interface AccountKey {
   name: string;
   address: string;
   publicKey: Uint8Array;
   secretKey: Uint8Array;
+  sign(message: Uint8Array): Uint8Array;
 }
 
 export interface ValidatorKey {
@@ -42,7 +44,8 @@ function keysDir(home: string): string {
 }
 
 export function accountKeyFromPair(name: string, pair: Ed25519KeyPair): AccountKey {
-  return { name, address: encodeAddress(addressFromPubKey(pair.publicKey)), publicKey: pair.publicKey, secretKey: pair.secretKey };
+  const { publicKey, secretKey } = pair;
+  return { name, address: encodeAddress(addressFromPubKey(publicKey)), publicKey, secretKey, sign: (message) => sign(message, secretKey) };
 }
 
 export function saveAccountKey(home: string, key: AccountKey, overwrite = false): void {

@@ -12,10 +12,10 @@
  * with the parity of y in the top bit (x < 2^255); a signature is r ‖ s, 32 bytes each.
  */
 import { taggedHash } from './hash.ts';
-import { concatBytes, toHex } from '../encoding/bytes.ts';
+import { concatBytes, toHex } from '../../protocol/encoding/bytes.ts';
+import { PALLAS_PUBKEY_BYTES, PALLAS_SIGNATURE_BYTES } from '../../protocol/messages/staking.ts';
 
-export const PALLAS_PUBKEY_BYTES = 32;
-export const PALLAS_SIGNATURE_BYTES = 64;
+export { PALLAS_PUBKEY_BYTES, PALLAS_SIGNATURE_BYTES };
 /** The Pallas base field (o1js `Field`) and scalar field orders. */
 export const PALLAS_P = 0x40000000000000000000000000000000224698fc094cf91b992d30ed00000001n;
 export const PALLAS_Q = 0x40000000000000000000000000000000224698fc0994a8dd8c46eb2100000001n;

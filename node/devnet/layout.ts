@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { peerIdFromPrivateKey } from '@libp2p/peer-id';
 import { homePaths, writeDefaultConfig } from '../config.ts';
-import { QuarryError } from '../errors.ts';
+import { QuarryError } from '../../protocol/errors.ts';
 import { saveAccountKey, saveValidatorKey } from '../crypto/keyfile.ts';
 import { genesisToJson, type Genesis } from '../genesis.ts';
 import { loadNodeKey } from '../p2p/identity.ts';

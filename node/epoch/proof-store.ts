@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { QuarryError } from '../errors.ts';
+import { QuarryError } from '../../protocol/errors.ts';
 import type { EpochProofJson, VerificationKey } from '../../consensus/epoch/program.ts';
 
 export interface StoredEpochProof {

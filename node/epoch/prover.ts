@@ -7,7 +7,7 @@
 import type { Logger } from 'pino';
 import { join } from 'node:path';
 import { RpcClient } from '../../client/rpc.ts';
-import { QuarryError } from '../errors.ts';
+import { QuarryError } from '../../protocol/errors.ts';
 import { epochProgram, verifyEpochProof, epochOutput, type EpochProgram, type EpochProofJson, type VerificationKey } from '../../consensus/epoch/program.ts';
 import { epochViewFromJson, type EpochView, type EpochViewJson } from '../modules/epoch/view.ts';
 import { EpochProofStore } from './proof-store.ts';

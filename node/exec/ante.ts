@@ -2,18 +2,17 @@
  * Transaction admission rules shared by the mempool and block execution ("ante" checks, as in the
  * Cosmos SDK): chain id, expiry, size, fee rate, sequence and fee funds. Pure given the state.
  */
-import { QuarryError } from '../errors.ts';
+import { QuarryError } from '../../protocol/errors.ts';
 import { getAccount } from '../modules/bank/account.ts';
 import { handlerFor } from '../modules/registry.ts';
 import type { ChainParams } from '../modules/chain-params.ts';
 import type { StateReader } from '../state/view.ts';
 import type { Tx } from '../tx/tx.ts';
+import { txWeight as weightOf } from '../../protocol/tx.ts';
 
 /** Weight of a transaction for fees: its byte size plus each message's weight. */
 export function txWeight(tx: Tx): bigint {
-  let w = BigInt(tx.bytes.length);
-  for (const m of tx.tx.body.msgs) w += handlerFor(m).weight(m);
-  return w;
+  return weightOf(tx.bytes.length, tx.tx.body.msgs);
 }
 
 export function minFee(tx: Tx, params: ChainParams): bigint {

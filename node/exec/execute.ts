@@ -3,16 +3,17 @@
  * receipts and events. The proposer runs it in "build" mode (transactions that fail admission are
  * skipped) and every validator in "verify" mode (any such transaction makes the block invalid).
  */
-import { QuarryError, asQuarryError, type ErrorCode } from '../errors.ts';
+import type { AnyMsg } from '../../protocol/messages/index.ts';
+import { QuarryError, asQuarryError, type ErrorCode } from '../../protocol/errors.ts';
 import { Overlay, type StateReader } from '../state/view.ts';
 import { accounts, bumpSequence, debit } from '../modules/bank/account.ts';
 import { stakingEndBlock, type StakingBlockContext } from '../modules/staking/end-block.ts';
 import { marketEndBlock } from '../modules/market/end-block.ts';
 import { getChainParams, type ChainParams } from '../modules/chain-params.ts';
-import { handlerFor, msgHandlers } from '../modules/registry.ts';
-import { PenalizedRejection, type ChainEvent, type Msg, type MsgContext, type ProofVerifier } from '../modules/types.ts';
+import { handlerFor } from '../modules/registry.ts';
+import { PenalizedRejection, type ChainEvent, type MsgContext, type ProofVerifier } from '../modules/types.ts';
 import { checkTxState, checkTxStatic } from './ante.ts';
-import { toHex } from '../encoding/bytes.ts';
+import { toHex } from '../../protocol/encoding/bytes.ts';
 import type { Tx } from '../tx/tx.ts';
 import { applySolutions, type PuzzleContext } from '../modules/puzzle/solutions.ts';
 import type { Solution } from '../../puzzle/solution.ts';
@@ -103,10 +104,10 @@ async function applyPenalty(err: unknown, state: Overlay, ctx: MsgContext): Prom
 }
 
 /** Gives each message type one look at all of the transaction's messages of its type first. */
-async function prepareMessages(ctx: MsgContext, msgs: Msg[]): Promise<void> {
-  const byType = new Map<string, Msg[]>();
+async function prepareMessages(ctx: MsgContext, msgs: AnyMsg[]): Promise<void> {
+  const byType = new Map<string, AnyMsg[]>();
   for (const m of msgs) byType.set(m.type, [...(byType.get(m.type) ?? []), m]);
-  for (const [type, group] of byType) await msgHandlers.get(type)?.prepare?.(ctx, group);
+  for (const group of byType.values()) await handlerFor(group[0]!).prepare?.(ctx, group);
 }
 
 export async function executeBlock(base: StateReader, ctx: BlockContext, content: BlockContent, mode: 'build' | 'verify'): Promise<ExecResult> {

@@ -14,8 +14,8 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BUILD_DIR, readChecksums } from '../../circuits/artifacts.ts';
 import { sha256 } from '../crypto/hash.ts';
-import { toHex } from '../encoding/bytes.ts';
-import { QuarryError } from '../errors.ts';
+import { toHex } from '../../protocol/encoding/bytes.ts';
+import { QuarryError } from '../../protocol/errors.ts';
 
 export const MAX_ARTIFACT_BYTES = 48 * 1024 * 1024;
 

@@ -7,11 +7,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { buildBn128, type Curve } from 'ffjavascript';
-import { decodeProof } from '../../puzzle/proof-codec.ts';
+import { decodeProof } from '../../protocol/proof-codec.ts';
 import { decodeCanonicalVk, type AffineVk } from '../../puzzle/circuit.ts';
-import { FR, bytesToBigBE } from '../../puzzle/field.ts';
+import { FR } from '../../puzzle/field.ts';
+import { bytesToBigBE } from '../../protocol/encoding/bytes.ts';
 import { sha256 } from '../crypto/hash.ts';
-import { toHex } from '../encoding/bytes.ts';
+import { toHex } from '../../protocol/encoding/bytes.ts';
 import { Lru } from '../store/lru.ts';
 import type { ProofVerifier } from '../modules/types.ts';
 

@@ -5,10 +5,10 @@
  */
 import type { StateReader } from '../state/view.ts';
 import type { Tx } from '../tx/tx.ts';
-import { toHex } from '../encoding/bytes.ts';
+import { toHex } from '../../protocol/encoding/bytes.ts';
 import { NO_ID } from '../state/record.ts';
 import { circuitList, circuits } from '../modules/market/state.ts';
-import type { RegisterCircuitMsg } from '../modules/market/register-circuit.ts';
+import type { RegisterCircuitMsg } from '../../protocol/messages/market.ts';
 import type { ArtifactRefs } from './artifacts.ts';
 
 export async function artifactRefs(state: StateReader, pending: Iterable<Tx>): Promise<ArtifactRefs> {

@@ -1,7 +1,7 @@
 /** The node's proof-market services: the artifact store (with fetching from peers) and a recent-requests index. */
 import { join } from 'node:path';
-import { QuarryError } from '../errors.ts';
-import { fromHex } from '../encoding/bytes.ts';
+import { QuarryError } from '../../protocol/errors.ts';
+import { fromHex } from '../../protocol/encoding/bytes.ts';
 import { blockAndTxEvents, type CommittedBlock } from '../chain/chain.ts';
 import { ArtifactStore, checkArtifact, type ArtifactRefs, type StagingLimits } from './artifacts.ts';
 

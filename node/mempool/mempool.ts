@@ -8,8 +8,8 @@
  * - after every block, included, expired, stale and no-longer-affordable entries are dropped;
  * - admission is atomic with respect to every other admission, removal and recheck.
  */
-import { QuarryError } from '../errors.ts';
-import { toHex } from '../encoding/bytes.ts';
+import { QuarryError } from '../../protocol/errors.ts';
+import { toHex } from '../../protocol/encoding/bytes.ts';
 import { decodeTx, type Tx } from '../tx/tx.ts';
 import { checkTxStatic, maxSpend, txWeight } from '../exec/ante.ts';
 import { getAccount, type Account } from '../modules/bank/account.ts';

@@ -1,5 +1,5 @@
 /** Chain-wide parameters, set in genesis and kept in state so the state root commits to them. */
-import { struct, u64, type Infer } from '../encoding/schema.ts';
+import { struct, u64, type Infer } from '../../protocol/encoding/schema.ts';
 import { NO_ID, record } from '../state/record.ts';
 import type { StateReader } from '../state/view.ts';
 

@@ -1,6 +1,6 @@
-/** Every message type the chain accepts, and the schema of a message (a union keyed by `type`). */
-import { variant, type Schema } from '../encoding/schema.ts';
-import type { Msg, MsgHandler } from './types.ts';
+/** The handler of every message type the protocol defines (protocol/messages/index.ts). */
+import type { AnyMsg, MsgOf, MsgType } from '../../protocol/messages/index.ts';
+import type { MsgHandler } from './types.ts';
 import { send } from './bank/send.ts';
 import { multiSend } from './bank/multi-send.ts';
 import { createValidator } from './staking/create-validator.ts';
@@ -23,37 +23,32 @@ import { revealFill } from './market/reveal-fill.ts';
 import { offerCapacity } from './market/offer-capacity.ts';
 import { reserve } from './market/reserve.ts';
 
-// Each handler is typed by its own message; the registry erases that to the common Msg shape.
-const handlers = [
-  send,
-  multiSend,
-  createValidator,
-  editValidator,
-  delegate,
-  undelegate,
-  redelegate,
-  claim,
-  unjail,
-  registerCircuit,
-  bond,
-  unbond,
-  ask,
-  requestProof,
-  cancel,
-  lock,
-  fulfill,
-  commitFill,
-  revealFill,
-  offerCapacity,
-  reserve,
-] as unknown as MsgHandler[];
+// Keyed by type so the compiler checks that every protocol message has exactly one handler.
+const handlers: { readonly [T in MsgType]: MsgHandler<MsgOf<T>> } = {
+  'bank/send': send,
+  'bank/multi-send': multiSend,
+  'staking/create-validator': createValidator,
+  'staking/edit-validator': editValidator,
+  'staking/delegate': delegate,
+  'staking/undelegate': undelegate,
+  'staking/redelegate': redelegate,
+  'staking/claim': claim,
+  'staking/unjail': unjail,
+  'market/register-circuit': registerCircuit,
+  'market/bond': bond,
+  'market/unbond': unbond,
+  'market/ask': ask,
+  'market/request-proof': requestProof,
+  'market/cancel': cancel,
+  'market/lock': lock,
+  'market/fulfill': fulfill,
+  'market/commit-fill': commitFill,
+  'market/reveal-fill': revealFill,
+  'market/offer-capacity': offerCapacity,
+  'market/reserve': reserve,
+};
 
-export const msgHandlers: ReadonlyMap<string, MsgHandler> = new Map(handlers.map((h) => [h.type, h]));
-
-export const msgSchema: Schema<Msg> = variant(Object.fromEntries(handlers.map((h) => [h.type, h.schema as Schema<Msg>])));
-
-export function handlerFor(msg: Msg): MsgHandler {
-  const h = msgHandlers.get(msg.type);
-  if (!h) throw new Error(`no handler for ${msg.type}`);
-  return h;
+/** Handlers of a transaction's messages, erased to the common shape the executor drives. */
+export function handlerFor(msg: AnyMsg): MsgHandler {
+  return handlers[msg.type] as unknown as MsgHandler;
 }

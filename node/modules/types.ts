@@ -1,16 +1,14 @@
 /**
  * The contract every message type implements (one file per message type, e.g.
- * node/modules/bank/send.ts): a schema, a weight for fees, how much it may spend from the signer
- * (for the mempool's funds check), and `apply`, which validates against state and then writes.
- * `apply` throws a QuarryError to reject; the executor then drops the message's writes.
+ * node/modules/bank/send.ts): the protocol's spec (type, schema, fee weight:
+ * protocol/messages/*), how much it may spend from the signer (for the mempool's funds check),
+ * and `apply`, which validates against state and then writes. `apply` throws a QuarryError to
+ * reject; the executor then drops the message's writes.
  */
-import type { Schema } from '../encoding/schema.ts';
-import { QuarryError, type ErrorCode } from '../errors.ts';
+import type { AnyMsg } from '../../protocol/messages/index.ts';
+import type { MsgSpec } from '../../protocol/messages/spec.ts';
+import { QuarryError, type ErrorCode } from '../../protocol/errors.ts';
 import type { Overlay } from '../state/view.ts';
-
-export interface Msg {
-  type: string;
-}
 
 export interface ChainEvent {
   type: string;
@@ -37,10 +35,7 @@ export interface ProofVerifier {
   verify(circuitId: Uint8Array, vk: Uint8Array, items: Array<{ proof: Uint8Array; publicSignals: bigint[] }>): Promise<boolean[]>;
 }
 
-export interface MsgHandler<M extends Msg = Msg> {
-  type: M['type'];
-  schema: Schema<M>;
-  weight(msg: M): bigint;
+export interface MsgHandler<M extends AnyMsg = AnyMsg> extends MsgSpec<M> {
   spend(msg: M): bigint;
   apply(ctx: MsgContext, msg: M): Promise<void>;
   /** Runs once per transaction before its messages (batching expensive checks across them). */
@@ -64,6 +59,6 @@ export class PenalizedRejection extends QuarryError {
 }
 
 /** Helper so each file declares a handler with its message type inferred. */
-export function defineMsg<M extends Msg>(handler: MsgHandler<M>): MsgHandler<M> {
+export function defineMsg<M extends AnyMsg>(handler: MsgHandler<M>): MsgHandler<M> {
   return handler;
 }

@@ -2,7 +2,7 @@
  * The active validator set and its proposer priorities as kept in state. The staking module
  * (issue #4) rewrites the set at epoch boundaries; the consensus engine reads it per height.
  */
-import { array, i64, struct } from '../encoding/schema.ts';
+import { array, i64, struct } from '../../protocol/encoding/schema.ts';
 import { NO_ID, record } from '../state/record.ts';
 import type { Overlay, StateReader } from '../state/view.ts';
 import { MAX_VALIDATORS, nextPriorities, ValidatorSet, validatorListSchema } from '../../consensus/validator-set.ts';

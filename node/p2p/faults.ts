@@ -4,7 +4,7 @@
  * rejects such messages and block sync charges the peer that served them; any other failure
  * (a duplicate, a stale sequence, this node's own storage) is nobody's fault on the wire.
  */
-import { QuarryError, type ErrorCode } from '../errors.ts';
+import { QuarryError, type ErrorCode } from '../../protocol/errors.ts';
 
 const PEER_FAULTS = new Set<ErrorCode>([
   'E_DECODE',

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys';
 import type { PrivateKey } from '@libp2p/interface';
 import { writeSecretFile } from '../crypto/keyfile.ts';
-import { fromHex, toHex } from '../encoding/bytes.ts';
+import { fromHex, toHex } from '../../protocol/encoding/bytes.ts';
 
 export async function loadNodeKey(home: string): Promise<PrivateKey> {
   const path = join(home, 'node-key.json');

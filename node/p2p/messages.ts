@@ -2,7 +2,7 @@
  * What nodes say to each other (docs/p2p.md): gossip payloads and request/response bodies, all
  * canonical CBOR decoded strictly with size caps.
  */
-import { array, bytes, literal, nullable, struct, u64, uint, variant, type Infer, type Schema } from '../encoding/schema.ts';
+import { array, bytes, literal, nullable, struct, u64, uint, variant, type Infer, type Schema } from '../../protocol/encoding/schema.ts';
 import { proposalSchema, voteSchema, type Proposal, type Vote } from '../../consensus/messages.ts';
 import { BLOCK_DECODE_CAP } from '../types/block.ts';
 

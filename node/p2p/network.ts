@@ -17,9 +17,9 @@ import { multiaddr } from '@multiformats/multiaddr';
 import type { PeerId, PrivateKey } from '@libp2p/interface';
 import type { Logger } from 'pino';
 import { sha256 } from '../crypto/hash.ts';
-import { decodeAs, encode } from '../encoding/cbor.ts';
-import type { Schema } from '../encoding/schema.ts';
-import { QuarryError } from '../errors.ts';
+import { decodeAs, encode } from '../../protocol/encoding/cbor.ts';
+import type { Schema } from '../../protocol/encoding/schema.ts';
+import { QuarryError } from '../../protocol/errors.ts';
 import { BLOCK_DECODE_CAP } from '../types/block.ts';
 import {
   artifactRequestSchema,

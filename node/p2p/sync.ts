@@ -6,8 +6,8 @@
  * sync and consensus never interleave.
  */
 import type { Logger } from 'pino';
-import { decodeAs } from '../encoding/cbor.ts';
-import { equalBytes } from '../encoding/bytes.ts';
+import { decodeAs } from '../../protocol/encoding/cbor.ts';
+import { equalBytes } from '../../protocol/encoding/bytes.ts';
 import { commitSchema, type CommitCertificate } from '../../consensus/messages.ts';
 import { decodeBlock, type Block } from '../types/block.ts';
 import type { Chain } from '../chain/chain.ts';

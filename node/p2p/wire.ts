@@ -4,9 +4,9 @@
  * evidence), the request/response answers, catch-up of a stalled height, and block sync.
  */
 import type { NodeServices } from '../services/services.ts';
-import { QuarryError } from '../errors.ts';
-import { decodeAs, encode } from '../encoding/cbor.ts';
-import { toHex } from '../encoding/bytes.ts';
+import { QuarryError } from '../../protocol/errors.ts';
+import { decodeAs, encode } from '../../protocol/encoding/cbor.ts';
+import { toHex } from '../../protocol/encoding/bytes.ts';
 import { evidenceSchema } from '../../consensus/evidence.ts';
 import { checkEvidence } from '../chain/evidence.ts';
 import { boundaryOf } from '../chain/handoffs.ts';

@@ -5,10 +5,10 @@
  * CLI).
  */
 import type { Worker } from 'node:worker_threads';
-import { QuarryError, type ErrorCode } from '../errors.ts';
+import { QuarryError, type ErrorCode } from '../../protocol/errors.ts';
 import { Lru } from '../store/lru.ts';
 import { startTsWorker } from '../util/ts-worker.ts';
-import { encodeProof, type AffineProof } from '../../puzzle/proof-codec.ts';
+import { encodeProof, type AffineProof } from '../../protocol/proof-codec.ts';
 import type { Statement } from '../../puzzle/field.ts';
 import type { PuzzleVerifier } from '../../puzzle/verifier.ts';
 import type { SolutionChecker } from '../modules/puzzle/solutions.ts';

@@ -4,8 +4,8 @@
  * pairing check and the canonicity audit. A sender whose solutions fail the proof checks
  * `failureLimit` times is refused for `banMs` (E_RATE_LIMITED): blame lands on the signing key.
  */
-import { QuarryError } from '../errors.ts';
-import { toHex } from '../encoding/bytes.ts';
+import { QuarryError } from '../../protocol/errors.ts';
+import { toHex } from '../../protocol/encoding/bytes.ts';
 import { decodeSolution, solutionId, type Solution } from '../../puzzle/solution.ts';
 import { checkSolution, type SolutionChecker } from '../modules/puzzle/solutions.ts';
 import { getTargets } from '../modules/puzzle/state.ts';

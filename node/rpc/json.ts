@@ -2,22 +2,28 @@
  * JSON views of chain objects for the RPC and CLI. Conventions (docs/rpc.md): integers are decimal
  * strings, byte strings are lowercase hex, and 20-byte values (addresses) are bech32m `qry1…`.
  */
-import { encodeAddress } from '../crypto/address.ts';
-import { toHex } from '../encoding/bytes.ts';
+import { encodeAddress } from '../../protocol/crypto/address.ts';
+import { toHex } from '../../protocol/encoding/bytes.ts';
 import type { Block, Header } from '../types/block.ts';
 import type { Tx } from '../tx/tx.ts';
 import type { Receipt } from '../exec/execute.ts';
 import type { ChainEvent } from '../modules/types.ts';
 import type { CommitCertificate } from '../../consensus/messages.ts';
+import type { BlockJson, JsonOf, ReceiptJson, TxJson } from '../../protocol/rpc-types.ts';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };
 
-export function toJson(value: unknown): JsonValue {
+/** The JSON form of a value, typed as the shared RPC types expect (protocol/rpc-types.ts JsonOf). */
+export function toJson<T>(value: T): JsonOf<T> {
+  return jsonValue(value) as JsonOf<T>;
+}
+
+function jsonValue(value: unknown): JsonValue {
   if (value === null || value === undefined) return null;
   if (typeof value === 'bigint') return value.toString();
   if (value instanceof Uint8Array) return value.length === 20 ? encodeAddress(value) : toHex(value);
-  if (Array.isArray(value)) return value.map(toJson);
-  if (typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJson(v)]));
+  if (Array.isArray(value)) return value.map(jsonValue);
+  if (typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonValue(v)]));
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
   return String(value);
 }
@@ -26,12 +32,12 @@ export function headerJson(header: Header, hash: Uint8Array): JsonValue {
   return { hash: toHex(hash), ...(toJson(header) as object) };
 }
 
-export function txJson(tx: Tx): JsonValue {
-  return { hash: toHex(tx.hash), sender: encodeAddress(tx.sender), size: tx.bytes.length, ...(toJson(tx.tx) as object) };
+export function txJson(tx: Tx): TxJson {
+  return { hash: toHex(tx.hash), sender: encodeAddress(tx.sender), size: tx.bytes.length, ...toJson(tx.tx) };
 }
 
-export function receiptJson(r: Receipt): JsonValue {
-  return toJson({ code: r.code, log: r.log, events: r.events });
+export function receiptJson(r: Receipt): ReceiptJson {
+  return { code: r.code, log: r.log, events: toJson(r.events) };
 }
 
 export function commitJson(c: CommitCertificate | null): JsonValue {
@@ -39,11 +45,11 @@ export function commitJson(c: CommitCertificate | null): JsonValue {
 }
 
 /** A block with its transactions' results and the block's own events (end-block work). */
-export function blockJson(block: Block, hash: Uint8Array, txs: Tx[], receipts: Receipt[], events: ChainEvent[]): JsonValue {
+export function blockJson(block: Block, hash: Uint8Array, txs: Tx[], receipts: Receipt[], events: ChainEvent[]): BlockJson {
   return {
     hash: toHex(hash),
-    header: headerJson(block.header, hash),
-    txs: txs.map((t, i) => ({ ...(txJson(t) as object), result: receipts[i] ? receiptJson(receipts[i]) : null })),
+    header: { hash: toHex(hash), ...toJson(block.header) },
+    txs: txs.map((t, i) => ({ ...txJson(t), result: receipts[i] ? receiptJson(receipts[i]) : null })),
     events: toJson(events),
     lastCommit: commitJson(block.lastCommit),
   };

@@ -2,8 +2,8 @@
  * Parsing of path and query parameters into typed values, with E_BAD_REQUEST and a message naming
  * the parameter on nonsense (docs/rpc.md §parameters).
  */
-import { QuarryError } from '../errors.ts';
-import { fromHex } from '../encoding/bytes.ts';
+import { QuarryError } from '../../protocol/errors.ts';
+import { fromHex } from '../../protocol/encoding/bytes.ts';
 
 export function heightParam(text: string | undefined, what = 'height'): bigint {
   if (text === undefined || !/^[0-9]{1,19}$/.test(text)) throw new QuarryError('E_BAD_REQUEST', `${what} must be a non-negative integer`);

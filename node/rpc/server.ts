@@ -8,7 +8,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import websocket from '@fastify/websocket';
-import { asQuarryError, QuarryError } from '../errors.ts';
+import { asQuarryError, QuarryError } from '../../protocol/errors.ts';
 import { parseListen, type RpcConfig } from '../config.ts';
 import type { NodeServices } from '../services/services.ts';
 import { chainRoutes } from './routes/chain.ts';

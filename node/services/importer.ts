@@ -16,7 +16,7 @@ import type { SolutionPool } from '../puzzle/pool.ts';
 import type { EvidencePool } from '../consensus/evidence-pool.ts';
 import type { HandoffPool } from '../consensus/handoff-pool.ts';
 import { getStakingParams } from '../modules/staking/state.ts';
-import { QuarryError } from '../errors.ts';
+import { QuarryError } from '../../protocol/errors.ts';
 
 export interface ImporterPools {
   mempool: Mempool;

@@ -4,7 +4,7 @@
  */
 import { blockAndTxEvents, type CommittedBlock } from '../chain/chain.ts';
 import { bitmapSet } from '../../consensus/commit.ts';
-import { encodeAddress } from '../crypto/address.ts';
+import { encodeAddress } from '../../protocol/crypto/address.ts';
 import { listOperators, getValidator } from '../modules/staking/state.ts';
 import { openRequests } from '../modules/market/request-index.ts';
 import { NO_ID } from '../state/record.ts';

@@ -4,8 +4,8 @@
  * member cost O(1) reads and writes whatever the list's length (the state is a hashed key-value
  * map with no range scans, so a list that must stay cheap at any size cannot be one record).
  */
-import { bytes, nullable, struct, u64 } from '../encoding/schema.ts';
-import { concatBytes, equalBytes } from '../encoding/bytes.ts';
+import { bytes, nullable, struct, u64 } from '../../protocol/encoding/schema.ts';
+import { concatBytes, equalBytes } from '../../protocol/encoding/bytes.ts';
 import { record } from './record.ts';
 import type { Overlay, StateReader } from './view.ts';
 

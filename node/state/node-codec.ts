@@ -4,7 +4,7 @@
  *   internal: 0x01 ‖ flags ‖ [version(8) ‖ hash(32)] for each present child
  * flags: bit0 left present, bit1 left is a leaf, bit2 right present, bit3 right is a leaf.
  */
-import { readU64be, u64be } from '../encoding/bytes.ts';
+import { readU64be, u64be } from '../../protocol/encoding/bytes.ts';
 import type { NodeRef, SmtNode } from './smt.ts';
 
 export function encodeNode(node: SmtNode): Uint8Array {

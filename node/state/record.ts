@@ -3,8 +3,8 @@
  * SHA-256-tagged("quarry/state/<namespace>", id). Modules declare their records with `record()`.
  */
 import { taggedHash } from '../crypto/hash.ts';
-import { decodeAs, encode } from '../encoding/cbor.ts';
-import type { Schema } from '../encoding/schema.ts';
+import { decodeAs, encode } from '../../protocol/encoding/cbor.ts';
+import type { Schema } from '../../protocol/encoding/schema.ts';
 import type { Overlay, StateReader } from './view.ts';
 
 export interface Record<T> {

@@ -13,8 +13,8 @@
  * round trip, then rebuilds synchronously. Pure: storage comes in through `NodeSource`.
  */
 import { sha256, ZERO_HASH } from '../crypto/hash.ts';
-import { compareBytes, equalBytes } from '../encoding/bytes.ts';
-import type { SmtProof } from '../../client/smt-verify.ts';
+import { compareBytes, equalBytes } from '../../protocol/encoding/bytes.ts';
+import type { SmtProof } from '../../protocol/smt-verify.ts';
 
 export interface NodeRef {
   version: bigint;

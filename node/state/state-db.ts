@@ -4,11 +4,11 @@
  */
 import { key, Prefix, WriteBatch, type Database } from '../store/db.ts';
 import { Lru } from '../store/lru.ts';
-import { u64be } from '../encoding/bytes.ts';
-import { QuarryError } from '../errors.ts';
+import { u64be } from '../../protocol/encoding/bytes.ts';
+import { QuarryError } from '../../protocol/errors.ts';
 import { decodeNode, decodeRef, encodeNode, encodeRef } from './node-codec.ts';
 import { getValue, proveKey, rootHash, updateTree, type NodeRef, type NodeSource, type SmtChange, type SmtNode } from './smt.ts';
-import type { SmtProof } from '../../client/smt-verify.ts';
+import type { SmtProof } from '../../protocol/smt-verify.ts';
 
 const nodeKey = (ref: NodeRef) => key(Prefix.smtNode, u64be(ref.version), ref.hash);
 const cacheKey = (ref: NodeRef) => `${ref.version}:${Buffer.from(ref.hash).toString('latin1')}`;

@@ -3,7 +3,7 @@
  * state; each transaction's messages run in a child overlay that is merged on success and dropped
  * on failure, so a failed message changes nothing but the fee and sequence.
  */
-import { toHex } from '../encoding/bytes.ts';
+import { toHex } from '../../protocol/encoding/bytes.ts';
 import type { SmtChange } from './smt.ts';
 
 export interface StateReader {

@@ -4,7 +4,7 @@
  * index and the head pointer land together or not at all. Key layout: docs/storage.md.
  */
 import { ClassicLevel } from 'classic-level';
-import { QuarryError } from '../errors.ts';
+import { QuarryError } from '../../protocol/errors.ts';
 
 export type Bytes = Uint8Array;
 export type BatchOp = { type: 'put'; key: Bytes; value: Bytes } | { type: 'del'; key: Bytes };

@@ -3,11 +3,11 @@
  * solutions, evidence and epoch handoff signatures by Merkle root, the state after the block, this and the next validator
  * set, the epoch and puzzle targets in force, and the previous block's commit.
  */
-import { array, bytes, nullable, struct, text, u64, type Infer } from '../encoding/schema.ts';
-import { decodeAs, encode } from '../encoding/cbor.ts';
+import { array, bytes, nullable, struct, text, u64, type Infer } from '../../protocol/encoding/schema.ts';
+import { decodeAs, encode } from '../../protocol/encoding/cbor.ts';
 import { taggedHash, ZERO_HASH } from '../crypto/hash.ts';
 import { commitSchema, type CommitCertificate } from '../../consensus/messages.ts';
-import { CHAIN_ID_PATTERN, TX_DECODE_CAP } from '../tx/tx.ts';
+import { CHAIN_ID_PATTERN, TX_DECODE_CAP } from '../../protocol/tx.ts';
 import { SOLUTION_MAX_BYTES } from '../../puzzle/solution.ts';
 import { HANDOFF_MAX_BYTES, MAX_BLOCK_HANDOFFS } from '../modules/epoch/handoff.ts';
 

@@ -5,7 +5,7 @@
  * prototype-named map keys, indefinite lengths).
  */
 import { Rng } from '../helpers/rng.ts';
-import { utf8 } from '../../node/encoding/bytes.ts';
+import { utf8 } from '../../protocol/encoding/bytes.ts';
 
 /** One CBOR item head: where it starts, its major type, argument and where the item ends. */
 interface Head {

@@ -6,8 +6,8 @@
  */
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { QuarryError, type ErrorCode } from '../../node/errors.ts';
-import { fromHex, toHex } from '../../node/encoding/bytes.ts';
+import { QuarryError, type ErrorCode } from '../../protocol/errors.ts';
+import { fromHex, toHex } from '../../protocol/encoding/bytes.ts';
 import { Rng } from '../helpers/rng.ts';
 
 export interface Surface {

@@ -3,22 +3,23 @@
  * blocks and commit certificates from a real test chain, BLS-signed votes and proposals, signed
  * solutions, one message of every registered type, the devnet genesis file and config files.
  */
+import type { AnyMsg } from '../../protocol/messages/index.ts';
 import { readFileSync } from 'node:fs';
-import { encode } from '../../node/encoding/cbor.ts';
-import { utf8 } from '../../node/encoding/bytes.ts';
+import { encode } from '../../protocol/encoding/cbor.ts';
+import { utf8 } from '../../protocol/encoding/bytes.ts';
 import { sha256 } from '../../node/crypto/hash.ts';
 import { blsSign } from '../../node/crypto/bls.ts';
-import { decodeAddress } from '../../node/crypto/address.ts';
+import { decodeAddress } from '../../protocol/crypto/address.ts';
 import { PALLAS_PUBKEY_BYTES, PALLAS_SIGNATURE_BYTES } from '../../node/crypto/pallas.ts';
 import { proposalSignBytes, voteSignBytes, type Vote, type UnsignedVote } from '../../consensus/messages.ts';
 import { makeEvidence } from '../../consensus/evidence.ts';
 import { signSolution } from '../../puzzle/solution.ts';
-import { PROOF_BYTES } from '../../puzzle/proof-codec.ts';
+import { PROOF_BYTES } from '../../protocol/proof-codec.ts';
 import { DEFAULT_CONFIG } from '../../node/config.ts';
 import { genesisToJson } from '../../node/genesis.ts';
 import { exampleCircuits } from '../../genesis/builder.ts';
 import { CHAIN_ID, makeTx, openTestChain, sendMsg } from '../helpers/chain.ts';
-import type { Msg } from '../../node/modules/types.ts';
+
 import type { AccountKey, ValidatorKey } from '../../node/crypto/keyfile.ts';
 
 export type SeedName =
@@ -31,7 +32,7 @@ const h32 = (s: string) => sha256(utf8(s));
 const addr = (u: AccountKey) => decodeAddress(u.address);
 
 /** One message of every registered type (market, staking, bank); signatures inside are not checked at decode. */
-function everyMsg(users: AccountKey[], v: ValidatorKey): Msg[] {
+function everyMsg(users: AccountKey[], v: ValidatorKey): AnyMsg[] {
   const [a, b] = [addr(users[0]!), addr(users[1]!)];
   const c = exampleCircuits()[0]!;
   const id = h32('circuit');
@@ -59,7 +60,7 @@ function everyMsg(users: AccountKey[], v: ValidatorKey): Msg[] {
     { type: 'market/offer-capacity', circuitId: id, count: 3n, price: 100n, turnaround: 4n, endBlocks: 50n, collateralPerProof: 10n },
     { type: 'market/reserve', offerId: h32('offer'), count: 1n },
   ];
-  return msgs as unknown as Msg[];
+  return msgs as unknown as AnyMsg[];
 }
 
 function vote(v: ValidatorKey, unsigned: UnsignedVote): Vote {

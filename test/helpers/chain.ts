@@ -1,9 +1,11 @@
 /** A real chain on a temporary LevelDB with funded users and one validator, for unit tests. */
+import type { AnyMsg } from '../../protocol/messages/index.ts';
 import type { HandoffSignature } from '../../node/modules/epoch/handoff.ts';
 import { Database } from '../../node/store/db.ts';
 import { Chain, type Candidate } from '../../node/chain/chain.ts';
-import { decodeTx, signTx, type TxBody } from '../../node/tx/tx.ts';
-import { generateKeyPair } from '../../node/crypto/ed25519.ts';
+import { decodeTx, signTx } from '../../node/tx/tx.ts';
+import type { TxBody } from '../../protocol/tx.ts';
+import { generateKeyPair } from '../../protocol/crypto/ed25519.ts';
 import { accountKeyFromPair, validatorRegistration, type AccountKey, type ValidatorKey } from '../../node/crypto/keyfile.ts';
 import { devnetValidatorKey, addAccount, addValidator, newGenesis } from '../../genesis/builder.ts';
 import { blsSign } from '../../node/crypto/bls.ts';
@@ -11,8 +13,8 @@ import { voteSignBytes } from '../../consensus/messages.ts';
 import { buildCommit } from '../../consensus/commit.ts';
 import type { ChainParams } from '../../node/modules/chain-params.ts';
 import type { Genesis } from '../../node/genesis.ts';
-import type { Msg, ProofVerifier } from '../../node/modules/types.ts';
-import { decodeAddress } from '../../node/crypto/address.ts';
+import type { ProofVerifier } from '../../node/modules/types.ts';
+import { decodeAddress } from '../../protocol/crypto/address.ts';
 import { tempDir } from './tmp.ts';
 import { LazyChecker } from '../../node/puzzle/checker.ts';
 import { Groth16Verifier } from '../../node/market/groth16-verifier.ts';
@@ -142,7 +144,7 @@ export interface TxSpec {
   chainId?: string;
 }
 
-export function makeTx(user: AccountKey, msgs: Msg[], spec: TxSpec): Uint8Array {
+export function makeTx(user: AccountKey, msgs: AnyMsg[], spec: TxSpec): Uint8Array {
   const body: TxBody = {
     chainId: spec.chainId ?? CHAIN_ID,
     signer: user.publicKey,
@@ -154,6 +156,6 @@ export function makeTx(user: AccountKey, msgs: Msg[], spec: TxSpec): Uint8Array 
   return signTx(body, user.secretKey);
 }
 
-export function sendMsg(to: AccountKey, amount: bigint): Msg {
-  return { type: 'bank/send', to: decodeAddress(to.address), amount } as Msg;
+export function sendMsg(to: AccountKey, amount: bigint): AnyMsg {
+  return { type: 'bank/send', to: decodeAddress(to.address), amount } as AnyMsg;
 }

@@ -7,7 +7,7 @@ import { Engine, type EngineEffect, type EngineInput, type Timeouts } from '../.
 import { ValidatorSet, initialPriorities, nextPriorities } from '../../consensus/validator-set.ts';
 import type { Proposal, Vote } from '../../consensus/messages.ts';
 import { sha256 } from '../../node/crypto/hash.ts';
-import { toHex, u64be } from '../../node/encoding/bytes.ts';
+import { toHex, u64be } from '../../protocol/encoding/bytes.ts';
 import { Rng } from './rng.ts';
 import { Heap } from '../../node/util/heap.ts';
 

@@ -1,21 +1,22 @@
 /** Proof-market fixtures: the example circuits' ids and a prover for the Poseidon-preimage one. */
+import type { AnyMsg } from '../../protocol/messages/index.ts';
 import { readFileSync } from 'node:fs';
 import { poseidon1 } from 'poseidon-lite';
 import { circuitFiles } from '../../circuits/artifacts.ts';
 import { circuitIdOf } from '../../puzzle/circuit.ts';
 import { Groth16Prover } from '../../puzzle/groth16-prover.ts';
 import { exampleCircuits } from '../../genesis/builder.ts';
-import { toHex } from '../../node/encoding/bytes.ts';
+import { toHex } from '../../protocol/encoding/bytes.ts';
 import assert from 'node:assert/strict';
-import type { ChainEvent, Msg } from '../../node/modules/types.ts';
+import type { ChainEvent } from '../../node/modules/types.ts';
 import type { AccountKey } from '../../node/crypto/keyfile.ts';
-import { decodeAddress } from '../../node/crypto/address.ts';
+import { decodeAddress } from '../../protocol/crypto/address.ts';
 import { getAccount, totalSupply } from '../../node/modules/bank/account.ts';
 import { getProver, getRequest, MARKET_BONDS, MARKET_ESCROW, proverList } from '../../node/modules/market/state.ts';
 import { openRequestIds } from '../../node/modules/market/request-index.ts';
 import { BONDED_POOL, REWARDS_POOL, UNBONDING_POOL } from '../../node/modules/staking/state.ts';
 import { NO_ID } from '../../node/state/record.ts';
-import { requestId } from '../../node/modules/market/request-proof.ts';
+import { requestId } from '../../protocol/messages/market.ts';
 import { decodeTx } from '../../node/tx/tx.ts';
 import { makeTx, type TestChain } from './chain.ts';
 
@@ -56,7 +57,7 @@ export interface RequestOpts {
   reservation?: Uint8Array | null;
 }
 
-export function requestMsg(x: bigint, o: RequestOpts = {}): Msg {
+export function requestMsg(x: bigint, o: RequestOpts = {}): AnyMsg {
   const maxPrice = o.maxPrice ?? 1_000_000n;
   return {
     type: 'market/request-proof',
@@ -71,7 +72,7 @@ export function requestMsg(x: bigint, o: RequestOpts = {}): Msg {
     minReputationPpm: o.minReputationPpm ?? 0n,
     escalationCap: o.escalationCap ?? maxPrice,
     reservation: o.reservation ?? null,
-  } as Msg;
+  } as AnyMsg;
 }
 
 export const hex = toHex;
@@ -79,7 +80,7 @@ export const hex = toHex;
 /** Drives market transactions on a test chain, one transaction per block, sequences read from state. */
 export class MarketDriver {
   constructor(readonly t: TestChain) {}
-  async run(user: AccountKey, msgs: Msg[]): Promise<{ code: string; hash: Uint8Array; log: string; events: ChainEvent[] }> {
+  async run(user: AccountKey, msgs: AnyMsg[]): Promise<{ code: string; hash: Uint8Array; log: string; events: ChainEvent[] }> {
     const { sequence } = await getAccount(this.t.chain.latestState, decodeAddress(user.address));
     const bytes = makeTx(user, msgs, { sequence, fee: MARKET_TX_FEE });
     const block = await this.t.produce([bytes]);
@@ -87,12 +88,12 @@ export class MarketDriver {
     if (!r) throw new Error(`transaction not included: ${block.exec.rejected[0]?.error.message}`);
     return { code: r.code, hash: decodeTx(bytes).hash, log: r.log, events: r.events };
   }
-  async ok(user: AccountKey, msgs: Msg[]): Promise<{ hash: Uint8Array; events: ChainEvent[] }> {
+  async ok(user: AccountKey, msgs: AnyMsg[]): Promise<{ hash: Uint8Array; events: ChainEvent[] }> {
     const r = await this.run(user, msgs);
     assert.equal(r.code, 'OK', r.log);
     return r;
   }
-  async request(user: AccountKey, msg: Msg): Promise<Uint8Array> {
+  async request(user: AccountKey, msg: AnyMsg): Promise<Uint8Array> {
     return requestId((await this.ok(user, [msg])).hash, 0);
   }
   /** Balances plus market bonds (held and unbonding) of some addresses: what they are worth together. */

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { Mempool, type MempoolChainView, type MempoolConfig } from '../../node/mempool/mempool.ts';
 import { getChainParams } from '../../node/modules/chain-params.ts';
-import { QuarryError } from '../../node/errors.ts';
+import { QuarryError } from '../../protocol/errors.ts';
 import type { TestChain } from './chain.ts';
 
 /** `view` replaces parts of the chain view (a test that needs a block to land mid-read). */

@@ -4,6 +4,7 @@
  * oversize and badly signed gossip is rejected until the honest nodes ban it; meanwhile the chain
  * keeps committing, and a delegation changes the active set at the next epoch and pays rewards.
  */
+import type { AnyMsg } from '../../protocol/messages/index.ts';
 import { EpochProofStore, type StoredEpochProof } from '../../node/epoch/proof-store.ts';
 import { homePaths } from '../../node/config.ts';
 import { test } from 'node:test';
@@ -15,12 +16,11 @@ import { generateKeyPair } from '@libp2p/crypto/keys';
 import { devnetAccount, devnetValidatorKey } from '../../genesis/builder.ts';
 import { blsSign } from '../../node/crypto/bls.ts';
 import { voteSignBytes, type Vote } from '../../consensus/messages.ts';
-import { encode } from '../../node/encoding/cbor.ts';
-import { fromHex } from '../../node/encoding/bytes.ts';
+import { encode } from '../../protocol/encoding/cbor.ts';
+import { fromHex } from '../../protocol/encoding/bytes.ts';
 import { sha256 } from '../../node/crypto/hash.ts';
-import { decodeAddress } from '../../node/crypto/address.ts';
+import { decodeAddress } from '../../protocol/crypto/address.ts';
 import { broadcastTx, buildTx } from '../../client/tx-builder.ts';
-import type { Msg } from '../../node/modules/types.ts';
 
 const quiet = createLogger({ level: 'silent', format: 'json' });
 
@@ -92,7 +92,7 @@ test('double signing is slashed, hostile gossip is banned, delegation moves powe
     // --- a delegation changes the active set at the next epoch, and rewards reach the delegator
     const rpc = net.rpc(0);
     const v1 = devnetAccount('validator-1').address;
-    const { bytes } = await buildTx(rpc, faucet, [{ type: 'staking/delegate', validator: decodeAddress(v1), amount: 300_000_000n } as Msg]);
+    const { bytes } = await buildTx(rpc, faucet, [{ type: 'staking/delegate', validator: decodeAddress(v1), amount: 300_000_000n } as AnyMsg]);
     const res = (await broadcastTx(rpc, bytes)) as { result: { code: string } };
     assert.equal(res.result.code, 'OK');
     const power = async () => (await rpc.get<{ validators: Array<{ address: string; power: string }> }>('/validators')).validators.find((v) => v.address === v1)?.power;
@@ -102,7 +102,7 @@ test('double signing is slashed, hostile gossip is banned, delegation moves powe
     await until('rewards for the delegator', async () => (await pending()) > 0n);
     const balance = async () => BigInt((await rpc.get<{ balance: string }>(`/accounts/${faucet.address}`)).balance);
     const b0 = await balance();
-    const claim = await buildTx(rpc, faucet, [{ type: 'staking/claim', validator: decodeAddress(v1) } as Msg]);
+    const claim = await buildTx(rpc, faucet, [{ type: 'staking/claim', validator: decodeAddress(v1) } as AnyMsg]);
     assert.equal(((await broadcastTx(rpc, claim.bytes)) as { result: { code: string } }).result.code, 'OK');
     assert.ok((await balance()) > b0 - 10_000n, 'claimed rewards offset the fee');
     assert.ok((await pending()) < 1_000_000n);

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { runQuarry } from '../helpers/proc.ts';
 import { tempDir } from '../helpers/tmp.ts';
-import { encodeAddress } from '../../node/crypto/address.ts';
+import { encodeAddress } from '../../protocol/crypto/address.ts';
 
 const someone = encodeAddress(new Uint8Array(20).fill(7));
 

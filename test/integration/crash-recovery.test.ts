@@ -4,6 +4,7 @@
  * before a kill must still be there with the same hash, the chain must continue, and replaying
  * all blocks from genesis in a fresh store must reproduce the same state root.
  */
+import type { AnyMsg } from '../../protocol/messages/index.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -18,9 +19,9 @@ import { Database } from '../../node/store/db.ts';
 import { Chain } from '../../node/chain/chain.ts';
 import { replayChain } from '../../node/chain/apply-synced.ts';
 import { loadGenesisFile } from '../../node/genesis.ts';
-import { decodeAddress } from '../../node/crypto/address.ts';
-import { toHex } from '../../node/encoding/bytes.ts';
-import type { Msg } from '../../node/modules/types.ts';
+import { decodeAddress } from '../../protocol/crypto/address.ts';
+import { toHex } from '../../protocol/encoding/bytes.ts';
+
 import { accounts } from '../../node/modules/bank/account.ts';
 import { LazyChecker } from '../../node/puzzle/checker.ts';
 import { Groth16Verifier } from '../../node/market/groth16-verifier.ts';
@@ -52,7 +53,7 @@ test(`SIGKILL during block production ${KILLS} times: nothing committed is lost,
       const deadline = Date.now() + 200 + rng.int(1200);
       while (Date.now() < deadline) {
         try {
-          const { bytes } = await buildTx(rpc, faucet, [{ type: 'bank/send', to: decodeAddress(bob.address), amount: 1n } as Msg]);
+          const { bytes } = await buildTx(rpc, faucet, [{ type: 'bank/send', to: decodeAddress(bob.address), amount: 1n } as AnyMsg]);
           await rpc.post('/txs', { tx: toHex(bytes) });
         } catch {
           // sequence races with the previous block are expected; the next attempt re-reads it

@@ -5,6 +5,7 @@
  * tamper is refused with its own reason, through a proxy that rewrites the node's answers.
  * Uses a 4-slot epoch program (staking maxValidators 4) so compiling and proving stay in minutes.
  */
+import type { AnyMsg } from '../../protocol/messages/index.ts';
 import { writeFileSync } from 'node:fs';
 import { runQuarry } from '../helpers/proc.ts';
 import { genesisToJson } from '../../node/genesis.ts';
@@ -19,18 +20,18 @@ import { devnetValidatorKey } from '../../genesis/builder.ts';
 import { DEFAULT_CONFIG } from '../../node/config.ts';
 import { validatorKeyFromSecret, validatorRegistration } from '../../node/crypto/keyfile.ts';
 import { blsKeyGen } from '../../node/crypto/bls.ts';
-import { decodeAddress } from '../../node/crypto/address.ts';
+import { decodeAddress } from '../../protocol/crypto/address.ts';
 import { createLogger } from '../../node/log.ts';
-import { decodeAs, encode } from '../../node/encoding/cbor.ts';
-import { fromHex, toHex } from '../../node/encoding/bytes.ts';
+import { decodeAs, encode } from '../../protocol/encoding/cbor.ts';
+import { fromHex, toHex } from '../../protocol/encoding/bytes.ts';
 import { commitSchema } from '../../consensus/messages.ts';
 import { EpochProverLoop } from '../../node/epoch/prover.ts';
 import { epochProgram } from '../../consensus/epoch/program.ts';
 import { epochView } from '../../node/modules/epoch/view.ts';
 import { boundaryOf } from '../../node/chain/handoffs.ts';
-import { LightClient, LightClientError } from '../../client/light-client.ts';
+import { LightClient, LightClientError } from '../../light/light-client.ts';
 import { PINNED_EPOCH_VK_HASHES } from '../../consensus/epoch/verification-keys.ts';
-import type { Msg } from '../../node/modules/types.ts';
+
 import { pallasSecretFromBls, pallasSign } from '../../node/crypto/pallas.ts';
 import { handoffFields } from '../../node/modules/epoch/handoff.ts';
 import type { Genesis } from '../../node/genesis.ts';
@@ -78,7 +79,7 @@ test('epochs 0–3 prove recursively across a validator-set change; the light cl
     // alice joins with a fifth of the genesis validator's power: the set changes at the next boundary
     const key = validatorKeyFromSecret(blsKeyGen().secretKey);
     const reg = await validatorRegistration(key, decodeAddress(alice.address));
-    const create = { type: 'staking/create-validator', blsPubKey: reg.blsPublicKey, proofOfPossession: reg.proofOfPossession, pallasPubKey: reg.pallasPubKey, pallasProofOfPossession: reg.pallasProofOfPossession, commissionPpm: 0n, moniker: 'alice', selfBond: 20_000_000n } as Msg;
+    const create = { type: 'staking/create-validator', blsPubKey: reg.blsPublicKey, proofOfPossession: reg.proofOfPossession, pallasPubKey: reg.pallasPubKey, pallasProofOfPossession: reg.pallasProofOfPossession, commissionPpm: 0n, moniker: 'alice', selfBond: 20_000_000n } as AnyMsg;
     await node.services.ingress.submitTx(makeTx(alice, [create], { sequence: 0n, fee: 200_000n }));
     const state = () => node.services.chain.latestState;
     await until('the handoff into epoch 3 completes', async () => (await epochView(state(), 3n, boundaryOf(node.services.chain)).catch(() => null))?.handoff.complete === true, 120_000);

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { makeGenesis, makeTx, sendMsg, deterministicUser } from '../helpers/chain.ts';
 import { startTestNode } from '../helpers/node.ts';
 import { devnetValidatorKey } from '../../genesis/builder.ts';
-import { toHex } from '../../node/encoding/bytes.ts';
+import { toHex } from '../../protocol/encoding/bytes.ts';
 import { decodeTx } from '../../node/tx/tx.ts';
 import { DEFAULT_CONFIG } from '../../node/config.ts';
 import { until } from '../helpers/devnet.ts';

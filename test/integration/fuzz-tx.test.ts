@@ -3,17 +3,17 @@
  * signed transactions are posted. The node must not crash, must answer every one with a known
  * code, answer the same bytes the same way, and rejected input must not change the state.
  */
+import type { AnyMsg } from '../../protocol/messages/index.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ErrorCodes } from '../../node/errors.ts';
-import { toHex } from '../../node/encoding/bytes.ts';
-import { decodeAddress } from '../../node/crypto/address.ts';
+import { ErrorCodes } from '../../protocol/errors.ts';
+import { toHex } from '../../protocol/encoding/bytes.ts';
+import { decodeAddress } from '../../protocol/crypto/address.ts';
 import { decodeTx } from '../../node/tx/tx.ts';
 import { makeGenesis, makeTx, sendMsg, deterministicUser } from '../helpers/chain.ts';
 import { devnetValidatorKey } from '../../genesis/builder.ts';
 import { startTestNode } from '../helpers/node.ts';
 import { Rng } from '../helpers/rng.ts';
-import type { Msg } from '../../node/modules/types.ts';
 
 const MUTATIONS = 10_000;
 
@@ -45,7 +45,7 @@ test(`${MUTATIONS} mutated transactions: no crash, every answer coded and consis
     const [a, b, c] = users;
     const seeds = [
       makeTx(a!, [sendMsg(b!, 10n)], { sequence: 0n }),
-      makeTx(b!, [{ type: 'bank/multi-send', outputs: [{ to: decodeAddress(a!.address), amount: 1n }, { to: decodeAddress(c!.address), amount: 2n }] } as Msg], { sequence: 0n }),
+      makeTx(b!, [{ type: 'bank/multi-send', outputs: [{ to: decodeAddress(a!.address), amount: 1n }, { to: decodeAddress(c!.address), amount: 2n }] } as AnyMsg], { sequence: 0n }),
       makeTx(c!, [sendMsg(a!, 5n), sendMsg(b!, 6n)], { sequence: 0n, expiresAtHeight: 50n }),
     ];
     const rootBefore = toHex(await node.services.chain.state.rootHashAt(0n));

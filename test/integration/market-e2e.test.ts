@@ -6,25 +6,25 @@
  * commit-reveal, an unlocked request escalated until it fills, a reservation delivered at its
  * fixed price, an identical request served from the cache, and a copied proof refused.
  */
+import type { AnyMsg } from '../../protocol/messages/index.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { poseidon1 } from 'poseidon-lite';
-import { startTestDevnet, faucet, until, type TestDevnet } from '../helpers/devnet.ts';
+import { startTestDevnet, faucet, type TestDevnet } from '../helpers/devnet.ts';
 import { QuarryProcess, runQuarry } from '../helpers/proc.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { deterministicUser } from '../helpers/chain.ts';
 import { preimageFill, PREIMAGE_ID } from '../helpers/market.ts';
 import { circuitFiles } from '../../circuits/artifacts.ts';
 import { saveAccountKey } from '../../node/crypto/keyfile.ts';
-import { fromHex, toHex } from '../../node/encoding/bytes.ts';
+import { fromHex, toHex } from '../../protocol/encoding/bytes.ts';
 import { sha256 } from '../../node/crypto/hash.ts';
-import { decodeAddress } from '../../node/crypto/address.ts';
+import { decodeAddress } from '../../protocol/crypto/address.ts';
 import { buildTx, broadcastTx, type Signer, type TxResult } from '../../client/tx-builder.ts';
 import { requestProof, waitForProof } from '../../client/market.ts';
 import type { RpcClient } from '../../client/rpc.ts';
-import type { Msg } from '../../node/modules/types.ts';
+
 import { decodeTx } from '../../node/tx/tx.ts';
 
 const QRY = 1_000_000n;
@@ -34,7 +34,7 @@ const proverB = deterministicUser(602); // driven by hand through the client lib
 
 type Receipt = TxResult & { fee: bigint; result: { events: Array<Record<string, string>> } };
 async function send(rpc: RpcClient, key: Signer, msgs: Array<Record<string, unknown>>): Promise<Receipt> {
-  const { bytes } = await buildTx(rpc, key, msgs as unknown as Msg[]);
+  const { bytes } = await buildTx(rpc, key, msgs as unknown as AnyMsg[]);
   return { ...((await broadcastTx(rpc, bytes)) as Receipt), fee: decodeTx(bytes).tx.body.fee };
 }
 interface RequestView { status: string; filledBy: string | null; paid: string; relists: string; maxPrice: string; lock: { prover: string; price: string; collateral: string } | null; proof: { proof: string; publicSignals: string[] } | null }
@@ -127,9 +127,9 @@ test('proof market on a devnet: ask match, invalid proof, slash and refill, esca
 
     // proving futures: B sells capacity, the requester reserves one proof, its request goes to B at that price
     const offer = await send(rpc, proverB, [{ type: 'market/offer-capacity', circuitId: PREIMAGE_ID, count: 2n, price: 300_000n, turnaround: 30n, endBlocks: 200n, collateralPerProof: 150_000n }]);
-    const offerId = offer.result.events.find((e) => e.type === 'market-offer')!.offer!;
+    const offerId = offer.result.events.find((e) => e.type === 'market-offer')!.offer as string;
     const reserved = await send(rpc, requester, [{ type: 'market/reserve', offerId: fromHex(offerId), count: 1n }]);
-    const reservation = reserved.result.events.find((e) => e.type === 'market-reservation')!.reservation!;
+    const reservation = reserved.result.events.find((e) => e.type === 'market-reservation')!.reservation as string;
     const r5 = await requestProof(rpc, requester, { circuitId: toHex(PREIMAGE_ID), inputs: { preimage: 10n, hash: poseidon1([10n]) }, maxPrice: QRY, reservation });
     const r5View = await getRequest(rpc, r5.requestId);
     assert.equal(r5View.status, 'locked');

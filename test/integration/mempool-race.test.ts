@@ -9,7 +9,7 @@ import { makeGenesis, makeTx, sendMsg, deterministicUser } from '../helpers/chai
 import { startTestNode } from '../helpers/node.ts';
 import { until } from '../helpers/devnet.ts';
 import { devnetValidatorKey } from '../../genesis/builder.ts';
-import { toHex } from '../../node/encoding/bytes.ts';
+import { toHex } from '../../protocol/encoding/bytes.ts';
 import { decodeTx } from '../../node/tx/tx.ts';
 import { DEFAULT_CONFIG } from '../../node/config.ts';
 

@@ -17,11 +17,11 @@ import { genesisToJson } from '../../node/genesis.ts';
 import { writeDefaultConfig } from '../../node/config.ts';
 import { saveAccountKey, saveValidatorKey } from '../../node/crypto/keyfile.ts';
 import { RpcClient } from '../../client/rpc.ts';
-import { decodeAddress } from '../../node/crypto/address.ts';
+import { decodeAddress } from '../../protocol/crypto/address.ts';
 import { canonicalBlinding, FR } from '../../puzzle/field.ts';
-import { encodeProof } from '../../puzzle/proof-codec.ts';
+import { encodeProof } from '../../protocol/proof-codec.ts';
 import { signSolution } from '../../puzzle/solution.ts';
-import { toHex } from '../../node/encoding/bytes.ts';
+import { toHex } from '../../protocol/encoding/bytes.ts';
 
 const until = async (what: string, cond: () => Promise<boolean>, ms = 60_000) => {
   const end = Date.now() + ms;

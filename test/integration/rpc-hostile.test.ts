@@ -5,6 +5,7 @@
  * listener; junk artifact uploads stay within the staging caps while a registered circuit's
  * artifacts survive and are served byte for byte.
  */
+import type { AnyMsg } from '../../protocol/messages/index.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
@@ -15,10 +16,9 @@ import { startTestNode } from '../helpers/node.ts';
 import { PREIMAGE } from '../helpers/market.ts';
 import { devnetValidatorKey } from '../../genesis/builder.ts';
 import { sha256 } from '../../node/crypto/hash.ts';
-import { toHex } from '../../node/encoding/bytes.ts';
+import { toHex } from '../../protocol/encoding/bytes.ts';
 import { decodeTx } from '../../node/tx/tx.ts';
 import { DEFAULT_CONFIG } from '../../node/config.ts';
-import type { Msg } from '../../node/modules/types.ts';
 
 type Envelope = { error: { code: string; message: string } };
 const CAP = 12; // above EventEmitter's default of 10 listeners, where the old per-socket listeners warned
@@ -203,7 +203,7 @@ test('hostile RPC: error envelopes, repeated query keys, the WebSocket cap, arti
       };
       let sequence = 0n;
       const register = async (wasm: Uint8Array, zkey: Uint8Array) => {
-        const msg = { type: 'market/register-circuit', name: `junk-${sequence}`, vk: PREIMAGE.vk, wasmHash: sha256(wasm), zkeyHash: sha256(zkey), nOutputs: PREIMAGE.nOutputs, publicInputs: PREIMAGE.publicInputs } as Msg;
+        const msg = { type: 'market/register-circuit', name: `junk-${sequence}`, vk: PREIMAGE.vk, wasmHash: sha256(wasm), zkeyHash: sha256(zkey), nOutputs: PREIMAGE.nOutputs, publicInputs: PREIMAGE.publicInputs } as AnyMsg;
         const bytes = makeTx(users[0]!, [msg], { sequence: sequence++, fee: 1_000_000n });
         const hash = toHex(decodeTx(bytes).hash);
         assert.equal((await call(url, '/txs', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: bytes })).status, 202);

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { makeGenesis, makeTx, sendMsg, deterministicUser } from '../helpers/chain.ts';
 import { startTestNode } from '../helpers/node.ts';
 import { devnetValidatorKey } from '../../genesis/builder.ts';
-import { toHex } from '../../node/encoding/bytes.ts';
+import { toHex } from '../../protocol/encoding/bytes.ts';
 import { decodeTx } from '../../node/tx/tx.ts';
 import { verifyAccountProof, type AccountProofJson } from '../../client/account-proof.ts';
 import { DEFAULT_CONFIG } from '../../node/config.ts';

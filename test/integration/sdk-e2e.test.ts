@@ -8,8 +8,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestDevnet, faucet, until } from '../helpers/devnet.ts';
 import { preimageFill, PREIMAGE_ID } from '../helpers/market.ts';
-import { QuarryClient, SigningQuarryClient, Ed25519Wallet, RpcError, TxFailedError, QuarryClientError, poseidonHash, type ChainEventJson, type Msg } from '../../client/index.ts';
-import { toHex, fromHex } from '../../node/encoding/bytes.ts';
+import { QuarryClient, SigningQuarryClient, Ed25519Wallet, RpcError, TxFailedError, QuarryClientError, poseidonHash, proofToSnarkjs, type ChainEventJson, type Signer } from '../../client/index.ts';
+import { toHex } from '../../protocol/encoding/bytes.ts';
+import { encodeProof, fromSnarkjs } from '../../protocol/proof-codec.ts';
 
 const QRY = 1_000_000n;
 
@@ -65,6 +66,19 @@ test('SDK: queries, signing, staking, market, subscriptions and error codes on a
     assert.equal((await bank.send(bob.address, QRY)).result.code, 'OK');
     assert.equal(await client.getBalance(bob.address), 7n * QRY);
 
+    // an offline signer (a hardware or extension wallet: no secret key in sight) is asked once per transaction
+    const signed: number[] = [];
+    const offline: Signer = { address: bob.address, publicKey: bob.publicKey, sign: async (m) => (signed.push(m.length), bob.sign(m)) };
+    const bobOffline = await SigningQuarryClient.connectWithSigner(url, offline);
+    const preview = await bobOffline.simulate([{ type: 'bank/send', to: alice.address, amount: 1 }]);
+    assert.equal(preview.sequence, await client.getSequence(bob.address));
+    assert.equal(preview.fee, preview.weight * BigInt((await client.rpc.get<{ chain: { minFeeRate: string } }>('/params')).chain.minFeeRate));
+    const viaOffline = await bobOffline.signAndBroadcast([{ type: 'bank/send', to: alice.address, amount: 1 }]);
+    assert.equal(signed.length, 1);
+    assert.equal(viaOffline.result.code, 'OK');
+    assert.ok(viaOffline.result.events.some((e) => e.type === 'transfer'), 'the result carries the receipt events');
+    assert.equal(await client.getSequence(bob.address), preview.sequence + 1n);
+
     // refusals carry the node's codes
     const alicec = await SigningQuarryClient.connectWithSigner(url, alice);
     await rejects(alicec.send(bob.address, 10n ** 15n), RpcError, 'E_INSUFFICIENT_FUNDS');
@@ -91,18 +105,23 @@ test('SDK: queries, signing, staking, market, subscriptions and error codes on a
     assert.ok((await client.getMarketRequests({ status: 'open' })).some((r) => r.id === requestId));
     await rejects(client.waitForProof(requestId, 1_500), QuarryClientError, 'E_TIMEOUT');
     const bobc = await SigningQuarryClient.connectWithSigner(url, bob);
-    await bobc.signAndBroadcast([{ type: 'market/bond', amount: 2n * QRY } as Msg, { type: 'market/lock', requestId: fromHex(requestId) } as Msg]);
+    await bobc.signAndBroadcast([{ type: 'market/bond', amount: 2n * QRY }, { type: 'market/lock', requestId }]);
     assert.equal((await client.getMarketRequests({ prover: bob.address }))[0]!.id, requestId);
     const fill = await preimageFill(42n);
-    await bobc.signAndBroadcast([{ type: 'market/fulfill', requestId: fromHex(requestId), ...fill } as Msg]);
+    await bobc.signAndBroadcast([{ type: 'market/fulfill', requestId, ...fill }]);
     const proof = await client.waitForProof(requestId, 10_000);
     assert.equal(proof.prover, bob.address);
     assert.equal(proof.publicSignals[0], poseidonHash([42n]).toString());
     assert.equal((await client.getProver(bob.address)).onTime, '1');
+    assert.equal(toHex(encodeProof(fromSnarkjs(proofToSnarkjs(proof.proof)))), proof.proof, 'the snarkjs form holds the same proof');
 
     // events arrived while we worked
     assert.ok(blocks.length >= 3 && blocks.every((b) => b.type === 'block'));
     assert.deepEqual(states.slice(0, 1), [true]);
+    client.disconnect();
+    const closedAt = blocks.length;
+    await until('two more blocks', async () => (await client.getHeight()) >= BigInt(blocks.at(-1)!.type === 'block' ? (blocks.at(-1) as { height: string }).height : '0') + 2n);
+    assert.equal(blocks.length, closedAt, 'no events after disconnect');
     sub.close();
   } finally {
     await net.cleanup();

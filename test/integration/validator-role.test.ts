@@ -4,18 +4,17 @@
  * epoch brings it back into the set, the same running node starts signing, with no restart.
  * Two real in-process nodes over libp2p, real BLS and ed25519 signatures.
  */
+import type { AnyMsg } from '../../protocol/messages/index.ts';
 import { test } from 'node:test';
-import assert from 'node:assert/strict';
 import { makeGenesis, makeTx, deterministicUser, USER_BALANCE } from '../helpers/chain.ts';
 import { startTestNode } from '../helpers/node.ts';
 import { until } from '../helpers/devnet.ts';
 import { addAccount, addValidator, devnetValidatorKey } from '../../genesis/builder.ts';
 import { validatorRegistration } from '../../node/crypto/keyfile.ts';
-import { decodeAddress } from '../../node/crypto/address.ts';
-import { fromHex, toHex } from '../../node/encoding/bytes.ts';
+import { decodeAddress } from '../../protocol/crypto/address.ts';
+import { fromHex, toHex } from '../../protocol/encoding/bytes.ts';
 import { bitmapSet } from '../../consensus/commit.ts';
 import { DEFAULT_CONFIG } from '../../node/config.ts';
-import type { Msg } from '../../node/modules/types.ts';
 
 interface ValidatorJson {
   operator: string;
@@ -63,7 +62,7 @@ test('a validator restarted while jailed starts signing once it is back in the s
       if (!v.jailed) return true;
       const height = BigInt((await get<{ height: string }>(urlA, '/status')).height);
       if (height < BigInt(v.jailedUntil)) return false;
-      const tx = makeTx(operatorB, [{ type: 'staking/unjail' } as Msg], { sequence });
+      const tx = makeTx(operatorB, [{ type: 'staking/unjail' } as AnyMsg], { sequence });
       const res = await fetch(`${urlA}/txs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tx: toHex(tx) }) });
       if (res.status === 202) sequence += 1n;
       return false;

@@ -4,6 +4,7 @@
  * are kept, pending ones held; a full staging area refuses without changing anything. And which
  * hashes a real chain and a pending transaction name.
  */
+import type { AnyMsg } from '../../protocol/messages/index.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, utimesSync } from 'node:fs';
@@ -11,11 +12,11 @@ import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { ArtifactStore, type ArtifactRef, type StagingLimits } from '../../node/market/artifacts.ts';
 import { sha256 } from '../../node/crypto/hash.ts';
-import { toHex } from '../../node/encoding/bytes.ts';
-import { QuarryError } from '../../node/errors.ts';
+import { toHex } from '../../protocol/encoding/bytes.ts';
+import { QuarryError } from '../../protocol/errors.ts';
 import { artifactRefs } from '../../node/market/references.ts';
 import { decodeTx } from '../../node/tx/tx.ts';
-import type { Msg } from '../../node/modules/types.ts';
+
 import { tempDir } from '../helpers/tmp.ts';
 import { makeTx, openTestChain } from '../helpers/chain.ts';
 import { PREIMAGE } from '../helpers/market.ts';
@@ -149,7 +150,7 @@ test('artifact references: registered circuits (genesis and later) and register-
     const user = t.users[0]!;
     const [wasm, zkey, pendingWasm, pendingZkey] = ['wasm', 'zkey', 'pending-wasm', 'pending-zkey'].map((s) => sha256(blob(s)));
     const register = (name: string, wasmHash: Uint8Array, zkeyHash: Uint8Array) =>
-      ({ type: 'market/register-circuit', name, vk: PREIMAGE.vk, wasmHash, zkeyHash, nOutputs: PREIMAGE.nOutputs, publicInputs: PREIMAGE.publicInputs }) as Msg;
+      ({ type: 'market/register-circuit', name, vk: PREIMAGE.vk, wasmHash, zkeyHash, nOutputs: PREIMAGE.nOutputs, publicInputs: PREIMAGE.publicInputs }) as AnyMsg;
     const block = await t.produce([makeTx(user, [register('committed', wasm!, zkey!)], { sequence: 0n, fee: 1_000_000n })]);
     assert.equal(block.exec.receipts[0]?.code, 'OK');
     const pending = decodeTx(makeTx(user, [register('pending', pendingWasm!, pendingZkey!)], { sequence: 1n, fee: 1_000_000n }));

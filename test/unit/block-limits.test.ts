@@ -2,15 +2,16 @@
  * maxBlockWeight bounds the work of a block (issue: 4 MiB of multi-send outputs halted the devnet):
  * the proposer's reap stops at the weight cap, and a block over it is invalid for every validator.
  */
+import type { AnyMsg } from '../../protocol/messages/index.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openTestChain, makeTx } from '../helpers/chain.ts';
 import { poolFor } from '../helpers/mempool.ts';
-import { decodeAddress } from '../../node/crypto/address.ts';
+import { decodeAddress } from '../../protocol/crypto/address.ts';
 import { decodeTx } from '../../node/tx/tx.ts';
 import { txWeight } from '../../node/exec/ante.ts';
-import { QuarryError } from '../../node/errors.ts';
-import type { Msg } from '../../node/modules/types.ts';
+import { QuarryError } from '../../protocol/errors.ts';
+
 import { getAccount } from '../../node/modules/bank/account.ts';
 
 test('a block holds at most maxBlockWeight of transaction weight; an overweight block is refused', { timeout: 60_000 }, async () => {
@@ -18,7 +19,7 @@ test('a block holds at most maxBlockWeight of transaction weight; an overweight 
   try {
     const [a, b, c, d] = t.users;
     const outputs = Array.from({ length: 60 }, () => ({ to: decodeAddress(d!.address), amount: 1n }));
-    const multiSend = { type: 'bank/multi-send', outputs } as Msg;
+    const multiSend = { type: 'bank/multi-send', outputs } as AnyMsg;
     const txs = [a!, b!, c!].map((u) => makeTx(u, [multiSend], { sequence: 0n, fee: 50_000n }));
     const weight = txWeight(decodeTx(txs[0]!));
     assert.ok(weight > 6_700n && weight <= 10_000n, `each multi-send weighs ${weight}: two fit, three do not`);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG, loadConfig } from '../../node/config.ts';
-import { QuarryError } from '../../node/errors.ts';
+import { QuarryError } from '../../protocol/errors.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 test('rpc caps: defaults, overrides, and values that are not positive integers are E_CONFIG', () => {

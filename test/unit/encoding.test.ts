@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeAs, decodeStrict, encode } from '../../node/encoding/cbor.ts';
-import { array, bytes, struct, text, u64, uint, variant, literal } from '../../node/encoding/schema.ts';
-import { fromHex } from '../../node/encoding/bytes.ts';
-import { QuarryError } from '../../node/errors.ts';
+import { decodeAs, decodeStrict, encode } from '../../protocol/encoding/cbor.ts';
+import { array, bytes, struct, text, u64, uint, variant, literal } from '../../protocol/encoding/schema.ts';
+import { fromHex } from '../../protocol/encoding/bytes.ts';
+import { QuarryError } from '../../protocol/errors.ts';
 
 const code = (fn: () => unknown) => {
   try {

@@ -15,7 +15,7 @@ import { setCommitment, genesisId } from '../../consensus/epoch/commitment.ts';
 import { bytesToBigint } from '../../node/crypto/pallas.ts';
 import { genesisHash } from '../../node/genesis.ts';
 import { NO_ID } from '../../node/state/record.ts';
-import { QuarryError } from '../../node/errors.ts';
+import { QuarryError } from '../../protocol/errors.ts';
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
   try {

@@ -1,12 +1,12 @@
+import type { AnyMsg } from '../../protocol/messages/index.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeAddress } from '../../node/crypto/address.ts';
+import { decodeAddress } from '../../protocol/crypto/address.ts';
 import { getAccount, totalSupply } from '../../node/modules/bank/account.ts';
 import { REWARDS_POOL } from '../../node/modules/staking/state.ts';
 import { decodeTx } from '../../node/tx/tx.ts';
-import { toHex } from '../../node/encoding/bytes.ts';
+import { toHex } from '../../protocol/encoding/bytes.ts';
 import { openTestChain, makeTx, sendMsg, USER_BALANCE, CHAIN_ID } from '../helpers/chain.ts';
-import type { Msg } from '../../node/modules/types.ts';
 
 const addr = (k: { address: string }) => decodeAddress(k.address);
 
@@ -16,7 +16,7 @@ test('transfers move funds, fees and the block reward go to the rewards pool, su
     const [a, b, c] = t.users;
     const supply0 = await totalSupply(t.chain.latestState);
     const tx1 = makeTx(a!, [sendMsg(b!, 1000n)], { sequence: 0n, fee: 500n });
-    const tx2 = makeTx(a!, [{ type: 'bank/multi-send', outputs: [{ to: addr(b!), amount: 10n }, { to: addr(c!), amount: 20n }] } as Msg], { sequence: 1n, fee: 700n });
+    const tx2 = makeTx(a!, [{ type: 'bank/multi-send', outputs: [{ to: addr(b!), amount: 10n }, { to: addr(c!), amount: 20n }] } as AnyMsg], { sequence: 1n, fee: 700n });
     const block = await t.produce([tx1, tx2]);
     assert.equal(block.txs.length, 2);
     assert.deepEqual(block.exec.receipts.map((r) => r.code), ['OK', 'OK']);

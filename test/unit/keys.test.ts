@@ -3,13 +3,14 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { generateKeyPair, sign, verify } from '../../node/crypto/ed25519.ts';
-import { addressFromPubKey, decodeAddress, encodeAddress, isAddress } from '../../node/crypto/address.ts';
-import { keyPairFromMnemonic, slip10Ed25519 } from '../../node/crypto/mnemonic.ts';
+import { generateKeyPair, sign } from '../../protocol/crypto/ed25519.ts';
+import { verify } from '../../node/crypto/ed25519.ts';
+import { addressFromPubKey, decodeAddress, encodeAddress, isAddress } from '../../protocol/crypto/address.ts';
+import { keyPairFromMnemonic, slip10Ed25519 } from '../../protocol/crypto/mnemonic.ts';
 import { accountKeyFromPair, listAccountKeys, loadAccountKey, loadValidatorKey, saveAccountKey, saveValidatorKey, validatorKeyFromSecret } from '../../node/crypto/keyfile.ts';
 import { blsKeyGen, blsVerifyProofOfPossession, blsProofOfPossession } from '../../node/crypto/bls.ts';
-import { fromHex, toHex } from '../../node/encoding/bytes.ts';
-import { QuarryError } from '../../node/errors.ts';
+import { fromHex, toHex } from '../../protocol/encoding/bytes.ts';
+import { QuarryError } from '../../protocol/errors.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 test('ed25519: node:crypto verification agrees with noble, rejects tampering', () => {

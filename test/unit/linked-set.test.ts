@@ -5,11 +5,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { concatBytes, toHex } from '../../node/encoding/bytes.ts';
+import { concatBytes, toHex } from '../../protocol/encoding/bytes.ts';
 import { sha256 } from '../../node/crypto/hash.ts';
 import { linkedSet } from '../../node/state/linked-set.ts';
 import { record } from '../../node/state/record.ts';
-import { bytes, nullable, struct, u64 } from '../../node/encoding/schema.ts';
+import { bytes, nullable, struct, u64 } from '../../protocol/encoding/schema.ts';
 import { Overlay } from '../../node/state/view.ts';
 
 const empty = { get: async () => undefined };

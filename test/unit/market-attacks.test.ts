@@ -3,22 +3,23 @@
  * the attacker would, with real transactions and real Groth16 proofs on a test chain, and each
  * asserting that the attacker ends worse off than by behaving honestly.
  */
+import type { AnyMsg } from '../../protocol/messages/index.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { openTestChain, type TestChain } from '../helpers/chain.ts';
 import { assertMarketBalanced, MARKET_TX_FEE as FEE, MarketDriver, PREIMAGE_ID, preimageFill, requestMsg } from '../helpers/market.ts';
-import { decodeAddress } from '../../node/crypto/address.ts';
+import { decodeAddress } from '../../protocol/crypto/address.ts';
 import { getAccount } from '../../node/modules/bank/account.ts';
 import { getProver, getRequest, reputationPpm, type ProofRequest } from '../../node/modules/market/state.ts';
 import { fillCommitment } from '../../node/modules/market/commit-fill.ts';
 import type { AccountKey } from '../../node/crypto/keyfile.ts';
-import type { Msg } from '../../node/modules/types.ts';
-import { equalBytes } from '../../node/encoding/bytes.ts';
+
+import { equalBytes } from '../../protocol/encoding/bytes.ts';
 
 const QRY = 1_000_000n;
 const addr = (k: { address: string }) => decodeAddress(k.address);
-const m = (x: Record<string, unknown>) => x as unknown as Msg;
+const m = (x: Record<string, unknown>) => x as unknown as AnyMsg;
 const ask = (price: bigint, capacity = 4n) => m({ type: 'market/ask', circuitId: PREIMAGE_ID, price, maxTurnaround: 3n, capacity });
 const balance = async (t: TestChain, k: AccountKey) => (await getAccount(t.chain.latestState, addr(k))).balance;
 const request = (t: TestChain, id: Uint8Array): Promise<ProofRequest> => getRequest(t.chain.latestState, id);

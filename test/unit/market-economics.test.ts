@@ -5,25 +5,26 @@
  * at least 99 % of requests must still be filled before their deadline; escrow and bonds must
  * balance after every block; and a requester filling its own requests must lose money.
  */
+import type { AnyMsg } from '../../protocol/messages/index.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { openTestChain, makeTx } from '../helpers/chain.ts';
 import { assertMarketBalanced, PREIMAGE_ID, requestMsg, preimageInputs } from '../helpers/market.ts';
-import { decodeAddress } from '../../node/crypto/address.ts';
+import { decodeAddress } from '../../protocol/crypto/address.ts';
 import { getAccount } from '../../node/modules/bank/account.ts';
 import { getProver, getRequest, type ProofRequest } from '../../node/modules/market/state.ts';
 import { openRequestIds } from '../../node/modules/market/request-index.ts';
-import { requestId } from '../../node/modules/market/request-proof.ts';
+import { requestId } from '../../protocol/messages/market.ts';
 import { fillCommitment } from '../../node/modules/market/commit-fill.ts';
 import { decodeTx } from '../../node/tx/tx.ts';
-import { toHex } from '../../node/encoding/bytes.ts';
+import { toHex } from '../../protocol/encoding/bytes.ts';
 import type { AccountKey } from '../../node/crypto/keyfile.ts';
-import type { Msg, ProofVerifier } from '../../node/modules/types.ts';
+import type { ProofVerifier } from '../../node/modules/types.ts';
 
 const stubVerifier: ProofVerifier = { verify: async (_id, _vk, items) => items.map((i) => i.proof[0] === 1) };
 const fakeProof = () => Uint8Array.from({ length: 256 }, (_, i) => (i === 0 ? 1 : i % 251));
-const m = (x: Record<string, unknown>) => x as unknown as Msg;
+const m = (x: Record<string, unknown>) => x as unknown as AnyMsg;
 const addr = (k: { address: string }) => decodeAddress(k.address);
 
 interface Actor {
@@ -33,7 +34,7 @@ interface Actor {
   silent: boolean;
 }
 
-function tx(a: Actor, msgs: Msg[]): Uint8Array {
+function tx(a: Actor, msgs: AnyMsg[]): Uint8Array {
   return makeTx(a.key, msgs, { sequence: a.seq++, fee: 200_000n });
 }
 

@@ -10,7 +10,7 @@ import { Rng } from '../helpers/rng.ts';
 import { checkMarketParams, fillOutcome, lockCollateral, marketFee, missOutcome, netOfFee, type Held } from '../../node/modules/market/economics.ts';
 import { bestAsk, type AskCandidate } from '../../node/modules/market/pricing.ts';
 import { DEFAULT_MARKET_PARAMS, EMPTY_PROVER, PPM, type MarketParams, type ProofRequest } from '../../node/modules/market/state.ts';
-import { QuarryError } from '../../node/errors.ts';
+import { QuarryError } from '../../protocol/errors.ts';
 
 const big = (rng: Rng, max: bigint) => (BigInt(rng.int(1 << 30)) * max) / BigInt(1 << 30);
 

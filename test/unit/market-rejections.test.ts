@@ -8,34 +8,35 @@
  * The one rejection that does change state, a lock holder's false proof (slashed), is played in
  * market-attacks.test.ts.
  */
+import type { AnyMsg } from '../../protocol/messages/index.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { openTestChain, makeTx, type TestChain } from '../helpers/chain.ts';
 import { PREIMAGE, PREIMAGE_ID, preimageFill, preimageInputs, requestMsg } from '../helpers/market.ts';
-import { decodeAddress } from '../../node/crypto/address.ts';
+import { decodeAddress } from '../../protocol/crypto/address.ts';
 import { taggedHash } from '../../node/crypto/hash.ts';
-import { fromHex, toHex } from '../../node/encoding/bytes.ts';
-import { QuarryError } from '../../node/errors.ts';
+import { fromHex, toHex } from '../../protocol/encoding/bytes.ts';
+import { QuarryError } from '../../protocol/errors.ts';
 import { NO_ID } from '../../node/state/record.ts';
 import type { StateReader } from '../../node/state/view.ts';
 import { getAccount } from '../../node/modules/bank/account.ts';
 import { getChainParams } from '../../node/modules/chain-params.ts';
 import { Mempool } from '../../node/mempool/mempool.ts';
 import { askers, askId, asks, circuitList, fillCommits, MARKET_BONDS, MARKET_ESCROW, offers, proverList, provers, requestProofs, requests, reservations } from '../../node/modules/market/state.ts';
-import { requestId } from '../../node/modules/market/request-proof.ts';
+import { requestId } from '../../protocol/messages/market.ts';
 import { commitKey, fillCommitment } from '../../node/modules/market/commit-fill.ts';
 import { circuitIdOf } from '../../puzzle/circuit.ts';
 import { FR } from '../../puzzle/field.ts';
 import { exampleCircuits } from '../../genesis/builder.ts';
 import { decodeTx } from '../../node/tx/tx.ts';
 import type { AccountKey } from '../../node/crypto/keyfile.ts';
-import type { ChainEvent, Msg } from '../../node/modules/types.ts';
+import type { ChainEvent } from '../../node/modules/types.ts';
 import { openRequests } from '../../node/modules/market/request-index.ts';
 
 const FEE = 200_000n;
 const addr = (k: { address: string }) => decodeAddress(k.address);
-const m = (x: Record<string, unknown>) => x as unknown as Msg;
+const m = (x: Record<string, unknown>) => x as unknown as AnyMsg;
 const MERKLE = exampleCircuits()[1]!;
 const MERKLE_ID = circuitIdOf(MERKLE.vk, MERKLE.wasmHash);
 const UNKNOWN = new Uint8Array(32).fill(7);
@@ -49,29 +50,29 @@ class Market {
   /** Ids whose records every snapshot reads (fixtures, and what each failing tx would have created). */
   readonly ids = { requests: [] as Uint8Array[], offers: [] as Uint8Array[], reservations: [] as Uint8Array[] };
   constructor(readonly t: TestChain) {}
-  async tx(user: AccountKey, msgs: Msg[]): Promise<Uint8Array> {
+  async tx(user: AccountKey, msgs: AnyMsg[]): Promise<Uint8Array> {
     const { sequence } = await getAccount(this.t.chain.latestState, addr(user));
     return makeTx(user, msgs, { sequence, fee: FEE });
   }
-  async run(user: AccountKey, msgs: Msg[]): Promise<{ code: string; log: string; events: ChainEvent[] }> {
+  async run(user: AccountKey, msgs: AnyMsg[]): Promise<{ code: string; log: string; events: ChainEvent[] }> {
     const block = await this.t.produce([await this.tx(user, msgs)]);
     const r = block.exec.receipts[0];
     if (!r) throw new Error(`transaction not included: ${block.exec.rejected[0]?.error.message}`);
     return r;
   }
-  async ok(user: AccountKey, msgs: Msg[]): Promise<ChainEvent[]> {
+  async ok(user: AccountKey, msgs: AnyMsg[]): Promise<ChainEvent[]> {
     const r = await this.run(user, msgs);
     assert.equal(r.code, 'OK', r.log);
     return r.events;
   }
-  async request(user: AccountKey, msg: Msg): Promise<Uint8Array> {
+  async request(user: AccountKey, msg: AnyMsg): Promise<Uint8Array> {
     const ev = (await this.ok(user, [msg])).find((e) => e.type === 'market-request');
     const id = fromHex(String(ev?.request));
     this.ids.requests.push(id);
     return id;
   }
   /** The failing tx in its own block: exact code, a log naming the throw site, no events, no state change but fee and sequence. */
-  async reject(name: string, user: AccountKey, msgs: Msg[], code: string, log: RegExp): Promise<void> {
+  async reject(name: string, user: AccountKey, msgs: AnyMsg[], code: string, log: RegExp): Promise<void> {
     const bytes = await this.tx(user, msgs);
     const hash = decodeTx(bytes).hash;
     msgs.forEach((_, i) => {
@@ -146,7 +147,7 @@ test('every market rejection has its stable code and changes nothing but the fee
     const good = await preimageFill(103n);
     const stranger = await preimageFill(999n);
     const [hash, preimage] = preimageInputs(1n) as [{ name: string; values: string[] }, { name: string; values: string[] }];
-    const cases: Array<{ name: string; by: AccountKey; msgs: Msg[]; code: string; log: RegExp }> = [
+    const cases: Array<{ name: string; by: AccountKey; msgs: AnyMsg[]; code: string; log: RegExp }> = [
       { name: 'register: vk that does not decode', by: other, msgs: [m({ type: 'market/register-circuit', name: 'junk', vk: new Uint8Array([1, 2, 3]), wasmHash: new Uint8Array(32), zkeyHash: new Uint8Array(32), nOutputs: 0, publicInputs: [] })], code: 'E_DECODE', log: /CBOR/ },
       { name: 'register: public signal count', by: other, msgs: [m({ type: 'market/register-circuit', name: 'x', vk: PREIMAGE.vk, wasmHash: new Uint8Array(32), zkeyHash: PREIMAGE.zkeyHash, nOutputs: 1, publicInputs: ['hash'] })], code: 'E_INVALID_MSG', log: /public signals, not 1 outputs/ },
       { name: 'register: already registered', by: other, msgs: [m({ type: 'market/register-circuit', ...PREIMAGE })], code: 'E_DUPLICATE', log: /already registered/ },
@@ -259,7 +260,7 @@ test('malformed fields never reach a block: the transaction does not decode and 
     const id = await mk.request(requester, requestMsg(201n));
     const fill = await preimageFill(201n);
     const [hash] = preimageInputs(201n);
-    const cases: Array<[string, Msg, string, RegExp]> = [
+    const cases: Array<[string, AnyMsg, string, RegExp]> = [
       ['requestId of 31 bytes', m({ type: 'market/cancel', requestId: id.subarray(1) }), 'E_DECODE', /msgs\[0\]\.requestId: expected 32 bytes, got 31/],
       ['proof of 255 bytes', m({ type: 'market/fulfill', requestId: id, proof: fill.proof.subarray(1), publicSignals: fill.publicSignals }), 'E_DECODE', /msgs\[0\]\.proof: expected 256 bytes, got 255/],
       ['salt of 16 bytes', m({ type: 'market/reveal-fill', requestId: id, ...fill, salt: new Uint8Array(16) }), 'E_DECODE', /msgs\[0\]\.salt: expected 32 bytes, got 16/],

@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { toHex, u64be } from '../../node/encoding/bytes.ts';
+import { toHex, u64be } from '../../protocol/encoding/bytes.ts';
 import { sha256 } from '../../node/crypto/hash.ts';
 import { NO_ID } from '../../node/state/record.ts';
 import { Overlay, type StateReader } from '../../node/state/view.ts';

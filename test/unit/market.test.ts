@@ -1,18 +1,18 @@
 /** The proof market's messages and lifecycle on a real chain with real Groth16 proofs. */
+import type { AnyMsg } from '../../protocol/messages/index.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { openTestChain } from '../helpers/chain.ts';
 import { MarketDriver, PREIMAGE_ID, preimageFill, requestMsg } from '../helpers/market.ts';
-import { decodeAddress } from '../../node/crypto/address.ts';
+import { decodeAddress } from '../../protocol/crypto/address.ts';
 import { getAccount } from '../../node/modules/bank/account.ts';
 import { getProver, getRequest, MARKET_BONDS, MARKET_ESCROW, requestProofs } from '../../node/modules/market/state.ts';
 import { fillCommitment } from '../../node/modules/market/commit-fill.ts';
 import type { AccountKey } from '../../node/crypto/keyfile.ts';
-import type { Msg } from '../../node/modules/types.ts';
 
 const addr = (k: { address: string }) => decodeAddress(k.address);
-const m = (x: Record<string, unknown>) => x as unknown as Msg;
+const m = (x: Record<string, unknown>) => x as unknown as AnyMsg;
 
 async function setup() {
   const t = await openTestChain({ users: 4 });
@@ -55,7 +55,7 @@ test('strangers cannot fulfil a lock; bad requests are refused', async () => {
     const good = await preimageFill(11n);
     assert.equal((await mk.run(proverB, [m({ type: 'market/fulfill', requestId: id, ...good })])).code, 'E_INVALID_MSG', 'not the locker');
     assert.equal((await getRequest(t.chain.latestState, id)).status, 'locked');
-    const bad: Array<[string, Msg]> = [
+    const bad: Array<[string, AnyMsg]> = [
       ['E_INVALID_MSG', requestMsg(1n, { minPrice: 5n, maxPrice: 4n })],
       ['E_INVALID_MSG', requestMsg(1n, { deadlineBlocks: 0n })],
       ['E_INVALID_MSG', m({ ...requestMsg(1n), inputs: [{ name: 'preimage', values: ['1'] }] })],

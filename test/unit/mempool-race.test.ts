@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeTx } from '../../node/tx/tx.ts';
-import { toHex } from '../../node/encoding/bytes.ts';
+import { toHex } from '../../protocol/encoding/bytes.ts';
 import { getAccount } from '../../node/modules/bank/account.ts';
 import type { Mempool } from '../../node/mempool/mempool.ts';
 import type { StateReader } from '../../node/state/view.ts';

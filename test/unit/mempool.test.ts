@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { encode } from '../../node/encoding/cbor.ts';
+import { encode } from '../../protocol/encoding/cbor.ts';
 import { decodeTx } from '../../node/tx/tx.ts';
-import { toHex } from '../../node/encoding/bytes.ts';
+import { toHex } from '../../protocol/encoding/bytes.ts';
 import { openTestChain, makeTx, sendMsg, USER_BALANCE } from '../helpers/chain.ts';
 import { poolFor, rejection } from '../helpers/mempool.ts';
 

@@ -9,9 +9,9 @@ import * as snarkjs from 'snarkjs';
 import { bn254 } from '@noble/curves/bn254.js';
 import { puzzleFixtures } from '../helpers/puzzle.ts';
 import { canonicalBlinding, FR } from '../../puzzle/field.ts';
-import { decodeProof, encodeProof, fromSnarkjs, toSnarkjs, FQ, PROOF_BYTES, type AffineProof } from '../../puzzle/proof-codec.ts';
-import { QuarryError } from '../../node/errors.ts';
-import { bigToBytesBE } from '../../puzzle/field.ts';
+import { decodeProof, encodeProof, fromSnarkjs, toSnarkjs, FQ, PROOF_BYTES, type AffineProof } from '../../protocol/proof-codec.ts';
+import { QuarryError } from '../../protocol/errors.ts';
+import { bigToBytesBE } from '../../protocol/encoding/bytes.ts';
 import { Rng } from '../helpers/rng.ts';
 
 const statement = { challenge: 987654321n, address: new Uint8Array(20).fill(0x42), nonce: 17n };

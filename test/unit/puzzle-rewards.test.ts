@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initialTargets, proofTargetFor, retarget, rewardPerSolution, targetOf, U64_MAX, type PuzzleParams, type Targets } from '../../puzzle/target.ts';
-import { u64be } from '../../node/encoding/bytes.ts';
+import { u64be } from '../../protocol/encoding/bytes.ts';
 import { Rng } from '../helpers/rng.ts';
 
 const params: PuzzleParams = { proverReward: 1_000_000n, initialCoinbaseTarget: 16n, minCoinbaseTarget: 8n, targetShift: 2n, maxSolutionsPerBlock: 16n, retargetWindow: 16n };

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getValue, proveKey, rootHash, updateTree, type NodeRef, type NodeSource, type SmtNode } from '../../node/state/smt.ts';
-import { verifySmtProof } from '../../client/smt-verify.ts';
+import { verifySmtProof } from '../../protocol/smt-verify.ts';
 import { StateDb } from '../../node/state/state-db.ts';
 import { Database } from '../../node/store/db.ts';
-import { toHex } from '../../node/encoding/bytes.ts';
+import { toHex } from '../../protocol/encoding/bytes.ts';
 import { sha256 } from '../../node/crypto/hash.ts';
 import { Rng } from '../helpers/rng.ts';
 import { tempDir } from '../helpers/tmp.ts';

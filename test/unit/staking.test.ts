@@ -1,8 +1,9 @@
 /** The staking module: validators, delegation, rewards, unbonding, slashing and the active set. */
+import type { AnyMsg } from '../../protocol/messages/index.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openTestChain, makeTx, deterministicUser, type TestChain } from '../helpers/chain.ts';
-import { decodeAddress } from '../../node/crypto/address.ts';
+import { decodeAddress } from '../../protocol/crypto/address.ts';
 import { blsKeyGen, blsProofOfPossession, blsSign } from '../../node/crypto/bls.ts';
 import { validatorKeyFromSecret, validatorRegistration } from '../../node/crypto/keyfile.ts';
 import { getAccount, totalSupply } from '../../node/modules/bank/account.ts';
@@ -11,7 +12,7 @@ import { tokensOfShares } from '../../node/modules/staking/bonding.ts';
 import { makeEvidence } from '../../consensus/evidence.ts';
 import { voteSignBytes, type Vote } from '../../consensus/messages.ts';
 import { devnetValidatorKey } from '../../genesis/builder.ts';
-import type { Msg } from '../../node/modules/types.ts';
+
 import type { AccountKey } from '../../node/crypto/keyfile.ts';
 
 const addr = (k: { address: string }) => decodeAddress(k.address);
@@ -19,7 +20,7 @@ const POWER = 1_000_000n; // uqry per unit of voting power (default powerReducti
 
 class Sequencer {
   private readonly next = new Map<string, bigint>();
-  tx(user: AccountKey, msgs: Msg[], fee = 50_000n): Uint8Array {
+  tx(user: AccountKey, msgs: AnyMsg[], fee = 50_000n): Uint8Array {
     const seq = this.next.get(user.address) ?? 0n;
     this.next.set(user.address, seq + 1n);
     return makeTx(user, msgs, { sequence: seq, fee });
@@ -38,7 +39,7 @@ test('create a validator, delegate, and the active set changes only at the epoch
     const key = validatorKeyFromSecret(blsKeyGen().secretKey);
     const reg = await validatorRegistration(key, addr(alice!));
     const create = (selfBond: bigint, over: Partial<Record<'proofOfPossession' | 'blsPubKey' | 'pallasProofOfPossession', Uint8Array>> = {}) =>
-      ({ type: 'staking/create-validator', blsPubKey: key.blsPublicKey, proofOfPossession: reg.proofOfPossession, pallasPubKey: reg.pallasPubKey, pallasProofOfPossession: reg.pallasProofOfPossession, commissionPpm: 100_000n, moniker: 'alice', selfBond, ...over }) as Msg;
+      ({ type: 'staking/create-validator', blsPubKey: key.blsPublicKey, proofOfPossession: reg.proofOfPossession, pallasPubKey: reg.pallasPubKey, pallasProofOfPossession: reg.pallasProofOfPossession, commissionPpm: 100_000n, moniker: 'alice', selfBond, ...over }) as AnyMsg;
     assert.deepEqual(await codesOf(t, [seq.tx(alice!, [create(1_000n)])]), ['E_INVALID_MSG'], 'self-bond below the minimum');
     const forBob = await validatorRegistration(key, addr(bob!));
     assert.deepEqual(
@@ -54,7 +55,7 @@ test('create a validator, delegate, and the active set changes only at the epoch
       'a BLS key registers once; so does a Pallas key',
     );
     assert.equal((await t.chain.activeSet()).set.size, 1, 'not active before the epoch boundary');
-    assert.deepEqual(await codesOf(t, [seq.tx(bob!, [{ type: 'staking/delegate', validator: addr(alice!), amount: 100n * POWER } as Msg])]), ['OK']);
+    assert.deepEqual(await codesOf(t, [seq.tx(bob!, [{ type: 'staking/delegate', validator: addr(alice!), amount: 100n * POWER } as AnyMsg])]), ['OK']);
     while (t.chain.head.height % 5n !== 0n) await t.produce();
     const { set } = await t.chain.activeSet();
     assert.equal(set.size, 2, 'active from the next epoch');
@@ -73,10 +74,10 @@ test('rewards are shared with delegators after commission; undelegated stake ret
     const [bob] = t.users;
     const op = addr(t.operator);
     // genesis validator: 100 power of self-stake, 10 % commission; bob adds as much again
-    assert.deepEqual(await codesOf(t, [seq.tx(bob!, [{ type: 'staking/delegate', validator: op, amount: 100n * POWER } as Msg])]), ['OK']);
+    assert.deepEqual(await codesOf(t, [seq.tx(bob!, [{ type: 'staking/delegate', validator: op, amount: 100n * POWER } as AnyMsg])]), ['OK']);
     for (let i = 0; i < 5; i++) await t.produce();
     const before = (await getAccount(t.chain.latestState, addr(bob!))).balance;
-    assert.deepEqual(await codesOf(t, [seq.tx(bob!, [{ type: 'staking/claim', validator: op } as Msg])]), ['OK']);
+    assert.deepEqual(await codesOf(t, [seq.tx(bob!, [{ type: 'staking/claim', validator: op } as AnyMsg])]), ['OK']);
     const claimed = (await getAccount(t.chain.latestState, addr(bob!))).balance - before + 50_000n;
     // blocks 1–6 (bob's delegation counts from block 1's end) × 1 QRY plus block 1's fee, half the
     // shares, 90 % after commission; the claiming block's reward comes after the claim
@@ -85,7 +86,7 @@ test('rewards are shared with delegators after commission; undelegated stake ret
     const v = (await getValidator(t.chain.latestState, op))!;
     assert.ok(v.commissionOwed > 0n, 'the operator accrued commission');
     // undelegate: the uqry sit in the unbonding pool, then come back
-    assert.deepEqual(await codesOf(t, [seq.tx(bob!, [{ type: 'staking/undelegate', validator: op, amount: 40n * POWER } as Msg])]), ['OK']);
+    assert.deepEqual(await codesOf(t, [seq.tx(bob!, [{ type: 'staking/undelegate', validator: op, amount: 40n * POWER } as AnyMsg])]), ['OK']);
     const afterUndelegate = (await getAccount(t.chain.latestState, addr(bob!))).balance;
     assert.equal((await getAccount(t.chain.latestState, UNBONDING_POOL)).balance, 40n * POWER);
     for (let i = 0; i < 4; i++) await t.produce();
@@ -93,8 +94,8 @@ test('rewards are shared with delegators after commission; undelegated stake ret
     assert.equal((await getAccount(t.chain.latestState, addr(bob!))).balance, afterUndelegate + 40n * POWER);
     // the operator may not drop below the minimum self-bond without leaving entirely
     const self = tokensOfShares(v, (await getDelegation(t.chain.latestState, op, op))!.shares);
-    assert.deepEqual(await codesOf(t, [seq.tx(t.operator, [{ type: 'staking/undelegate', validator: op, amount: self - 1n } as Msg])]), ['E_INVALID_MSG']);
-    assert.deepEqual(await codesOf(t, [seq.tx(bob!, [{ type: 'staking/undelegate', validator: op, amount: 1000n * POWER } as Msg])]), ['E_INSUFFICIENT_FUNDS']);
+    assert.deepEqual(await codesOf(t, [seq.tx(t.operator, [{ type: 'staking/undelegate', validator: op, amount: self - 1n } as AnyMsg])]), ['E_INVALID_MSG']);
+    assert.deepEqual(await codesOf(t, [seq.tx(bob!, [{ type: 'staking/undelegate', validator: op, amount: 1000n * POWER } as AnyMsg])]), ['E_INSUFFICIENT_FUNDS']);
   } finally {
     await t.close();
   }
@@ -118,8 +119,8 @@ test('double signing is slashed, tombstoned, reaches unbonding stake, and cannot
     await t.produce();
     // op1 starts unbonding after the fault: that stake is slashed too
     const [a, b] = doubleSign(key1, 1, 1n);
-    await t.produce([seq.tx(op1, [{ type: 'staking/delegate', validator: decodeAddress(op1.address), amount: 5n * POWER } as Msg])]);
-    await t.produce([seq.tx(op1, [{ type: 'staking/undelegate', validator: decodeAddress(op1.address), amount: 5n * POWER } as Msg])]);
+    await t.produce([seq.tx(op1, [{ type: 'staking/delegate', validator: decodeAddress(op1.address), amount: 5n * POWER } as AnyMsg])]);
+    await t.produce([seq.tx(op1, [{ type: 'staking/undelegate', validator: decodeAddress(op1.address), amount: 5n * POWER } as AnyMsg])]);
     const supply = await totalSupply(t.chain.latestState);
     const block = await t.produce([], undefined, [], [makeEvidence(a, b)]);
     assert.equal(block.exec.evidence.length, 1);
@@ -138,7 +139,7 @@ test('double signing is slashed, tombstoned, reaches unbonding stake, and cannot
     // a tombstoned validator leaves the set at the next epoch boundary
     while (t.chain.head.height % 4n !== 0n) await t.produce();
     assert.equal((await t.chain.activeSet()).set.size, 1);
-    assert.deepEqual(await codesOf(t, [seq.tx(op1, [{ type: 'staking/unjail' } as Msg])]), ['E_INVALID_MSG']);
+    assert.deepEqual(await codesOf(t, [seq.tx(op1, [{ type: 'staking/unjail' } as AnyMsg])]), ['E_INVALID_MSG']);
     assert.equal((await getAccount(t.chain.latestState, BONDED_POOL)).balance > 0n, true);
   } finally {
     await t.close();
@@ -165,9 +166,9 @@ test('a validator that misses too many blocks is jailed with a small slash, then
     assert.equal(v.jailed, true);
     assert.equal(v.tombstoned, false);
     assert.equal(v.tokens, 10n * POWER - (10n * POWER) / 1000n);
-    assert.deepEqual(await codesOf(t, [seq.tx(op1, [{ type: 'staking/unjail' } as Msg])]), ['E_INVALID_MSG'], 'still inside the jail period');
+    assert.deepEqual(await codesOf(t, [seq.tx(op1, [{ type: 'staking/unjail' } as AnyMsg])]), ['E_INVALID_MSG'], 'still inside the jail period');
     for (let i = 0; i < 3; i++) await t.produce();
-    assert.deepEqual(await codesOf(t, [seq.tx(op1, [{ type: 'staking/unjail' } as Msg])]), ['OK']);
+    assert.deepEqual(await codesOf(t, [seq.tx(op1, [{ type: 'staking/unjail' } as AnyMsg])]), ['OK']);
     assert.equal((await getValidator(t.chain.latestState, decodeAddress(op1.address)))!.jailed, false);
   } finally {
     await t.close();

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyEvent, blockIntervals, emptyModel, feeLevels, networkProofsPerSecond, solutionsPerBlock, sparkline, topProvers } from '../../tui/model.ts';
-import type { PuzzleState } from '../../client/types.ts';
+import type { PuzzleState } from '../../protocol/rpc-types.ts';
 
 const block = (h: number, time: number) => ({ type: 'block' as const, height: String(h), hash: 'ab', time: String(time), txs: 0, proposer: 'qry1p' });
 const solution = (h: number, address: string, reward: number) => ({ type: 'solution' as const, id: `${h}${address}`, address, reward: String(reward), height: String(h) });

@@ -1,9 +1,9 @@
 /** Accounts (balance and sequence) and the total supply, with the only functions that move funds. */
-import { struct, u64, type Infer } from '../../encoding/schema.ts';
+import { struct, u64, type Infer } from '../../../protocol/encoding/schema.ts';
 import { NO_ID, record } from '../../state/record.ts';
 import type { Overlay, StateReader } from '../../state/view.ts';
-import { QuarryError } from '../../errors.ts';
-import { encodeAddress } from '../../crypto/address.ts';
+import { QuarryError } from '../../../protocol/errors.ts';
+import { encodeAddress } from '../../../protocol/crypto/address.ts';
 
 export const accountSchema = struct({ balance: u64, sequence: u64 });
 export type Account = Infer<typeof accountSchema>;

@@ -1,17 +1,12 @@
 /** `bank/send`: move `amount` uqry from the signer to `to`. */
-import { bytes, literal, struct, u64, type Infer } from '../../encoding/schema.ts';
-import { QuarryError } from '../../errors.ts';
+import { QuarryError } from '../../../protocol/errors.ts';
 import { defineMsg } from '../types.ts';
 import { transfer } from './account.ts';
-import { encodeAddress } from '../../crypto/address.ts';
-
-const schema = struct({ type: literal('bank/send'), to: bytes({ len: 20 }), amount: u64 });
-export type SendMsg = Infer<typeof schema>;
+import { encodeAddress } from '../../../protocol/crypto/address.ts';
+import { sendSpec, type SendMsg } from '../../../protocol/messages/bank.ts';
 
 export const send = defineMsg<SendMsg>({
-  type: 'bank/send',
-  schema,
-  weight: () => 200n,
+  ...sendSpec,
   spend: (msg) => msg.amount,
   async apply(ctx, msg) {
     if (msg.amount === 0n) throw new QuarryError('E_INVALID_MSG', 'amount must be positive');

@@ -4,12 +4,12 @@
  * block body and every node checks and records them here. The handoff is complete once the
  * signers hold more than 2/3 of epoch k − 1's power; later signatures add nothing and are refused.
  */
-import { bytes, struct, u64, uint, type Infer } from '../../encoding/schema.ts';
-import { QuarryError } from '../../errors.ts';
-import { encode } from '../../encoding/cbor.ts';
+import { bytes, struct, u64, uint, type Infer } from '../../../protocol/encoding/schema.ts';
+import { QuarryError } from '../../../protocol/errors.ts';
+import { encode } from '../../../protocol/encoding/cbor.ts';
 import { taggedHash } from '../../crypto/hash.ts';
 import { bytesToBigint, PALLAS_SIGNATURE_BYTES, pallasVerify } from '../../crypto/pallas.ts';
-import { encodeAddress } from '../../crypto/address.ts';
+import { encodeAddress } from '../../../protocol/crypto/address.ts';
 import { NO_ID } from '../../state/record.ts';
 import type { Overlay, StateReader } from '../../state/view.ts';
 import { handoffMessage } from '../../../consensus/epoch/commitment.ts';

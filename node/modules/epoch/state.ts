@@ -3,10 +3,10 @@
  * commitment, recorded at the boundary block, and the handoff signatures the outgoing set sends.
  * These are what the epoch prover proves from and what light clients fetch and check.
  */
-import { array, bool, bytes, struct, u64, uint, type Infer } from '../../encoding/schema.ts';
+import { array, bool, bytes, struct, u64, uint, type Infer } from '../../../protocol/encoding/schema.ts';
 import { NO_ID, record } from '../../state/record.ts';
 import type { Overlay, StateReader } from '../../state/view.ts';
-import { u64be } from '../../encoding/bytes.ts';
+import { u64be } from '../../../protocol/encoding/bytes.ts';
 import { bigintToBytes, bytesToBigint, PALLAS_SIGNATURE_BYTES } from '../../crypto/pallas.ts';
 import { epochMembersSchema, genesisId, setCommitment, type EpochMember } from '../../../consensus/epoch/commitment.ts';
 import { MAX_VALIDATORS } from '../../../consensus/validator-set.ts';

@@ -3,11 +3,11 @@
  * set and commitment, the boundary block it binds, and the handoff signatures into it. JSON uses
  * hex for bytes and decimal strings for integers; `fromJson` refuses anything malformed.
  */
-import { QuarryError } from '../../errors.ts';
+import { QuarryError } from '../../../protocol/errors.ts';
 import { NO_ID } from '../../state/record.ts';
 import type { StateReader } from '../../state/view.ts';
-import { fromHex, toHex } from '../../encoding/bytes.ts';
-import { decodeAddress, encodeAddress } from '../../crypto/address.ts';
+import { fromHex, toHex } from '../../../protocol/encoding/bytes.ts';
+import { decodeAddress, encodeAddress } from '../../../protocol/crypto/address.ts';
 import { bytesToBigint } from '../../crypto/pallas.ts';
 import type { EpochMember } from '../../../consensus/epoch/commitment.ts';
 import type { BoundaryHeader } from './handoff.ts';

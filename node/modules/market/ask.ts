@@ -3,20 +3,15 @@
  * `capacity` requests at a time. Posting again replaces it; capacity 0 withdraws it. An ask with
  * a free slot looks for waiting requests at the end of the block (docs/market.md §due-index).
  */
-import { bytes, literal, struct, u64, type Infer } from '../../encoding/schema.ts';
-import { QuarryError } from '../../errors.ts';
-import { toHex } from '../../encoding/bytes.ts';
+import { QuarryError } from '../../../protocol/errors.ts';
+import { toHex } from '../../../protocol/encoding/bytes.ts';
 import { defineMsg } from '../types.ts';
 import { askers, askId, asks, getMarketParams, requireCircuit, requireProverBond } from './state.ts';
 import { scheduleMatching } from './request-index.ts';
-
-const schema = struct({ type: literal('market/ask'), circuitId: bytes({ len: 32 }), price: u64, maxTurnaround: u64, capacity: u64 });
-export type AskMsg = Infer<typeof schema>;
+import { askSpec, type AskMsg } from '../../../protocol/messages/market.ts';
 
 export const ask = defineMsg<AskMsg>({
-  type: 'market/ask',
-  schema,
-  weight: () => 2_000n,
+  ...askSpec,
   spend: () => 0n,
   async apply(ctx, m) {
     await requireCircuit(ctx.state, m.circuitId);

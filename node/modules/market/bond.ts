@@ -1,19 +1,14 @@
 /** `market/bond`: a prover posts collateral; open locks may never exceed it. */
-import { literal, struct, u64, type Infer } from '../../encoding/schema.ts';
-import { QuarryError } from '../../errors.ts';
-import { toHex } from '../../encoding/bytes.ts';
+import { QuarryError } from '../../../protocol/errors.ts';
+import { toHex } from '../../../protocol/encoding/bytes.ts';
 import { NO_ID } from '../../state/record.ts';
 import { transfer } from '../bank/account.ts';
 import { defineMsg } from '../types.ts';
 import { getProver, MARKET_BONDS, proverList, provers } from './state.ts';
-
-const schema = struct({ type: literal('market/bond'), amount: u64 });
-export type BondMsg = Infer<typeof schema>;
+import { bondSpec, type BondMsg } from '../../../protocol/messages/market.ts';
 
 export const bond = defineMsg<BondMsg>({
-  type: 'market/bond',
-  schema,
-  weight: () => 1_000n,
+  ...bondSpec,
   spend: (m) => m.amount,
   async apply(ctx, m) {
     if (m.amount === 0n) throw new QuarryError('E_INVALID_MSG', 'amount must be positive');

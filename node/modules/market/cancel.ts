@@ -1,18 +1,13 @@
 /** `market/cancel`: the requester withdraws a request nobody has locked; the escrow is refunded. */
-import { bytes, literal, struct, type Infer } from '../../encoding/schema.ts';
-import { QuarryError } from '../../errors.ts';
-import { equalBytes } from '../../encoding/bytes.ts';
+import { QuarryError } from '../../../protocol/errors.ts';
+import { equalBytes } from '../../../protocol/encoding/bytes.ts';
 import { defineMsg } from '../types.ts';
 import { refundRequest } from './settle.ts';
 import { getRequest } from './state.ts';
-
-const schema = struct({ type: literal('market/cancel'), requestId: bytes({ len: 32 }) });
-export type CancelMsg = Infer<typeof schema>;
+import { cancelSpec, type CancelMsg } from '../../../protocol/messages/market.ts';
 
 export const cancel = defineMsg<CancelMsg>({
-  type: 'market/cancel',
-  schema,
-  weight: () => 1_000n,
+  ...cancelSpec,
   spend: () => 0n,
   async apply(ctx, m) {
     const r = await getRequest(ctx.state, m.requestId);

@@ -3,15 +3,12 @@
  * The commitment H("quarry/market/fill" ‖ requestId ‖ SHA-256(proof) ‖ filler ‖ salt) binds the
  * proof to its filler before the proof is public, so a proof seen in the mempool cannot be stolen.
  */
-import { bytes, literal, struct, type Infer } from '../../encoding/schema.ts';
-import { QuarryError } from '../../errors.ts';
-import { concatBytes } from '../../encoding/bytes.ts';
+import { QuarryError } from '../../../protocol/errors.ts';
+import { concatBytes } from '../../../protocol/encoding/bytes.ts';
 import { sha256, taggedHash } from '../../crypto/hash.ts';
 import { defineMsg } from '../types.ts';
 import { fillCommits, getRequest } from './state.ts';
-
-const schema = struct({ type: literal('market/commit-fill'), requestId: bytes({ len: 32 }), commitment: bytes({ len: 32 }) });
-export type CommitFillMsg = Infer<typeof schema>;
+import { commitFillSpec, type CommitFillMsg } from '../../../protocol/messages/market.ts';
 
 export function fillCommitment(requestId: Uint8Array, proof: Uint8Array, filler: Uint8Array, salt: Uint8Array): Uint8Array {
   return taggedHash('quarry/market/fill', requestId, sha256(proof), filler, salt);
@@ -20,9 +17,7 @@ export function fillCommitment(requestId: Uint8Array, proof: Uint8Array, filler:
 export const commitKey = (requestId: Uint8Array, filler: Uint8Array) => concatBytes(requestId, filler);
 
 export const commitFill = defineMsg<CommitFillMsg>({
-  type: 'market/commit-fill',
-  schema,
-  weight: () => 1_000n,
+  ...commitFillSpec,
   spend: () => 0n,
   async apply(ctx, m) {
     const r = await getRequest(ctx.state, m.requestId);

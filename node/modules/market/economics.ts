@@ -4,7 +4,7 @@
  * message and the end-of-block work take their amounts from here, so the property tests of "delay
  * never pays" and conservation check the same arithmetic the chain runs. Integer math only.
  */
-import { QuarryError } from '../../errors.ts';
+import { QuarryError } from '../../../protocol/errors.ts';
 import { PPM, type MarketParams } from './state.ts';
 
 const ceilPpm = (x: bigint, ppm: bigint) => (x * ppm + PPM - 1n) / PPM;

@@ -6,7 +6,7 @@
  * and settle capacity offers and reservations that ended. Nothing here walks all open requests.
  */
 import type { Overlay } from '../../state/view.ts';
-import { u64be, toHex } from '../../encoding/bytes.ts';
+import { u64be, toHex } from '../../../protocol/encoding/bytes.ts';
 import { transfer } from '../bank/account.ts';
 import type { ChainEvent } from '../types.ts';
 import { askCandidates, missLock, tryMatch } from './match.ts';

@@ -4,17 +4,14 @@
  * proof from the lock holder is rejected and the lock is slashed and rotated as if it had timed
  * out (docs/market.md §verification): claiming delivery without it must cost the collateral.
  */
-import { bytes, literal, struct, type Infer } from '../../encoding/schema.ts';
-import { QuarryError } from '../../errors.ts';
-import { equalBytes } from '../../encoding/bytes.ts';
+import { QuarryError } from '../../../protocol/errors.ts';
+import { equalBytes } from '../../../protocol/encoding/bytes.ts';
 import { defineMsg, PenalizedRejection, type MsgContext } from '../types.ts';
 import { payFill } from './settle.ts';
 import { missLock } from './match.ts';
-import { prepareFills, proofField, signalsField, verifyFill } from './proofs.ts';
+import { prepareFills, verifyFill } from './proofs.ts';
 import { getMarketParams, getRequest } from './state.ts';
-
-const schema = struct({ type: literal('market/fulfill'), requestId: bytes({ len: 32 }), proof: proofField, publicSignals: signalsField });
-export type FulfillMsg = Infer<typeof schema>;
+import { fulfillSpec, type FulfillMsg } from '../../../protocol/messages/market.ts';
 
 /** Re-read without the transaction's writes: only a lock the signer held before it is slashed. */
 async function slashFalseProof(ctx: MsgContext, id: Uint8Array): Promise<void> {
@@ -24,9 +21,7 @@ async function slashFalseProof(ctx: MsgContext, id: Uint8Array): Promise<void> {
 }
 
 export const fulfill = defineMsg<FulfillMsg>({
-  type: 'market/fulfill',
-  schema,
-  weight: (m) => 30_000n + 100n * BigInt(m.publicSignals.length), // pays for the pairing check
+  ...fulfillSpec,
   spend: () => 0n,
   prepare: (ctx, msgs) => prepareFills(ctx, msgs),
   async apply(ctx, m) {

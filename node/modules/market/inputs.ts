@@ -2,11 +2,12 @@
  * Circuit inputs in requests (docs/market.md §inputs): a canonical list of named signals with
  * decimal field elements. In v1 every input, private ones included, is visible to provers.
  */
-import { encode } from '../../encoding/cbor.ts';
+import { encode } from '../../../protocol/encoding/cbor.ts';
 import { taggedHash } from '../../crypto/hash.ts';
-import { QuarryError } from '../../errors.ts';
+import { QuarryError } from '../../../protocol/errors.ts';
 import { FR } from '../../../puzzle/field.ts';
-import type { CircuitInputs, CircuitRecord } from './state.ts';
+import type { CircuitRecord } from './state.ts';
+import type { CircuitInputs } from '../../../protocol/messages/market.ts';
 
 export function cacheKey(circuitId: Uint8Array, inputs: CircuitInputs): Uint8Array {
   return taggedHash('quarry/market/inputs', circuitId, encode(inputs));

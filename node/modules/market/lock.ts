@@ -3,21 +3,16 @@
  * posting the lock's collateral (the request's, at least the protocol's share of the price); it
  * must fulfil within `lockBlocks` or lose the collateral.
  */
-import { bytes, literal, struct, type Infer } from '../../encoding/schema.ts';
-import { QuarryError } from '../../errors.ts';
+import { QuarryError } from '../../../protocol/errors.ts';
 import { defineMsg } from '../types.ts';
 import { auctionPrice } from './pricing.ts';
 import { lockRequest } from './settle.ts';
 import { lockCollateral } from './economics.ts';
 import { getMarketParams, getRequest, reputationPpm, requireProverBond } from './state.ts';
-
-const schema = struct({ type: literal('market/lock'), requestId: bytes({ len: 32 }) });
-export type LockMsg = Infer<typeof schema>;
+import { lockSpec, type LockMsg } from '../../../protocol/messages/market.ts';
 
 export const lock = defineMsg<LockMsg>({
-  type: 'market/lock',
-  schema,
-  weight: () => 2_000n,
+  ...lockSpec,
   spend: () => 0n,
   async apply(ctx, m) {
     const r = await getRequest(ctx.state, m.requestId);

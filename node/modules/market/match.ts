@@ -1,6 +1,6 @@
 /** Matching an unlocked request against the circuit's standing asks (docs/market.md §order book). */
 import type { Overlay } from '../../state/view.ts';
-import { equalBytes } from '../../encoding/bytes.ts';
+import { equalBytes } from '../../../protocol/encoding/bytes.ts';
 import { bestAsk, type AskCandidate } from './pricing.ts';
 import { lockCollateral } from './economics.ts';
 import { askers, askId, asks, getProver, type MarketParams, type ProofRequest } from './state.ts';

@@ -3,17 +3,14 @@
  * `turnaround` blocks at a fixed `price`, until `endBlocks` from now, setting aside
  * `collateralPerProof` for each (proving futures; docs/market.md §futures).
  */
-import { bytes, literal, struct, u64, type Infer } from '../../encoding/schema.ts';
-import { QuarryError } from '../../errors.ts';
-import { toHex, u64be } from '../../encoding/bytes.ts';
+import { QuarryError } from '../../../protocol/errors.ts';
+import { toHex, u64be } from '../../../protocol/encoding/bytes.ts';
 import { taggedHash } from '../../crypto/hash.ts';
 import { defineMsg } from '../types.ts';
 import { commitCollateral } from './settle.ts';
 import { lockCollateral } from './economics.ts';
 import { expiring, getMarketParams, offers, requireCircuit, requireProverBond } from './state.ts';
-
-const schema = struct({ type: literal('market/offer-capacity'), circuitId: bytes({ len: 32 }), count: u64, price: u64, turnaround: u64, endBlocks: u64, collateralPerProof: u64 });
-export type OfferCapacityMsg = Infer<typeof schema>;
+import { offerCapacitySpec, type OfferCapacityMsg } from '../../../protocol/messages/market.ts';
 
 export async function scheduleExpiry(ctx: { state: Parameters<typeof expiring.put>[0] }, height: bigint, kind: 'offers' | 'reservations', id: Uint8Array): Promise<void> {
   const cur = (await expiring.get(ctx.state, u64be(height))) ?? { offers: [], reservations: [] };
@@ -21,9 +18,7 @@ export async function scheduleExpiry(ctx: { state: Parameters<typeof expiring.pu
 }
 
 export const offerCapacity = defineMsg<OfferCapacityMsg>({
-  type: 'market/offer-capacity',
-  schema,
-  weight: () => 3_000n,
+  ...offerCapacitySpec,
   spend: () => 0n,
   async apply(ctx, m) {
     await requireCircuit(ctx.state, m.circuitId);

@@ -1,5 +1,5 @@
 /** Market arithmetic (docs/market.md §prices): the Dutch-auction price and the choice of an ask. Pure. */
-import { compareBytes } from '../../encoding/bytes.ts';
+import { compareBytes } from '../../../protocol/encoding/bytes.ts';
 import type { Ask, MarketParams, Prover, ProofRequest } from './state.ts';
 import { reputationPpm } from './state.ts';
 import { lockCollateral } from './economics.ts';

@@ -1,13 +1,9 @@
 /** Fill proofs: schema, public-signal checks and (batched) verification through the node's verifier. */
-import { array, bytes } from '../../encoding/schema.ts';
-import { QuarryError } from '../../errors.ts';
+import { QuarryError } from '../../../protocol/errors.ts';
 import { decodeCanonicalVk } from '../../../puzzle/circuit.ts';
 import type { MsgContext } from '../types.ts';
 import { publicSignalsMatch } from './inputs.ts';
-import { fieldText, getRequest, requireCircuit, type ProofRequest } from './state.ts';
-
-export const proofField = bytes({ len: 256 });
-export const signalsField = array(fieldText, 4096);
+import { getRequest, requireCircuit, type ProofRequest } from './state.ts';
 
 interface FillLike {
   requestId: Uint8Array;

@@ -3,29 +3,16 @@
  * canonical verification key and the witness generator's hash (the same id the puzzle uses); the
  * wasm and zkey are content-addressed artifacts that nodes serve (docs/market.md §artifacts).
  */
-import { array, bytes, literal, struct, text, uint, type Infer } from '../../encoding/schema.ts';
-import { QuarryError } from '../../errors.ts';
-import { toHex } from '../../encoding/bytes.ts';
+import { QuarryError } from '../../../protocol/errors.ts';
+import { toHex } from '../../../protocol/encoding/bytes.ts';
 import { NO_ID } from '../../state/record.ts';
 import { defineMsg } from '../types.ts';
 import { circuitIdOf, decodeCanonicalVk } from '../../../puzzle/circuit.ts';
 import { circuitList, circuits } from './state.ts';
-
-const schema = struct({
-  type: literal('market/register-circuit'),
-  name: text(64),
-  vk: bytes({ max: 16_384 }),
-  wasmHash: bytes({ len: 32 }),
-  zkeyHash: bytes({ len: 32 }),
-  nOutputs: uint(64),
-  publicInputs: array(text(64, /^[A-Za-z_][A-Za-z0-9_]*$/), 64),
-});
-export type RegisterCircuitMsg = Infer<typeof schema>;
+import { registerCircuitSpec, type RegisterCircuitMsg } from '../../../protocol/messages/market.ts';
 
 export const registerCircuit = defineMsg<RegisterCircuitMsg>({
-  type: 'market/register-circuit',
-  schema,
-  weight: (m) => 50_000n + BigInt(m.vk.length) * 10n,
+  ...registerCircuitSpec,
   spend: () => 0n,
   async apply(ctx, m) {
     const vk = decodeCanonicalVk(m.vk);

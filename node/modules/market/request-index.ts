@@ -3,8 +3,8 @@
  * §due-index): every request write goes through `putRequest`, which moves the request between
  * the open list, its circuit's waiting list and the due-height buckets as its status changes.
  */
-import { array, bytes, struct, u64 } from '../../encoding/schema.ts';
-import { toHex, u64be } from '../../encoding/bytes.ts';
+import { array, bytes, struct, u64 } from '../../../protocol/encoding/schema.ts';
+import { toHex, u64be } from '../../../protocol/encoding/bytes.ts';
 import { NO_ID, record } from '../../state/record.ts';
 import { linkedSet } from '../../state/linked-set.ts';
 import type { Overlay, StateReader } from '../../state/view.ts';

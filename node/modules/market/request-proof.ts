@@ -5,11 +5,9 @@
  * proven recently (at the price first paid); under a reservation it goes straight to that prover; else it is matched against
  * the best standing ask, or waits as a Dutch auction any bonded prover may lock.
  */
-import { bytes, literal, nullable, struct, u64, type Infer } from '../../encoding/schema.ts';
-import { QuarryError } from '../../errors.ts';
-import { equalBytes, toHex } from '../../encoding/bytes.ts';
-import { taggedHash } from '../../crypto/hash.ts';
-import { encodeAddress } from '../../crypto/address.ts';
+import { QuarryError } from '../../../protocol/errors.ts';
+import { equalBytes, toHex } from '../../../protocol/encoding/bytes.ts';
+import { encodeAddress } from '../../../protocol/crypto/address.ts';
 import { NO_ID } from '../../state/record.ts';
 import { burn, transfer } from '../bank/account.ts';
 import { defineMsg, type MsgContext } from '../types.ts';
@@ -19,7 +17,6 @@ import { lockRequest } from './settle.ts';
 import { openRequests, putRequest } from './request-index.ts';
 import {
   getMarketParams,
-  inputsSchema,
   MARKET_ESCROW,
   PPM,
   proofCache,
@@ -30,31 +27,11 @@ import {
   type ProofRequest,
 } from './state.ts';
 import { marketFee } from './economics.ts';
+import { requestId, requestProofSpec, type RequestProofMsg } from '../../../protocol/messages/market.ts';
 
-const schema = struct({
-  type: literal('market/request-proof'),
-  circuitId: bytes({ len: 32 }),
-  inputs: inputsSchema,
-  minPrice: u64,
-  maxPrice: u64,
-  rampBlocks: u64,
-  lockBlocks: u64,
-  deadlineBlocks: u64,
-  collateral: u64,
-  minReputationPpm: u64,
-  escalationCap: u64,
-  reservation: nullable(bytes({ len: 32 })),
-});
-export type RequestProofMsg = Infer<typeof schema>;
-
-export function requestId(txHash: Uint8Array, msgIndex: number): Uint8Array {
-  return taggedHash('quarry/market/request', txHash, new Uint8Array([msgIndex]));
-}
 
 export const requestProof = defineMsg<RequestProofMsg>({
-  type: 'market/request-proof',
-  schema,
-  weight: (m) => 5_000n + 50n * BigInt(m.inputs.reduce((n, i) => n + i.values.length, 0)),
+  ...requestProofSpec,
   spend: (m) => (m.reservation ? 0n : m.escalationCap),
   async apply(ctx, m) {
     const params = await getMarketParams(ctx.state);

@@ -2,22 +2,17 @@
  * `market/reserve`: buy `count` proofs from a capacity offer at its fixed price, paid into escrow
  * now; later requests under the reservation go straight to that prover (docs/market.md §futures).
  */
-import { bytes, literal, struct, u64, type Infer } from '../../encoding/schema.ts';
-import { QuarryError } from '../../errors.ts';
-import { toHex } from '../../encoding/bytes.ts';
+import { QuarryError } from '../../../protocol/errors.ts';
+import { toHex } from '../../../protocol/encoding/bytes.ts';
 import { taggedHash } from '../../crypto/hash.ts';
 import { transfer } from '../bank/account.ts';
 import { defineMsg } from '../types.ts';
 import { scheduleExpiry } from './offer-capacity.ts';
 import { MARKET_ESCROW, offers, reservations } from './state.ts';
-
-const schema = struct({ type: literal('market/reserve'), offerId: bytes({ len: 32 }), count: u64 });
-export type ReserveMsg = Infer<typeof schema>;
+import { reserveSpec, type ReserveMsg } from '../../../protocol/messages/market.ts';
 
 export const reserve = defineMsg<ReserveMsg>({
-  type: 'market/reserve',
-  schema,
-  weight: () => 2_000n,
+  ...reserveSpec,
   spend: () => 0n, // the price is only known from state; the transfer checks funds
   async apply(ctx, m) {
     const o = await offers.get(ctx.state, m.offerId);

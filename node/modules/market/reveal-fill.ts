@@ -3,22 +3,17 @@
  * proof in an earlier block; the first valid reveal is paid the request's maxPrice plus the
  * filler's share of the slashed collateral.
  */
-import { bytes, literal, struct, type Infer } from '../../encoding/schema.ts';
-import { QuarryError } from '../../errors.ts';
-import { equalBytes } from '../../encoding/bytes.ts';
+import { QuarryError } from '../../../protocol/errors.ts';
+import { equalBytes } from '../../../protocol/encoding/bytes.ts';
 import { defineMsg } from '../types.ts';
 import { commitKey, fillCommitment } from './commit-fill.ts';
 import { payFill } from './settle.ts';
-import { prepareFills, proofField, signalsField, verifyFill } from './proofs.ts';
+import { prepareFills, verifyFill } from './proofs.ts';
 import { fillCommits, getMarketParams, getRequest } from './state.ts';
-
-const schema = struct({ type: literal('market/reveal-fill'), requestId: bytes({ len: 32 }), proof: proofField, publicSignals: signalsField, salt: bytes({ len: 32 }) });
-export type RevealFillMsg = Infer<typeof schema>;
+import { revealFillSpec, type RevealFillMsg } from '../../../protocol/messages/market.ts';
 
 export const revealFill = defineMsg<RevealFillMsg>({
-  type: 'market/reveal-fill',
-  schema,
-  weight: (m) => 30_000n + 100n * BigInt(m.publicSignals.length),
+  ...revealFillSpec,
   spend: () => 0n,
   prepare: (ctx, msgs) => prepareFills(ctx, msgs),
   async apply(ctx, m) {

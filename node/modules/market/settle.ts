@@ -4,8 +4,8 @@
  * `request.escrow` equal to what MARKET_ESCROW holds for the request.
  */
 import type { Overlay } from '../../state/view.ts';
-import { toHex } from '../../encoding/bytes.ts';
-import { encodeAddress } from '../../crypto/address.ts';
+import { toHex } from '../../../protocol/encoding/bytes.ts';
+import { encodeAddress } from '../../../protocol/crypto/address.ts';
 import { burn, transfer } from '../bank/account.ts';
 import type { ChainEvent } from '../types.ts';
 

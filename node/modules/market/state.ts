@@ -3,11 +3,12 @@
  * reputation, standing asks, proof requests with their escrow and lock, fill commitments, capacity
  * offers and reservations, and a short-lived cache of proofs for identical requests.
  */
-import { array, bool, bytes, nullable, struct, text, u64, uint, type Infer } from '../../encoding/schema.ts';
+import { array, bool, bytes, nullable, struct, text, u64, uint, type Infer } from '../../../protocol/encoding/schema.ts';
 import { NO_ID, record } from '../../state/record.ts';
 import type { StateReader } from '../../state/view.ts';
-import { QuarryError } from '../../errors.ts';
-import { concatBytes } from '../../encoding/bytes.ts';
+import { QuarryError } from '../../../protocol/errors.ts';
+import { concatBytes } from '../../../protocol/encoding/bytes.ts';
+import { inputsSchema, proofField, signalsField } from '../../../protocol/messages/market.ts';
 import { moduleAddress } from '../staking/state.ts';
 
 export const PPM = 1_000_000n;
@@ -53,9 +54,6 @@ export const DEFAULT_MARKET_PARAMS: MarketParams = {
   minLockCollateral: 10_000n,
 };
 
-export const fieldText = text(78, /^(0|[1-9][0-9]*)$/);
-export const inputsSchema = array(struct({ name: text(64, /^[A-Za-z_][A-Za-z0-9_]*$/), values: array(fieldText, 4096, 1) }), 64);
-export type CircuitInputs = Infer<typeof inputsSchema>;
 
 export const circuitSchema = struct({
   name: text(64),
@@ -134,9 +132,9 @@ export const unbondQueue = record('market/unbond-queue', struct({ entries: array
 export const fillCommits = record('market/fill-commit', struct({ commitment: bytes({ len: 32 }), height: u64 }));
 
 /** A fulfilled statement's proof, its prover and the price it was paid (what a cache hit pays again). */
-export const proofCache = record('market/proof-cache', struct({ proof: bytes({ len: 256 }), publicSignals: array(fieldText, 4096), prover: bytes({ len: 20 }), height: u64, price: u64 }));
+export const proofCache = record('market/proof-cache', struct({ proof: proofField, publicSignals: signalsField, prover: bytes({ len: 20 }), height: u64, price: u64 }));
 /** The fulfilled proof of each request (what requesters download). */
-export const requestProofs = record('market/request-proof', struct({ proof: bytes({ len: 256 }), publicSignals: array(fieldText, 4096) }));
+export const requestProofs = record('market/request-proof', struct({ proof: proofField, publicSignals: signalsField }));
 
 export const offerSchema = struct({ prover: bytes({ len: 20 }), circuitId: bytes({ len: 32 }), remaining: u64, price: u64, turnaround: u64, endHeight: u64, collateralPerProof: u64 });
 export type CapacityOffer = Infer<typeof offerSchema>;

@@ -1,17 +1,12 @@
 /** `market/unbond`: withdraw free collateral after `bondUnbondingBlocks`. */
-import { literal, struct, u64, type Infer } from '../../encoding/schema.ts';
-import { QuarryError } from '../../errors.ts';
-import { u64be } from '../../encoding/bytes.ts';
+import { QuarryError } from '../../../protocol/errors.ts';
+import { u64be } from '../../../protocol/encoding/bytes.ts';
 import { defineMsg } from '../types.ts';
 import { getMarketParams, getProver, provers, unbondQueue } from './state.ts';
-
-const schema = struct({ type: literal('market/unbond'), amount: u64 });
-export type UnbondMsg = Infer<typeof schema>;
+import { unbondSpec, type UnbondMsg } from '../../../protocol/messages/market.ts';
 
 export const unbond = defineMsg<UnbondMsg>({
-  type: 'market/unbond',
-  schema,
-  weight: () => 1_000n,
+  ...unbondSpec,
   spend: () => 0n,
   async apply(ctx, m) {
     const p = await getProver(ctx.state, ctx.signer);

@@ -4,14 +4,14 @@
  * node's verifier through `SolutionChecker`, which caches verdicts). Accepted solutions are paid
  * their share of the prover reward; then the targets are retargeted for the next block.
  */
-import { QuarryError } from '../../errors.ts';
-import { toHex, u64be } from '../../encoding/bytes.ts';
-import { encodeAddress } from '../../crypto/address.ts';
+import { QuarryError } from '../../../protocol/errors.ts';
+import { toHex, u64be } from '../../../protocol/encoding/bytes.ts';
+import { encodeAddress } from '../../../protocol/crypto/address.ts';
 import type { Overlay } from '../../state/view.ts';
 import { NO_ID } from '../../state/record.ts';
 import { mint } from '../bank/account.ts';
 import type { ChainEvent } from '../types.ts';
-import { decodeProof, type AffineProof } from '../../../puzzle/proof-codec.ts';
+import { decodeProof, type AffineProof } from '../../../protocol/proof-codec.ts';
 import { proofHash, retarget, rewardPerSolution, targetOf } from '../../../puzzle/target.ts';
 import { solutionId, type Solution } from '../../../puzzle/solution.ts';
 import type { Statement } from '../../../puzzle/field.ts';

@@ -1,5 +1,5 @@
 /** Puzzle parameters and state records (docs/puzzle.md §state). */
-import { array, bytes, struct, u64, type Infer } from '../../encoding/schema.ts';
+import { array, bytes, struct, u64, type Infer } from '../../../protocol/encoding/schema.ts';
 import { NO_ID, record } from '../../state/record.ts';
 import type { StateReader } from '../../state/view.ts';
 import type { PuzzleParams, Targets } from '../../../puzzle/target.ts';

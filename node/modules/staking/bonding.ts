@@ -4,8 +4,8 @@
  * same shares) reaches every delegator at once. Rewards use a reward-per-share accumulator (F1
  * style): a delegation's pending reward is shares × (accumulator now − accumulator at last claim).
  */
-import { QuarryError } from '../../errors.ts';
-import { toHex } from '../../encoding/bytes.ts';
+import { QuarryError } from '../../../protocol/errors.ts';
+import { toHex } from '../../../protocol/encoding/bytes.ts';
 import type { Overlay } from '../../state/view.ts';
 import { transfer } from '../bank/account.ts';
 import { BONDED_POOL, delegatorsOf, getDelegation, PPM, putDelegation, putValidator, requireValidator, REWARDS_POOL, REWARD_SCALE, type Validator } from './state.ts';

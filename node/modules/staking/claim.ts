@@ -1,20 +1,15 @@
 /** `staking/claim`: withdraw the signer's rewards from a validator (and its commission, if the operator). */
-import { bytes, literal, struct, type Infer } from '../../encoding/schema.ts';
-import { equalBytes } from '../../encoding/bytes.ts';
-import { encodeAddress } from '../../crypto/address.ts';
-import { QuarryError } from '../../errors.ts';
+import { equalBytes } from '../../../protocol/encoding/bytes.ts';
+import { encodeAddress } from '../../../protocol/crypto/address.ts';
+import { QuarryError } from '../../../protocol/errors.ts';
 import { transfer } from '../bank/account.ts';
 import { defineMsg } from '../types.ts';
 import { settleRewards } from './bonding.ts';
 import { getDelegation, putValidator, requireValidator, REWARDS_POOL } from './state.ts';
-
-const schema = struct({ type: literal('staking/claim'), validator: bytes({ len: 20 }) });
-export type ClaimMsg = Infer<typeof schema>;
+import { claimSpec, type ClaimMsg } from '../../../protocol/messages/staking.ts';
 
 export const claim = defineMsg<ClaimMsg>({
-  type: 'staking/claim',
-  schema,
-  weight: () => 1_000n,
+  ...claimSpec,
   spend: () => 0n,
   async apply(ctx, m) {
     const isOperator = equalBytes(m.validator, ctx.signer);

@@ -2,32 +2,18 @@
  * `staking/create-validator`: register the signer as a validator with a BLS consensus key, a Pallas
  * session key (epoch handoffs, docs/epochs.md), a proof of possession of each, and a self-bond.
  */
-import { bytes, literal, struct, text, u64, type Infer } from '../../encoding/schema.ts';
-import { QuarryError } from '../../errors.ts';
+import { QuarryError } from '../../../protocol/errors.ts';
 import { blsVerifyProofOfPossession } from '../../crypto/bls.ts';
-import { PALLAS_PUBKEY_BYTES, PALLAS_SIGNATURE_BYTES, pallasVerifyProofOfPossession } from '../../crypto/pallas.ts';
-import { encodeAddress } from '../../crypto/address.ts';
+import { pallasVerifyProofOfPossession } from '../../crypto/pallas.ts';
+import { encodeAddress } from '../../../protocol/crypto/address.ts';
 import { defineMsg } from '../types.ts';
 import { addStake } from './bonding.ts';
 import { blsKeyOwner, getStakingParams, getValidator, pallasKeyOwner } from './state.ts';
 import { registerValidator } from './register.ts';
-
-const schema = struct({
-  type: literal('staking/create-validator'),
-  blsPubKey: bytes({ len: 48 }),
-  proofOfPossession: bytes({ len: 96 }),
-  pallasPubKey: bytes({ len: PALLAS_PUBKEY_BYTES }),
-  pallasProofOfPossession: bytes({ len: PALLAS_SIGNATURE_BYTES }),
-  commissionPpm: u64,
-  moniker: text(64),
-  selfBond: u64,
-});
-export type CreateValidatorMsg = Infer<typeof schema>;
+import { createValidatorSpec, type CreateValidatorMsg } from '../../../protocol/messages/staking.ts';
 
 export const createValidator = defineMsg<CreateValidatorMsg>({
-  type: 'staking/create-validator',
-  schema,
-  weight: () => 30_000n, // pays for the BLS pairing and the Pallas Schnorr proof-of-possession checks
+  ...createValidatorSpec,
   spend: (m) => m.selfBond,
   async apply(ctx, m) {
     const params = await getStakingParams(ctx.state);

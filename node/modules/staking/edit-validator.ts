@@ -1,16 +1,11 @@
 /** `staking/edit-validator`: change the signer's validator commission and moniker. */
-import { literal, struct, text, u64, type Infer } from '../../encoding/schema.ts';
-import { QuarryError } from '../../errors.ts';
+import { QuarryError } from '../../../protocol/errors.ts';
 import { defineMsg } from '../types.ts';
 import { getStakingParams, putValidator, requireValidator } from './state.ts';
-
-const schema = struct({ type: literal('staking/edit-validator'), commissionPpm: u64, moniker: text(64) });
-export type EditValidatorMsg = Infer<typeof schema>;
+import { editValidatorSpec, type EditValidatorMsg } from '../../../protocol/messages/staking.ts';
 
 export const editValidator = defineMsg<EditValidatorMsg>({
-  type: 'staking/edit-validator',
-  schema,
-  weight: () => 500n,
+  ...editValidatorSpec,
   spend: () => 0n,
   async apply(ctx, m) {
     const params = await getStakingParams(ctx.state);

@@ -5,8 +5,8 @@
  */
 import type { Overlay } from '../../state/view.ts';
 import { NO_ID } from '../../state/record.ts';
-import { encodeAddress } from '../../crypto/address.ts';
-import { compareBytes, toHex } from '../../encoding/bytes.ts';
+import { encodeAddress } from '../../../protocol/crypto/address.ts';
+import { compareBytes, toHex } from '../../../protocol/encoding/bytes.ts';
 import { credit, mint } from '../bank/account.ts';
 import type { ChainEvent } from '../types.ts';
 import { activeSet, advancePriorities, getActiveSet } from '../validators.ts';

@@ -2,21 +2,16 @@
  * `staking/redelegate`: move stake from one validator to another at once, without unbonding.
  * (v1 does not slash redelegated stake for the source validator's earlier faults: docs/staking.md.)
  */
-import { bytes, literal, struct, u64, type Infer } from '../../encoding/schema.ts';
-import { QuarryError } from '../../errors.ts';
-import { equalBytes } from '../../encoding/bytes.ts';
-import { encodeAddress } from '../../crypto/address.ts';
+import { QuarryError } from '../../../protocol/errors.ts';
+import { equalBytes } from '../../../protocol/encoding/bytes.ts';
+import { encodeAddress } from '../../../protocol/crypto/address.ts';
 import { defineMsg } from '../types.ts';
 import { addStake, removeStake } from './bonding.ts';
 import { BONDED_POOL, getStakingParams } from './state.ts';
-
-const schema = struct({ type: literal('staking/redelegate'), from: bytes({ len: 20 }), to: bytes({ len: 20 }), amount: u64 });
-export type RedelegateMsg = Infer<typeof schema>;
+import { redelegateSpec, type RedelegateMsg } from '../../../protocol/messages/staking.ts';
 
 export const redelegate = defineMsg<RedelegateMsg>({
-  type: 'staking/redelegate',
-  schema,
-  weight: () => 2_000n,
+  ...redelegateSpec,
   spend: () => 0n,
   async apply(ctx, m) {
     if (equalBytes(m.from, m.to)) throw new QuarryError('E_INVALID_MSG', 'source and destination are the same validator');

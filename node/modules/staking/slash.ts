@@ -5,7 +5,7 @@
  */
 import type { Overlay } from '../../state/view.ts';
 import { burn } from '../bank/account.ts';
-import { equalBytes } from '../../encoding/bytes.ts';
+import { equalBytes } from '../../../protocol/encoding/bytes.ts';
 import { BONDED_POOL, PPM, putValidator, queueKey, requireValidator, UNBONDING_POOL, unbondingQueue, type StakingParams } from './state.ts';
 
 export async function slash(state: Overlay, params: StakingParams, operator: Uint8Array, infractionHeight: bigint, height: bigint, ppm: bigint): Promise<bigint> {

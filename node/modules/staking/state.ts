@@ -2,12 +2,12 @@
  * Staking state (docs/staking.md): parameters, validators, delegations, unbonding entries and the
  * module accounts that hold bonded stake and undistributed rewards.
  */
-import { array, bigUint, bigUintBytes, bool, bytes, struct, text, u64, type Infer } from '../../encoding/schema.ts';
+import { array, bigUint, bigUintBytes, bool, bytes, struct, text, u64, type Infer } from '../../../protocol/encoding/schema.ts';
 import { NO_ID, record } from '../../state/record.ts';
 import type { Overlay, StateReader } from '../../state/view.ts';
 import { sha256 } from '../../crypto/hash.ts';
-import { concatBytes, u64be, utf8 } from '../../encoding/bytes.ts';
-import { QuarryError } from '../../errors.ts';
+import { concatBytes, u64be, utf8 } from '../../../protocol/encoding/bytes.ts';
+import { QuarryError } from '../../../protocol/errors.ts';
 
 export const PPM = 1_000_000n;
 /** Reward-per-share accumulators carry this many fractional bits. */

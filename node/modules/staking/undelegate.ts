@@ -3,22 +3,17 @@
  * slashable for faults committed before the undelegation. An operator must keep at least
  * `minSelfBond` or leave entirely, which jails the validator.
  */
-import { bytes, literal, struct, u64, type Infer } from '../../encoding/schema.ts';
-import { QuarryError } from '../../errors.ts';
-import { equalBytes } from '../../encoding/bytes.ts';
-import { encodeAddress } from '../../crypto/address.ts';
+import { QuarryError } from '../../../protocol/errors.ts';
+import { equalBytes } from '../../../protocol/encoding/bytes.ts';
+import { encodeAddress } from '../../../protocol/crypto/address.ts';
 import { defineMsg } from '../types.ts';
 import { removeStake } from './bonding.ts';
 import { enqueueUnbonding } from './unbonding.ts';
 import { getStakingParams, putValidator, requireValidator } from './state.ts';
-
-const schema = struct({ type: literal('staking/undelegate'), validator: bytes({ len: 20 }), amount: u64 });
-export type UndelegateMsg = Infer<typeof schema>;
+import { undelegateSpec, type UndelegateMsg } from '../../../protocol/messages/staking.ts';
 
 export const undelegate = defineMsg<UndelegateMsg>({
-  type: 'staking/undelegate',
-  schema,
-  weight: () => 1_500n,
+  ...undelegateSpec,
   spend: () => 0n,
   async apply(ctx, m) {
     const params = await getStakingParams(ctx.state);

@@ -1,18 +1,13 @@
 /** `staking/unjail`: a jailed (not tombstoned) validator asks to rejoin from the next epoch. */
-import { literal, struct, type Infer } from '../../encoding/schema.ts';
-import { QuarryError } from '../../errors.ts';
-import { encodeAddress } from '../../crypto/address.ts';
+import { QuarryError } from '../../../protocol/errors.ts';
+import { encodeAddress } from '../../../protocol/crypto/address.ts';
 import { defineMsg } from '../types.ts';
 import { tokensOfShares } from './bonding.ts';
 import { getDelegation, getStakingParams, putValidator, requireValidator } from './state.ts';
-
-const schema = struct({ type: literal('staking/unjail') });
-export type UnjailMsg = Infer<typeof schema>;
+import { unjailSpec, type UnjailMsg } from '../../../protocol/messages/staking.ts';
 
 export const unjail = defineMsg<UnjailMsg>({
-  type: 'staking/unjail',
-  schema,
-  weight: () => 1_000n,
+  ...unjailSpec,
   spend: () => 0n,
   async apply(ctx) {
     const v = await requireValidator(ctx.state, ctx.signer);

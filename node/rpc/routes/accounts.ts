@@ -1,9 +1,9 @@
 /** Account queries, optionally with an SMT proof and the header whose stateRoot it is rooted in. */
 import type { FastifyInstance } from 'fastify';
 import type { NodeServices } from '../../services/services.ts';
-import { QuarryError } from '../../errors.ts';
-import { decodeAddress } from '../../crypto/address.ts';
-import { toHex } from '../../encoding/bytes.ts';
+import { QuarryError } from '../../../protocol/errors.ts';
+import { decodeAddress } from '../../../protocol/crypto/address.ts';
+import { toHex } from '../../../protocol/encoding/bytes.ts';
 import { accounts, getAccount } from '../../modules/bank/account.ts';
 import { headerJson, toJson } from '../json.ts';
 import { flagParam, heightParam } from '../params.ts';

@@ -1,14 +1,15 @@
 /** Chain queries: status, blocks, validators, mempool, metrics. */
 import type { FastifyInstance } from 'fastify';
 import type { NodeServices } from '../../services/services.ts';
-import { QuarryError } from '../../errors.ts';
-import { toHex } from '../../encoding/bytes.ts';
+import { QuarryError } from '../../../protocol/errors.ts';
+import { toHex } from '../../../protocol/encoding/bytes.ts';
 import { decodeTx } from '../../tx/tx.ts';
 import { blockJson, toJson } from '../json.ts';
 import { heightParam } from '../params.ts';
 import { getChainParams } from '../../modules/chain-params.ts';
 import { getStakingParams } from '../../modules/staking/state.ts';
 import { getMarketParams } from '../../modules/market/state.ts';
+import type { MempoolInfo, ParamsResponse, Status } from '../../../protocol/rpc-types.ts';
 
 export function chainRoutes(app: FastifyInstance, node: NodeServices): void {
   const { chain, mempool } = node;
@@ -24,7 +25,7 @@ export function chainRoutes(app: FastifyInstance, node: NodeServices): void {
       validator: node.roles.driver !== null,
       consensus: node.roles.driver ? { height: node.roles.driver.height.toString(), round: node.roles.driver.round } : null,
       mempool: { txs: mempool.size, bytes: mempool.bytes },
-    };
+    } satisfies Status;
   });
 
   const blockAt = async (height: bigint) => {
@@ -67,11 +68,11 @@ export function chainRoutes(app: FastifyInstance, node: NodeServices): void {
       fee: e.tx.tx.body.fee.toString(),
       weight: e.weight.toString(),
     })),
-  }));
+  }) satisfies MempoolInfo);
 
   app.get('/params', async () => {
     const state = chain.latestState;
-    return { chain: toJson(await getChainParams(state)), staking: toJson(await getStakingParams(state)), market: toJson(await getMarketParams(state)) };
+    return { chain: toJson(await getChainParams(state)), staking: toJson(await getStakingParams(state)), market: toJson(await getMarketParams(state)) } satisfies ParamsResponse;
   });
 
   app.get('/metrics', async (_req, reply) => {

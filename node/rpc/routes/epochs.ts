@@ -4,9 +4,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { NodeServices } from '../../services/services.ts';
-import { QuarryError } from '../../errors.ts';
-import { toHex } from '../../encoding/bytes.ts';
-import { encode } from '../../encoding/cbor.ts';
+import { QuarryError } from '../../../protocol/errors.ts';
+import { toHex } from '../../../protocol/encoding/bytes.ts';
+import { encode } from '../../../protocol/encoding/cbor.ts';
 import { heightParam } from '../params.ts';
 import { epochView, epochViewToJson } from '../../modules/epoch/view.ts';
 import { boundaryOf } from '../../chain/handoffs.ts';

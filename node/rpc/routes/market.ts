@@ -1,9 +1,9 @@
 /** Proof-market queries and artifact upload/download over RPC (docs/rpc.md §market). */
 import type { FastifyInstance } from 'fastify';
 import type { NodeServices } from '../../services/services.ts';
-import { QuarryError } from '../../errors.ts';
-import { decodeAddress, encodeAddress } from '../../crypto/address.ts';
-import { toHex } from '../../encoding/bytes.ts';
+import { QuarryError } from '../../../protocol/errors.ts';
+import { decodeAddress, encodeAddress } from '../../../protocol/crypto/address.ts';
+import { toHex } from '../../../protocol/encoding/bytes.ts';
 import { NO_ID } from '../../state/record.ts';
 import { decodeCanonicalVk } from '../../../puzzle/circuit.ts';
 import { auctionPrice } from '../../modules/market/pricing.ts';

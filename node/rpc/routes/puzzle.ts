@@ -1,8 +1,8 @@
 /** Proof of succinct work over RPC: the current puzzle, solution submission and status. */
 import type { FastifyInstance } from 'fastify';
 import type { NodeServices } from '../../services/services.ts';
-import { QuarryError } from '../../errors.ts';
-import { toHex } from '../../encoding/bytes.ts';
+import { QuarryError } from '../../../protocol/errors.ts';
+import { toHex } from '../../../protocol/encoding/bytes.ts';
 import { epochOf, getChainParams } from '../../modules/chain-params.ts';
 import { getPuzzleParams, getTargets, includedSolutions } from '../../modules/puzzle/state.ts';
 import { bodyBytes, hashParam } from '../params.ts';

@@ -1,8 +1,8 @@
 /** Staking queries: every validator with its stake and status, and an address's delegations. */
 import type { FastifyInstance } from 'fastify';
 import type { NodeServices } from '../../services/services.ts';
-import { decodeAddress, encodeAddress } from '../../crypto/address.ts';
-import { toHex } from '../../encoding/bytes.ts';
+import { decodeAddress, encodeAddress } from '../../../protocol/crypto/address.ts';
+import { toHex } from '../../../protocol/encoding/bytes.ts';
 import { delegatorsOf, getDelegation, getValidator, listOperators, REWARD_SCALE } from '../../modules/staking/state.ts';
 import { tokensOfShares } from '../../modules/staking/bonding.ts';
 

@@ -7,7 +7,17 @@ import { QuarryError } from '../errors.ts';
 
 export interface Schema<T> {
   parse(value: unknown, path: string): T;
+  /** What the schema holds, for code that walks a value by its schema (protocol/messages/input.ts). */
+  readonly shape?: Shape;
 }
+
+/** The structure of composite and byte schemas (scalars have none). */
+export type Shape =
+  | { kind: 'bytes'; len?: number }
+  | { kind: 'struct'; fields: Readonly<Record<string, Schema<unknown>>> }
+  | { kind: 'array'; item: Schema<unknown> }
+  | { kind: 'nullable'; inner: Schema<unknown> }
+  | { kind: 'variant'; cases: Readonly<Record<string, Schema<unknown>>> };
 
 export type Infer<S> = S extends Schema<infer T> ? T : never;
 
@@ -77,6 +87,7 @@ export const bool: Schema<boolean> = {
 
 export function bytes(opts: { len?: number; max?: number } = {}): Schema<Uint8Array> {
   return {
+    shape: { kind: 'bytes', len: opts.len },
     parse(v, path) {
       if (!(v instanceof Uint8Array)) return bad(path, 'expected a byte string');
       if (opts.len !== undefined && v.length !== opts.len) return bad(path, `expected ${opts.len} bytes, got ${v.length}`);
@@ -108,6 +119,7 @@ export function literal<L extends string>(value: L): Schema<L> {
 
 export function array<T>(item: Schema<T>, max: number, min = 0): Schema<T[]> {
   return {
+    shape: { kind: 'array', item },
     parse(v, path) {
       if (!Array.isArray(v)) return bad(path, 'expected an array');
       if (v.length > max) return bad(path, `array longer than ${max}`);
@@ -119,6 +131,7 @@ export function array<T>(item: Schema<T>, max: number, min = 0): Schema<T[]> {
 
 export function nullable<T>(inner: Schema<T>): Schema<T | null> {
   return {
+    shape: { kind: 'nullable', inner },
     parse(v, path) {
       return v === null ? null : inner.parse(v, path);
     },
@@ -131,6 +144,7 @@ export type Struct<F extends Fields> = { [K in keyof F]: Infer<F[K]> };
 export function struct<F extends Fields>(fields: F): Schema<Struct<F>> {
   const names = Object.keys(fields);
   return {
+    shape: { kind: 'struct', fields },
     parse(v, path) {
       if (typeof v !== 'object' || v === null || Array.isArray(v) || v instanceof Uint8Array) return bad(path, 'expected a map');
       const obj = v as Record<string, unknown>;
@@ -149,6 +163,7 @@ export function struct<F extends Fields>(fields: F): Schema<Struct<F>> {
 /** A tagged union keyed by a `type` field, e.g. transaction messages `{type: "bank/send", ...}`. */
 export function variant<T extends { type: string }>(cases: Record<string, Schema<T>>): Schema<T> {
   return {
+    shape: { kind: 'variant', cases },
     parse(v, path) {
       const type = (v as { type?: unknown } | null)?.type;
       if (typeof type !== 'string') return bad(path, 'missing "type"');

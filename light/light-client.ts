@@ -14,11 +14,11 @@
  * The header checked is the last one the proven set signs: the tip while the proofs keep up,
  * otherwise the last block of the proven epoch (and then the trusting period decides).
  */
-import { RpcClient } from './rpc.ts';
-import { QuarryClientError } from './errors.ts';
-import { verifyAccountProof, type AccountProofJson } from './account-proof.ts';
-import { decodeAs } from '../node/encoding/cbor.ts';
-import { fromHex, toHex, equalBytes } from '../node/encoding/bytes.ts';
+import { RpcClient } from '../client/rpc.ts';
+import { QuarryClientError } from '../client/errors.ts';
+import { verifyAccountProof, type AccountProofJson } from '../client/account-proof.ts';
+import { decodeAs } from '../protocol/encoding/cbor.ts';
+import { fromHex, toHex, equalBytes } from '../protocol/encoding/bytes.ts';
 import { headerHash, headerSchema, type Header } from '../node/types/block.ts';
 import { commitSchema } from '../consensus/messages.ts';
 import { verifyCommit } from '../consensus/commit.ts';

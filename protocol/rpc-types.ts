@@ -1,4 +1,10 @@
-/** JSON shapes of the node's RPC answers (docs/rpc.md): integers are decimal strings, bytes hex, addresses qry1…. */
+/**
+ * JSON shapes of the node's RPC answers (docs/rpc.md): integers are decimal strings, bytes hex,
+ * addresses qry1…. The node's routes are checked against these types (`satisfies`), and the SDK
+ * returns them.
+ */
+import type { TxBody } from './tx.ts';
+
 export interface Status {
   chainId: string;
   genesisHash: string;
@@ -14,7 +20,7 @@ export interface TxJson {
   hash: string;
   sender: string;
   size: number;
-  body: { chainId: string; signer: string; sequence: string; fee: string; expiresAtHeight: string; msgs: Array<Record<string, unknown> & { type: string }> };
+  body: JsonOf<TxBody>;
   signature: string;
 }
 
@@ -163,3 +169,29 @@ export type ChainEventJson =
   | { type: 'pending-solution'; id: string; address: string; nonce: string; epoch: string };
 
 export type EventType = ChainEventJson['type'];
+
+/** The JSON form of a protocol value: integers as decimal strings, bytes as hex (20-byte ones as qry1… addresses). */
+export type JsonOf<T> = T extends bigint | Uint8Array
+  ? string
+  : T extends readonly (infer U)[]
+    ? JsonOf<U>[]
+    : T extends object
+      ? { [K in keyof T]: JsonOf<T[K]> }
+      : T;
+
+export interface ChainParamsJson {
+  minFeeRate: string;
+  maxTxBytes: string;
+  maxBlockBytes: string;
+  maxBlockTxs: string;
+  maxBlockWeight: string;
+  blockReward: string;
+  epochLength: string;
+}
+
+/** `GET /params`: the chain, staking and market parameters in force at the head. */
+export interface ParamsResponse {
+  chain: ChainParamsJson;
+  staking: Record<string, string>;
+  market: Record<string, string>;
+}

@@ -6,8 +6,8 @@
  * never a submitted JSON (snarkjs also accepts Jacobian z ≠ 1, x + q or leading zeros).
  */
 import { bn254 } from '@noble/curves/bn254.js';
-import { QuarryError } from '../node/errors.ts';
-import { bigToBytesBE, bytesToBigBE } from './field.ts';
+import { QuarryError } from './errors.ts';
+import { bigToBytesBE, bytesToBigBE } from './encoding/bytes.ts';
 
 export const PROOF_BYTES = 256;
 /** The BN254 base field modulus q. */
