@@ -12,7 +12,7 @@ import { DEFAULT_CHAIN_PARAMS } from '../node/modules/chain-params.ts';
 import { DEFAULT_STAKING_PARAMS } from '../node/modules/staking/state.ts';
 import { DEFAULT_MARKET_PARAMS } from '../node/modules/market/state.ts';
 import type { GenesisCircuit } from '../node/genesis.ts';
-import { canonicalVk } from '../puzzle/circuit.ts';
+import { canonicalVk } from '../protocol/verification-key.ts';
 import { readFileSync } from 'node:fs';
 import { fromHex } from '../protocol/encoding/bytes.ts';
 import { sha256File, verifyArtifacts } from '../circuits/artifacts.ts';

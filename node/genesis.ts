@@ -26,7 +26,7 @@ import { DEFAULT_STAKING_PARAMS, stakingParams, type StakingParams } from './mod
 import { registerValidator } from './modules/staking/register.ts';
 import { checkMarketParams } from './modules/market/economics.ts';
 import { DEFAULT_MARKET_PARAMS, circuitList, circuits as circuitsRecord, marketParams, type MarketParams } from './modules/market/state.ts';
-import { circuitIdOf } from '../puzzle/circuit.ts';
+import { circuitIdOf } from '../protocol/verification-key.ts';
 import { addStake } from './modules/staking/bonding.ts';
 
 export interface GenesisCircuit {

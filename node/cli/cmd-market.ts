@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parseAmount } from '../../client/amount.ts';
 import { RpcClient } from '../../client/rpc.ts';
 import type { InputValue } from '../../client/market.ts';
-import type { VerificationKeyJson } from '../../puzzle/circuit.ts';
+import type { VerificationKeyJson } from '../../protocol/verification-key.ts';
 import { fromHex, toHex } from '../../protocol/encoding/bytes.ts';
 import { QuarryError } from '../../protocol/errors.ts';
 
@@ -59,7 +59,7 @@ export function registerMarketTx(tx: Command): void {
         const rpc = new RpcClient(f.rpc, 120_000);
         const upload = async (file: string) => (await rpc.putBytes<{ hash: string }>('/artifacts', readFileSync(file))).hash;
         const [wasmHash, zkeyHash] = [await upload(f.wasm), await upload(f.zkey)];
-        const { canonicalVk } = await import('../../puzzle/circuit.ts');
+        const { canonicalVk } = await import('../../protocol/verification-key.ts');
         const vk = canonicalVk(JSON.parse(readFileSync(f.vkey, 'utf8')) as VerificationKeyJson);
         const publicInputs = f.public ? f.public.split(',').map((s) => s.trim()) : [];
         await signAndSend(cmd, f, [{ type: 'market/register-circuit', name: f.name, vk, wasmHash: fromHex(wasmHash), zkeyHash: fromHex(zkeyHash), nOutputs: Number(count(f.outputs, '--outputs')), publicInputs }]);

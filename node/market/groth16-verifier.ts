@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { buildBn128, type Curve } from 'ffjavascript';
 import { decodeProof } from '../../protocol/proof-codec.ts';
-import { decodeCanonicalVk, type AffineVk } from '../../puzzle/circuit.ts';
+import { decodeCanonicalVk, type AffineVk } from '../../protocol/verification-key.ts';
 import { FR } from '../../puzzle/field.ts';
 import { bytesToBigBE } from '../../protocol/encoding/bytes.ts';
 import { sha256 } from '../crypto/hash.ts';

@@ -3,7 +3,7 @@ import type { AnyMsg } from '../../protocol/messages/index.ts';
 import { readFileSync } from 'node:fs';
 import { poseidon1 } from 'poseidon-lite';
 import { circuitFiles } from '../../circuits/artifacts.ts';
-import { circuitIdOf } from '../../puzzle/circuit.ts';
+import { circuitIdOf } from '../../protocol/verification-key.ts';
 import { Groth16Prover } from '../../puzzle/groth16-prover.ts';
 import { exampleCircuits } from '../../genesis/builder.ts';
 import { toHex } from '../../protocol/encoding/bytes.ts';

@@ -26,7 +26,7 @@ import { Mempool } from '../../node/mempool/mempool.ts';
 import { askers, askId, asks, circuitList, fillCommits, MARKET_BONDS, MARKET_ESCROW, offers, proverList, provers, requestProofs, requests, reservations } from '../../node/modules/market/state.ts';
 import { requestId } from '../../protocol/messages/market.ts';
 import { commitKey, fillCommitment } from '../../node/modules/market/commit-fill.ts';
-import { circuitIdOf } from '../../puzzle/circuit.ts';
+import { circuitIdOf } from '../../protocol/verification-key.ts';
 import { FR } from '../../puzzle/field.ts';
 import { exampleCircuits } from '../../genesis/builder.ts';
 import { decodeTx } from '../../node/tx/tx.ts';

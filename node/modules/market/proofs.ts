@@ -1,6 +1,6 @@
 /** Fill proofs: schema, public-signal checks and (batched) verification through the node's verifier. */
 import { QuarryError } from '../../../protocol/errors.ts';
-import { decodeCanonicalVk } from '../../../puzzle/circuit.ts';
+import { decodeCanonicalVk } from '../../../protocol/verification-key.ts';
 import type { MsgContext } from '../types.ts';
 import { publicSignalsMatch } from './inputs.ts';
 import { getRequest, requireCircuit, type ProofRequest } from './state.ts';

@@ -7,7 +7,7 @@ import { QuarryError } from '../../../protocol/errors.ts';
 import { toHex } from '../../../protocol/encoding/bytes.ts';
 import { NO_ID } from '../../state/record.ts';
 import { defineMsg } from '../types.ts';
-import { circuitIdOf, decodeCanonicalVk } from '../../../puzzle/circuit.ts';
+import { circuitIdOf, decodeCanonicalVk } from '../../../protocol/verification-key.ts';
 import { circuitList, circuits } from './state.ts';
 import { registerCircuitSpec, type RegisterCircuitMsg } from '../../../protocol/messages/market.ts';
 

@@ -5,7 +5,7 @@ import { QuarryError } from '../../../protocol/errors.ts';
 import { decodeAddress, encodeAddress } from '../../../protocol/crypto/address.ts';
 import { toHex } from '../../../protocol/encoding/bytes.ts';
 import { NO_ID } from '../../state/record.ts';
-import { decodeCanonicalVk } from '../../../puzzle/circuit.ts';
+import { decodeCanonicalVk } from '../../../protocol/verification-key.ts';
 import { auctionPrice } from '../../modules/market/pricing.ts';
 import { askers, askId, asks, circuitList, circuits, getProver, getRequest, requestProofs, reputationPpm, type ProofRequest, type RequestStatus } from '../../modules/market/state.ts';
 import { openRequestIds } from '../../modules/market/request-index.ts';
