@@ -37,8 +37,8 @@ async function transfersPerSecond(z: Sizes): Promise<{ tps: number; vps: number 
     let ms = 0;
     for (let b = 0; b < z.blocks; b++) {
       const txs = t.users.map((u) => decodeTx(makeTx(u, [sendMsg(receiver, 1n)], { sequence: BigInt(b) })));
-      const built = await t.chain.buildBlock({ txs, solutions: [], evidence: [] }, { time: t.chain.head.time + 1000n, proposer, lastCommit: (await t.chain.getCommit(t.chain.head.height)) ?? null });
-      const timed = await timeIt(async () => t.commitCandidate(await t.chain.verifyBlock(built.block)));
+      const built = await t.builder.buildBlock({ txs, solutions: [], evidence: [] }, { time: t.chain.head.time + 1000n, proposer, lastCommit: (await t.chain.getCommit(t.chain.head.height)) ?? null });
+      const timed = await timeIt(async () => t.commitCandidate(await t.builder.verifyBlock(built.block)));
       ms += timed.ms;
       applied += built.txs.length;
     }

@@ -8,6 +8,7 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { Chain, type CommittedBlock } from './chain/chain.ts';
+import { BlockBuilder } from './chain/block-builder.ts';
 import { Database } from './store/db.ts';
 import { Mempool } from './mempool/mempool.ts';
 import { ConsensusDriver } from './consensus/driver.ts';
@@ -65,7 +66,8 @@ export class QuarryNode implements NodeRoles {
   private catchUpTurn = 0;
   private prunedTo = 0n;
 
-  private constructor(readonly o: NodeOptions, private readonly db: Database, chain: Chain, mempool: Mempool, solutions: SolutionPool, private readonly checker: WorkerChecker) {
+  private constructor(readonly o: NodeOptions, private readonly db: Database, builder: BlockBuilder, mempool: Mempool, solutions: SolutionPool, private readonly checker: WorkerChecker) {
+    const { chain } = builder;
     this.failure = new Promise((resolve) => (this.failWith = resolve));
     const metrics = new Metrics(o.config.consensus.blockTimeMs);
     const events = new EventEmitter<NodeEvents>();
@@ -74,6 +76,7 @@ export class QuarryNode implements NodeRoles {
     this.services = {
       log: o.log,
       chain,
+      builder,
       mempool,
       solutions,
       evidence,
@@ -82,7 +85,7 @@ export class QuarryNode implements NodeRoles {
       epochProofs: new EpochProofStore(homePaths(o.home).epochProofs),
       metrics,
       events,
-      importer: new BlockImporter(chain, { mempool, solutions, evidence, handoffs }),
+      importer: new BlockImporter(chain, builder, { mempool, solutions, evidence, handoffs }),
       ingress: new Ingress({ mempool, solutions, metrics, events, gossip: () => this.network }),
       roles: this,
     };
@@ -99,7 +102,7 @@ export class QuarryNode implements NodeRoles {
   private makeDriver(key: ValidatorKey): ConsensusDriver {
     const s = this.services;
     return new ConsensusDriver({
-      chain: s.chain,
+      builder: s.builder,
       mempool: s.mempool,
       solutions: s.solutions,
       evidence: s.evidence,
@@ -132,7 +135,8 @@ export class QuarryNode implements NodeRoles {
       throw err;
     });
     try {
-      const chain = await Chain.open(db, o.genesis, { solutions: checker, proofs: await Groth16Verifier.create() });
+      const chain = await Chain.open(db, o.genesis);
+      const builder = new BlockBuilder(chain, { solutions: checker, proofs: await Groth16Verifier.create() });
       const mempool = new Mempool(
         {
           chainId: chain.chainId,
@@ -142,7 +146,7 @@ export class QuarryNode implements NodeRoles {
         },
         o.config.mempool,
       );
-      const node = new QuarryNode(o, db, chain, mempool, new SolutionPool(chain, checker), checker);
+      const node = new QuarryNode(o, db, builder, mempool, new SolutionPool(chain, checker), checker);
       await node.boot();
       return node;
     } catch (err) {

@@ -8,19 +8,21 @@ import { verifyCommit } from '../../consensus/commit.ts';
 import type { CommitCertificate } from '../../consensus/messages.ts';
 import { headerHash, type Block } from '../types/block.ts';
 import type { Candidate, Chain } from './chain.ts';
+import type { BlockBuilder } from './block-builder.ts';
 
-export async function verifySynced(chain: Chain, block: Block, commit: CommitCertificate): Promise<Candidate> {
+export async function verifySynced(builder: BlockBuilder, block: Block, commit: CommitCertificate): Promise<Candidate> {
+  const { chain } = builder;
   const { set } = await chain.activeSet();
   verifyCommit(chain.chainId, set, commit, block.header.height, headerHash(block.header));
-  return chain.verifyBlock(block);
+  return builder.verifyBlock(block);
 }
 
 /** Re-applies blocks 1..upTo of `source` onto `target` (a fresh store of the same genesis). */
-export async function replayChain(source: Chain, target: Chain, upTo: bigint): Promise<void> {
-  for (let h = target.head.height + 1n; h <= upTo; h++) {
+export async function replayChain(source: Chain, target: BlockBuilder, upTo: bigint): Promise<void> {
+  for (let h = target.chain.head.height + 1n; h <= upTo; h++) {
     const found = await source.getBlock(h);
     const commit = await source.getCommit(h);
     if (!found || !commit) throw new Error(`source lacks block or commit ${h}`);
-    await target.commit(await verifySynced(target, found.block, commit), commit);
+    await target.chain.commit(await verifySynced(target, found.block, commit), commit);
   }
 }

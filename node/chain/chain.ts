@@ -1,45 +1,30 @@
 /**
- * The chain store: blocks, commits, receipts and versioned state over one LevelDB. It builds and
- * verifies candidate blocks (pure execution over the committed head) and commits a decided block
- * with everything it changes in one atomic batch. Crash-safety: docs/storage.md.
+ * The chain store: blocks, commits, receipts, events and versioned state over one LevelDB. It
+ * commits a decided block (a Candidate the block builder assembled) with everything it changes in
+ * one atomic batch, and answers the history queries. Crash-safety: docs/storage.md.
  */
 import { Database, key, Prefix, WriteBatch } from '../store/db.ts';
 import { StateDb, type StateCommit } from '../state/state-db.ts';
 import { decodeAs, encode } from '../../protocol/encoding/cbor.ts';
 import { bytes, struct, u64, uint } from '../../protocol/encoding/schema.ts';
 import { equalBytes, toHex, u64be, utf8 } from '../../protocol/encoding/bytes.ts';
-import { merkleRoot } from '../crypto/merkle.ts';
 import { QuarryError } from '../../protocol/errors.ts';
 import { genesisHash, genesisState, type Genesis } from '../genesis.ts';
-import { executeBlock, type BlockContent, type ExecResult, type Receipt } from '../exec/execute.ts';
-import { getTargets } from '../modules/puzzle/state.ts';
-import type { SolutionChecker } from '../modules/puzzle/solutions.ts';
-import type { ChainEvent, ProofVerifier } from '../modules/types.ts';
-import { decodeSolution, solutionId, type Solution } from '../../puzzle/solution.ts';
+import { type ExecResult, type Receipt } from '../exec/execute.ts';
+import type { ChainEvent } from '../modules/types.ts';
+import { type Solution } from '../../puzzle/solution.ts';
 import { epochChallenge, challengeSourceHeight } from '../../puzzle/challenge.ts';
-import { epochOf, getChainParams } from '../modules/chain-params.ts';
+import { getChainParams } from '../modules/chain-params.ts';
 import { getActiveSet, type ActiveSet } from '../modules/validators.ts';
-import { commitHash, decodeBlock, encodeBlock, headerHash, type Block, type Header } from '../types/block.ts';
+import { decodeBlock, headerHash, type Block } from '../types/block.ts';
 import { commitSchema, type CommitCertificate } from '../../consensus/messages.ts';
-import { bitmapSet, verifyCommit } from '../../consensus/commit.ts';
-import { evidenceId, evidenceSchema } from '../../consensus/evidence.ts';
-import { checkEvidence } from './evidence.ts';
-import { checkHandoffs } from './handoffs.ts';
-import { HANDOFF_MAX_BYTES, handoffId, handoffSchema } from '../modules/epoch/handoff.ts';
-import { EVIDENCE_MAX_BYTES } from '../types/block.ts';
-import { validatorListSchema, ValidatorSet, type Validator } from '../../consensus/validator-set.ts';
+import { validatorListSchema, ValidatorSet } from '../../consensus/validator-set.ts';
 import type { StateReader } from '../state/view.ts';
 import { decodeTx, type Tx } from '../tx/tx.ts';
 import { blockEventsCodec, receiptsCodec } from './receipts.ts';
-import { txWeight } from '../exec/ante.ts';
 import type { ChainHistory, Head } from './history.ts';
 
-/** The expensive checks block execution delegates (they keep verdict caches). */
-export interface ChainServices {
-  solutions: SolutionChecker;
-  proofs: ProofVerifier;
-}
-
+/** A block executed on top of the head, with its state changes staged: what `commit` writes. */
 export interface Candidate {
   block: Block;
   bytes: Uint8Array;
@@ -48,12 +33,6 @@ export interface Candidate {
   solutions: Solution[];
   exec: ExecResult;
   state: StateCommit;
-}
-
-export interface BuildOptions {
-  time: bigint;
-  proposer: Uint8Array;
-  lastCommit: CommitCertificate | null;
 }
 
 export interface CommittedBlock {
@@ -82,7 +61,7 @@ export class Chain implements ChainHistory {
   private readonly sets = new Map<string, ValidatorSet>();
   private readonly challenges = new Map<bigint, bigint>();
 
-  private constructor(readonly db: Database, readonly genesis: Genesis, head: Head, readonly services: ChainServices) {
+  private constructor(readonly db: Database, readonly genesis: Genesis, head: Head) {
     this.state = new StateDb(db);
     this.genesisHash = genesisHash(genesis);
     this.headInfo = head;
@@ -97,7 +76,7 @@ export class Chain implements ChainHistory {
   }
 
   /** Opens the store, writing genesis state on first use and refusing a store of another chain. */
-  static async open(db: Database, genesis: Genesis, services: ChainServices): Promise<Chain> {
+  static async open(db: Database, genesis: Genesis): Promise<Chain> {
     const gHash = genesisHash(genesis);
     const stored = await db.get(META_GENESIS);
     if (stored && !equalBytes(stored, gHash)) {
@@ -105,7 +84,7 @@ export class Chain implements ChainHistory {
     }
     const headBytes = await db.get(META_HEAD);
     const head = headBytes ? decodeAs(headSchema, headBytes) : { height: 0n, hash: gHash, time: genesis.genesisTime };
-    const chain = new Chain(db, genesis, head, services);
+    const chain = new Chain(db, genesis, head);
     if (!stored) await chain.writeGenesis();
     return chain;
   }
@@ -148,13 +127,9 @@ export class Chain implements ChainHistory {
     return this.cachedSet(new ValidatorSet(decodeAs(validatorListSchema, bytes)));
   }
 
-  private async putValidatorSet(batch: WriteBatch, active: ActiveSet): Promise<void> {
+  /** Adds a validator set to a commit's batch (blocks name sets by hash). */
+  async putValidatorSet(batch: WriteBatch, active: ActiveSet): Promise<void> {
     batch.put(key(Prefix.valset, active.set.hash), encode(active.set.validators));
-  }
-
-  /** Executes on top of the head and assembles a block (build mode: bad txs and solutions are skipped). */
-  async buildBlock(content: BlockContent, opts: BuildOptions): Promise<Candidate> {
-    return this.assemble(content, opts, 'build');
   }
 
   /** The puzzle challenge of an epoch; its seed block must be committed. */
@@ -169,90 +144,6 @@ export class Chain implements ChainHistory {
     if (this.challenges.size > 16) this.challenges.clear();
     this.challenges.set(epoch, challenge);
     return challenge;
-  }
-
-  /**
-   * Checks a proposed or synced block against the head: linkage, time, contents and the full
-   * re-execution. The header's proposer (who built it, and earns the proposer bonus) must be in
-   * the active set: a block re-proposed in a later round keeps its original builder, as in CometBFT.
-   */
-  async verifyBlock(block: Block): Promise<Candidate> {
-    const h = block.header;
-    const head = this.headInfo;
-    if (h.chainId !== this.chainId) throw new QuarryError('E_WRONG_CHAIN', `block is for chain "${h.chainId}"`);
-    if (h.height !== head.height + 1n) throw new QuarryError('E_BAD_BLOCK', `block height ${h.height} does not follow the head ${head.height}`);
-    if (!equalBytes(h.prevHash, head.hash)) throw new QuarryError('E_BAD_BLOCK', 'block does not extend the head (prevHash mismatch)');
-    if ((await this.activeSet()).set.indexOf(h.proposer) < 0) throw new QuarryError('E_BAD_BLOCK', 'block proposer is not in the validator set');
-    await this.verifyLastCommit(block);
-    let content: BlockContent;
-    try {
-      content = {
-        txs: block.txs.map((b) => decodeTx(b)),
-        solutions: block.solutions.map((b) => decodeSolution(b, this.chainId)),
-        evidence: block.evidence.map((b) => decodeAs(evidenceSchema, b, EVIDENCE_MAX_BYTES)),
-        handoffs: block.handoffs.map((b) => decodeAs(handoffSchema, b, HANDOFF_MAX_BYTES)),
-      };
-    } catch (err) {
-      throw new QuarryError('E_BAD_BLOCK', `block carries an undecodable transaction or solution: ${(err as Error).message}`);
-    }
-    const candidate = await this.assemble(content, { time: h.time, proposer: h.proposer, lastCommit: block.lastCommit }, 'verify');
-    if (!equalBytes(candidate.hash, headerHash(h))) {
-      const mismatch = (Object.keys(h) as Array<keyof Header>).filter((k) => toHex(encode(h[k])) !== toHex(encode(candidate.block.header[k])));
-      throw new QuarryError('E_BAD_BLOCK', `block header does not match its re-execution (${mismatch.join(', ')})`);
-    }
-    return candidate;
-  }
-
-  private async verifyLastCommit(block: Block): Promise<void> {
-    const h = block.header;
-    if (h.height === 1n) {
-      if (block.lastCommit !== null) throw new QuarryError('E_BAD_BLOCK', 'the first block carries no previous commit');
-      return;
-    }
-    if (!block.lastCommit) throw new QuarryError('E_BAD_BLOCK', 'block lacks the previous block commit');
-    const prev = await this.getBlock(h.height - 1n);
-    if (!prev) throw new QuarryError('E_STORE', `missing block ${h.height - 1n}`);
-    const set = await this.validatorSetByHash(prev.block.header.validatorSetHash);
-    verifyCommit(this.chainId, set, block.lastCommit, h.height - 1n, prev.hash);
-  }
-
-  private async assemble(content: BlockContent, opts: BuildOptions, mode: 'build' | 'verify'): Promise<Candidate> {
-    const head = this.headInfo;
-    const height = head.height + 1n;
-    if (opts.time <= head.time) throw new QuarryError('E_BAD_BLOCK', `block time ${opts.time} is not after the previous block time ${head.time}`);
-    const before = await this.activeSet();
-    const epoch = epochOf(height, await getChainParams(this.latestState));
-    const targets = await getTargets(this.latestState);
-    const puzzle = { height, epoch, challenge: await this.challengeFor(epoch), checker: this.services.solutions };
-    const evidence = await checkEvidence(this, height, content.evidence, mode);
-    const lastCommit = await this.lastCommitContext(opts.lastCommit);
-    const handoffs = await checkHandoffs(this, content.handoffs ?? [], mode);
-    const ctx = { chainId: this.chainId, height, time: opts.time, proposer: opts.proposer, puzzle, proofs: this.services.proofs, lastCommit, evidence, handoffs };
-    const exec = await executeBlock(this.latestState, ctx, { ...content, evidence: evidence.map((e) => e.evidence) }, mode);
-    const included = limitBlock(exec, mode);
-    const after = await getActiveSet(exec.state);
-    const state = await this.state.prepare(head.height, height, exec.state.changes());
-    const header: Header = {
-      chainId: this.chainId,
-      height,
-      time: opts.time,
-      prevHash: head.hash,
-      txRoot: merkleRoot(included.map((t) => t.hash)),
-      solutionsRoot: merkleRoot(exec.solutions.map((x) => solutionId(x.body))),
-      evidenceRoot: merkleRoot(evidence.map((e) => evidenceId(e.evidence))),
-      handoffsRoot: merkleRoot(handoffs.map(handoffId)),
-      stateRoot: state.rootHash,
-      validatorSetHash: before.set.hash,
-      nextValidatorSetHash: after.set.hash,
-      epoch,
-      coinbaseTarget: targets.coinbaseTarget,
-      proofTarget: targets.proofTarget,
-      proposer: opts.proposer,
-      lastCommitHash: commitHash(opts.lastCommit),
-    };
-    const block: Block = { header, txs: included.map((t) => t.bytes), solutions: exec.solutions.map((x) => encode(x)), evidence: evidence.map((e) => encode(e.evidence)), handoffs: handoffs.map((h) => encode(h)), lastCommit: opts.lastCommit };
-    await this.putValidatorSet(state.batch, after);
-    return { block, bytes: encodeBlock(block), hash: headerHash(header), txs: included, solutions: exec.solutions, exec, state };
   }
 
   /**
@@ -277,15 +168,6 @@ export class Chain implements ChainHistory {
     batch.put(META_HEAD, encode(head));
     await this.db.write(batch);
     this.headInfo = head;
-  }
-
-  /** Who signed the previous block's commit, against that block's validator set. */
-  private async lastCommitContext(commit: CommitCertificate | null): Promise<{ members: readonly Validator[]; signed: boolean[] } | null> {
-    if (!commit) return null;
-    const prev = await this.getBlock(commit.height);
-    if (!prev) return null;
-    const set = await this.validatorSetByHash(prev.block.header.validatorSetHash);
-    return { members: set.validators, signed: set.validators.map((_, i) => bitmapSet(commit.signers, i)) };
   }
 
   async getBlock(height: bigint): Promise<{ block: Block; hash: Uint8Array } | undefined> {
@@ -337,21 +219,4 @@ export class Chain implements ChainHistory {
   }
 }
 
-/** Enforces block size and weight limits: the builder must have respected them; a block that does not is invalid. */
-function limitBlock(exec: ExecResult, mode: 'build' | 'verify'): Tx[] {
-  const { maxBlockTxs, maxBlockBytes, maxBlockWeight } = exec.params;
-  let bytesUsed = 0n;
-  let weight = 0n;
-  let count = 0n;
-  for (const tx of exec.included) {
-    bytesUsed += BigInt(tx.bytes.length);
-    weight += txWeight(tx);
-    count += 1n;
-    if (count > maxBlockTxs || bytesUsed > maxBlockBytes || weight > maxBlockWeight) {
-      if (mode === 'verify') throw new QuarryError('E_BAD_BLOCK', 'block exceeds maxBlockTxs, maxBlockBytes or maxBlockWeight');
-      throw new QuarryError('E_INTERNAL', 'block builder was given more transactions than fit a block');
-    }
-  }
-  return exec.included;
-}
 

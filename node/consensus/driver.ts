@@ -16,6 +16,7 @@ import type { Verdict } from '../p2p/network.ts';
 import { equalBytes, toHex } from '../../protocol/encoding/bytes.ts';
 import { asQuarryError, type QuarryError } from '../../protocol/errors.ts';
 import type { Candidate, Chain } from '../chain/chain.ts';
+import type { BlockBuilder } from '../chain/block-builder.ts';
 import type { Mempool } from '../mempool/mempool.ts';
 import type { SolutionPool } from '../puzzle/pool.ts';
 import type { EvidencePool } from './evidence-pool.ts';
@@ -42,7 +43,8 @@ export interface DriverConfig {
 }
 
 export interface DriverOptions {
-  chain: Chain;
+  /** Builds this validator's proposals and verifies others' (its store is the chain). */
+  builder: BlockBuilder;
   mempool: Mempool;
   solutions: SolutionPool;
   evidence: EvidencePool;
@@ -93,12 +95,14 @@ export class ConsensusDriver {
   private ticker: NodeJS.Timeout | null = null;
   readonly votes: VoteBatcher;
   private readonly now: () => number;
+  private readonly chain: Chain;
 
   constructor(private readonly o: DriverOptions) {
+    this.chain = o.builder.chain;
     const selfKey = o.signer?.publicKey;
     this.engine = new Engine((set) => (selfKey ? indexOfKey(set, selfKey) : null), o.config.timeouts);
     this.now = o.now ?? Date.now;
-    this.votes = new VoteBatcher(o.chain.chainId);
+    this.votes = new VoteBatcher(this.chain.chainId);
   }
 
   get height(): bigint {
@@ -116,8 +120,8 @@ export class ConsensusDriver {
     this.ticker = setInterval(() => {
       if (this.started && !this.engine.isDecided) this.o.catchUp?.(this.engine.height);
     }, CATCH_UP_MS);
-    const head = this.o.chain.head;
-    if (head.height > 0n) this.lastCommit = (await this.o.chain.getCommit(head.height)) ?? null;
+    const head = this.chain.head;
+    if (head.height > 0n) this.lastCommit = (await this.chain.getCommit(head.height)) ?? null;
     this.scheduleNextHeight();
   }
 
@@ -150,16 +154,16 @@ export class ConsensusDriver {
   }
 
   private scheduleNextHeight(): void {
-    const head = this.o.chain.head;
+    const head = this.chain.head;
     const wait = head.height === 0n ? 0 : Number(head.time) + this.o.config.blockTimeMs - this.now();
     this.later(wait, () => this.startHeight());
   }
 
   private async startHeight(): Promise<void> {
-    const { set, priorities } = await this.o.chain.activeSet();
+    const { set, priorities } = await this.chain.activeSet();
     this.candidates.clear();
     this.started = true;
-    await this.perform(this.engine.startHeight(this.o.chain.head.height + 1n, set, priorities));
+    await this.perform(this.engine.startHeight(this.chain.head.height + 1n, set, priorities));
     await this.replayBuffered();
   }
 
@@ -222,7 +226,7 @@ export class ConsensusDriver {
   }
 
   private async buildProposal(height: bigint, round: number): Promise<void> {
-    const chain = this.o.chain;
+    const { chain } = this;
     const set = this.engine.validatorSet();
     const limits = await getChainParams(chain.latestState);
     const txs = this.o.mempool.reap({ maxTxs: Number(limits.maxBlockTxs), maxBytes: Number(limits.maxBlockBytes), maxWeight: limits.maxBlockWeight });
@@ -232,7 +236,7 @@ export class ConsensusDriver {
     const evidence = this.o.evidence.reap(MAX_BLOCK_EVIDENCE);
     const handoffs = this.o.handoffs.reap(MAX_BLOCK_HANDOFFS);
     const lastCommit = this.late.commitFor(chain.head.height) ?? this.lastCommit;
-    const candidate = await chain.buildBlock({ txs, solutions, evidence, handoffs }, { time, proposer, lastCommit });
+    const candidate = await this.o.builder.buildBlock({ txs, solutions, evidence, handoffs }, { time, proposer, lastCommit });
     if (candidate.exec.rejected.length > 0) this.o.mempool.removeTxs(candidate.exec.rejected.map((r) => r.tx));
     if (candidate.exec.rejectedSolutions.length > 0) this.o.solutions.remove(candidate.exec.rejectedSolutions.map((r) => r.solution));
     this.candidates.set(toHex(candidate.hash), candidate);
@@ -262,13 +266,13 @@ export class ConsensusDriver {
   async onGossip(msg: ConsensusGossip, from: string): Promise<Verdict> {
     if (msg.type === 'vote' && this.late.setFor(msg.vote)) return this.onLatePrecommit(msg.vote);
     const height = msg.type === 'vote' ? msg.vote.height : msg.proposal.height;
-    if (height <= this.o.chain.head.height) return 'ignore';
+    if (height <= this.chain.head.height) return 'ignore';
     if (!this.started || height > this.engine.height || this.engine.isDecided) {
       this.buffer(height, msg, from);
       return 'ignore';
     }
     const set = this.engine.validatorSet();
-    const chainId = this.o.chain.chainId;
+    const chainId = this.chain.chainId;
     if (msg.type === 'vote') {
       if (this.engine.knows(msg.vote)) return 'ignore'; // a BLS check costs ~27 ms: never twice
       if (!(await this.votes.verify(set, msg.vote))) return 'reject';
@@ -319,7 +323,7 @@ export class ConsensusDriver {
    */
   private buffer(height: bigint, msg: ConsensusGossip, from: string): void {
     const held = this.bufferedBy.get(from) ?? 0;
-    if (height > this.o.chain.head.height + 2n || held >= MAX_BUFFERED_PER_PEER || this.future.length >= MAX_BUFFERED) return;
+    if (height > this.chain.head.height + 2n || held >= MAX_BUFFERED_PER_PEER || this.future.length >= MAX_BUFFERED) return;
     this.future.push({ height, msg, from });
     this.bufferedBy.set(from, held + 1);
   }
@@ -375,7 +379,7 @@ export class ConsensusDriver {
     return new Promise((resolve, reject) => {
       this.enqueue(async () => {
         try {
-          if (block.header.height !== this.o.chain.head.height + 1n) return resolve();
+          if (block.header.height !== this.chain.head.height + 1n) return resolve();
           await this.o.importer.importSynced(block, commit);
           this.lastCommit = commit;
           this.late.clear();
@@ -406,7 +410,7 @@ export class ConsensusDriver {
     let valid = false;
     try {
       if (block.header.time > BigInt(this.now() + MAX_CLOCK_DRIFT_MS)) throw new Error('block time is too far in the future');
-      const candidate = await this.o.chain.verifyBlock(block);
+      const candidate = await this.o.builder.verifyBlock(block);
       this.candidates.set(toHex(candidate.hash), candidate);
       valid = true;
     } catch (err) {

@@ -11,6 +11,7 @@ import type { CommitCertificate } from '../../consensus/messages.ts';
 import type { Block } from '../types/block.ts';
 import type { Candidate, Chain, CommittedBlock } from '../chain/chain.ts';
 import { verifySynced } from '../chain/apply-synced.ts';
+import type { BlockBuilder } from '../chain/block-builder.ts';
 import type { Mempool } from '../mempool/mempool.ts';
 import type { SolutionPool } from '../puzzle/pool.ts';
 import type { EvidencePool } from '../consensus/evidence-pool.ts';
@@ -26,7 +27,11 @@ export interface ImporterPools {
 }
 
 export class BlockImporter extends EventEmitter<{ block: [CommittedBlock]; fatal: [QuarryError] }> {
-  constructor(private readonly chain: Chain, private readonly pools: ImporterPools) {
+  constructor(
+    private readonly chain: Chain,
+    private readonly builder: BlockBuilder,
+    private readonly pools: ImporterPools,
+  ) {
     super();
   }
 
@@ -43,7 +48,7 @@ export class BlockImporter extends EventEmitter<{ block: [CommittedBlock]; fatal
 
   /** Verifies and commits a block finalized elsewhere (block sync). */
   async importSynced(block: Block, commit: CommitCertificate): Promise<Candidate> {
-    const candidate = await verifySynced(this.chain, block, commit);
+    const candidate = await verifySynced(this.builder, block, commit);
     await this.importDecided(candidate, commit);
     return candidate;
   }

@@ -6,6 +6,7 @@
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { Chain } from '../chain/chain.ts';
+import type { BlockBuilder } from '../chain/block-builder.ts';
 import type { Mempool } from '../mempool/mempool.ts';
 import type { SolutionPool } from '../puzzle/pool.ts';
 import type { EvidencePool } from '../consensus/evidence-pool.ts';
@@ -30,6 +31,7 @@ export interface NodeRoles {
 export interface NodeServices {
   readonly log: Logger;
   readonly chain: Chain;
+  readonly builder: BlockBuilder;
   readonly mempool: Mempool;
   readonly solutions: SolutionPool;
   readonly evidence: EvidencePool;

@@ -3,6 +3,7 @@ import type { AnyMsg } from '../../protocol/messages/index.ts';
 import type { HandoffSignature } from '../../node/modules/epoch/handoff.ts';
 import { Database } from '../../node/store/db.ts';
 import { Chain, type Candidate } from '../../node/chain/chain.ts';
+import { BlockBuilder } from '../../node/chain/block-builder.ts';
 import { decodeTx, signTx } from '../../node/tx/tx.ts';
 import type { TxBody } from '../../protocol/tx.ts';
 import { generateKeyPair } from '../../protocol/crypto/ed25519.ts';
@@ -28,6 +29,7 @@ export const CHAIN_ID = 'quarry-test-1';
 export const USER_BALANCE = 1_000_000_000n;
 
 export interface TestChain {
+  builder: BlockBuilder;
   chain: Chain;
   db: Database;
   genesis: Genesis;
@@ -104,16 +106,18 @@ export async function openTestChain(opts: TestChainOptions = {}): Promise<TestCh
   let genesis = await makeGenesis(users, operator, validator, opts.params, opts.puzzle, opts.staking, opts.market);
   for (const x of opts.extraValidators ?? []) genesis = addValidator(addAccount(genesis, x.operator.address, USER_BALANCE), x.operator.address, await validatorRegistration(x.key, decodeAddress(x.operator.address)), x.power);
   const db = await Database.open(opts.path ?? dir!.path);
-  const chain = await Chain.open(db, genesis, { solutions: testChecker, proofs: opts.proofs ?? (await testProofVerifier()) });
+  const chain = await Chain.open(db, genesis);
+  const builder = new BlockBuilder(chain, { solutions: testChecker, proofs: opts.proofs ?? (await testProofVerifier()) });
   const t: TestChain = {
     chain,
+    builder,
     db,
     genesis,
     users,
     validator,
     operator,
     async produce(txs = [], time, solutions = [], evidence = [], handoffs = []) {
-      const candidate = await chain.buildBlock({ txs: txs.map((b) => decodeTx(b)), solutions, evidence, handoffs }, {
+      const candidate = await builder.buildBlock({ txs: txs.map((b) => decodeTx(b)), solutions, evidence, handoffs }, {
         time: time ?? chain.head.time + 1000n,
         proposer: decodeAddress(operator.address),
         lastCommit: (await chain.getCommit(chain.head.height)) ?? null,

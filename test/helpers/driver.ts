@@ -13,5 +13,5 @@ export const PATIENT = { blockTimeMs: 0, timeouts: { propose: 60_000, prevote: 6
 
 export function testDriver(t: TestChain, o: Pick<DriverOptions, 'signer' | 'config'> & Partial<Pick<DriverOptions, 'network' | 'penalize'>>): ConsensusDriver {
   const pools = { mempool: poolFor(t), solutions: new SolutionPool(t.chain, testChecker), evidence: new EvidencePool(), handoffs: new HandoffPool() };
-  return new ConsensusDriver({ chain: t.chain, ...pools, importer: new BlockImporter(t.chain, pools), log: createLogger({ level: 'silent', format: 'json' }), ...o });
+  return new ConsensusDriver({ builder: t.builder, ...pools, importer: new BlockImporter(t.chain, t.builder, pools), log: createLogger({ level: 'silent', format: 'json' }), ...o });
 }

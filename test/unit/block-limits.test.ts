@@ -32,9 +32,9 @@ test('a block holds at most maxBlockWeight of transaction weight; an overweight 
     const built = await t.produce(reaped.map((tx) => tx.bytes));
     assert.equal(built.txs.length, 2);
     // the same block carrying all three: every validator refuses it before comparing headers
-    const next = await t.chain.buildBlock({ txs: [], solutions: [], evidence: [], handoffs: [] }, { time: t.chain.head.time + 1000n, proposer: built.block.header.proposer, lastCommit: (await t.chain.getCommit(t.chain.head.height)) ?? null });
+    const next = await t.builder.buildBlock({ txs: [], solutions: [], evidence: [], handoffs: [] }, { time: t.chain.head.time + 1000n, proposer: built.block.header.proposer, lastCommit: (await t.chain.getCommit(t.chain.head.height)) ?? null });
     const valid = await Promise.all([a!, b!, c!].map(async (u) => makeTx(u, [multiSend], { sequence: (await getAccount(t.chain.latestState, decodeAddress(u.address))).sequence, fee: 50_000n })));
-    await assert.rejects(t.chain.verifyBlock({ ...next.block, txs: valid }), (err: unknown) => err instanceof QuarryError && err.code === 'E_BAD_BLOCK' && /maxBlockWeight/.test(err.message));
+    await assert.rejects(t.builder.verifyBlock({ ...next.block, txs: valid }), (err: unknown) => err instanceof QuarryError && err.code === 'E_BAD_BLOCK' && /maxBlockWeight/.test(err.message));
   } finally {
     await t.close();
   }

@@ -55,7 +55,7 @@ test('sets are committed at genesis and each boundary; handoffs complete past 2/
     assert.equal(await check({ ...mine, epoch: 2n }), 'E_NOT_FOUND', 'an epoch that has not begun');
     assert.equal(await check({ ...mine, signature: new Uint8Array(64).fill(0xff) }), 'E_BAD_SIGNATURE', 'a non-canonical signature');
 
-    const forged = await t.chain.buildBlock({ txs: [], solutions: [], evidence: [], handoffs: [{ ...mine, index: 1 }] }, { time: t.chain.head.time + 1000n, proposer: boundary.block.header.proposer, lastCommit: (await t.chain.getCommit(3n))! });
+    const forged = await t.builder.buildBlock({ txs: [], solutions: [], evidence: [], handoffs: [{ ...mine, index: 1 }] }, { time: t.chain.head.time + 1000n, proposer: boundary.block.header.proposer, lastCommit: (await t.chain.getCommit(3n))! });
     assert.equal(forged.block.handoffs.length, 0, 'a proposer drops a bad signature');
     assert.equal(await codeOf(checkHandoffs(t.chain, [mine, { ...mine, index: 1 }], 'verify')), 'E_BAD_BLOCK', 'a block carrying a bad signature is refused');
     assert.equal(await codeOf(checkHandoffs(t.chain, [mine, mine], 'verify')), 'E_BAD_BLOCK', 'a block carrying one signature twice is refused');

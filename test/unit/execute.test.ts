@@ -64,14 +64,14 @@ test('replays, wrong chain, expired and underpaid transactions are skipped by th
       E_FEE_TOO_LOW: makeTx(a!, [sendMsg(b!, 5n)], { sequence: 1n, fee: 1n }),
     };
     for (const [code, bytes] of Object.entries(cases)) {
-      const built = await t.chain.buildBlock({ txs: [decodeTx(bytes)], solutions: [], evidence: [] }, { time: t.chain.head.time + 1n, proposer: addr(t.operator), lastCommit: null });
+      const built = await t.builder.buildBlock({ txs: [decodeTx(bytes)], solutions: [], evidence: [] }, { time: t.chain.head.time + 1n, proposer: addr(t.operator), lastCommit: null });
       assert.equal(built.txs.length, 0, code);
       assert.equal(built.exec.rejected[0]?.error.code, code);
     }
     // a block that carries such a transaction anyway is invalid for every validator
-    const honest = await t.chain.buildBlock({ txs: [], solutions: [], evidence: [] }, { time: t.chain.head.time + 1n, proposer: addr(t.operator), lastCommit: (await t.chain.getCommit(1n))! });
+    const honest = await t.builder.buildBlock({ txs: [], solutions: [], evidence: [] }, { time: t.chain.head.time + 1n, proposer: addr(t.operator), lastCommit: (await t.chain.getCommit(1n))! });
     const forged = { ...honest.block, txs: [good] };
-    await assert.rejects(t.chain.verifyBlock(forged), /E_SEQUENCE/);
+    await assert.rejects(t.builder.verifyBlock(forged), /E_SEQUENCE/);
   } finally {
     await t.close();
   }
@@ -84,21 +84,21 @@ test('verifyBlock rejects tampered headers, wrong proposers and missing commits'
     await t.produce([]);
     const proposer = addr(t.operator);
     const lastCommit = (await t.chain.getCommit(1n))!;
-    const c = await t.chain.buildBlock({ txs: [decodeTx(makeTx(a!, [sendMsg(b!, 5n)], { sequence: 0n }))], solutions: [], evidence: [] }, { time: t.chain.head.time + 1n, proposer, lastCommit });
+    const c = await t.builder.buildBlock({ txs: [decodeTx(makeTx(a!, [sendMsg(b!, 5n)], { sequence: 0n }))], solutions: [], evidence: [] }, { time: t.chain.head.time + 1n, proposer, lastCommit });
     // the honest block verifies
-    assert.equal(toHex((await t.chain.verifyBlock(c.block)).hash), toHex(c.hash));
+    assert.equal(toHex((await t.builder.verifyBlock(c.block)).hash), toHex(c.hash));
     const h = c.block.header;
     const bad = (header: Partial<typeof h>) => ({ ...c.block, header: { ...h, ...header } });
-    await assert.rejects(t.chain.verifyBlock(bad({ stateRoot: new Uint8Array(32) })), /stateRoot/);
-    await assert.rejects(t.chain.verifyBlock(bad({ txRoot: new Uint8Array(32) })), /txRoot/);
-    await assert.rejects(t.chain.verifyBlock(bad({ height: 5n })), /does not follow/);
-    await assert.rejects(t.chain.verifyBlock(bad({ prevHash: new Uint8Array(32) })), /prevHash/);
-    await assert.rejects(t.chain.verifyBlock(bad({ chainId: 'x' })), /chain/);
-    await assert.rejects(t.chain.verifyBlock(bad({ time: 1n })), /not after/);
-    await assert.rejects(t.chain.verifyBlock(bad({ proposer: addr(a!) })), /not in the validator set/);
-    await assert.rejects(t.chain.verifyBlock({ ...c.block, lastCommit: null }), /previous block commit/);
+    await assert.rejects(t.builder.verifyBlock(bad({ stateRoot: new Uint8Array(32) })), /stateRoot/);
+    await assert.rejects(t.builder.verifyBlock(bad({ txRoot: new Uint8Array(32) })), /txRoot/);
+    await assert.rejects(t.builder.verifyBlock(bad({ height: 5n })), /does not follow/);
+    await assert.rejects(t.builder.verifyBlock(bad({ prevHash: new Uint8Array(32) })), /prevHash/);
+    await assert.rejects(t.builder.verifyBlock(bad({ chainId: 'x' })), /chain/);
+    await assert.rejects(t.builder.verifyBlock(bad({ time: 1n })), /not after/);
+    await assert.rejects(t.builder.verifyBlock(bad({ proposer: addr(a!) })), /not in the validator set/);
+    await assert.rejects(t.builder.verifyBlock({ ...c.block, lastCommit: null }), /previous block commit/);
     const forgedCommit = { ...lastCommit, signature: Uint8Array.from(lastCommit.signature, (x, i) => (i === 5 ? x ^ 1 : x)) };
-    await assert.rejects(t.chain.verifyBlock({ ...c.block, lastCommit: forgedCommit }), /E_BAD_COMMIT|commit/);
+    await assert.rejects(t.builder.verifyBlock({ ...c.block, lastCommit: forgedCommit }), /E_BAD_COMMIT|commit/);
     assert.equal(t.chain.head.height, 1n, 'nothing was committed by rejected blocks');
   } finally {
     await t.close();
@@ -113,7 +113,7 @@ test('two chains applying the same blocks reach the same state root', async () =
     for (let i = 0; i < 5; i++) {
       const txs = [makeTx(a!, [sendMsg(b!, BigInt(i + 1))], { sequence: BigInt(i) }), makeTx(c!, [sendMsg(a!, 7n)], { sequence: BigInt(i) })];
       const made = await t1.produce(txs, 10_000n + BigInt(i));
-      const verified = await t2.chain.verifyBlock(made.block);
+      const verified = await t2.builder.verifyBlock(made.block);
       await t2.chain.commit(verified, (await t1.chain.getCommit(made.block.header.height))!);
     }
     assert.equal(t1.chain.head.height, 5n);

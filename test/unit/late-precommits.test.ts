@@ -104,7 +104,7 @@ test('a validator that verifies the block only after the quorum formed still att
     const { set, priorities } = await t.chain.activeSet();
     const proposerIndex = set.proposer(priorities, 0);
     assert.equal(Buffer.compare(set.validators[proposerIndex]!.blsPubKey, t.validator.blsPublicKey), 0, 'the 100-power validator proposes height 1');
-    const block = await source.chain.buildBlock({ txs: [], solutions: [], evidence: [], handoffs: [] }, { time: source.chain.head.time + 1000n, proposer: set.validators[proposerIndex]!.address, lastCommit: null });
+    const block = await source.builder.buildBlock({ txs: [], solutions: [], evidence: [], handoffs: [] }, { time: source.chain.head.time + 1000n, proposer: set.validators[proposerIndex]!.address, lastCommit: null });
     const proposerSigner = new ValidatorSigner(t.validator, join(dir.path, 'proposer-sign-state.json'), CHAIN_ID);
     const proposal = proposerSigner.signProposal({ height: 1n, round: 0, polRound: null, blockHash: block.hash, proposerIndex });
     await driver.start();

@@ -83,7 +83,7 @@ class Market {
     });
     const time = this.t.chain.head.time + 1000n;
     const lastCommit = (await this.t.chain.getCommit(this.t.chain.head.height)) ?? null;
-    const control = await this.t.chain.buildBlock({ txs: [], solutions: [], evidence: [] }, { time, proposer: addr(this.t.operator), lastCommit });
+    const control = await this.t.builder.buildBlock({ txs: [], solutions: [], evidence: [] }, { time, proposer: addr(this.t.operator), lastCommit });
     const expected = await this.snapshot(control.exec.state); // read before the commit moves the control's base
     const block = await this.t.produce([bytes], time);
     const r = block.exec.receipts[0];

@@ -40,7 +40,7 @@ async function solve(t: TestChain, nonce: bigint, opts: { epoch?: bigint; shift?
 }
 
 async function rejectionOf(t: TestChain, s: Solution): Promise<string | undefined> {
-  const built = await t.chain.buildBlock({ txs: [], solutions: [s], evidence: [] }, { time: t.chain.head.time + 1n, proposer: decodeAddress(t.operator.address), lastCommit: (await t.chain.getCommit(t.chain.head.height)) ?? null });
+  const built = await t.builder.buildBlock({ txs: [], solutions: [s], evidence: [] }, { time: t.chain.head.time + 1n, proposer: decodeAddress(t.operator.address), lastCommit: (await t.chain.getCommit(t.chain.head.height)) ?? null });
   return built.exec.rejectedSolutions[0]?.error.code;
 }
 
@@ -64,7 +64,7 @@ test('a valid solution is included, paid, and committed to by solutionsRoot', as
     try {
       for (let h = 1n; h <= t.chain.head.height; h++) {
         const b = (await t.chain.getBlock(h))!;
-        await t2.chain.commit(await t2.chain.verifyBlock(b.block), (await t.chain.getCommit(h))!);
+        await t2.chain.commit(await t2.builder.verifyBlock(b.block), (await t.chain.getCommit(h))!);
       }
       assert.equal(toHex(t2.chain.head.hash), toHex(t.chain.head.hash));
       assert.deepEqual(await t2.chain.getBlockEvents(height), block.exec.events, 'a re-executing node stores the same events');
@@ -109,10 +109,10 @@ test('validators reject a block that carries a non-canonical solution', async ()
   const t = await openTestChain({ puzzle: easy });
   try {
     await t.produce();
-    const honest = await t.chain.buildBlock({ txs: [], solutions: [], evidence: [] }, { time: t.chain.head.time + 1n, proposer: decodeAddress(t.operator.address), lastCommit: (await t.chain.getCommit(1n))! });
+    const honest = await t.builder.buildBlock({ txs: [], solutions: [], evidence: [] }, { time: t.chain.head.time + 1n, proposer: decodeAddress(t.operator.address), lastCommit: (await t.chain.getCommit(1n))! });
     const bad = await solve(t, 9n, { shift: 1n });
     const forged = { ...honest.block, solutions: [encode(bad)] };
-    await assert.rejects(t.chain.verifyBlock(forged), /E_NOT_CANONICAL/);
+    await assert.rejects(t.builder.verifyBlock(forged), /E_NOT_CANONICAL/);
     assert.equal(t.chain.head.height, 1n);
   } finally {
     await t.close();
