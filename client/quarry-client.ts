@@ -26,6 +26,7 @@ import type {
   StakingValidator,
   Status,
   TxResponse,
+  TxSearchResponse,
 } from '../protocol/rpc-types.ts';
 
 export interface Subscription {
@@ -77,6 +78,15 @@ export class QuarryClient {
 
   getTx(hash: string): Promise<TxResponse> {
     return this.rpc.get(`/txs/${hash}`);
+  }
+
+  /**
+   * Committed transactions of a sender (newest first; `before` pages below a height) or of a
+   * block (in block order). `limit`: 1–1000, default 100.
+   */
+  async searchTx(query: { sender: string; before?: bigint; limit?: number } | { height: bigint | number; limit?: number }): Promise<TxResponse[]> {
+    const qs = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)] as [string, string]));
+    return (await this.rpc.get<TxSearchResponse>(`/txs?${qs}`)).txs;
   }
 
   getAccount(address: string): Promise<Account> {

@@ -46,6 +46,11 @@ export interface TxResponse {
   body: TxJson['body'];
 }
 
+/** `GET /txs?sender=…` (newest first) or `GET /txs?height=N` (block order). */
+export interface TxSearchResponse {
+  txs: TxResponse[];
+}
+
 export interface Account {
   address: string;
   height: string;

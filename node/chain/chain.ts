@@ -7,7 +7,7 @@ import { Database, key, Prefix, WriteBatch } from '../store/db.ts';
 import { StateDb, type StateCommit } from '../state/state-db.ts';
 import { decodeAs, encode } from '../../protocol/encoding/cbor.ts';
 import { bytes, struct, u64, uint } from '../../protocol/encoding/schema.ts';
-import { equalBytes, toHex, u64be, utf8 } from '../../protocol/encoding/bytes.ts';
+import { equalBytes, toHex, u64be, utf8, u32be } from '../../protocol/encoding/bytes.ts';
 import { QuarryError } from '../../protocol/errors.ts';
 import { genesisHash, genesisState, type Genesis } from '../genesis.ts';
 import { type ExecResult, type Receipt } from '../exec/execute.ts';
@@ -53,6 +53,8 @@ const headSchema = struct({ height: u64, hash: bytes({ len: 32 }), time: u64 });
 const txLocationSchema = struct({ height: u64, index: uint(1 << 20) });
 const META_HEAD = key(Prefix.meta, utf8('head'));
 const META_GENESIS = key(Prefix.meta, utf8('genesis'));
+/** Above every (height ‖ index) suffix of the sender index. */
+const AFTER_ANY_LOCATION = new Uint8Array(12).fill(0xff);
 
 export class Chain implements ChainHistory {
   readonly state: StateDb;
@@ -163,7 +165,10 @@ export class Chain implements ChainHistory {
     batch.put(key(Prefix.commit, h), encode(commit));
     batch.put(key(Prefix.receipts, h), receiptsCodec.encode(candidate.exec.receipts));
     if (candidate.exec.events.length > 0) batch.put(key(Prefix.blockEvents, h), blockEventsCodec.encode(candidate.exec.events));
-    candidate.txs.forEach((tx, index) => batch.put(key(Prefix.tx, tx.hash), encode({ height, index })));
+    candidate.txs.forEach((tx, index) => {
+      batch.put(key(Prefix.tx, tx.hash), encode({ height, index }));
+      batch.put(key(Prefix.txBySender, tx.sender, h, u32be(index)), tx.hash);
+    });
     const head: Head = { height, hash, time: block.header.time };
     batch.put(META_HEAD, encode(head));
     await this.db.write(batch);
@@ -205,6 +210,14 @@ export class Chain implements ChainHistory {
     return bytes ? receiptsCodec.decode(bytes) : [];
   }
 
+  /** Hashes of the sender's committed transactions, newest first, below `beforeHeight` if given. */
+  async txHashesBySender(sender: Uint8Array, limit: number, beforeHeight?: bigint): Promise<Uint8Array[]> {
+    const end = key(Prefix.txBySender, sender, beforeHeight === undefined ? AFTER_ANY_LOCATION : u64be(beforeHeight));
+    const out: Uint8Array[] = [];
+    for await (const [, hash] of this.db.range(key(Prefix.txBySender, sender), end, limit, true)) out.push(hash);
+    return out;
+  }
+
   async getTx(hash: Uint8Array): Promise<{ tx: Tx; height: bigint; index: number; receipt: Receipt } | undefined> {
     const loc = await this.db.get(key(Prefix.tx, hash));
     if (!loc) return undefined;
@@ -212,11 +225,23 @@ export class Chain implements ChainHistory {
     const found = await this.getBlock(height);
     const bytes = found?.block.txs[index];
     if (!bytes) return undefined;
-    const receipt = (await this.getReceipts(height))[index];
-    // receipts are written in the block's batch, so a missing one is a damaged store
-    if (!receipt) throw new QuarryError('E_STORE', `block ${height} has no receipt for transaction ${index}`);
-    return { tx: decodeTx(bytes), height, index, receipt };
+    return { tx: decodeTx(bytes), height, index, receipt: receiptOf(await this.getReceipts(height), height, index) };
+  }
+
+  /** A committed block's transactions with their receipts, in block order (none above the head). */
+  async getBlockTxs(height: bigint): Promise<Array<{ tx: Tx; index: number; receipt: Receipt }>> {
+    const found = await this.getBlock(height);
+    if (!found) return [];
+    const receipts = await this.getReceipts(height);
+    return found.block.txs.map((bytes, index) => ({ tx: decodeTx(bytes), index, receipt: receiptOf(receipts, height, index) }));
   }
 }
 
 
+
+/** Receipts are written in the block's batch, so a missing one is a damaged store. */
+function receiptOf(receipts: Receipt[], height: bigint, index: number): Receipt {
+  const receipt = receipts[index];
+  if (!receipt) throw new QuarryError('E_STORE', `block ${height} has no receipt for transaction ${index}`);
+  return receipt;
+}

@@ -9,7 +9,7 @@ import type { Tx } from '../tx/tx.ts';
 import type { Receipt } from '../exec/execute.ts';
 import type { ChainEvent } from '../modules/types.ts';
 import type { CommitCertificate } from '../../consensus/messages.ts';
-import type { BlockJson, JsonOf, ReceiptJson, TxJson } from '../../protocol/rpc-types.ts';
+import type { BlockJson, JsonOf, ReceiptJson, TxJson, TxResponse } from '../../protocol/rpc-types.ts';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };
 
@@ -38,6 +38,11 @@ export function txJson(tx: Tx): TxJson {
 
 export function receiptJson(r: Receipt): ReceiptJson {
   return { code: r.code, log: r.log, events: toJson(r.events) };
+}
+
+/** A committed transaction where it landed, with its receipt (`GET /txs/:hash`, `GET /txs?…`). */
+export function txResponse(tx: Tx, height: bigint, index: number, receipt: Receipt): TxResponse {
+  return { ...txJson(tx), height: height.toString(), index, result: receiptJson(receipt), status: 'committed' };
 }
 
 export function commitJson(c: CommitCertificate | null): JsonValue {

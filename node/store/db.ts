@@ -19,6 +19,7 @@ export const Prefix = {
   blockHash: 0x68, // 'h' hash → height
   commit: 0x63, // 'c' height → commit certificate
   tx: 0x74, // 't' tx hash → location
+  txBySender: 0x73, // 's' sender ‖ height ‖ index → tx hash
   receipts: 0x52, // 'R' height → receipts
   blockEvents: 0x45, // 'E' height → block-level events (end-block work: solution payouts, market)
   meta: 0x6d, // 'm' name → value
@@ -92,9 +93,9 @@ export class Database {
     throw new QuarryError('E_STORE', `${what} the database at ${this.path} failed: ${cause}`);
   }
 
-  /** Iterates keys in [gte, lt) in order. */
-  async *range(gte: Bytes, lt: Bytes, limit = -1): AsyncGenerator<[Bytes, Bytes]> {
-    for await (const [k, v] of this.level.iterator({ gte, lt, limit })) yield [k, v];
+  /** Iterates keys in [gte, lt) in order (`reverse`: from the last). */
+  async *range(gte: Bytes, lt: Bytes, limit = -1, reverse = false): AsyncGenerator<[Bytes, Bytes]> {
+    for await (const [k, v] of this.level.iterator({ gte, lt, limit, reverse })) yield [k, v];
   }
 
   async close(): Promise<void> {

@@ -43,6 +43,12 @@ export function u64be(n: bigint | number): Uint8Array {
   return out;
 }
 
+export function u32be(n: number): Uint8Array {
+  const out = new Uint8Array(4);
+  new DataView(out.buffer).setUint32(0, n);
+  return out;
+}
+
 export function readU64be(bytes: Uint8Array, offset = 0): bigint {
   return new DataView(bytes.buffer, bytes.byteOffset + offset, 8).getBigUint64(0);
 }

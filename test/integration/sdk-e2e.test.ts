@@ -56,6 +56,13 @@ test('SDK: queries, signing, staking, market, subscriptions and error codes on a
     assert.ok(sent.every((r) => r.result.code === 'OK'));
     assert.equal(await client.getBalance(bob.address), 5n * QRY);
     assert.equal((await client.getTx(sent[0]!.hash)).result.code, 'OK');
+    const bySender = await client.searchTx({ sender: bank.address });
+    assert.deepEqual(new Set(bySender.map((t) => t.hash)), new Set(sent.map((r) => r.hash)), 'the faucet sent exactly these');
+    assert.ok(bySender.every((t, i) => i === 0 || BigInt(t.height) <= BigInt(bySender[i - 1]!.height)), 'newest first');
+    const inBlock = await client.searchTx({ height: BigInt(sent[0]!.height) });
+    assert.ok(inBlock.some((t) => t.hash === sent[0]!.hash && t.result.code === 'OK'));
+    assert.deepEqual(await client.searchTx({ sender: bank.address, before: BigInt(bySender.at(-1)!.height) }), []);
+    await rejects(client.rpc.get('/txs?limit=5'), RpcError, 'E_BAD_REQUEST');
     const verified = await client.getVerifiedAccount(alice.address);
     assert.equal(verified.balance, String(500n * QRY));
     assert.match(verified.stateRoot, /^[0-9a-f]{64}$/);

@@ -1,11 +1,14 @@
-/** Transaction submission and lookup. */
+/** Transaction submission, lookup, and search by sender or height. */
 import type { FastifyInstance } from 'fastify';
 import type { NodeServices } from '../../services/services.ts';
 import { QuarryError } from '../../../protocol/errors.ts';
 import { toHex } from '../../../protocol/encoding/bytes.ts';
-import { receiptJson, txJson } from '../json.ts';
-import { bodyBytes, hashParam } from '../params.ts';
-import type { TxResponse } from '../../../protocol/rpc-types.ts';
+import { txResponse } from '../json.ts';
+import { bodyBytes, countParam, hashParam, heightParam } from '../params.ts';
+import { decodeAddress } from '../../../protocol/crypto/address.ts';
+import type { TxResponse, TxSearchResponse } from '../../../protocol/rpc-types.ts';
+
+const MAX_SEARCH = 1000;
 
 export function txRoutes(app: FastifyInstance, node: NodeServices): void {
   app.post('/txs', async (req, reply) => {
@@ -14,11 +17,35 @@ export function txRoutes(app: FastifyInstance, node: NodeServices): void {
     return { hash: toHex(tx.hash), code: 'OK' };
   });
 
+  const committed = async (hash: Uint8Array): Promise<TxResponse | undefined> => {
+    const found = await node.chain.getTx(hash);
+    return found && txResponse(found.tx, found.height, found.index, found.receipt);
+  };
+
   app.get<{ Params: { hash: string } }>('/txs/:hash', async (req) => {
     const hash = hashParam(req.params.hash, 'transaction hash');
-    const found = await node.chain.getTx(hash);
-    if (found) return { ...txJson(found.tx), height: found.height.toString(), index: found.index, result: receiptJson(found.receipt), status: 'committed' } satisfies TxResponse;
+    const found = await committed(hash);
+    if (found) return found;
     if (node.mempool.has(hash)) return { hash: req.params.hash, status: 'pending' };
     throw new QuarryError('E_NOT_FOUND', `no transaction ${req.params.hash}`);
+  });
+
+  // committed transactions of one sender (newest first, paged with `before`) or of one block
+  app.get<{ Querystring: { sender?: string; height?: string; before?: string; limit?: string } }>('/txs', async (req) => {
+    const { sender, height, before } = req.query;
+    if ((sender === undefined) === (height === undefined)) throw new QuarryError('E_BAD_REQUEST', 'search by exactly one of ?sender=qry1… or ?height=N');
+    const limit = countParam(req.query.limit, 'limit', MAX_SEARCH, 100);
+    if (height !== undefined) {
+      const h = heightParam(height, 'height');
+      const txs = (await node.chain.getBlockTxs(h)).slice(0, limit);
+      return { txs: txs.map(({ tx, index, receipt }) => txResponse(tx, h, index, receipt)) } satisfies TxSearchResponse;
+    }
+    const hashes = await node.chain.txHashesBySender(decodeAddress(sender!), limit, before === undefined ? undefined : heightParam(before, 'before'));
+    const txs: TxResponse[] = [];
+    for (const hash of hashes) {
+      const found = await committed(hash);
+      if (found) txs.push(found);
+    }
+    return { txs } satisfies TxSearchResponse;
   });
 }
