@@ -11,10 +11,9 @@ import type { AnyMsg } from '../protocol/messages/index.ts';
 import type { MsgInput } from '../protocol/messages/input.ts';
 import { requestId as deriveRequestId } from '../protocol/messages/market.ts';
 import { signedSize, txWeight } from '../protocol/tx.ts';
-import type { MempoolInfo } from '../protocol/rpc-types.ts';
 import { RpcClient } from './rpc.ts';
 import { RpcError, TxFailedError } from './errors.ts';
-import { buildTx, prepareTx, waitForTx, type Signer, type TxResult } from './tx-builder.ts';
+import { buildTx, nextFreeSequence, prepareTx, waitForTx, type Signer, type TxResult } from './tx-builder.ts';
 import { requestProofMsg, type ProofRequestSpec } from './market.ts';
 import { QuarryClient } from './quarry-client.ts';
 
@@ -99,12 +98,8 @@ export class SigningQuarryClient extends QuarryClient {
     }
   }
 
-  /** The next free sequence: after the committed one and this account's transactions waiting in the mempool. */
-  private async readSequence(): Promise<bigint> {
-    const [committed, mempool] = await Promise.all([this.getSequence(this.address), this.rpc.get<MempoolInfo>('/mempool')]);
-    let next = committed;
-    for (const e of mempool.entries) if (e.sender === this.address && BigInt(e.sequence) >= next) next = BigInt(e.sequence) + 1n;
-    return next;
+  private readSequence(): Promise<bigint> {
+    return nextFreeSequence(this.rpc, this.address);
   }
 
   send(to: string, amount: bigint, opts?: BroadcastOptions): Promise<TxResult> {

@@ -7,7 +7,7 @@ import { minimumFee, encodeSignedTx, txHash, txSignBytes, type TxBody } from '..
 import { msgFromInput, type MsgInput } from '../protocol/messages/input.ts';
 import type { AnyMsg } from '../protocol/messages/index.ts';
 import { toHex } from '../protocol/encoding/bytes.ts';
-import type { Account, ParamsResponse, Status, TxResponse } from '../protocol/rpc-types.ts';
+import type { Account, MempoolInfo, ParamsResponse, Status, TxResponse } from '../protocol/rpc-types.ts';
 import type { RpcClient } from './rpc.ts';
 import { QuarryClientError, TimeoutError } from './errors.ts';
 
@@ -56,6 +56,14 @@ export async function buildTx(rpc: RpcClient, signer: Signer, msgs: Array<MsgInp
   const body = await prepareTx(rpc, signer, msgs, opts);
   const bytes = encodeSignedTx(body, await signer.sign(txSignBytes(body)));
   return { bytes, hash: toHex(txHash(bytes)), body };
+}
+
+/** The account's next free sequence at this node: after the committed one and its transactions waiting in the node's mempool. */
+export async function nextFreeSequence(rpc: RpcClient, address: string): Promise<bigint> {
+  const [account, mempool] = await Promise.all([rpc.get<Account>(`/accounts/${address}`), rpc.get<MempoolInfo>('/mempool')]);
+  let next = BigInt(account.sequence);
+  for (const e of mempool.entries) if (e.sender === address && BigInt(e.sequence) >= next) next = BigInt(e.sequence) + 1n;
+  return next;
 }
 
 /** A committed transaction: its height, and its receipt (code, log, events). */

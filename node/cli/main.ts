@@ -19,6 +19,7 @@ const COMMANDS: Array<[string, string, () => Promise<Register>]> = [
   ['query', 'query chain state', async () => (await import('./cmd-query.ts')).registerQuery],
   ['genesis', 'build and inspect genesis files', async () => (await import('./cmd-genesis.ts')).registerGenesis],
   ['devnet', 'run a local multi-process devnet (validators and miners on loopback; INSECURE well-known keys); its home is --home, default ./.quarry-devnet, and persists', async () => (await import('./cmd-devnet.ts')).registerDevnet],
+  ['testnet', 'run validators in network namespaces under load and perturbations (kill, pause, partitions, latency) and check the outcome; needs root', async () => (await import('./cmd-testnet.ts')).registerTestnet],
   ['puzzle', 'prove and verify puzzle statements outside a chain', async () => (await import('./cmd-puzzle.ts')).registerPuzzle],
   ['tui', 'live dashboard: chain, validators, mempool, puzzle, market, peers and a local miner (tab moves, enter zooms, q quits)', async () => (await import('./cmd-tui.ts')).registerTui],
   ['light', 'light client: verify chain state from genesis (epoch proof → validator set → commit → Merkle proof)', async () => (await import('./cmd-light.ts')).registerLight],

@@ -23,7 +23,16 @@ export interface DevnetSpec {
   p2pBase: number;
   blockTimeMs: number;
   timeouts?: { propose: number; prevote: number; precommit: number; delta: number };
+  /** Where node i listens and how it dials node j (default: everything on 127.0.0.1; the testnet routes through its link emulator). */
+  network?: DevnetNetwork;
 }
+
+export interface DevnetNetwork {
+  listenIp(i: number): string;
+  /** Multiaddr (without `/p2p/…`) node i dials to reach node j. */
+  dialAddr(i: number, j: number): string;
+}
+
 
 export interface DevnetNode {
   name: string;
@@ -40,14 +49,16 @@ export const minerHome = (home: string, j: number) => join(home, `miner-${j}`);
 export async function prepareDevnet(spec: DevnetSpec, genesisGiven?: Genesis): Promise<DevnetNode[]> {
   const genesis = genesisGiven ?? (await devnetGenesis(spec.validators));
   mkdirSync(spec.home, { recursive: true, mode: 0o700 });
+  const net = spec.network ?? { listenIp: () => '127.0.0.1', dialAddr: (_i: number, j: number) => `/ip4/127.0.0.1/tcp/${spec.p2pBase + 10 * j}` };
   const nodes: DevnetNode[] = [];
   for (let i = 0; i < spec.validators; i++) {
     const home = nodeHome(spec.home, i);
     mkdirSync(home, { recursive: true, mode: 0o700 });
     const key = (await loadNodeKey(home)) as Ed25519PrivateKey;
-    const p2p = `/ip4/127.0.0.1/tcp/${spec.p2pBase + 10 * i}`;
-    nodes.push({ name: `v${i}`, home, rpc: `http://127.0.0.1:${spec.rpcBase + 10 * i}`, p2p: `${p2p}/p2p/${peerIdFromPrivateKey(key).toString()}`, peerId: peerIdFromPrivateKey(key).toString() });
+    const p2p = `/ip4/${net.listenIp(i)}/tcp/${spec.p2pBase + 10 * i}`;
+    nodes.push({ name: `v${i}`, home, rpc: `http://${net.listenIp(i)}:${spec.rpcBase + 10 * i}`, p2p: `${p2p}/p2p/${peerIdFromPrivateKey(key).toString()}`, peerId: peerIdFromPrivateKey(key).toString() });
   }
+  const peerAddr = (i: number, j: number) => `${net.dialAddr(i, j)}/p2p/${nodes[j]!.peerId}`;
   const genesisText = JSON.stringify(genesisToJson(genesis), null, 2) + '\n';
   nodes.forEach((n, i) => {
     const path = homePaths(n.home).genesis;
@@ -56,8 +67,8 @@ export async function prepareDevnet(spec: DevnetSpec, genesisGiven?: Genesis): P
       throw new QuarryError('E_CONFIG', `the devnet in ${spec.home} was made by another version of Quarry (its genesis differs from this version's); start over with --reset`);
     }
     writeDefaultConfig(n.home, {
-      rpc: { listen: `127.0.0.1:${spec.rpcBase + 10 * i}` },
-      p2p: { listen: [`/ip4/127.0.0.1/tcp/${spec.p2pBase + 10 * i}`], peers: nodes.filter((m) => m !== n).map((m) => m.p2p) },
+      rpc: { listen: `${net.listenIp(i)}:${spec.rpcBase + 10 * i}` },
+      p2p: { listen: [`/ip4/${net.listenIp(i)}/tcp/${spec.p2pBase + 10 * i}`], peers: nodes.flatMap((_, j) => (j === i ? [] : [peerAddr(i, j)])) },
       consensus: { blockTimeMs: spec.blockTimeMs, ...(spec.timeouts ? { timeouts: spec.timeouts } : {}) },
       // devnet validators share this machine's cores: skip the audit precomputation burst
       puzzle: { precomputeAudit: false },

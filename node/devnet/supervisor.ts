@@ -26,6 +26,8 @@ export interface DevnetOptions extends DevnetSpec {
   /** Receives every output line of every process, with the process name. */
   onLine?: (name: string, line: string) => void;
   logFormat?: 'compact' | 'json';
+  /** A command prefix per process, e.g. `ip netns exec <ns>` (the testnet runs nodes in namespaces). */
+  wrap?: (name: string) => string[];
 }
 
 export class Devnet {
@@ -35,7 +37,8 @@ export class Devnet {
   constructor(readonly o: DevnetOptions) {}
 
   private spawn(name: string, args: string[]): ChildProcess {
-    const proc = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const [cmd, ...prefix] = [...(this.o.wrap?.(name) ?? []), process.execPath];
+    const proc = spawn(cmd!, [...prefix, BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let partial = '';
     const onData = (d: Buffer) => {
       const lines = (partial + d.toString()).split('\n');

@@ -1,0 +1,85 @@
+/**
+ * The testnet's checker (docs/testnet.md): after a run, every node must hold the same blocks up to
+ * the lowest head (same header hashes, so the same state roots), every accepted transaction that
+ * committed anywhere must be committed on every node at the same height, only fees may have left
+ * the load accounts, no validator may be jailed and no honest node may have banned a peer.
+ */
+import { RpcClient } from '../../client/rpc.ts';
+import type { BlockJson, StakingValidator, Status, TxResponse, TxSearchResponse } from '../../protocol/rpc-types.ts';
+import type { LoadAccount } from './load.ts';
+
+export interface CheckReport {
+  heights: string[];
+  /** Heights at which two nodes hold different blocks. */
+  forks: string[];
+  accepted: number;
+  committed: number;
+  /** Accepted transactions committed on some nodes but missing on (or different at) others. */
+  divergent: string[];
+  conservation: { expected: string; actual: string; ok: boolean };
+  jailed: string[];
+  bans: string[];
+  ok: boolean;
+}
+
+export async function checkTestnet(rpcUrls: string[], accepted: string[], accounts: LoadAccount[], logLines: string[]): Promise<CheckReport> {
+  const rpcs = rpcUrls.map((u) => new RpcClient(u, 15_000));
+  const heights = await Promise.all(rpcs.map(async (r) => BigInt((await r.get<Status>('/status')).height)));
+  const common = heights.reduce((a, b) => (a < b ? a : b));
+  const forks = await compareBlocks(rpcs, common);
+  const { committed, divergent } = await compareTxs(rpcs, accepted);
+  const conservation = await conserved(rpcs[0]!, accounts);
+  const validators = (await rpcs[0]!.get<{ validators: StakingValidator[] }>('/staking/validators')).validators;
+  const jailed = validators.filter((v) => v.jailed).map((v) => v.operator);
+  const bans = logLines.filter((l) => /peer banned/.test(l));
+  const ok = forks.length === 0 && divergent.length === 0 && conservation.ok && jailed.length === 0 && bans.length === 0;
+  return { heights: heights.map(String), forks, accepted: accepted.length, committed, divergent, conservation, jailed, bans, ok };
+}
+
+async function compareBlocks(rpcs: RpcClient[], upTo: bigint): Promise<string[]> {
+  const forks: string[] = [];
+  for (let h = 1n; h <= upTo; h++) {
+    const hashes = await Promise.all(rpcs.map(async (r) => (await r.get<BlockJson>(`/blocks/${h}`)).hash));
+    if (new Set(hashes).size > 1) forks.push(h.toString());
+  }
+  return forks;
+}
+
+async function compareTxs(rpcs: RpcClient[], accepted: string[]): Promise<{ committed: number; divergent: string[] }> {
+  let committed = 0;
+  const divergent: string[] = [];
+  for (const hash of accepted) {
+    const where = await Promise.all(rpcs.map((r) => r.get<TxResponse | { status: string }>(`/txs/${hash}`).catch(() => ({ status: 'unknown' }))));
+    const heights = where.map((w) => (w.status === 'committed' ? (w as TxResponse).height : null));
+    if (heights.every((x) => x === null)) continue;
+    committed++;
+    if (new Set(heights).size > 1) divergent.push(hash);
+  }
+  return { committed, divergent };
+}
+
+/** Transfers stay among the load accounts, so their total falls by exactly the fees they paid. */
+async function conserved(rpc: RpcClient, accounts: LoadAccount[]): Promise<CheckReport['conservation']> {
+  let expected = 0n;
+  let actual = 0n;
+  for (const a of accounts) {
+    expected += a.funded;
+    for (const tx of await sentBy(rpc, a.wallet.address)) expected -= BigInt(tx.body.fee);
+    for (const address of [a.wallet.address, a.recipient]) actual += BigInt((await rpc.get<{ balance: string }>(`/accounts/${address}`)).balance);
+  }
+  return { expected: expected.toString(), actual: actual.toString(), ok: expected === actual };
+}
+
+/** Every committed transaction of a sender, paging by height (a page ends on a whole height). */
+async function sentBy(rpc: RpcClient, sender: string): Promise<TxResponse[]> {
+  const all: TxResponse[] = [];
+  let before: bigint | null = null;
+  for (;;) {
+    const page: TxResponse[] = (await rpc.get<TxSearchResponse>(`/txs?sender=${sender}&limit=1000${before === null ? '' : `&before=${before}`}`)).txs;
+    if (page.length < 1000) return [...all, ...page];
+    const last: bigint = BigInt(page.at(-1)!.height);
+    const whole = page.filter((t) => BigInt(t.height) > last);
+    all.push(...(whole.length > 0 ? whole : page));
+    before = whole.length > 0 ? last + 1n : last;
+  }
+}
