@@ -54,7 +54,10 @@ function normalize(schema: Schema<unknown>, value: unknown, path: string): unkno
     case 'struct': {
       if (typeof value !== 'object' || value === null || value instanceof Uint8Array) return value;
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = Object.hasOwn(shape.fields, k) ? normalize(shape.fields[k]!, v, `${path}.${k}`) : v;
+      for (const [k, v] of Object.entries(value)) {
+        // defined, not assigned: a "__proto__" key stays an own (and so refused) field
+        Object.defineProperty(out, k, { value: Object.hasOwn(shape.fields, k) ? normalize(shape.fields[k]!, v, `${path}.${k}`) : v, enumerable: true, writable: true, configurable: true });
+      }
       return out;
     }
   }

@@ -49,6 +49,7 @@ test('messages as people write them: qry1 addresses and hex convert, bad fields 
     [{ type: 'bank/send', to: encodeAddress(to), amount: 1n, memo: 'x' }, 'E_DECODE', /unknown field "memo"/],
     [{ type: 'bank/sned', to: encodeAddress(to), amount: 1n }, 'E_UNKNOWN_MSG', /bank\/sned/],
     [{ type: 'market/lock', requestId: toHex(requestId).slice(2) }, 'E_DECODE', /msg\.requestId: expected 32 bytes/],
+    [JSON.parse(`{"type":"bank/send","to":"${encodeAddress(to)}","amount":1,"__proto__":{"x":1}}`), 'E_DECODE', /unknown field "__proto__"/],
   ];
   for (const [input, code, message] of bad) {
     assert.throws(() => msgFromInput(input as MsgInput), (e: unknown) => e instanceof QuarryError && e.code === code && message.test(e.message), JSON.stringify(input, (_, v) => (typeof v === 'bigint' ? String(v) : v)));
