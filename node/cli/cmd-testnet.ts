@@ -39,7 +39,7 @@ export function registerTestnet(command: Command): void {
           else {
             const c = report.check;
             say(`recoveries: ${report.recoveries.map((r) => `${r.step} ${r.seconds ?? 'NOT'} s`).join('; ')}`);
-            say(`transactions: ${report.load.accepted} accepted, ${c.committed} committed on every node, ${c.divergent.length} divergent; refused ${JSON.stringify(report.load.refused)}`);
+            say(`transactions: ${report.load.accepted} accepted, ${c.committed} committed on every node, ${c.replaced} replaced (sequence re-signed), ${c.lost.length} lost, ${c.divergent.length} divergent; refused ${JSON.stringify(report.load.refused)}`);
             say(`heights ${c.heights.join(' ')}; forks ${c.forks.length}; balances ${c.conservation.ok ? 'conserved' : `NOT conserved (${c.conservation.actual} vs ${c.conservation.expected})`}; jailed ${c.jailed.length}; bans ${c.bans.length}`);
             say(c.ok && report.recoveries.every((r) => r.seconds !== null) ? 'PASS' : 'FAIL');
           }

@@ -1,12 +1,14 @@
 /**
  * The testnet's checker (docs/testnet.md): after a run, every node must hold the same blocks up to
  * the lowest head (same header hashes, so the same state roots), every accepted transaction that
- * committed anywhere must be committed on every node at the same height, only fees may have left
+ * committed anywhere must be committed on every node at the same height, and every accepted one
+ * that did not must have had its sequence taken by another of its sender's (a wallet that lost
+ * sight of a pending transaction re-signed that sequence: the chain kept one), only fees may have left
  * the load accounts, no validator may be jailed and no honest node may have banned a peer.
  */
 import { RpcClient } from '../../client/rpc.ts';
 import type { BlockJson, StakingValidator, Status, TxResponse, TxSearchResponse } from '../../protocol/rpc-types.ts';
-import type { LoadAccount } from './load.ts';
+import type { AcceptedTx, LoadAccount } from './load.ts';
 
 export interface CheckReport {
   heights: string[];
@@ -14,6 +16,10 @@ export interface CheckReport {
   forks: string[];
   accepted: number;
   committed: number;
+  /** Accepted but not committed because another transaction of the sender took its sequence. */
+  replaced: number;
+  /** Accepted, not committed, and its sequence never used: a transaction the network dropped. */
+  lost: string[];
   /** Accepted transactions committed on some nodes but missing on (or different at) others. */
   divergent: string[];
   conservation: { expected: string; actual: string; ok: boolean };
@@ -22,18 +28,21 @@ export interface CheckReport {
   ok: boolean;
 }
 
-export async function checkTestnet(rpcUrls: string[], accepted: string[], accounts: LoadAccount[], logLines: string[]): Promise<CheckReport> {
+export async function checkTestnet(rpcUrls: string[], accepted: AcceptedTx[], accounts: LoadAccount[], logLines: string[]): Promise<CheckReport> {
   const rpcs = rpcUrls.map((u) => new RpcClient(u, 15_000));
   const heights = await Promise.all(rpcs.map(async (r) => BigInt((await r.get<Status>('/status')).height)));
   const common = heights.reduce((a, b) => (a < b ? a : b));
   const forks = await compareBlocks(rpcs, common);
-  const { committed, divergent } = await compareTxs(rpcs, accepted);
-  const conservation = await conserved(rpcs[0]!, accounts);
+  const { committed, divergent, uncommitted } = await compareTxs(rpcs, accepted);
+  const sent = new Map(await Promise.all(accounts.map(async (a) => [a.wallet.address, await sentBy(rpcs[0]!, a.wallet.address)] as const)));
+  const taken = (t: AcceptedTx) => (sent.get(t.sender) ?? []).some((c) => BigInt(c.body.sequence) === t.sequence);
+  const lost = uncommitted.filter((t) => !taken(t)).map((t) => t.hash);
+  const conservation = conserved(accounts, sent, await balances(rpcs[0]!, accounts));
   const validators = (await rpcs[0]!.get<{ validators: StakingValidator[] }>('/staking/validators')).validators;
   const jailed = validators.filter((v) => v.jailed).map((v) => v.operator);
   const bans = logLines.filter((l) => /peer banned/.test(l));
-  const ok = forks.length === 0 && divergent.length === 0 && conservation.ok && jailed.length === 0 && bans.length === 0;
-  return { heights: heights.map(String), forks, accepted: accepted.length, committed, divergent, conservation, jailed, bans, ok };
+  const ok = forks.length === 0 && divergent.length === 0 && lost.length === 0 && conservation.ok && jailed.length === 0 && bans.length === 0;
+  return { heights: heights.map(String), forks, accepted: accepted.length, committed, replaced: uncommitted.length - lost.length, lost, divergent, conservation, jailed, bans, ok };
 }
 
 async function compareBlocks(rpcs: RpcClient[], upTo: bigint): Promise<string[]> {
@@ -45,29 +54,37 @@ async function compareBlocks(rpcs: RpcClient[], upTo: bigint): Promise<string[]>
   return forks;
 }
 
-async function compareTxs(rpcs: RpcClient[], accepted: string[]): Promise<{ committed: number; divergent: string[] }> {
+async function compareTxs(rpcs: RpcClient[], accepted: AcceptedTx[]): Promise<{ committed: number; divergent: string[]; uncommitted: AcceptedTx[] }> {
   let committed = 0;
   const divergent: string[] = [];
-  for (const hash of accepted) {
-    const where = await Promise.all(rpcs.map((r) => r.get<TxResponse | { status: string }>(`/txs/${hash}`).catch(() => ({ status: 'unknown' }))));
+  const uncommitted: AcceptedTx[] = [];
+  for (const tx of accepted) {
+    const where = await Promise.all(rpcs.map((r) => r.get<TxResponse | { status: string }>(`/txs/${tx.hash}`).catch(() => ({ status: 'unknown' }))));
     const heights = where.map((w) => (w.status === 'committed' ? (w as TxResponse).height : null));
-    if (heights.every((x) => x === null)) continue;
+    if (heights.every((x) => x === null)) {
+      uncommitted.push(tx);
+      continue;
+    }
     committed++;
-    if (new Set(heights).size > 1) divergent.push(hash);
+    if (new Set(heights).size > 1) divergent.push(tx.hash);
   }
-  return { committed, divergent };
+  return { committed, divergent, uncommitted };
 }
 
 /** Transfers stay among the load accounts, so their total falls by exactly the fees they paid. */
-async function conserved(rpc: RpcClient, accounts: LoadAccount[]): Promise<CheckReport['conservation']> {
+function conserved(accounts: LoadAccount[], sent: Map<string, TxResponse[]>, actual: bigint): CheckReport['conservation'] {
   let expected = 0n;
-  let actual = 0n;
   for (const a of accounts) {
     expected += a.funded;
-    for (const tx of await sentBy(rpc, a.wallet.address)) expected -= BigInt(tx.body.fee);
-    for (const address of [a.wallet.address, a.recipient]) actual += BigInt((await rpc.get<{ balance: string }>(`/accounts/${address}`)).balance);
+    for (const tx of sent.get(a.wallet.address) ?? []) expected -= BigInt(tx.body.fee);
   }
   return { expected: expected.toString(), actual: actual.toString(), ok: expected === actual };
+}
+
+async function balances(rpc: RpcClient, accounts: LoadAccount[]): Promise<bigint> {
+  let total = 0n;
+  for (const a of accounts) for (const address of [a.wallet.address, a.recipient]) total += BigInt((await rpc.get<{ balance: string }>(`/accounts/${address}`)).balance);
+  return total;
 }
 
 /** Every committed transaction of a sender, paging by height (a page ends on a whole height). */

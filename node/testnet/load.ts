@@ -19,8 +19,15 @@ export interface LoadAccount {
   next: bigint | null;
 }
 
+/** A transaction a node accepted (HTTP 202). */
+export interface AcceptedTx {
+  hash: string;
+  sender: string;
+  sequence: bigint;
+}
+
 export interface LoadStats {
-  accepted: string[];
+  accepted: AcceptedTx[];
   refused: Map<string, number>;
 }
 
@@ -75,7 +82,7 @@ export class LoadGenerator {
       account.next = sequence + 1n;
       const { bytes, hash } = await buildTx(rpc, account.wallet, [{ type: 'bank/send', to: account.recipient, amount: 1n }], { sequence, expiresIn: 300n });
       await rpc.post('/txs', { tx: toHex(bytes) });
-      this.stats.accepted.push(hash);
+      this.stats.accepted.push({ hash, sender: account.wallet.address, sequence });
     } catch (err) {
       account.next = null;
       const code = err instanceof RpcError ? err.code : 'E_CLIENT';
