@@ -10,10 +10,11 @@ import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QuarryError } from '../../protocol/errors.ts';
-import { action, printJson } from './util.ts';
+import { action, int, printJson } from './util.ts';
 
 interface TestnetFlags {
   scenario: string;
+  minutes: string;
   json?: boolean;
   keep?: boolean;
 }
@@ -21,6 +22,7 @@ interface TestnetFlags {
 export function registerTestnet(command: Command): void {
   command
     .option('--scenario <name>', 'short (≈ 2 min: a kill and a 2/2 partition under load) or soak (an hour of every perturbation)', 'short')
+    .option('--minutes <n>', 'length of the soak scenario (a cycle of every perturbation per 5 minutes)', '60')
     .option('--keep', 'keep the nodes\' homes (logs, data) after the run')
     .option('--json', 'print the report as JSON')
     .action(
@@ -34,7 +36,7 @@ export function registerTestnet(command: Command): void {
         const say = (m: string) => !f.json && process.stderr.write(`testnet: ${m}\n`);
         const log = createWriteStream(join(home, 'testnet.log'));
         try {
-          const report = await runTestnet(make(), { home, progress: say, onLine: (name, line) => log.write(`${name} ${line}\n`) });
+          const report = await runTestnet(make(int(f.minutes, 'minutes', 5, 24 * 60)), { home, progress: say, onLine: (name, line) => log.write(`${name} ${line}\n`) });
           if (f.json) printJson(report);
           else {
             const c = report.check;

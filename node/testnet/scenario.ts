@@ -48,10 +48,11 @@ const SHORT: Scenario = {
   ],
 };
 
-/** An hour of every perturbation in turn, a cycle every five minutes. */
-function soak(): Scenario {
+/** Every perturbation in turn, a cycle every five minutes (an hour by default). */
+function soak(minutes = 60): Scenario {
   const steps: Step[] = [];
-  for (let c = 0; c < 12; c++) {
+  const cycles = Math.max(1, Math.floor(minutes / 5));
+  for (let c = 0; c < cycles; c++) {
     const t = 30 + 300 * c;
     const v = c % 4;
     steps.push(
@@ -67,10 +68,11 @@ function soak(): Scenario {
       { at: t + 250, do: 'latency', latencyMs: 100, jitterMs: 20 },
     );
   }
-  return { name: 'soak', validators: 4, durationSec: 3600, latencyMs: 100, jitterMs: 20, tps: 4, senders: 16, steps };
+  return { name: 'soak', validators: 4, durationSec: 300 * cycles, latencyMs: 100, jitterMs: 20, tps: 4, senders: 16, steps };
 }
 
-export const SCENARIOS: Record<string, () => Scenario> = { short: () => SHORT, soak };
+/** Scenarios by name; `minutes` sets the soak's length. */
+export const SCENARIOS: Record<string, (minutes?: number) => Scenario> = { short: () => SHORT, soak };
 
 export interface Recovery {
   step: string;
