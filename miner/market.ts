@@ -48,6 +48,8 @@ export interface MarketStats {
   locked: number;
   fulfilled: number;
   failed: number;
+  /** Requests whose inputs have no witness (declined when locked, skipped when open). */
+  unprovable: number;
   earned: bigint;
 }
 
@@ -68,11 +70,12 @@ interface RequestJson {
 const DEFAULT_PROOF_SECONDS = 1;
 
 export class MarketProver {
-  readonly stats: MarketStats = { busy: null, locked: 0, fulfilled: 0, failed: 0, earned: 0n };
+  readonly stats: MarketStats = { busy: null, locked: 0, fulfilled: 0, failed: 0, unprovable: 0, earned: 0n };
   private readonly rpc: RpcClient;
   private readonly provers = new Map<string, Promise<Groth16Prover>>();
   private readonly proofSeconds = new Map<string, number>();
   private readonly done = new Set<string>();
+  private readonly unprovable = new Set<string>();
   private readonly commits = new Map<string, { proof: Uint8Array; publicSignals: string[]; salt: Uint8Array; height: bigint }>();
   private readonly askPrice: Map<string, bigint>;
   private timer: NodeJS.Timeout | null = null;
@@ -154,8 +157,18 @@ export class MarketProver {
     return Number(price) / seconds >= this.o.miningRate();
   }
 
+  /**
+   * Proves a request locked to us; if its inputs have no witness, declines it (within the accept
+   * window that costs nothing: docs/market.md §declines) instead of retrying forever.
+   */
   private async fulfil(r: RequestJson): Promise<void> {
-    const { proof, publicSignals } = await this.prove(r);
+    const proved = await this.tryProve(r);
+    if (!proved) {
+      this.done.add(r.id);
+      await this.send([{ type: 'market/decline', requestId: fromHex(r.id) }], `decline ${r.id.slice(0, 12)} (no witness for its inputs)`);
+      return;
+    }
+    const { proof, publicSignals } = proved;
     const res = await this.send([{ type: 'market/fulfill', requestId: fromHex(r.id), proof, publicSignals }], `fulfil ${r.id.slice(0, 12)}`);
     this.done.add(r.id);
     if (res?.result.code === 'OK') {
@@ -166,7 +179,9 @@ export class MarketProver {
 
   /** Open fill, first half: commit to the proof now, reveal it in a later block. */
   private async commit(r: RequestJson): Promise<void> {
-    const { proof, publicSignals } = await this.prove(r);
+    const proved = await this.tryProve(r);
+    if (!proved) return;
+    const { proof, publicSignals } = proved;
     const salt = randomBytes(32);
     const commitment = fillCommitment(fromHex(r.id), proof, decodeAddress(this.o.key.address), salt);
     const res = await this.send([{ type: 'market/commit-fill', requestId: fromHex(r.id), commitment }], `commit fill ${r.id.slice(0, 12)}`);
@@ -183,6 +198,20 @@ export class MarketProver {
         const r = await this.rpc.get<{ paid: string }>(`/market/requests/${id}`);
         this.stats.earned += BigInt(r.paid);
       } else this.stats.failed++;
+    }
+  }
+
+  /** The proof, or null (counted and logged once) when the inputs violate the circuit. */
+  private async tryProve(r: RequestJson): Promise<{ proof: Uint8Array; publicSignals: string[] } | null> {
+    if (this.unprovable.has(r.id)) return null;
+    try {
+      return await this.prove(r);
+    } catch (err) {
+      if (!(err instanceof QuarryError && err.code === 'E_NO_WITNESS')) throw err;
+      this.unprovable.add(r.id);
+      this.stats.unprovable++;
+      this.o.onEvent?.(`market: request ${r.id.slice(0, 12)} has no witness: ${err.message}`);
+      return null;
     }
   }
 

@@ -18,7 +18,7 @@ export class MinerMetrics {
   private readonly solutions = this.g('solutions', 'Solutions since start, by outcome (found, accepted, paid)', ['outcome']);
   private readonly refused = this.g('solutions_refused', 'Solutions the node refused, by code', ['code']);
   private readonly earned = this.g('earned_uqry', 'Prover rewards paid since start (uqry)');
-  private readonly market = this.g('market_jobs', 'Market jobs since start, by outcome (locked, fulfilled, failed)', ['outcome']);
+  private readonly market = this.g('market_jobs', 'Market jobs since start, by outcome (locked, fulfilled, failed, unprovable: inputs with no witness, declined or skipped)', ['outcome']);
   private readonly marketEarned = this.g('market_earned_uqry', 'Market payments since start (uqry)');
 
   update(s: MinerStats, m?: MarketStats): void {
@@ -29,7 +29,7 @@ export class MinerMetrics {
     for (const [code, n] of Object.entries(s.rejected)) this.refused.set({ code }, n);
     this.earned.set(Number(s.earned));
     if (!m) return;
-    for (const [outcome, n] of [['locked', m.locked], ['fulfilled', m.fulfilled], ['failed', m.failed]] as const) this.market.set({ outcome }, n);
+    for (const [outcome, n] of [['locked', m.locked], ['fulfilled', m.fulfilled], ['failed', m.failed], ['unprovable', m.unprovable]] as const) this.market.set({ outcome }, n);
     this.marketEarned.set(Number(m.earned));
   }
 

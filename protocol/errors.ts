@@ -38,6 +38,8 @@ export const ErrorCodes = {
   E_WRONG_EPOCH: 409,
   E_BELOW_TARGET: 400,
   E_INVALID_PROOF: 400,
+  /** The inputs of a proof request admit no witness: the circuit's constraints fail on them. */
+  E_NO_WITNESS: 422,
   E_NOT_CANONICAL: 400,
   E_RATE_LIMITED: 429,
 } as const;

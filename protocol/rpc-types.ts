@@ -109,6 +109,8 @@ export interface MarketRequest {
   filledBy: string | null;
   paid: string;
   relists: string;
+  /** Provers that declined it within their accept window (docs/market.md §declines). */
+  declinedBy: string[];
   currentPrice: string | null;
   proof?: { proof: string; publicSignals: string[] } | null;
   [k: string]: unknown;

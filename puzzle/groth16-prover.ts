@@ -11,6 +11,7 @@ import { FR } from './field.ts';
 import { bytesToBigBE } from '../protocol/encoding/bytes.ts';
 import { publicSignals } from './circuit.ts';
 import { encodeProof, type AffineProof } from '../protocol/proof-codec.ts';
+import { QuarryError } from '../protocol/errors.ts';
 
 export class Groth16Prover {
   /** The witness calculator and the engine hold one instance's memory: proofs run one at a time. */
@@ -22,7 +23,7 @@ export class Groth16Prover {
     return new Groth16Prover(await WasmGroth16.create(parseZkey(zkey)), await WitnessCalculatorBuilder(wasm));
   }
 
-  /** Proves `inputs` (signal name → value or values); throws if the inputs violate the circuit. */
+  /** Proves `inputs` (signal name → value or values); E_NO_WITNESS if the inputs violate the circuit. */
   prove(inputs: Record<string, bigint | bigint[]>): Promise<{ proof: Uint8Array; publicSignals: bigint[] }> {
     const run = this.queue.then(() => this.proveNow(inputs));
     this.queue = run.catch(() => undefined);
@@ -30,7 +31,9 @@ export class Groth16Prover {
   }
 
   private async proveNow(inputs: Record<string, bigint | bigint[]>): Promise<{ proof: Uint8Array; publicSignals: bigint[] }> {
-    const wtns = await this.wc.calculateWTNSBin(inputs, true);
+    const wtns = await this.wc.calculateWTNSBin(inputs, true).catch((err: Error) => {
+      throw new QuarryError('E_NO_WITNESS', `the inputs violate the circuit: ${err.message.split('\n')[0]}`);
+    });
     const witness = wtns.subarray(wtns.length - this.engine.zkey.nVars * 32);
     const { Fr, G1, G2 } = this.engine.curve;
     const random = () => Fr.e(bytesToBigBE(randomBytes(40)) % FR);

@@ -16,7 +16,7 @@ export interface MinerStatsFile {
   accepted: number;
   paid: number;
   earned: string;
-  market: { busy: string | null; locked: number; fulfilled: number; failed: number; earned: string } | null;
+  market: { busy: string | null; locked: number; fulfilled: number; failed: number; unprovable?: number; earned: string } | null;
   updatedAt: number;
 }
 

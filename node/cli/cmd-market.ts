@@ -129,6 +129,7 @@ export function registerMarketTx(tx: Command): void {
   for (const [name, help] of [
     ['cancel', 'cancel your unlocked request (escrow refunded)'],
     ['lock', 'lock a request to yourself at its current auction price (puts collateral at stake)'],
+    ['decline', 'give back a lock within its accept window, unslashed, when the inputs have no witness'],
   ] as const) {
     txCommand(market, name)
       .description(help)

@@ -50,7 +50,7 @@ export function statusLine(s: MinerStats, m?: MarketStats): string {
     `found ${s.found} accepted ${s.accepted} paid ${s.paid}${rejected ? ` rejected ${rejected}` : ''}`,
     `epoch ${s.epoch} proofTarget ${s.proofTarget} coinbaseTarget ${s.coinbaseTarget}`,
     `earned ${formatAmount(s.earned)}`,
-    ...(m ? [`market locked ${m.locked} filled ${m.fulfilled} failed ${m.failed} earned ${formatAmount(m.earned)}`] : []),
+    ...(m ? [`market locked ${m.locked} filled ${m.fulfilled} failed ${m.failed} unprovable ${m.unprovable} earned ${formatAmount(m.earned)}`] : []),
   ].join(' | ');
 }
 
@@ -65,7 +65,7 @@ function writeMinerStats(file: string, address: string, s: MinerStats, m?: Marke
     accepted: s.accepted,
     paid: s.paid,
     earned: s.earned.toString(),
-    market: m ? { busy: m.busy, locked: m.locked, fulfilled: m.fulfilled, failed: m.failed, earned: m.earned.toString() } : null,
+    market: m ? { busy: m.busy, locked: m.locked, fulfilled: m.fulfilled, failed: m.failed, unprovable: m.unprovable, earned: m.earned.toString() } : null,
     updatedAt: Date.now(),
   };
   try {

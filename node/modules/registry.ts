@@ -17,6 +17,7 @@ import { ask } from './market/ask.ts';
 import { requestProof } from './market/request-proof.ts';
 import { cancel } from './market/cancel.ts';
 import { lock } from './market/lock.ts';
+import { decline } from './market/decline.ts';
 import { fulfill } from './market/fulfill.ts';
 import { commitFill } from './market/commit-fill.ts';
 import { revealFill } from './market/reveal-fill.ts';
@@ -41,6 +42,7 @@ const handlers: { readonly [T in MsgType]: MsgHandler<MsgOf<T>> } = {
   'market/request-proof': requestProof,
   'market/cancel': cancel,
   'market/lock': lock,
+  'market/decline': decline,
   'market/fulfill': fulfill,
   'market/commit-fill': commitFill,
   'market/reveal-fill': revealFill,

@@ -27,6 +27,7 @@ import {
   cancelSpec,
   commitFillSpec,
   fulfillSpec,
+  declineSpec,
   lockSpec,
   offerCapacitySpec,
   registerCircuitSpec,
@@ -39,6 +40,7 @@ import {
   type CancelMsg,
   type CommitFillMsg,
   type FulfillMsg,
+  type DeclineMsg,
   type LockMsg,
   type OfferCapacityMsg,
   type RegisterCircuitMsg,
@@ -65,6 +67,7 @@ export type AnyMsg =
   | RequestProofMsg
   | CancelMsg
   | LockMsg
+  | DeclineMsg
   | FulfillMsg
   | CommitFillMsg
   | RevealFillMsg
@@ -92,6 +95,7 @@ export const msgSpecs: { readonly [T in MsgType]: MsgSpec<MsgOf<T>> } = {
   'market/request-proof': requestProofSpec,
   'market/cancel': cancelSpec,
   'market/lock': lockSpec,
+  'market/decline': declineSpec,
   'market/fulfill': fulfillSpec,
   'market/commit-fill': commitFillSpec,
   'market/reveal-fill': revealFillSpec,

@@ -71,6 +71,10 @@ const lockSchema = struct({ type: literal('market/lock'), requestId: bytes({ len
 export type LockMsg = Infer<typeof lockSchema>;
 export const lockSpec = msgSpec<LockMsg>({ type: 'market/lock', schema: lockSchema, weight: () => 2_000n });
 
+const declineSchema = struct({ type: literal('market/decline'), requestId: bytes({ len: 32 }) });
+export type DeclineMsg = Infer<typeof declineSchema>;
+export const declineSpec = msgSpec<DeclineMsg>({ type: 'market/decline', schema: declineSchema, weight: () => 1_000n });
+
 const fulfillSchema = struct({ type: literal('market/fulfill'), requestId: bytes({ len: 32 }), proof: proofField, publicSignals: signalsField });
 export type FulfillMsg = Infer<typeof fulfillSchema>;
 export const fulfillSpec = msgSpec<FulfillMsg>({ type: 'market/fulfill', schema: fulfillSchema, weight: fillWeight });

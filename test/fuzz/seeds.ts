@@ -54,6 +54,7 @@ function everyMsg(users: AccountKey[], v: ValidatorKey): AnyMsg[] {
     { type: 'market/request-proof', circuitId: id, inputs: [{ name: 'x', values: ['42'] }, { name: 'w', values: ['1', '2'] }], minPrice: 1n, maxPrice: 10n, rampBlocks: 4n, lockBlocks: 5n, deadlineBlocks: 20n, collateral: 500_000n, minReputationPpm: 0n, escalationCap: 10n, reservation: null },
     { type: 'market/cancel', requestId: proof.requestId },
     { type: 'market/lock', requestId: proof.requestId },
+    { type: 'market/decline', requestId: proof.requestId },
     { type: 'market/fulfill', ...proof },
     { type: 'market/commit-fill', requestId: proof.requestId, commitment: h32('commitment') },
     { type: 'market/reveal-fill', ...proof, salt: h32('salt') },

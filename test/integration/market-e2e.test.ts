@@ -37,7 +37,7 @@ async function send(rpc: RpcClient, key: Signer, msgs: Array<Record<string, unkn
   const { bytes } = await buildTx(rpc, key, msgs as unknown as AnyMsg[]);
   return { ...((await broadcastTx(rpc, bytes)) as Receipt), fee: decodeTx(bytes).tx.body.fee };
 }
-interface RequestView { status: string; filledBy: string | null; paid: string; relists: string; maxPrice: string; lock: { prover: string; price: string; collateral: string } | null; proof: { proof: string; publicSignals: string[] } | null }
+interface RequestView { status: string; filledBy: string | null; paid: string; relists: string; maxPrice: string; declinedBy: string[]; lock: { prover: string; price: string; collateral: string } | null; proof: { proof: string; publicSignals: string[] } | null }
 const getRequest = (rpc: RpcClient, id: string) => rpc.get<RequestView>(`/market/requests/${id}`);
 const proverOf = (rpc: RpcClient, a: string) => rpc.get<{ bond: string; slashed: string; onTime: string }>(`/market/provers/${a}`);
 const balanceOf = async (rpc: RpcClient, a: string) => BigInt((await rpc.get<{ balance: string }>(`/accounts/${a}`)).balance);
@@ -144,6 +144,15 @@ test('proof market on a devnet: ask match, invalid proof, slash and refill, esca
     assert.equal(cached.status, 'fulfilled');
     assert.equal(cached.proof!.proof, r1View.proof!.proof);
     assert.equal(cached.paid, r1View.paid, 'at the price the first request paid');
+
+    // an unprovable request (the hash is not Poseidon(9)): A is matched, finds no witness and declines
+    // within its accept window — not slashed, one log line, the request open to others
+    const bad = await requestProof(rpc, requester, { circuitId: toHex(PREIMAGE_ID), inputs: { preimage: 9n, hash: 12345n }, maxPrice: 2n * QRY });
+    await miner.waitFor(/decline [0-9a-f]{12} \(no witness for its inputs\): OK/, 60_000);
+    const badView = await getRequest(rpc, bad.requestId);
+    assert.equal(badView.status, 'open');
+    assert.deepEqual(badView.declinedBy, [proverA.address]);
+    assert.equal(miner.output.match(/has no witness/g)?.length, 1, 'one line per unprovable job, no retries');
 
     // the query CLI shows the book
     const q = await runQuarry(['query', 'market', 'prover', proverA.address, '--rpc', url0, '--json']);

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { openTestChain, type TestChain } from '../helpers/chain.ts';
-import { assertMarketBalanced, MARKET_TX_FEE as FEE, MarketDriver, PREIMAGE_ID, preimageFill, requestMsg } from '../helpers/market.ts';
+import { assertMarketBalanced, MARKET_TX_FEE as FEE, MarketDriver, PREIMAGE_ID, preimageFill, preimageProver, requestMsg } from '../helpers/market.ts';
 import { decodeAddress } from '../../protocol/crypto/address.ts';
 import { getAccount } from '../../node/modules/bank/account.ts';
 import { getProver, getRequest, reputationPpm, type ProofRequest } from '../../node/modules/market/state.ts';
@@ -230,6 +230,63 @@ test('a false proof from the lock holder is rejected and slashed, and the reques
     const r = await request(t, id);
     assert.deepEqual(r.lock!.prover, addr(next));
     assert.equal((await getProver(t.chain.latestState, addr(liar))).slashed, 1n);
+    await assertMarketBalanced(t);
+  } finally {
+    await t.close();
+  }
+});
+
+test('an honest prover is never slashed for an unprovable request: it declines within the accept window and the requester pays', async () => {
+  const { t, mk, u } = await setup();
+  const [requester, honest, sybil, third] = u as [AccountKey, AccountKey, AccountKey, AccountKey];
+  try {
+    for (const p of [honest, sybil, third]) await mk.ok(p, [m({ type: 'market/bond', amount: 100n * QRY })]);
+    await mk.ok(honest, [ask(10n * QRY)]);
+    // a hash that is not Poseidon(7): no witness exists, as the prover's own witness generation finds
+    const unprovable = m({ ...(lateBait(7n) as object), inputs: [{ name: 'hash', values: ['12345'] }, { name: 'preimage', values: ['7'] }] });
+    await assert.rejects((await preimageProver()).prove({ preimage: 7n, hash: 12345n }), (e: unknown) => (e as { code?: string }).code === 'E_NO_WITNESS');
+    const before = await getProver(t.chain.latestState, addr(honest));
+    const [w0, r0] = [await mk.wealth(honest), await balance(t, requester)];
+    const id = await mk.request(requester, unprovable);
+    assert.deepEqual((await request(t, id)).lock!.prover, addr(honest), 'auto-matched to the standing ask');
+    assert.equal((await mk.run(sybil, [m({ type: 'market/decline', requestId: id })])).code, 'E_INVALID_MSG', 'only the lock holder declines');
+    const declined = await mk.ok(honest, [m({ type: 'market/decline', requestId: id })]);
+    assert.deepEqual(declined.events.map((e) => [e.type, e.fee ?? null]), [['market-decline', String(QRY)]]);
+    // the honest prover: out one transaction fee, its record exactly as before the lock
+    assert.equal((await mk.wealth(honest)) - w0, -FEE);
+    assert.deepEqual(await getProver(t.chain.latestState, addr(honest)), before);
+    let r = await request(t, id);
+    assert.equal(r.status, 'open');
+    assert.equal(r.maxPrice, 10n * QRY, 'declining never raises the price (no gain from a second address)');
+    assert.match((await mk.run(honest, [m({ type: 'market/lock', requestId: id })])).log, /you declined this request/);
+    // two more provers find no witness either: at maxDeclines (3) the request is cancelled, the rest refunded
+    for (const p of [sybil, third]) {
+      await mk.ok(p, [m({ type: 'market/lock', requestId: id })]);
+      await mk.ok(p, [m({ type: 'market/decline', requestId: id })]);
+    }
+    r = await request(t, id);
+    assert.equal(r.status, 'cancelled');
+    assert.equal(r0 - (await balance(t, requester)), FEE + QRY + QRY + 900_000n, 'the requester paid 10 % of the price per decline (burned), no more');
+    await assertMarketBalanced(t);
+  } finally {
+    await t.close();
+  }
+});
+
+test('the accept window is short: after it a lock holder cannot decline and a missed lock is slashed as before', async () => {
+  const { t, mk, u } = await setup();
+  const [requester, prover] = u as [AccountKey, AccountKey];
+  try {
+    await mk.ok(prover, [m({ type: 'market/bond', amount: 100n * QRY }), m({ type: 'market/ask', circuitId: PREIMAGE_ID, price: 10n * QRY, maxTurnaround: 20n, capacity: 1n })]);
+    const id = await mk.request(requester, requestMsg(8n, { maxPrice: 20n * QRY, collateral: 20n * QRY, lockBlocks: 20n, deadlineBlocks: 40n }));
+    const lockedAt = (await request(t, id)).lock!.lockedAt;
+    while (t.chain.head.height <= lockedAt + 5n) await t.produce();
+    const late = await mk.run(prover, [m({ type: 'market/decline', requestId: id })]);
+    assert.equal(late.code, 'E_EXPIRED');
+    assert.match(late.log, new RegExp(`accept window closed at height ${lockedAt + 5n}`));
+    assert.equal((await request(t, id)).status, 'locked');
+    await untilLockMissed(t, id);
+    assert.equal((await getProver(t.chain.latestState, addr(prover))).slashed, 1n);
     await assertMarketBalanced(t);
   } finally {
     await t.close();

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../helpers/rng.ts';
-import { checkMarketParams, fillOutcome, lockCollateral, marketFee, missOutcome, netOfFee, type Held } from '../../node/modules/market/economics.ts';
+import { checkMarketParams, declineOutcome, fillOutcome, lockCollateral, marketFee, missOutcome, netOfFee, type Held } from '../../node/modules/market/economics.ts';
 import { bestAsk, type AskCandidate } from '../../node/modules/market/pricing.ts';
 import { DEFAULT_MARKET_PARAMS, EMPTY_PROVER, PPM, type MarketParams, type ProofRequest } from '../../node/modules/market/state.ts';
 import { QuarryError } from '../../protocol/errors.ts';
@@ -116,11 +116,13 @@ test('genesis refuses market params that would break the invariants', () => {
   refuse({ minLockCollateral: 0n }, /minLockCollateral/);
   refuse({ minProverBond: 0n }, /minProverBond/);
   refuse({ escalationStepPpm: 999_999n }, /escalationStepPpm/);
+  refuse({ declineFeePpm: PPM + 1n }, /declineFeePpm/);
+  refuse({ maxDeclines: 0n }, /maxDeclines/);
   checkMarketParams(DEFAULT_MARKET_PARAMS);
 });
 
 test('matching order: cheapest, then most reputable, then oldest ask, then lowest address; ineligible asks never win', () => {
-  const request = { maxPrice: 1_000n, deadline: 100n, collateral: 0n, minReputationPpm: 0n } as ProofRequest;
+  const request = { maxPrice: 1_000n, deadline: 100n, collateral: 0n, minReputationPpm: 0n, declinedBy: [] as Uint8Array[] } as ProofRequest;
   const prover = (n: number) => new Uint8Array(20).fill(n);
   const cand = (n: number, price: bigint, createdAt: bigint, onTimeValue = 0n, more: Partial<AskCandidate['ask']> = {}): AskCandidate => ({
     prover: prover(n),
@@ -142,4 +144,23 @@ test('matching order: cheapest, then most reputable, then oldest ask, then lowes
   assert.equal(winner([{ ...cand(5, 1n, 1n), state: { ...EMPTY_PROVER, bond: 1_000_000n, locked: 500_001n } }], { ...request, collateral: 0n, maxPrice: 1n }), 5, 'the floor collateral is free');
   assert.equal(winner([{ ...cand(5, 1_000n, 1n), state: { ...EMPTY_PROVER, bond: 1_000_000n, locked: 999_999n } }]), undefined, 'the lock\'s collateral (here the floor) must be free');
   assert.equal(winner([cand(1, 1n, 1n), cand(2, 2n, 1n, 2_000_000n)], { ...request, minReputationPpm: 100_000n }), 2, 'the reputation gate passes over the cheaper, unproven prover');
+  const decliner = cand(1, 1n, 1n);
+  assert.equal(winner([decliner, cand(2, 2n, 1n)], { ...request, declinedBy: [decliner.prover] }), 2, 'a prover that declined the request is never matched to it again');
+});
+
+test('a decline never raises the price, burns at most the fee share, and moves every uqry of the escrow (500 random markets)', () => {
+  const rng = new Rng(53);
+  for (let i = 0; i < 500; i++) {
+    const params = { ...randomParams(rng), declineFeePpm: rng.pick([0n, 100_000n, big(rng, PPM)]) };
+    const maxPrice = randomPrice(rng);
+    const fillerReward = rng.chance(0.3) ? big(rng, 10n ** 9n) : 0n;
+    const r: Held = { maxPrice, escrow: maxPrice + big(rng, maxPrice + 1n) + fillerReward, fillerReward };
+    const lockPrice = big(rng, maxPrice + 1n);
+    const d = declineOutcome(params, r, lockPrice);
+    const ctx = JSON.stringify({ maxPrice, lockPrice, escrow: r.escrow, fillerReward, ppm: params.declineFeePpm }, (_, v) => (typeof v === 'bigint' ? String(v) : v));
+    assert.ok(d.price <= lockPrice && d.price <= maxPrice, `no rise ${ctx}`);
+    assert.ok(d.fee <= (lockPrice * params.declineFeePpm) / PPM && d.fee >= 0n, `fee ${ctx}`);
+    assert.equal(d.fee + d.price + d.refund + fillerReward, r.escrow, `conservation ${ctx}`);
+    assert.ok(d.refund >= 0n, `refund ${ctx}`);
+  }
 });

@@ -78,6 +78,24 @@ export function missOutcome(p: MarketParams, r: Held, lockPrice: bigint, collate
   return { ...shares, price, refund: r.escrow - r.fillerReward - price };
 }
 
+export interface Decline {
+  /** Burned from the escrow: what an unprovable request costs its requester per decline. */
+  fee: bigint;
+  /** The request's price from now on: never above the declined lock's (declining never raises it). */
+  price: bigint;
+  refund: bigint;
+}
+
+/** The money of a lock declined at `lockPrice` within its accept window (settle.ts declineLock). */
+export function declineOutcome(p: MarketParams, r: Held, lockPrice: bigint): Decline {
+  const budget = r.escrow - r.fillerReward;
+  const wanted = (lockPrice * p.declineFeePpm) / PPM;
+  const fee = wanted < budget ? wanted : budget;
+  const capped = lockPrice < r.maxPrice ? lockPrice : r.maxPrice;
+  const price = capped < budget - fee ? capped : budget - fee;
+  return { fee, price, refund: budget - fee - price };
+}
+
 export interface Fill {
   toFiller: bigint;
   fee: bigint;
@@ -100,4 +118,6 @@ export function checkMarketParams(p: MarketParams): void {
   if (p.minLockCollateral === 0n) bad('minLockCollateral must be positive');
   if (p.minProverBond === 0n) bad('minProverBond must be positive');
   if (p.escalationStepPpm < PPM) bad('escalationStepPpm is at least 1,000,000');
+  if (p.declineFeePpm > PPM) bad('declineFeePpm is at most 1,000,000');
+  if (p.maxDeclines === 0n || p.maxDeclines > 16n) bad('maxDeclines is from 1 to 16');
 }

@@ -4,6 +4,7 @@
  * must fulfil within `lockBlocks` or lose the collateral.
  */
 import { QuarryError } from '../../../protocol/errors.ts';
+import { equalBytes } from '../../../protocol/encoding/bytes.ts';
 import { defineMsg } from '../types.ts';
 import { auctionPrice } from './pricing.ts';
 import { lockRequest } from './settle.ts';
@@ -24,6 +25,7 @@ export const lock = defineMsg<LockMsg>({
     const collateral = lockCollateral(params, r.collateral, price);
     if (p.bond - p.locked < collateral) throw new QuarryError('E_INSUFFICIENT_FUNDS', `free collateral ${p.bond - p.locked} uqry is below the required ${collateral}`);
     if (reputationPpm(p) < r.minReputationPpm) throw new QuarryError('E_INVALID_MSG', 'reputation below the requester\'s minimum');
+    if (r.declinedBy.some((d) => equalBytes(d, ctx.signer))) throw new QuarryError('E_INVALID_MSG', 'you declined this request');
     const expiresAt = r.lockBlocks === 0n || ctx.height + r.lockBlocks > r.deadline ? r.deadline : ctx.height + r.lockBlocks;
     await lockRequest(ctx.state, m.requestId, r, { prover: ctx.signer, price, lockedAt: ctx.height, expiresAt, collateral, viaAsk: false }, ctx.emit, ctx.height);
   },

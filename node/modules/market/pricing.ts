@@ -1,5 +1,5 @@
 /** Market arithmetic (docs/market.md §prices): the Dutch-auction price and the choice of an ask. Pure. */
-import { compareBytes } from '../../../protocol/encoding/bytes.ts';
+import { compareBytes, equalBytes } from '../../../protocol/encoding/bytes.ts';
 import type { Ask, MarketParams, Prover, ProofRequest } from './state.ts';
 import { reputationPpm } from './state.ts';
 import { lockCollateral } from './economics.ts';
@@ -31,7 +31,8 @@ export function bestAsk(r: ProofRequest, height: bigint, candidates: AskCandidat
       c.ask.active < c.ask.capacity &&
       c.state.bond >= params.minProverBond &&
       c.state.bond - c.state.locked >= lockCollateral(params, r.collateral, c.ask.price) &&
-      reputationPpm(c.state) >= r.minReputationPpm,
+      reputationPpm(c.state) >= r.minReputationPpm &&
+      !r.declinedBy.some((d) => equalBytes(d, c.prover)),
   );
   eligible.sort(
     (a, b) =>

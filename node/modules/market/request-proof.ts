@@ -77,6 +77,7 @@ function newRequest(ctx: MsgContext, m: RequestProofMsg): ProofRequest {
     filledBy: null,
     paid: 0n,
     relists: 0n,
+    declinedBy: [],
   };
 }
 

@@ -25,7 +25,7 @@ import {
   type ProofRequest,
 } from './state.ts';
 import { cacheKey } from './inputs.ts';
-import { fillOutcome, missOutcome } from './economics.ts';
+import { declineOutcome, fillOutcome, missOutcome } from './economics.ts';
 
 export async function commitCollateral(state: Overlay, prover: Uint8Array, amount: bigint): Promise<void> {
   const p = await getProver(state, prover);
@@ -119,6 +119,32 @@ export async function slashLock(state: Overlay, params: MarketParams, id: Uint8A
   await putRequest(state, id, next);
   emit({ type: 'market-slash', request: toHex(id), prover: encodeAddress(lock.prover), amount: c.toString(), reason, height: height.toString() });
   return next;
+}
+
+/**
+ * The lock holder declined within the accept window (it found no witness, docs/market.md
+ * §declines): its collateral is free and its record as before the lock; the requester's escrow
+ * pays the decline fee (burned, so declining earns a prover nothing); the price is capped at the
+ * declined one and the escrow above it refunded. Returns the request, open again (the caller
+ * matches it among provers that have not declined it), or null when `maxDeclines` cancelled it.
+ */
+export async function declineLock(state: Overlay, params: MarketParams, id: Uint8Array, r: ProofRequest, emit: Emit, height: bigint): Promise<ProofRequest | null> {
+  const lock = r.lock!;
+  const p = await getProver(state, lock.prover);
+  provers.put(state, lock.prover, { ...p, locked: p.locked - lock.collateral, locks: p.locks - 1n, lockedValue: p.lockedValue - lock.price });
+  await endLock(state, lock, r.circuitId, height);
+  const { fee, price, refund } = declineOutcome(params, r, lock.price);
+  await burn(state, MARKET_ESCROW, fee);
+  if (refund > 0n) await transfer(state, MARKET_ESCROW, r.requester, refund);
+  const minPrice = r.minPrice < price ? r.minPrice : price;
+  const open: ProofRequest = { ...r, status: 'open', lock: null, minPrice, maxPrice: price, escalationCap: price, escrow: r.escrow - fee - refund, declinedBy: [...r.declinedBy, lock.prover] };
+  emit({ type: 'market-decline', request: toHex(id), prover: encodeAddress(lock.prover), fee: fee.toString(), height: height.toString() });
+  if (BigInt(open.declinedBy.length) >= params.maxDeclines) {
+    await refundRequest(state, id, open, 'cancelled', emit);
+    return null;
+  }
+  await putRequest(state, id, open);
+  return open;
 }
 
 /** Returns everything held for a request to its requester and closes it. */

@@ -36,6 +36,12 @@ export const marketParamsSchema = struct({
   minCollateralPpm: u64,
   /** ...and at least this much, so even a free request costs its staller something. */
   minLockCollateral: u64,
+  /** Blocks after a lock in which its holder may decline it without a slash (it found no witness). */
+  acceptWindowBlocks: u64,
+  /** Burned from the request's escrow at each decline (ppm of the declined price): unprovable requests cost their requester. */
+  declineFeePpm: u64,
+  /** After this many declines the request is cancelled and what is left of its escrow refunded. */
+  maxDeclines: u64,
 });
 export type MarketParams = Infer<typeof marketParamsSchema>;
 export const marketParams = record('params/market', marketParamsSchema);
@@ -52,6 +58,9 @@ export const DEFAULT_MARKET_PARAMS: MarketParams = {
   minProverBond: 1_000_000n,
   minCollateralPpm: 500_000n,
   minLockCollateral: 10_000n,
+  acceptWindowBlocks: 5n,
+  declineFeePpm: 100_000n,
+  maxDeclines: 3n,
 };
 
 
@@ -123,6 +132,8 @@ export const requestSchema = struct({
   filledBy: nullable(bytes({ len: 20 })),
   paid: u64,
   relists: u64,
+  /** Provers that declined it: never matched to it again (docs/market.md §declines). */
+  declinedBy: array(bytes({ len: 20 }), 16),
 });
 export type ProofRequest = Omit<Infer<typeof requestSchema>, 'status'> & { status: RequestStatus };
 export const requests = record('market/request', requestSchema);
