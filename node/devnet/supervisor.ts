@@ -8,6 +8,8 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { minerHome, prepareDevnet, type DevnetNode, type DevnetSpec } from './layout.ts';
+import { DevnetUnjailer } from './unjailer.ts';
+import { devnetAccount } from '../../genesis/builder.ts';
 
 /** What a devnet miner serving the market bonds (its account is funded in devnet genesis). */
 const DEVNET_MINER_BOND = '100qry';
@@ -33,6 +35,7 @@ export interface DevnetOptions extends DevnetSpec {
 export class Devnet {
   nodes: DevnetNode[] = [];
   readonly procs = new Map<string, ChildProcess>();
+  private unjailer: DevnetUnjailer | null = null;
 
   constructor(readonly o: DevnetOptions) {}
 
@@ -68,6 +71,9 @@ export class Devnet {
     this.nodes.forEach((_, i) => this.startNode(i));
     await Promise.all(this.nodes.map((n) => this.waitUp(n)));
     for (let j = 0; j < this.o.miners; j++) this.startMiner(j);
+    const operators = this.nodes.map((_, i) => devnetAccount(`validator-${i}`));
+    this.unjailer = new DevnetUnjailer(this.nodes[0]!.rpc, operators, (line) => this.o.onLine?.('devnet', line));
+    this.unjailer.start();
     this.record();
   }
 
@@ -98,6 +104,7 @@ export class Devnet {
   }
 
   async stop(): Promise<void> {
+    this.unjailer?.stop();
     await Promise.all([...this.procs.keys()].map((name) => this.kill(name, 'SIGTERM')));
   }
 }
