@@ -175,7 +175,10 @@ export class QuarryClient {
       if (closed) return;
       ws = openSocket(url);
       ws.onopen = () => opts.onConnection?.(true);
-      ws.onmessage = (ev) => onEvent(JSON.parse(String(ev.data)) as ChainEventJson);
+      // a frame already received when the stream closes is dropped, not delivered after close()
+      ws.onmessage = (ev) => {
+        if (!closed) onEvent(JSON.parse(String(ev.data)) as ChainEventJson);
+      };
       ws.onerror = () => undefined; // 'close' follows
       ws.onclose = () => {
         if (closed) return;
