@@ -6,7 +6,7 @@
  * the node, as a wallet would.
  */
 import { RpcClient } from '../../client/rpc.ts';
-import { buildTx, nextFreeSequence } from '../../client/tx-builder.ts';
+import { broadcastTx, buildTx, nextFreeSequence } from '../../client/tx-builder.ts';
 import { Ed25519Wallet } from '../../client/wallet.ts';
 import { RpcError } from '../../client/errors.ts';
 import { toHex } from '../../protocol/encoding/bytes.ts';
@@ -47,18 +47,13 @@ export class LoadGenerator {
     this.accounts = Array.from({ length: senders }, () => ({ wallet: Ed25519Wallet.generate(), recipient: Ed25519Wallet.generate().address, funded: FUNDING, next: null }));
   }
 
-  /** Pays every sender from `funder` in one multi-send and waits for it. */
+  /** Pays every sender from `funder` in one multi-send and waits (up to a minute) for its block. */
   async fund(rpcUrl: string, funder: Signer): Promise<void> {
     const rpc = new RpcClient(rpcUrl, 30_000);
     const outputs = this.accounts.map((a) => ({ to: a.wallet.address, amount: FUNDING }));
-    const { bytes, hash } = await buildTx(rpc, funder, [{ type: 'bank/multi-send', outputs }]);
-    await rpc.post('/txs', { tx: toHex(bytes) });
-    for (let i = 0; i < 300; i++) {
-      const r = await rpc.get<{ status: string }>(`/txs/${hash}`).catch(() => ({ status: 'unknown' }));
-      if (r.status === 'committed') return;
-      await new Promise((res) => setTimeout(res, 200));
-    }
-    throw new Error('the load accounts were not funded within a minute');
+    const { bytes } = await buildTx(rpc, funder, [{ type: 'bank/multi-send', outputs }]);
+    const res = await broadcastTx(rpc, bytes, true, 60_000);
+    if ('result' in res && res.result.code !== 'OK') throw new Error(`funding the load accounts failed: ${res.result.code} ${res.result.log}`);
   }
 
   start(tps: number): void {
