@@ -225,7 +225,23 @@ export class ConsensusDriver {
     }
   }
 
+  /**
+   * How long a round-0 proposer waits past the block time for precommits of the last block still
+   * missing (docs/consensus.md §commit certificate): half the propose timeout, so the others, whose
+   * propose timers started with the height, do not give up on it. It costs nothing when every
+   * validator is live, and delays this node's proposals by the grace while one is down.
+   */
+  private async awaitLatePrecommits(round: number): Promise<void> {
+    const grace = this.o.config.timeouts.propose / 2;
+    if (round > 0 || grace <= 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.late.whenFull(this.chain.head.height), new Promise((r) => (timer = setTimeout(r, grace)))]);
+    clearTimeout(timer);
+  }
+
   private async buildProposal(height: bigint, round: number): Promise<void> {
+    await this.awaitLatePrecommits(round);
+    if (!this.running) return;
     const { chain } = this;
     const set = this.engine.validatorSet();
     const limits = await getChainParams(chain.latestState);
@@ -248,9 +264,10 @@ export class ConsensusDriver {
     if (!candidate) throw new Error(`decided block ${toHex(blockHash).slice(0, 16)} is not known locally`);
     const set = this.engine.validatorSet();
     const commit = buildCommit(set, height, round, blockHash, precommits);
+    // collect from now on: precommits arriving while the block is imported were dropped before
+    this.late.decided(set, height, round, blockHash, precommits);
     await this.o.importer.importDecided(candidate, commit);
     this.lastCommit = commit;
-    this.late.decided(set, height, round, blockHash, precommits);
     this.attestDecided(set, height, round, blockHash, precommits);
     this.candidates.clear();
     this.o.log.info({ height: height.toString(), hash: toHex(blockHash).slice(0, 16), txs: candidate.txs.length, solutions: candidate.solutions.length, round }, 'committed block');

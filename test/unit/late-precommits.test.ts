@@ -89,6 +89,32 @@ test("a validator's precommit arriving after the decision is in the next block's
   }
 });
 
+test('the proposer waits a bounded grace past the block time for a missing precommit', { timeout: 120_000 }, async () => {
+  const t = await twoValidatorChain();
+  const dir = tempDir();
+  // block time 0: without the grace, height 2 would be proposed the moment height 1 is decided
+  const config = { blockTimeMs: 0, timeouts: { propose: 10_000, prevote: 60_000, precommit: 60_000, delta: 0 } };
+  const driver = testDriver(t, { signer: new ValidatorSigner(t.validator, join(dir.path, 'sign-state.json'), CHAIN_ID), config });
+  try {
+    const { set } = await t.chain.activeSet();
+    const slowIndex = precommit(slow, set, 1n, 0, new Uint8Array(32)).validatorIndex;
+    await driver.start();
+    await until('height 1 decided by the 100-power validator alone', async () => t.chain.head.height >= 1n, 30_000);
+    assert.equal(t.chain.head.height, 1n, 'height 2 waits for the missing precommit');
+    await new Promise((r) => setTimeout(r, 300));
+    const c1 = (await t.chain.getCommit(1n))!;
+    assert.equal(await driver.onGossip({ type: 'vote', vote: precommit(slow, set, 1n, c1.round, c1.blockHash) }, 'peer'), 'accept');
+    await until('height 3: the grace is bounded when the precommit never comes', async () => t.chain.head.height >= 3n, 60_000);
+    assert.ok(bitmapSet((await t.chain.getBlock(2n))!.block.lastCommit!.signers, slowIndex), "block 2 carries the slow validator's late precommit");
+    assert.equal(bitmapSet((await t.chain.getBlock(3n))!.block.lastCommit!.signers, slowIndex), false, 'block 3 went ahead without it');
+  } finally {
+    driver.stop();
+    await driver.idle();
+    await t.close();
+    dir.cleanup();
+  }
+});
+
 test('a validator that verifies the block only after the quorum formed still attests it with a precommit', { timeout: 120_000 }, async () => {
   const source = await twoValidatorChain();
   const t = await twoValidatorChain();
