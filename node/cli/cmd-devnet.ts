@@ -24,8 +24,6 @@ interface DevnetFlags {
 }
 
 /** The devnet's miners also sell proofs of the example circuits, so requests made against it complete. */
-const DEVNET_ASKS = ['poseidon-preimage:0.1qry', 'merkle-membership:0.1qry'];
-
 /** Consensus chatter of every validator but the first is summarized by the first's block lines. */
 function show(name: string, line: string): boolean {
   return name === 'v0' || !/committed block|synced blocks/.test(line);
@@ -43,7 +41,7 @@ export function registerDevnet(command: Command): void {
     .option('--reset', 'delete the devnet home and start a new chain')
     .action(
       action(async (f: DevnetFlags, cmd: Command) => {
-        const [{ Devnet }, { devnetAccount }] = await Promise.all([import('../devnet/supervisor.ts'), import('../../genesis/builder.ts')]);
+        const [{ Devnet, DEVNET_ASKS }, { devnetAccount }] = await Promise.all([import('../devnet/supervisor.ts'), import('../../genesis/builder.ts')]);
         const home = resolve((cmd.parent?.opts().home as string | undefined) ?? '.quarry-devnet');
         if (f.reset) rmSync(home, { recursive: true, force: true });
         const devnet = new Devnet({

@@ -1,8 +1,9 @@
 /**
  * `quarry testnet`: validators in their own Linux network namespaces behind emulated links, a
  * transfer load and a scripted run of perturbations (kill -9, restart, SIGSTOP, partitions,
- * latency), then the checker's verdict: same blocks everywhere, accepted transactions committed
- * everywhere or nowhere, balances conserved, nobody jailed or banned (docs/testnet.md). Needs
+ * latency, a double signer, a hostile peer), then the checker's verdict: same blocks everywhere,
+ * accepted transactions committed everywhere or nowhere, balances conserved, no honest node
+ * jailed or banned, every adversary punished (docs/testnet.md). Needs
  * root (ip netns). Exit status 1 when the checker finds a problem.
  */
 import type { Command } from 'commander';
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QuarryError } from '../../protocol/errors.ts';
 import { action, int, printJson } from './util.ts';
+import type { TestnetReport } from '../testnet/scenario.ts';
 
 interface TestnetFlags {
   scenario: string;
@@ -19,9 +21,13 @@ interface TestnetFlags {
   keep?: boolean;
 }
 
+function passed(r: TestnetReport): boolean {
+  return r.check.ok && (r.requests?.ok ?? true) && r.recoveries.every((x) => x.seconds !== null);
+}
+
 export function registerTestnet(command: Command): void {
   command
-    .option('--scenario <name>', 'short (≈ 2 min: a kill and a 2/2 partition under load) or soak (an hour of every perturbation)', 'short')
+    .option('--scenario <name>', 'short (≈ 2 min: a kill, a 2/2 partition, a hostile peer and a double signer under load) or soak (an hour of every perturbation, with a miner and proof requests)', 'short')
     .option('--minutes <n>', 'length of the soak scenario (a cycle of every perturbation per 5 minutes)', '60')
     .option('--keep', 'keep the nodes\' homes (logs, data) after the run')
     .option('--json', 'print the report as JSON')
@@ -42,10 +48,13 @@ export function registerTestnet(command: Command): void {
             const c = report.check;
             say(`recoveries: ${report.recoveries.map((r) => `${r.step} ${r.seconds ?? 'NOT'} s`).join('; ')}`);
             say(`transactions: ${report.load.accepted} accepted, ${c.committed} committed on every node, ${c.replaced} replaced (sequence re-signed), ${c.lost.length} lost, ${c.divergent.length} divergent; refused ${JSON.stringify(report.load.refused)}`);
-            say(`heights ${c.heights.join(' ')}; forks ${c.forks.length}; balances ${c.conservation.ok ? 'conserved' : `NOT conserved (${c.conservation.actual} vs ${c.conservation.expected})`}; jailed ${c.jailed.length}; bans ${c.bans.length}`);
-            say(c.ok && report.recoveries.every((r) => r.seconds !== null) ? 'PASS' : 'FAIL');
+            say(`heights ${c.heights.join(' ')}; forks ${c.forks.length}; balances ${c.conservation.ok ? 'conserved' : `NOT conserved (${c.conservation.actual} vs ${c.conservation.expected})`}; honest jailed ${c.jailed.length}; honest bans ${c.bans.length}`);
+            say(`adversaries: double signers not tombstoned ${c.unpunished.length}; hostile peers banned by ${JSON.stringify(Object.values(c.hostileBans))} of ${c.heights.length} nodes`);
+            const q = report.requests;
+            if (q) say(`proof requests: ${q.posted} posted, ${q.fulfilled} fulfilled, ${q.expired} expired (refunded), ${q.pending} before their deadline, ${q.notCreated} never executed, ${q.stuck.length} stuck past it; refused ${JSON.stringify(q.refused)}`);
+            say(passed(report) ? 'PASS' : 'FAIL');
           }
-          if (!report.check.ok || report.recoveries.some((r) => r.seconds === null)) process.exitCode = 1;
+          if (!passed(report)) process.exitCode = 1;
         } finally {
           log.end();
           if (f.keep) say(`homes and the nodes' combined log (testnet.log) kept in ${home}`);

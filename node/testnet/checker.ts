@@ -4,7 +4,9 @@
  * committed anywhere must be committed on every node at the same height, and every accepted one
  * that did not must have had its sequence taken by another of its sender's (a wallet that lost
  * sight of a pending transaction re-signed that sequence: the chain kept one), only fees may have left
- * the load accounts, no validator may be jailed and no honest node may have banned a peer.
+ * the load accounts, and no honest validator may be jailed nor honest peer banned. The run's
+ * adversaries must be punished: each double signer tombstoned, each hostile peer banned by every
+ * node.
  */
 import { RpcClient } from '../../client/rpc.ts';
 import type { BlockJson, StakingValidator, Status, TxResponse, TxSearchResponse } from '../../protocol/rpc-types.ts';
@@ -23,12 +25,26 @@ export interface CheckReport {
   /** Accepted transactions committed on some nodes but missing on (or different at) others. */
   divergent: string[];
   conservation: { expected: string; actual: string; ok: boolean };
+  /** Jailed validators that did not misbehave. */
   jailed: string[];
+  /** Double signers not tombstoned. */
+  unpunished: string[];
+  /** Ban lines naming a peer that was not hostile. */
   bans: string[];
+  /** Per hostile peer, how many nodes banned it (every node must). */
+  hostileBans: Record<string, number>;
   ok: boolean;
 }
 
-export async function checkTestnet(rpcUrls: string[], accepted: AcceptedTx[], accounts: LoadAccount[], logLines: string[]): Promise<CheckReport> {
+/** Who misbehaved on purpose in the run. */
+export interface Expected {
+  /** Operator addresses of validators whose key double-signed. */
+  byzantine: string[];
+  /** Peer ids of hostile peers. */
+  hostilePeers: string[];
+}
+
+export async function checkTestnet(rpcUrls: string[], accepted: AcceptedTx[], accounts: LoadAccount[], logLines: string[], expected: Expected = { byzantine: [], hostilePeers: [] }): Promise<CheckReport> {
   const rpcs = rpcUrls.map((u) => new RpcClient(u, 15_000));
   const heights = await Promise.all(rpcs.map(async (r) => BigInt((await r.get<Status>('/status')).height)));
   const common = heights.reduce((a, b) => (a < b ? a : b));
@@ -39,10 +55,27 @@ export async function checkTestnet(rpcUrls: string[], accepted: AcceptedTx[], ac
   const lost = uncommitted.filter((t) => !taken(t)).map((t) => t.hash);
   const conservation = conserved(accounts, sent, await balances(rpcs[0]!, accounts));
   const validators = (await rpcs[0]!.get<{ validators: StakingValidator[] }>('/staking/validators')).validators;
-  const jailed = validators.filter((v) => v.jailed).map((v) => v.operator);
-  const bans = logLines.filter((l) => /peer banned/.test(l));
-  const ok = forks.length === 0 && divergent.length === 0 && lost.length === 0 && conservation.ok && jailed.length === 0 && bans.length === 0;
-  return { heights: heights.map(String), forks, accepted: accepted.length, committed, replaced: uncommitted.length - lost.length, lost, divergent, conservation, jailed, bans, ok };
+  const jailed = validators.filter((v) => v.jailed && !expected.byzantine.includes(v.operator)).map((v) => v.operator);
+  const unpunished = expected.byzantine.filter((op) => !validators.some((v) => v.operator === op && v.tombstoned));
+  const { bans, hostileBans } = banLines(logLines, expected.hostilePeers);
+  const everyNodeBanned = Object.values(hostileBans).every((n) => n === rpcUrls.length);
+  const ok = forks.length === 0 && divergent.length === 0 && lost.length === 0 && conservation.ok && jailed.length === 0 && unpunished.length === 0 && bans.length === 0 && everyNodeBanned;
+  return { heights: heights.map(String), forks, accepted: accepted.length, committed, replaced: uncommitted.length - lost.length, lost, divergent, conservation, jailed, unpunished, bans, hostileBans, ok };
+}
+
+/**
+ * Sorts `peer banned` log lines (`<node> … peer banned peer=<last 8 of the id> …`) into bans of
+ * hostile peers, counted per peer and node, and the rest: bans of honest peers.
+ */
+function banLines(logLines: string[], hostilePeers: string[]): { bans: string[]; hostileBans: Record<string, number> } {
+  const banners = new Map(hostilePeers.map((p) => [p, new Set<string>()]));
+  const bans: string[] = [];
+  for (const line of logLines.filter((l) => /peer banned/.test(l))) {
+    const peer = hostilePeers.find((p) => line.includes(p.slice(-8)));
+    if (peer) banners.get(peer)!.add(line.split(' ')[0]!);
+    else bans.push(line);
+  }
+  return { bans, hostileBans: Object.fromEntries([...banners].map(([p, nodes]) => [p, nodes.size])) };
 }
 
 async function compareBlocks(rpcs: RpcClient[], upTo: bigint): Promise<string[]> {

@@ -1,10 +1,11 @@
 /**
  * Testnet scenarios and their runner (docs/testnet.md): validators in their own network namespaces
  * behind emulated links, a transfer load, perturbations on a timeline (kill -9, restart, SIGSTOP,
- * partitions, latency), the time each healing takes until every node advances two blocks past the
- * highest head at the heal, and the checker's verdict at the end.
+ * partitions, latency, a hostile peer, a double signer), the time each healing takes until every
+ * node advances two blocks past the highest head at the heal (for a double signer: until every
+ * node has it tombstoned), and the checker's verdict at the end.
  */
-import { Devnet } from '../devnet/supervisor.ts';
+import { Devnet, DEVNET_ASKS } from '../devnet/supervisor.ts';
 import { prepareDevnet } from '../devnet/layout.ts';
 import { devnetAccount, devnetGenesis } from '../../genesis/builder.ts';
 import { RpcClient } from '../../client/rpc.ts';
@@ -13,12 +14,20 @@ import { TestnetHosts } from './netns.ts';
 import { LinkEmulator } from './links.ts';
 import { LoadGenerator } from './load.ts';
 import { checkTestnet, type CheckReport } from './checker.ts';
+import { Adversary } from './adversary.ts';
+import { ProofRequestLoad, type RequestReport } from './requests.ts';
+import { devnetValidatorKey } from '../../genesis/builder.ts';
+import type { StakingValidator } from '../../protocol/rpc-types.ts';
 
 export type Step =
   | { at: number; do: 'kill' | 'restart' | 'pause' | 'resume'; node: number }
   | { at: number; do: 'partition'; groups: number[][] }
   | { at: number; do: 'heal' }
-  | { at: number; do: 'latency'; latencyMs: number; jitterMs: number };
+  | { at: number; do: 'latency'; latencyMs: number; jitterMs: number }
+  /** A second signer with validator `node`'s key double-signs (the node itself stays up). */
+  | { at: number; do: 'double-sign'; node: number }
+  /** A peer joins and sends junk until the nodes ban it. */
+  | { at: number; do: 'hostile' };
 
 export interface Scenario {
   name: string;
@@ -29,13 +38,17 @@ export interface Scenario {
   jitterMs: number;
   tps: number;
   senders: number;
+  /** Miners (each in validator j's namespace, mining and serving the market); default 0. */
+  miners?: number;
+  /** Seconds between proof requests (needs a miner to fill them); none by default. */
+  requestEverySec?: number;
   steps: Step[];
 }
 
 const SHORT: Scenario = {
   name: 'short',
   validators: 4,
-  durationSec: 50,
+  durationSec: 62,
   latencyMs: 100,
   jitterMs: 20,
   tps: 4,
@@ -45,10 +58,15 @@ const SHORT: Scenario = {
     { at: 16, do: 'restart', node: 3 },
     { at: 26, do: 'partition', groups: [[0, 1], [2, 3]] },
     { at: 36, do: 'heal' },
+    { at: 42, do: 'hostile' },
+    { at: 50, do: 'double-sign', node: 3 },
   ],
 };
 
-/** Every perturbation in turn, a cycle every five minutes (an hour by default). */
+/**
+ * Every perturbation in turn, a cycle every five minutes (an hour by default), a hostile peer
+ * (a fresh identity) in every cycle, and a double signer at the end.
+ */
 function soak(minutes = 60): Scenario {
   const steps: Step[] = [];
   const cycles = Math.max(1, Math.floor(minutes / 5));
@@ -66,9 +84,12 @@ function soak(minutes = 60): Scenario {
       { at: t + 190, do: 'heal' },
       { at: t + 220, do: 'latency', latencyMs: 400, jitterMs: 200 },
       { at: t + 250, do: 'latency', latencyMs: 100, jitterMs: 20 },
+      { at: t + 265, do: 'hostile' },
     );
   }
-  return { name: 'soak', validators: 4, durationSec: 300 * cycles, latencyMs: 100, jitterMs: 20, tps: 4, senders: 16, steps };
+  // last: a double signer is tombstoned, which leaves three validators (no kill is survivable after)
+  steps.push({ at: 300 * cycles, do: 'double-sign', node: 3 });
+  return { name: 'soak', validators: 4, durationSec: 300 * cycles + 40, latencyMs: 100, jitterMs: 20, tps: 4, senders: 16, miners: 1, requestEverySec: 20, steps };
 }
 
 /** Scenarios by name; `minutes` sets the soak's length. */
@@ -85,6 +106,8 @@ export interface TestnetReport {
   recoveries: Recovery[];
   load: { accepted: number; refused: Record<string, number> };
   check: CheckReport;
+  /** The proof-request load's outcomes (scenarios with requests). */
+  requests: RequestReport | null;
 }
 
 export interface RunOptions {
@@ -107,45 +130,55 @@ export async function runTestnet(s: Scenario, o: RunOptions): Promise<TestnetRep
   const devnet = new Devnet({
     home: o.home,
     validators: s.validators,
-    miners: 0,
+    miners: s.miners ?? 0,
     minerThreads: 1,
+    minerAsks: DEVNET_ASKS,
     blockTimeMs: 1000,
     rpcBase: RPC_BASE,
     p2pBase: P2P_BASE,
     network: { listenIp: (i) => hosts.hosts[i]!.addr, dialAddr: (i, j) => links.dialAddr(i, j) },
-    wrap: (name) => hosts.wrap(hosts.hosts[Number(name.slice(1))]!),
+    // validator i in its namespace; miner j beside validator j (its node), like a miner's own host
+    wrap: (name) => hosts.wrap(hosts.hosts[Number(name.replace(/^(v|miner)/, '')) % s.validators]!),
     onLine: (name, line) => {
       lines.push(`${name} ${line}`);
       o.onLine?.(name, line);
     },
   });
   const down = new Set<number>();
+  const hostile: Hostile = { adversaries: [], byzantine: [], peers: [] };
   try {
     await links.listen();
     devnet.nodes = await prepareDevnet(devnet.o, await devnetGenesis(s.validators));
     devnet.nodes.forEach((_, i) => devnet.startNode(i));
     await Promise.all(devnet.nodes.map((n) => devnet.waitUp(n)));
+    for (let j = 0; j < (s.miners ?? 0); j++) devnet.startMiner(j);
     progress(`${s.validators} validators up in namespaces ${hosts.hosts.map((h) => h.ns).join(', ')}; links ${s.latencyMs} ± ${s.jitterMs} ms`);
     const live = () => devnet.nodes.filter((_, i) => !down.has(i)).map((n) => n.rpc);
     const load = new LoadGenerator(s.senders, live);
     await load.fund(devnet.nodes[0]!.rpc, devnetAccount('faucet'));
+    const requests = s.requestEverySec ? new ProofRequestLoad(live) : null;
+    await requests?.fund(devnet.nodes[0]!.rpc, devnetAccount('faucet'));
     load.start(s.tps);
+    requests?.start(s.requestEverySec!);
     const start = Date.now();
     const recoveries: Array<Promise<Recovery>> = [];
     for (const step of s.steps) {
       await sleep(start + step.at * 1000 - Date.now());
       progress(`t=${step.at}s ${describe(step)}`);
-      const heals = await apply(step, { devnet, links, down });
-      if (heals) recoveries.push(measureRecovery(describe(step), live));
+      const heals = await apply(step, { devnet, links, down, hostile });
+      if (heals === 'punished') recoveries.push(measurePunished(describe(step), live, hostile));
+      else if (heals) recoveries.push(measureRecovery(describe(step), live));
     }
     await sleep(start + s.durationSec * 1000 - Date.now());
-    await load.stop();
+    await Promise.all([load.stop(), requests?.stop()]);
     const done = await Promise.all(recoveries);
     progress('load stopped; waiting for the last transactions to commit');
     await measureRecovery('settle', live);
-    const check = await checkTestnet(devnet.nodes.map((n) => n.rpc), load.stats.accepted, load.accounts, lines);
-    return { scenario: s.name, recoveries: done, load: { accepted: load.stats.accepted.length, refused: Object.fromEntries(load.stats.refused) }, check };
+    const check = await checkTestnet(devnet.nodes.map((n) => n.rpc), load.stats.accepted, load.accounts, lines, { byzantine: hostile.byzantine, hostilePeers: hostile.peers });
+    const requestReport = (await requests?.check(devnet.nodes[0]!.rpc)) ?? null;
+    return { scenario: s.name, recoveries: done, load: { accepted: load.stats.accepted.length, refused: Object.fromEntries(load.stats.refused) }, check, requests: requestReport };
   } finally {
+    await Promise.all(hostile.adversaries.map((a) => a.stop()));
     for (const i of down) devnet.procs.get(`v${i}`)?.kill('SIGCONT');
     await devnet.stop();
     await links.close();
@@ -160,8 +193,50 @@ function describe(step: Step): string {
   return step.do;
 }
 
-/** Applies a step; true when it ends a perturbation (its recovery is then measured). */
-async function apply(step: Step, t: { devnet: Devnet; links: LinkEmulator; down: Set<number> }): Promise<boolean> {
+/** The adversaries of a run and whom they acted as: the checker expects exactly these punished. */
+interface Hostile {
+  /** One per adversarial step, each a fresh peer identity. */
+  adversaries: Adversary[];
+  /** Operators whose key was used to double-sign. */
+  byzantine: string[];
+  /** Peer ids that sent junk. */
+  peers: string[];
+}
+
+/** A new adversary, once connected to every running node. */
+async function joinAdversary(devnet: Devnet, down: Set<number>, h: Hostile): Promise<Adversary> {
+  const status = await new RpcClient(devnet.nodes[0]!.rpc).get<Status>('/status');
+  const adversary = await Adversary.start({ chainId: status.chainId, genesisHash: status.genesisHash, peers: devnet.nodes.map((n) => n.p2p), listenIp: '0.0.0.0' });
+  h.adversaries.push(adversary);
+  const want = devnet.nodes.length - down.size;
+  for (let i = 0; i < 80 && adversary.connected() < want; i++) await sleep(250);
+  await sleep(2_000); // gossipsub subscriptions
+  return adversary;
+}
+
+async function doubleSign(node: number, t: { devnet: Devnet; down: Set<number>; hostile: Hostile }): Promise<void> {
+  const adversary = await joinAdversary(t.devnet, t.down, t.hostile);
+  const rpc = new RpcClient(t.devnet.nodes[0]!.rpc);
+  const operator = devnetAccount(`validator-${node}`).address;
+  const { validators, height } = await rpc.get<{ height: string; validators: Array<{ address: string }> }>('/validators');
+  const index = validators.findIndex((v) => v.address === operator);
+  if (index < 0) throw new Error(`validator v${node} is not in the active set`);
+  t.hostile.byzantine.push(operator);
+  await adversary.doubleSign(devnetValidatorKey(node), index, BigInt(height) + 1n);
+}
+
+async function junk(t: { devnet: Devnet; down: Set<number>; hostile: Hostile }): Promise<void> {
+  const adversary = await joinAdversary(t.devnet, t.down, t.hostile);
+  t.hostile.peers.push(adversary.peerId);
+  const height = BigInt((await new RpcClient(t.devnet.nodes[0]!.rpc).get<Status>('/status')).height);
+  await adversary.junk(devnetValidatorKey(0), 0, height + 1n);
+}
+
+/**
+ * Applies a step; true when it ends a perturbation (its recovery is then measured), 'punished'
+ * when the time until the double signer is tombstoned is what to measure.
+ */
+async function apply(step: Step, t: { devnet: Devnet; links: LinkEmulator; down: Set<number>; hostile: Hostile }): Promise<boolean | 'punished'> {
   const { devnet, links, down } = t;
   switch (step.do) {
     case 'kill':
@@ -190,6 +265,12 @@ async function apply(step: Step, t: { devnet: Devnet; links: LinkEmulator; down:
     case 'latency':
       links.profile = { latencyMs: step.latencyMs, jitterMs: step.jitterMs };
       return true;
+    case 'double-sign':
+      await doubleSign(step.node, t);
+      return 'punished';
+    case 'hostile':
+      await junk(t);
+      return true;
   }
 }
 
@@ -198,6 +279,20 @@ async function heightOf(url: string): Promise<bigint | null> {
     .get<Status>('/status')
     .then((s) => BigInt(s.height))
     .catch(() => null);
+}
+
+/** Seconds until every running node reports each double signer tombstoned (bound: 120 s). */
+async function measurePunished(step: string, live: () => string[], h: Hostile): Promise<Recovery> {
+  const start = Date.now();
+  const punished = async (url: string) => {
+    const all = await new RpcClient(url, 3_000).get<{ validators: StakingValidator[] }>('/staking/validators').catch(() => null);
+    return all !== null && h.byzantine.every((op) => all.validators.some((v) => v.operator === op && v.tombstoned));
+  };
+  while (Date.now() - start < 120_000) {
+    if ((await Promise.all(live().map(punished))).every(Boolean)) return { step: `${step} (tombstoned)`, seconds: Math.round((Date.now() - start) / 100) / 10 };
+    await sleep(500);
+  }
+  return { step: `${step} (tombstoned)`, seconds: null };
 }
 
 async function measureRecovery(step: string, live: () => string[]): Promise<Recovery> {

@@ -10,64 +10,35 @@ import { homePaths } from '../../node/config.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestDevnet, until, faucet } from '../helpers/devnet.ts';
-import { P2PNetwork } from '../../node/p2p/network.ts';
-import { createLogger } from '../../node/log.ts';
-import { generateKeyPair } from '@libp2p/crypto/keys';
+import { Adversary } from '../../node/testnet/adversary.ts';
 import { devnetAccount, devnetValidatorKey } from '../../genesis/builder.ts';
-import { blsSign } from '../../node/crypto/bls.ts';
-import { voteSignBytes, type Vote } from '../../consensus/messages.ts';
-import { encode } from '../../protocol/encoding/cbor.ts';
-import { fromHex } from '../../protocol/encoding/bytes.ts';
-import { sha256 } from '../../node/crypto/hash.ts';
 import { decodeAddress } from '../../protocol/crypto/address.ts';
 import { broadcastTx, buildTx } from '../../client/tx-builder.ts';
 
-const quiet = createLogger({ level: 'silent', format: 'json' });
-
 test('double signing is slashed, hostile gossip is banned, delegation moves power and pays', { timeout: 420_000 }, async () => {
   const net = await startTestDevnet({ validators: 4, run: [0, 1, 2] });
-  let adversary: P2PNetwork | null = null;
+  let adversary: Adversary | null = null;
   try {
     const status = await net.rpc(0).get<{ genesisHash: string; chainId: string }>('/status');
-    adversary = await P2PNetwork.start({
-      key: await generateKeyPair('Ed25519'),
-      config: { listen: ['/ip4/127.0.0.1/tcp/0'], peers: net.devnet.nodes.slice(0, 3).map((n) => n.p2p), maxPeers: 10 },
-      chainId: status.chainId,
-      log: quiet,
-      handlers: {
-        gossip: async () => 'ignore',
-        status: () => ({ genesisHash: fromHex(status.genesisHash), height: 0n, hash: new Uint8Array(32) }),
-        blocks: async () => [],
-        votes: () => ({ proposals: [], votes: [] }),
-        artifact: () => null,
-        epochProof: () => null,
-      },
-    });
+    adversary = await Adversary.start({ chainId: status.chainId, genesisHash: status.genesisHash, peers: net.devnet.nodes.slice(0, 3).map((n) => n.p2p) });
     await until('blocks with three of four validators', async () => (await net.height(0)) >= 3n);
-    await until('the adversary to be connected', async () => adversary!.peers().length === 3);
+    await until('the adversary to be connected', async () => adversary!.connected() === 3);
     await new Promise((r) => setTimeout(r, 2_000)); // gossipsub mesh
 
     // epoch proofs are served over libp2p from the node's home, byte for byte (docs/epochs.md §serving)
     const node0 = net.devnet.nodes[0]!;
-    assert.equal(await adversary.epochProof(node0.peerId, null), null, 'no proof stored yet');
+    assert.equal(await adversary.net.epochProof(node0.peerId, null), null, 'no proof stored yet');
     const stored = { epoch: '7', maxSize: 4, vk: { data: 'vk', hash: '1' }, proof: { publicInput: [], publicOutput: ['1', '7', '2'], maxProofsVerified: 1, proof: 'p' } };
     new EpochProofStore(homePaths(node0.home).epochProofs).put(stored as unknown as StoredEpochProof);
-    const served = await adversary.epochProof(node0.peerId, null);
+    const served = await adversary.net.epochProof(node0.peerId, null);
     assert.deepEqual(JSON.parse(Buffer.from(served!).toString('utf8')), stored, 'the latest proof, as stored');
-    assert.equal(await adversary.epochProof(node0.peerId, 6n), null, 'an epoch not stored');
+    assert.equal(await adversary.net.epochProof(node0.peerId, 6n), null, 'an epoch not stored');
 
     // --- double sign with validator 3's key: two prevotes per height for the next few heights
     const key = devnetValidatorKey(3);
     const { validators } = await net.rpc(0).get<{ validators: Array<{ address: string }> }>('/validators');
     const index = validators.findIndex((v) => v.address === devnetAccount('validator-3').address);
-    const prevote = (height: bigint, fill: number): Vote => {
-      const u = { type: 'prevote' as const, height, round: 0, blockHash: sha256(new Uint8Array([fill, Number(height % 256n)])), validatorIndex: index };
-      return { ...u, signature: blsSign(voteSignBytes(status.chainId, u), key.blsSecretKey) };
-    };
-    const now = await net.height(0);
-    for (let h = now + 1n; h <= now + 4n; h++) {
-      for (const fill of [1, 2]) await adversary.publish('consensus', encode({ type: 'vote', vote: prevote(h, fill) }));
-    }
+    await adversary.doubleSign(key, index, (await net.height(0)) + 1n, 4);
     const tombstoned = async () => {
       const { validators: all } = await net.rpc(1).get<{ validators: Array<{ operator: string; tombstoned: boolean; tokens: string }> }>('/staking/validators');
       return all.find((v) => v.operator === devnetAccount('validator-3').address)!;
@@ -77,14 +48,8 @@ test('double signing is slashed, hostile gossip is banned, delegation moves powe
 
     // --- hostile gossip: malformed, oversize, badly signed — rejected until the peers ban us
     const before = await net.height(0);
-    const badSig = { ...prevote((await net.height(0)) + 1n, 3), signature: new Uint8Array(96).fill(7) };
-    for (let i = 0; i < 6; i++) {
-      await adversary.publish('consensus', new Uint8Array([0xa1, 0x61, 0x78, i]));
-      await adversary.publish('txs', new Uint8Array(300_000).fill(i));
-      await adversary.publish('consensus', encode({ type: 'vote', vote: { ...badSig, round: i } }));
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    await until('the honest nodes to disconnect the adversary', async () => adversary!.peers().length === 0, 30_000);
+    await adversary.junk(key, index, before + 1n, 6);
+    await until('the honest nodes to disconnect the adversary', async () => adversary!.connected() === 0, 30_000);
     const peerLists = await Promise.all([0, 1, 2].map((i) => net.rpc(i).get<{ peers: string[] }>('/net')));
     assert.ok(peerLists.every((p) => !p.peers.includes(adversary!.peerId)), 'no honest node keeps the adversary');
     await until('the chain to keep committing', async () => (await net.height(0)) >= before + 3n);
