@@ -1,6 +1,7 @@
 /**
  * `quarry devnet`: a local network in one command, as separate OS processes on loopback: N
- * validators (each its own home, LevelDB and libp2p identity under <home>/node-<i>) and M miners.
+ * validators (each its own home, LevelDB and libp2p identity under <home>/node-<i>), M miners and
+ * the epoch prover.
  * It prints every node's RPC and p2p address, writes them with the process ids to
  * <home>/devnet.json, streams one compact combined log, and stops everything on Ctrl-C. The home
  * (default ./.quarry-devnet) persists: running it again continues the same chain; --reset starts
@@ -21,9 +22,9 @@ interface DevnetFlags {
   rpcPort: string;
   p2pPort: string;
   market: boolean;
+  epochProver: boolean;
 }
 
-/** The devnet's miners also sell proofs of the example circuits, so requests made against it complete. */
 /** Consensus chatter of every validator but the first is summarized by the first's block lines. */
 function show(name: string, line: string): boolean {
   return name === 'v0' || !/committed block|synced blocks/.test(line);
@@ -38,6 +39,7 @@ export function registerDevnet(command: Command): void {
     .option('--rpc-port <port>', 'RPC port of validator 0 (validator i uses port + 10·i)', '26657')
     .option('--p2p-port <port>', 'p2p port of validator 0 (validator i uses port + 10·i)', '26656')
     .option('--no-market', 'miners only mine (by default they also serve the proof market: asks of 0.1 QRY on the example circuits, a 100 QRY bond)')
+    .option('--no-epoch-prover', 'do not run the epoch prover (by default it proves every epoch into node-0/epoch-proofs at low CPU priority, so `quarry light` works; ≈ 2 GB of memory)')
     .option('--reset', 'delete the devnet home and start a new chain')
     .action(
       action(async (f: DevnetFlags, cmd: Command) => {
@@ -50,12 +52,13 @@ export function registerDevnet(command: Command): void {
           miners: int(f.miners, 'miners', 0, 8),
           minerThreads: int(f.minerThreads, 'miner-threads', 1, 64),
           minerAsks: f.market ? DEVNET_ASKS : [],
+          epochProver: f.epochProver,
           blockTimeMs: int(f.blockTime, 'block-time', 10, 60_000),
           rpcBase: int(f.rpcPort, 'rpc-port', 1, 65000),
           p2pBase: int(f.p2pPort, 'p2p-port', 1, 65000),
           onLine: (name, line) => show(name, line) && process.stdout.write(`${name.padEnd(7)} ${line}\n`),
         });
-        process.stdout.write(`starting ${f.validators} validator(s) and ${f.miners} miner(s) in ${home} …\n`);
+        process.stdout.write(`starting ${f.validators} validator(s), ${f.miners} miner(s)${f.epochProver ? " and the epoch prover" : ""} in ${home} …\n`);
         const stopping = new Promise<void>((r) => {
           process.once('SIGINT', r);
           process.once('SIGTERM', r);
@@ -70,6 +73,9 @@ export function registerDevnet(command: Command): void {
           ...devnet.nodes.map((n) => `  ${n.name}  RPC ${n.rpc}  p2p ${n.p2p}  pid ${devnet.procs.get(n.name)?.pid}`),
           `  faucet ${devnetAccount('faucet').address} (key file ${devnet.nodes[0]!.home}/keys/faucet.json)`,
           ...(f.market && Number(f.miners) > 0 ? [`  market: the miners sell proofs (${DEVNET_ASKS.join(', ')}), bonded 100 QRY`] : []),
+          ...(f.epochProver
+            ? [`  epoch prover: proves each epoch into ${devnet.nodes[0]!.home}/epoch-proofs at low priority (the first proof ≈ 5 min on 2 cores: compiling ≈ 3–4 min, cached after; then ≈ 1–2 min per epoch); \`quarry light\` works from then on`]
+            : []),
           `  try:   curl ${devnet.nodes[0]!.rpc}/status`,
           `         npx quarry --home ${devnet.nodes[0]!.home} tx send --from faucet --to <qry1…> --amount 5qry`,
           'Ctrl-C stops every process; running it again continues the same chain.',

@@ -33,7 +33,15 @@ export interface DevnetOptions extends DevnetSpec {
   logFormat?: 'compact' | 'json';
   /** A command prefix per process, e.g. `ip netns exec <ns>` (the testnet runs nodes in namespaces). */
   wrap?: (name: string) => string[];
+  /**
+   * Runs `quarry node prove-epochs` on validator 0's home (which that node then serves, so
+   * `quarry light` works against the devnet), at the lowest CPU priority (`nice -n 19`).
+   */
+  epochProver?: boolean;
 }
+
+/** The epoch prover's process name in logs and devnet.json. */
+export const EPOCH_PROVER = 'prover';
 
 export class Devnet {
   nodes: DevnetNode[] = [];
@@ -42,8 +50,8 @@ export class Devnet {
 
   constructor(readonly o: DevnetOptions) {}
 
-  private spawn(name: string, args: string[]): ChildProcess {
-    const [cmd, ...prefix] = [...(this.o.wrap?.(name) ?? []), process.execPath];
+  private spawn(name: string, args: string[], prefix0: string[] = []): ChildProcess {
+    const [cmd, ...prefix] = [...(this.o.wrap?.(name) ?? []), ...prefix0, process.execPath];
     const proc = spawn(cmd!, [...prefix, BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let partial = '';
     const onData = (d: Buffer) => {
@@ -69,11 +77,23 @@ export class Devnet {
     return this.spawn(`miner${j}`, ['--home', minerHome(this.o.home, j), 'node', 'mine', '--rpc', rpc, '--key', `miner-${j}`, '--threads', String(this.o.minerThreads), ...market]);
   }
 
+  /**
+   * The recursive epoch prover beside validator 0. Niced for the whole process (worker threads
+   * included), so on a small machine it takes only the CPU the validators leave: a slow epoch
+   * proof delays light clients, a slow validator delays the chain.
+   */
+  startEpochProver(): ChildProcess {
+    const n = this.nodes[0]!;
+    const nice = process.platform === 'linux' || process.platform === 'darwin' ? ['nice', '-n', '19'] : [];
+    return this.spawn(EPOCH_PROVER, ['--home', n.home, 'node', 'prove-epochs', '--rpc', n.rpc, '--log-format', this.o.logFormat ?? 'compact'], nice);
+  }
+
   async start(): Promise<void> {
     this.nodes = await prepareDevnet(this.o);
     this.nodes.forEach((_, i) => this.startNode(i));
     await Promise.all(this.nodes.map((n) => this.waitUp(n)));
     for (let j = 0; j < this.o.miners; j++) this.startMiner(j);
+    if (this.o.epochProver) this.startEpochProver();
     const operators = this.nodes.map((_, i) => devnetAccount(`validator-${i}`));
     this.unjailer = new DevnetUnjailer(this.nodes[0]!.rpc, operators, (line) => this.o.onLine?.('devnet', line));
     this.unjailer.start();
@@ -93,6 +113,7 @@ export class Devnet {
     const summary = {
       validators: this.nodes.map((n) => ({ ...n, pid: pid(n.name) })),
       miners: Array.from({ length: this.o.miners }, (_, j) => ({ name: `miner${j}`, home: minerHome(this.o.home, j), rpc: this.nodes[j % this.nodes.length]!.rpc, pid: pid(`miner${j}`) })),
+      epochProver: this.o.epochProver ? { home: this.nodes[0]!.home, pid: pid(EPOCH_PROVER) } : null,
     };
     writeFileSync(join(this.o.home, 'devnet.json'), JSON.stringify(summary, null, 2) + '\n');
   }
@@ -106,9 +127,14 @@ export class Devnet {
     await exited;
   }
 
+  /**
+   * Stops every process. The epoch prover gets SIGKILL: o1js blocks its event loop for minutes at
+   * a time, so it would see SIGTERM only then, and it loses nothing (proofs are stored atomically,
+   * and it resumes from the last one).
+   */
   async stop(): Promise<void> {
     this.unjailer?.stop();
-    await Promise.all([...this.procs.keys()].map((name) => this.kill(name, 'SIGTERM')));
+    await Promise.all([...this.procs.keys()].map((name) => this.kill(name, name === EPOCH_PROVER ? 'SIGKILL' : 'SIGTERM')));
   }
 }
 

@@ -15,7 +15,7 @@ test('devnet + CLI: keys, send, query with a verified proof, clear errors', { ti
   const dir = tempDir();
   const devnetHome = join(dir.path, 'devnet');
   const home = join(devnetHome, 'node-0'); // the validator's home holds the faucet key
-  const node = new QuarryProcess(['--home', devnetHome, 'devnet', '--validators', '1', '--miners', '0', '--rpc-port', String(await freePort()), '--p2p-port', String(await freePort()), '--block-time', '200']);
+  const node = new QuarryProcess(['--home', devnetHome, 'devnet', '--validators', '1', '--miners', '0', '--rpc-port', String(await freePort()), '--p2p-port', String(await freePort()), '--block-time', '200', '--no-epoch-prover']);
   try {
     const url = (await node.waitFor(/RPC\s+(http:\/\/\S+)/))[1]!;
     const rpc = new RpcClient(url);
