@@ -47,7 +47,8 @@ export function registerTestnet(command: Command): void {
           else {
             const c = report.check;
             say(`recoveries: ${report.recoveries.map((r) => `${r.step} ${r.seconds ?? 'NOT'} s`).join('; ')}`);
-            say(`transactions: ${report.load.accepted} accepted, ${c.committed} committed on every node, ${c.replaced} replaced (sequence re-signed), ${c.lost.length} lost, ${c.divergent.length} divergent; refused ${JSON.stringify(report.load.refused)}`);
+            for (const f of report.floods) say(`flood: ${f.accepted} transactions of ${f.bytesEach} bytes accepted, refused ${JSON.stringify(f.refused)}`);
+            say(`transactions: ${c.accepted} accepted (${report.load.accepted} from the load), ${c.committed} committed on every node, ${c.replaced} replaced (sequence re-signed), ${c.lost.length} lost, ${c.divergent.length} divergent; refused ${JSON.stringify(report.load.refused)}`);
             say(`heights ${c.heights.join(' ')}; forks ${c.forks.length}; balances ${c.conservation.ok ? 'conserved' : `NOT conserved (${c.conservation.actual} vs ${c.conservation.expected})`}; honest jailed ${c.jailed.length}; honest bans ${c.bans.length}`);
             say(`adversaries: double signers not tombstoned ${c.unpunished.length}; hostile peers banned by ${JSON.stringify(Object.values(c.hostileBans))} of ${c.heights.length} nodes`);
             const q = report.requests;

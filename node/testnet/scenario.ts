@@ -16,6 +16,8 @@ import { LoadGenerator } from './load.ts';
 import { checkTestnet, type CheckReport } from './checker.ts';
 import { Adversary } from './adversary.ts';
 import { ProofRequestLoad, type RequestReport } from './requests.ts';
+import { drained, flood } from './flood.ts';
+import type { AcceptedTx } from './load.ts';
 import { devnetValidatorKey } from '../../genesis/builder.ts';
 import type { StakingValidator } from '../../protocol/rpc-types.ts';
 
@@ -27,7 +29,9 @@ export type Step =
   /** A second signer with validator `node`'s key double-signs (the node itself stays up). */
   | { at: number; do: 'double-sign'; node: number }
   /** A peer joins and sends junk until the nodes ban it. */
-  | { at: number; do: 'hostile' };
+  | { at: number; do: 'hostile' }
+  /** `txs` transactions of ≈ 60 KB posted at once to validator `node` (issue #16 F1, flood.ts). */
+  | { at: number; do: 'flood'; node: number; txs: number };
 
 export interface Scenario {
   name: string;
@@ -59,19 +63,20 @@ const SHORT: Scenario = {
     { at: 26, do: 'partition', groups: [[0, 1], [2, 3]] },
     { at: 36, do: 'heal' },
     { at: 42, do: 'hostile' },
+    { at: 46, do: 'flood', node: 0, txs: 64 },
     { at: 50, do: 'double-sign', node: 3 },
   ],
 };
 
 /**
- * Every perturbation in turn, a cycle every five minutes (an hour by default), a hostile peer
- * (a fresh identity) in every cycle, and a double signer at the end.
+ * Every perturbation in turn, a cycle every six minutes (an hour by default), with a hostile peer
+ * (a fresh identity) and a flood in every cycle, and a double signer at the end.
  */
 function soak(minutes = 60): Scenario {
   const steps: Step[] = [];
-  const cycles = Math.max(1, Math.floor(minutes / 5));
+  const cycles = Math.max(1, Math.floor(minutes / 6));
   for (let c = 0; c < cycles; c++) {
-    const t = 30 + 300 * c;
+    const t = 30 + CYCLE_SEC * c;
     const v = c % 4;
     steps.push(
       { at: t, do: 'kill', node: v },
@@ -85,15 +90,21 @@ function soak(minutes = 60): Scenario {
       { at: t + 220, do: 'latency', latencyMs: 400, jitterMs: 200 },
       { at: t + 250, do: 'latency', latencyMs: 100, jitterMs: 20 },
       { at: t + 265, do: 'hostile' },
+      { at: t + 280, do: 'flood', node: (v + 2) % 4, txs: 64 },
     );
   }
   // last: a double signer is tombstoned, which leaves three validators (no kill is survivable after)
-  steps.push({ at: 300 * cycles, do: 'double-sign', node: 3 });
-  return { name: 'soak', validators: 4, durationSec: 300 * cycles + 40, latencyMs: 100, jitterMs: 20, tps: 4, senders: 16, miners: 1, requestEverySec: 20, steps };
+  steps.push({ at: CYCLE_SEC * cycles, do: 'double-sign', node: 3 });
+  return { name: 'soak', validators: 4, durationSec: CYCLE_SEC * cycles + 40, latencyMs: 100, jitterMs: 20, tps: 4, senders: 16, miners: 1, requestEverySec: 20, steps };
 }
 
+const CYCLE_SEC = 360;
+
+/** Issue #16 finding 1 replayed under load: 70 transactions of 60 KB at once to one validator. */
+const FLOOD: Scenario = { name: 'flood', validators: 4, durationSec: 90, latencyMs: 100, jitterMs: 20, tps: 4, senders: 8, steps: [{ at: 10, do: 'flood', node: 0, txs: 70 }] };
+
 /** Scenarios by name; `minutes` sets the soak's length. */
-export const SCENARIOS: Record<string, (minutes?: number) => Scenario> = { short: () => SHORT, soak };
+export const SCENARIOS: Record<string, (minutes?: number) => Scenario> = { short: () => SHORT, flood: () => FLOOD, soak };
 
 export interface Recovery {
   step: string;
@@ -108,6 +119,8 @@ export interface TestnetReport {
   check: CheckReport;
   /** The proof-request load's outcomes (scenarios with requests). */
   requests: RequestReport | null;
+  /** Per flood step: transactions the node accepted (the rest refused: a sender may queue 64). */
+  floods: Array<{ accepted: number; refused: Record<string, number>; bytesEach: number }>;
 }
 
 export interface RunOptions {
@@ -146,6 +159,8 @@ export async function runTestnet(s: Scenario, o: RunOptions): Promise<TestnetRep
   });
   const down = new Set<number>();
   const hostile: Hostile = { adversaries: [], byzantine: [], peers: [] };
+  const flooded: AcceptedTx[] = [];
+  const floods: TestnetReport['floods'] = [];
   try {
     await links.listen();
     devnet.nodes = await prepareDevnet(devnet.o, await devnetGenesis(s.validators));
@@ -165,8 +180,9 @@ export async function runTestnet(s: Scenario, o: RunOptions): Promise<TestnetRep
     for (const step of s.steps) {
       await sleep(start + step.at * 1000 - Date.now());
       progress(`t=${step.at}s ${describe(step)}`);
-      const heals = await apply(step, { devnet, links, down, hostile });
+      const heals = await apply(step, { devnet, links, down, hostile, flooded, floods });
       if (heals === 'punished') recoveries.push(measurePunished(describe(step), live, hostile));
+      else if (heals === 'drained') recoveries.push(drained(live, flooded.at(-1)).then((seconds) => ({ step: `${describe(step)} (drained)`, seconds })));
       else if (heals) recoveries.push(measureRecovery(describe(step), live));
     }
     await sleep(start + s.durationSec * 1000 - Date.now());
@@ -174,9 +190,9 @@ export async function runTestnet(s: Scenario, o: RunOptions): Promise<TestnetRep
     const done = await Promise.all(recoveries);
     progress('load stopped; waiting for the last transactions to commit');
     await measureRecovery('settle', live);
-    const check = await checkTestnet(devnet.nodes.map((n) => n.rpc), load.stats.accepted, load.accounts, lines, { byzantine: hostile.byzantine, hostilePeers: hostile.peers });
+    const check = await checkTestnet(devnet.nodes.map((n) => n.rpc), [...load.stats.accepted, ...flooded], load.accounts, lines, { byzantine: hostile.byzantine, hostilePeers: hostile.peers });
     const requestReport = (await requests?.check(devnet.nodes[0]!.rpc)) ?? null;
-    return { scenario: s.name, recoveries: done, load: { accepted: load.stats.accepted.length, refused: Object.fromEntries(load.stats.refused) }, check, requests: requestReport };
+    return { scenario: s.name, recoveries: done, load: { accepted: load.stats.accepted.length, refused: Object.fromEntries(load.stats.refused) }, check, requests: requestReport, floods };
   } finally {
     await Promise.all(hostile.adversaries.map((a) => a.stop()));
     for (const i of down) devnet.procs.get(`v${i}`)?.kill('SIGCONT');
@@ -187,6 +203,7 @@ export async function runTestnet(s: Scenario, o: RunOptions): Promise<TestnetRep
 }
 
 function describe(step: Step): string {
+  if (step.do === 'flood') return `flood v${step.node} with ${step.txs} × 60 KB`;
   if ('node' in step) return `${step.do} v${step.node}`;
   if (step.do === 'partition') return `partition ${step.groups.map((g) => `{${g.map((n) => `v${n}`).join(',')}}`).join(' | ')}`;
   if (step.do === 'latency') return `latency ${step.latencyMs} ± ${step.jitterMs} ms`;
@@ -236,7 +253,7 @@ async function junk(t: { devnet: Devnet; down: Set<number>; hostile: Hostile }):
  * Applies a step; true when it ends a perturbation (its recovery is then measured), 'punished'
  * when the time until the double signer is tombstoned is what to measure.
  */
-async function apply(step: Step, t: { devnet: Devnet; links: LinkEmulator; down: Set<number>; hostile: Hostile }): Promise<boolean | 'punished'> {
+async function apply(step: Step, t: { devnet: Devnet; links: LinkEmulator; down: Set<number>; hostile: Hostile; flooded: AcceptedTx[]; floods: TestnetReport['floods'] }): Promise<boolean | 'punished' | 'drained'> {
   const { devnet, links, down } = t;
   switch (step.do) {
     case 'kill':
@@ -271,6 +288,12 @@ async function apply(step: Step, t: { devnet: Devnet; links: LinkEmulator; down:
     case 'hostile':
       await junk(t);
       return true;
+    case 'flood': {
+      const f = await flood(devnet.nodes[step.node]!.rpc, devnetAccount('faucet'), step.txs);
+      t.flooded.push(...f.accepted);
+      t.floods.push({ accepted: f.accepted.length, refused: f.refused, bytesEach: f.bytesEach });
+      return 'drained';
+    }
   }
 }
 
