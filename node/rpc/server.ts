@@ -6,7 +6,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type InjectOptions, type LightMyRequestResponse } from 'fastify';
 import websocket from '@fastify/websocket';
 import { asQuarryError, QuarryError } from '../../protocol/errors.ts';
 import { parseListen, type RpcConfig } from '../config.ts';
@@ -67,6 +67,14 @@ export class RpcServer {
     const addr = app.server.address();
     const boundPort = typeof addr === 'object' && addr ? addr.port : port;
     return new RpcServer(app, `http://${host}:${boundPort}`);
+  }
+
+  /**
+   * Answers a request without a socket (fastify's inject), through the same hooks, parsers and
+   * error handlers as a request on the port: what the RPC fuzzer drives (test/fuzz/rpc-*.ts).
+   */
+  inject(request: InjectOptions): Promise<LightMyRequestResponse> {
+    return this.app.inject(request);
   }
 
   async close(): Promise<void> {
