@@ -45,6 +45,9 @@ export class RpcServer {
       clientErrorHandler: clientError,
     });
     await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+    // A handshake ws itself refuses (bad Sec-WebSocket-Key or -Version) would get its text/html
+    // answer: this listener makes it the envelope instead (docs/rpc.md §errors).
+    app.websocketServer.on('wsClientError', (err: Error, socket: Socket) => answerRaw(socket, new QuarryError('E_BAD_REQUEST', `WebSocket handshake: ${err.message}`)));
     app.removeContentTypeParser('text/plain');
     app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
     app.setErrorHandler((err: FastifyError | QuarryError, _req, reply) => send(reply, err));
@@ -109,6 +112,11 @@ function clientError(err: Error & { code?: string }, socket: Socket): void {
     err.code === 'HPE_HEADER_OVERFLOW' ? new QuarryError('E_TOO_LARGE', 'the request headers are too large')
     : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? new QuarryError('E_TIMEOUT', 'the request was not received in time')
     : new QuarryError('E_BAD_REQUEST', `malformed HTTP request (${err.code ?? 'parse error'})`);
+  answerRaw(socket, e);
+}
+
+/** Writes the envelope straight to a socket no HTTP response object owns, then closes it. */
+function answerRaw(socket: Socket, e: QuarryError): void {
   const body = JSON.stringify(errorBody(e));
   if (socket.writable) socket.write(`HTTP/1.1 ${e.status} ${STATUS_CODES[e.status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   socket.destroy();
