@@ -4,7 +4,7 @@
  * `{error: {code, message}}` with the code's HTTP status; bodies are capped; unknown routes answer
  * E_NOT_FOUND; a query key given twice is E_BAD_REQUEST. Routes: docs/rpc.md.
  */
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type InjectOptions, type LightMyRequestResponse } from 'fastify';
 import websocket from '@fastify/websocket';
@@ -41,7 +41,14 @@ export class RpcServer {
       bodyLimit: config.maxBodyBytes,
       logger: false,
       return503OnClosing: true,
-      frameworkErrors: (err, _req, reply) => send(reply, err),
+      frameworkErrors: (err, req, reply) => {
+        // An upgrade request the router refuses (bad URL, over-long parameter) never reaches the
+        // hooks, @fastify/websocket's included, which end its socket: no one else would, so it
+        // stayed open (half-closed by the client) for good, an fd per request, and close() hung.
+        // (Node sets `upgrade` on a request it hands to the 'upgrade' event; @types/node omits it.)
+        if ((req.raw as IncomingMessage & { upgrade?: boolean }).upgrade) reply.raw.once('finish', () => req.raw.socket.destroy());
+        send(reply, err);
+      },
       clientErrorHandler: clientError,
     });
     await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
