@@ -89,7 +89,8 @@ export async function judgeHttp(server: RpcServer, r: RpcRequest): Promise<Outco
   if (status >= 200 && status < 300) {
     const type = String(res.headers['content-type'] ?? '');
     if (type.startsWith('application/json')) JSON.parse(res.body);
-    else if (!NON_JSON.some((re) => re.test(r.url))) throw new Error(`${status} with ${type || 'no content type'}: ${res.body.slice(0, 200)}`);
+    // inject resolves dot segments as a URL does (`/../metrics` is /metrics): match the resolved path
+    else if (!NON_JSON.some((re) => re.test(new URL(r.url, 'http://rpc').pathname))) throw new Error(`${status} with ${type || 'no content type'}: ${res.body.slice(0, 200)}`);
     return { accepted: true, label: String(status) };
   }
   return { accepted: false, label: `${status} ${envelope(status, res.body)}` };
