@@ -37,6 +37,7 @@ export class Metrics {
   readonly marketOpen = new Gauge({ name: 'quarry_market_open_requests', help: 'Proof requests open in state', registers: this.r });
   readonly epochProofLag = new Gauge({ name: 'quarry_epoch_proof_lag', help: 'Epochs since the latest epoch proof in this home (-1: none proven)', registers: this.r });
   readonly rpcRequests = new Counter({ name: 'quarry_rpc_requests_total', help: 'RPC requests', labelNames: ['route', 'status'], registers: this.r });
+  readonly rpcSubscribers = new Gauge({ name: 'quarry_rpc_event_subscribers', help: 'WebSocket subscribers of GET /events', registers: this.r });
   readonly rpcLatency = new Histogram({ name: 'quarry_rpc_request_duration_seconds', help: 'RPC request latency', labelNames: ['route'], buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers: this.r });
 
   private readonly beforeScrape: Array<() => void> = [];

@@ -4,9 +4,9 @@
  * `{error: {code, message}}` with the code's HTTP status; bodies are capped; unknown routes answer
  * E_NOT_FOUND; a query key given twice is E_BAD_REQUEST. Routes: docs/rpc.md.
  */
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type InjectOptions, type LightMyRequestResponse } from 'fastify';
 import websocket from '@fastify/websocket';
 import { asQuarryError, QuarryError } from '../../protocol/errors.ts';
 import { parseListen, type RpcConfig } from '../config.ts';
@@ -41,10 +41,20 @@ export class RpcServer {
       bodyLimit: config.maxBodyBytes,
       logger: false,
       return503OnClosing: true,
-      frameworkErrors: (err, _req, reply) => send(reply, err),
+      frameworkErrors: (err, req, reply) => {
+        // An upgrade request the router refuses (bad URL, over-long parameter) never reaches the
+        // hooks, @fastify/websocket's included, which end its socket: no one else would, so it
+        // stayed open (half-closed by the client) for good, an fd per request, and close() hung.
+        // (Node sets `upgrade` on a request it hands to the 'upgrade' event; @types/node omits it.)
+        if ((req.raw as IncomingMessage & { upgrade?: boolean }).upgrade) reply.raw.once('finish', () => req.raw.socket.destroy());
+        send(reply, err);
+      },
       clientErrorHandler: clientError,
     });
     await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+    // A handshake ws itself refuses (bad Sec-WebSocket-Key or -Version) would get its text/html
+    // answer: this listener makes it the envelope instead (docs/rpc.md §errors).
+    app.websocketServer.on('wsClientError', (err: Error, socket: Socket) => answerRaw(socket, new QuarryError('E_BAD_REQUEST', `WebSocket handshake: ${err.message}`)));
     app.removeContentTypeParser('text/plain');
     app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
     app.setErrorHandler((err: FastifyError | QuarryError, _req, reply) => send(reply, err));
@@ -67,6 +77,14 @@ export class RpcServer {
     const addr = app.server.address();
     const boundPort = typeof addr === 'object' && addr ? addr.port : port;
     return new RpcServer(app, `http://${host}:${boundPort}`);
+  }
+
+  /**
+   * Answers a request without a socket (fastify's inject), through the same hooks, parsers and
+   * error handlers as a request on the port: what the RPC fuzzer drives (test/fuzz/rpc-*.ts).
+   */
+  inject(request: InjectOptions): Promise<LightMyRequestResponse> {
+    return this.app.inject(request);
   }
 
   async close(): Promise<void> {
@@ -101,6 +119,11 @@ function clientError(err: Error & { code?: string }, socket: Socket): void {
     err.code === 'HPE_HEADER_OVERFLOW' ? new QuarryError('E_TOO_LARGE', 'the request headers are too large')
     : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? new QuarryError('E_TIMEOUT', 'the request was not received in time')
     : new QuarryError('E_BAD_REQUEST', `malformed HTTP request (${err.code ?? 'parse error'})`);
+  answerRaw(socket, e);
+}
+
+/** Writes the envelope straight to a socket no HTTP response object owns, then closes it. */
+function answerRaw(socket: Socket, e: QuarryError): void {
   const body = JSON.stringify(errorBody(e));
   if (socket.writable) socket.write(`HTTP/1.1 ${e.status} ${STATUS_CODES[e.status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   socket.destroy();

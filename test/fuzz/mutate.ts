@@ -108,7 +108,7 @@ function cborMutation(rng: Rng, b: Uint8Array): Uint8Array {
   }
 }
 
-function byteMutation(rng: Rng, b: Uint8Array, other: Uint8Array): Uint8Array {
+export function byteMutation(rng: Rng, b: Uint8Array, other: Uint8Array): Uint8Array {
   const at = rng.int(Math.max(1, b.length));
   switch (rng.int(7)) {
     case 0: { const c = Uint8Array.from(b); if (c.length) c[at] = c[at]! ^ (1 << rng.int(8)); return c; }

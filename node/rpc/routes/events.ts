@@ -10,6 +10,7 @@
  * slow consumers (over 4 MiB buffered) are disconnected.
  */
 import type { FastifyInstance } from 'fastify';
+import type { Gauge } from 'prom-client';
 import type { WebSocket } from 'ws';
 import type { NodeServices } from '../../services/services.ts';
 import type { CommittedBlock } from '../../chain/chain.ts';
@@ -44,7 +45,8 @@ function parseTypes(text: string | undefined): ReadonlySet<string> | null {
 
 class EventHub {
   private readonly subscribers = new Set<Subscriber>();
-  constructor(private readonly max: number) {}
+  /** `gauge` follows the subscriber count, so a socket the hub failed to forget shows up in metrics. */
+  constructor(private readonly max: number, private readonly gauge: Gauge) {}
 
   get full(): boolean {
     return this.subscribers.size >= this.max;
@@ -58,7 +60,11 @@ class EventHub {
   add(sub: Subscriber): boolean {
     if (this.full) return false;
     this.subscribers.add(sub);
-    sub.socket.on('close', () => this.subscribers.delete(sub));
+    this.gauge.set(this.subscribers.size);
+    sub.socket.on('close', () => {
+      this.subscribers.delete(sub);
+      this.gauge.set(this.subscribers.size);
+    });
     return true;
   }
 
@@ -93,7 +99,7 @@ function publishBlock(hub: EventHub, b: CommittedBlock): void {
 }
 
 export function eventRoutes(app: FastifyInstance, node: NodeServices, config: RpcConfig): void {
-  const hub = new EventHub(config.maxSubscribers);
+  const hub = new EventHub(config.maxSubscribers, node.metrics.rpcSubscribers);
   const refused = () => new QuarryError('E_UNAVAILABLE', `too many event subscribers (rpc.maxSubscribers is ${config.maxSubscribers}); try again later`);
   const onBlock = (b: CommittedBlock) => {
     if (!hub.idle) publishBlock(hub, b);
