@@ -11,6 +11,11 @@ export interface MinerStatsFile {
   address: string;
   connected: boolean;
   proofsPerSecond: number;
+  /** Per worker thread; absent in files from miners before the operator view (as are the two below). */
+  threadProofsPerSecond?: number[];
+  lastSolutionAt?: number | null;
+  /** When this miner process started (ms), for its earnings rate before the dashboard has watched long. */
+  startedAt?: number;
   proofs: number;
   found: number;
   accepted: number;
