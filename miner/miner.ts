@@ -38,7 +38,11 @@ export interface MinerStats {
   coinbaseTarget: string;
   proofs: number;
   proofsPerSecond: number;
+  /** Each worker thread's rate over the same window (a thread far below the others is starved or failing). */
+  threadProofsPerSecond: number[];
   found: number;
+  /** Wall-clock ms of the last solution a thread found (null before the first). */
+  lastSolutionAt: number | null;
   accepted: number;
   paid: number;
   earned: bigint;
@@ -57,13 +61,15 @@ interface PuzzleInfo {
 const RATE_WINDOW_MS = 20_000;
 
 export class Miner {
-  readonly stats: MinerStats = { connected: false, epoch: '-', proofTarget: '-', coinbaseTarget: '-', proofs: 0, proofsPerSecond: 0, found: 0, accepted: 0, paid: 0, earned: 0n, rejected: {} };
+  readonly stats: MinerStats = { connected: false, epoch: '-', proofTarget: '-', coinbaseTarget: '-', proofs: 0, proofsPerSecond: 0, threadProofsPerSecond: [], found: 0, lastSolutionAt: null, accepted: 0, paid: 0, earned: 0n, rejected: {} };
   private readonly rpc: RpcClient;
   private readonly submitRpc: RpcClient;
   private readonly generation = new Int32Array(new SharedArrayBuffer(4));
   private workers: Worker[] = [];
   private current: (PuzzleInfo & { generation: number }) | null = null;
+  /** Proof completion times within RATE_WINDOW_MS: all threads, and per thread. */
   private readonly proofTimes: number[] = [];
+  private threadProofTimes: number[][] = [];
   private timer: NodeJS.Timeout | null = null;
   private events: Subscription | null = null;
   private stopped = false;
@@ -88,9 +94,10 @@ export class Miner {
     loadCircuit(circuit); // verify the artifacts before spawning
     this.o.onEvent?.(`starting ${this.o.threads} prover thread(s) on the ${circuit} circuit`);
     this.workers = Array.from({ length: this.o.threads }, () => startTsWorker(new URL('./worker.ts', import.meta.url), { circuit, generation: this.generation }));
-    await Promise.all(this.workers.map((w) => new Promise<void>((resolve, reject) => {
+    this.threadProofTimes = this.workers.map(() => []);
+    await Promise.all(this.workers.map((w, thread) => new Promise<void>((resolve, reject) => {
       w.once('error', reject);
-      w.on('message', (m: WorkerReport) => (m.type === 'ready' ? resolve() : this.onReport(m)));
+      w.on('message', (m: WorkerReport) => (m.type === 'ready' ? resolve() : this.onReport(m, thread)));
     })));
   }
 
@@ -158,12 +165,14 @@ export class Miner {
     );
   }
 
-  private onReport(m: WorkerReport): void {
+  private onReport(m: WorkerReport, thread: number): void {
     if (m.type === 'proof') {
       this.stats.proofs++;
       this.proofTimes.push(Date.now());
+      this.threadProofTimes[thread]?.push(Date.now());
     } else if (m.type === 'solution' && this.current && m.generation === this.current.generation) {
       this.stats.found++;
+      this.stats.lastSolutionAt = Date.now();
       void this.submit(m.epoch, m.nonce, m.proof);
     }
   }
@@ -182,9 +191,8 @@ export class Miner {
 
   private refreshRate(): void {
     const now = Date.now();
-    while (this.proofTimes.length > 0 && this.proofTimes[0]! < now - RATE_WINDOW_MS) this.proofTimes.shift();
-    const span = Math.min(RATE_WINDOW_MS, now - (this.proofTimes[0] ?? now)) || 1;
-    this.stats.proofsPerSecond = this.proofTimes.length > 1 ? ((this.proofTimes.length - 1) * 1000) / span : 0;
+    this.stats.proofsPerSecond = windowRate(this.proofTimes, now);
+    this.stats.threadProofsPerSecond = this.threadProofTimes.map((times) => windowRate(times, now));
   }
 
   /** Follows paid solutions on the node's event stream (the SDK's subscription reconnects by itself). */
@@ -206,3 +214,9 @@ export class Miner {
   }
 }
 
+/** Proofs per second over the last RATE_WINDOW_MS of completion times (drops older ones in place). */
+function windowRate(times: number[], now: number): number {
+  while (times.length > 0 && times[0]! < now - RATE_WINDOW_MS) times.shift();
+  const span = Math.min(RATE_WINDOW_MS, now - (times[0] ?? now)) || 1;
+  return times.length > 1 ? ((times.length - 1) * 1000) / span : 0;
+}

@@ -99,6 +99,10 @@ export class QuarryNode implements NodeRoles {
     return this.role.driver;
   }
 
+  get validatorBlsKey(): Uint8Array | null {
+    return this.o.validatorKey?.blsPublicKey ?? null;
+  }
+
   private makeDriver(key: ValidatorKey): ConsensusDriver {
     const s = this.services;
     return new ConsensusDriver({

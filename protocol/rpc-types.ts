@@ -5,6 +5,13 @@
  */
 import type { TxBody } from './tx.ts';
 
+/** The consensus engine's step in its round; `commit` once the height is decided and its block is being committed. */
+export type ConsensusStep = 'propose' | 'prevote' | 'precommit' | 'commit';
+
+/*
+ * Fields marked "since the operator view" were added later (issue #14): older nodes leave them
+ * out, so they are optional here and readers show "—" without them.
+ */
 export interface Status {
   chainId: string;
   genesisHash: string;
@@ -12,8 +19,11 @@ export interface Status {
   latestBlockHash: string;
   latestBlockTime: string;
   validator: boolean;
-  consensus: { height: string; round: number } | null;
+  /** `step`: since the operator view. */
+  consensus: { height: string; round: number; step?: ConsensusStep } | null;
   mempool: { txs: number; bytes: number };
+  /** Operator address of the active validator whose BLS key this node signs with; null for a full node or one outside the set (since the operator view). */
+  validatorAddress?: string | null;
 }
 
 export interface TxJson {
@@ -30,10 +40,25 @@ export interface ReceiptJson {
   events: Array<Record<string, unknown> & { type: string }>;
 }
 
+/**
+ * A commit certificate: bit i of `signers` (LSB first within each byte) is set when validator i of
+ * the height's set signed. Like every 20-byte value, a 20-byte bitmap (a set of 153–160) is
+ * written as a qry1… address.
+ */
+export interface CommitJson {
+  height: string;
+  round: number;
+  blockHash: string;
+  signers: string;
+  signature: string;
+}
+
 export interface BlockJson {
   hash: string;
   header: { height: string; time: string; proposer: string; stateRoot: string; [k: string]: unknown };
   txs: Array<TxJson & { result: ReceiptJson | null }>;
+  /** The previous block's commit, with the precommits collected until this block was proposed (null in block 1). */
+  lastCommit: CommitJson | null;
   [k: string]: unknown;
 }
 
@@ -158,12 +183,35 @@ export interface NetInfo {
   peers: string[];
   syncing: boolean;
   bestKnownHeight: string;
+  /** The connection limit (p2p.maxPeers), null without p2p (since the operator view). */
+  maxPeers?: number | null;
+  /** Each connected peer's height as the block syncer last heard it in a status exchange (since the operator view). */
+  peerHeights?: Record<string, string>;
 }
 
 export interface MempoolInfo {
   txs: number;
   bytes: number;
   entries: Array<{ hash: string; sender: string; sequence: string; fee: string; weight: string }>;
+  /** Transactions refused since the node started, by error code, from RPC and peers alike (since the operator view). */
+  rejected?: Record<string, number>;
+}
+
+/** `GET /validators`: the active set for the next height, in canonical order, with the proposer priorities of its round 0. */
+export interface ActiveSetJson {
+  height: string;
+  totalPower: string;
+  setHash: string;
+  validators: Array<{ address: string; blsPubKey: string; power: string; proposerPriority: string }>;
+}
+
+/** `GET /epochs/current`. */
+export interface EpochInfo {
+  /** The next block's epoch. */
+  epoch: string;
+  epochLength: string;
+  /** Highest epoch with a stored proof, or null. */
+  provenEpoch: string | null;
 }
 
 /** Messages on the WebSocket event stream, by `type`. */

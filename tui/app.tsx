@@ -2,14 +2,18 @@
  * `quarry tui`: the operator's dashboard. Seven panes in a grid that fills the terminal (at least
  * 80×24) and reflows when it is resized (tui/layout.ts); tab / arrows move the
  * focus, enter (or z) zooms the focused pane to the whole screen, esc returns, q quits. A
- * "RECONNECTING" banner shows while the node is unreachable and clears when it answers again.
+ * "RECONNECTING" banner shows while the node is unreachable and clears when it answers again;
+ * meanwhile every pane keeps its last data, greyed, with its age in the title.
  */
 import React, { useEffect, useState } from 'react';
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { layout, MIN_COLUMNS, MIN_ROWS } from './layout.ts';
 import type { DashboardFeed } from './feed.ts';
 import { alerts, type DashboardModel } from './model.ts';
+import { operatorAlerts, staleAge } from './operator.ts';
 import { Frame, PANES } from './panes.tsx';
+
+const TICK_MS = 1000;
 
 /** The terminal's size, updated on resize. */
 function useTerminalSize(): { columns: number; rows: number } {
@@ -61,6 +65,12 @@ export function Dashboard({ feed, clock = Date.now }: { feed: DashboardFeed; clo
   const [focus, setFocus] = useState(0);
   const [zoomed, setZoomed] = useState(false);
   useEffect(() => feed.onChange(setModel), [feed]);
+  // ages (since the last block, of stale data, of the last solution) move on while the model stands still, as when the node is away
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    const timer = setInterval(() => setTick((t) => t + 1), TICK_MS);
+    return () => clearInterval(timer);
+  }, []);
   useInput((input, key) => {
     if (input === 'q' || (key.ctrl && input === 'c')) return exit();
     if (key.tab || key.rightArrow || key.downArrow) setFocus((f) => (key.shift ? f + PANES.length - 1 : f + 1) % PANES.length);
@@ -70,12 +80,13 @@ export function Dashboard({ feed, clock = Date.now }: { feed: DashboardFeed; clo
   });
   const now = clock();
   const { columns, rows } = useTerminalSize();
-  const banner = alerts(model, now);
+  const banner = [...alerts(model, now), ...operatorAlerts(model)];
+  const staleMs = staleAge(model, now);
   const grid = layout(columns, rows - banner.length);
   const pane = (i: number, width: number | string, height: number) => {
     const { id, title, Pane } = PANES[i]!;
     return (
-      <Frame key={id} title={title} focused={focus === i} width={width} height={height}>
+      <Frame key={id} title={title} focused={focus === i} staleMs={staleMs} width={width} height={height}>
         <Pane m={model} now={now} rows={height - 3} />
       </Frame>
     );

@@ -5,7 +5,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { QuarryClient, type Subscription } from '../client/quarry-client.ts';
+import type { ActiveSetJson, BlockJson, EpochInfo, ParamsResponse } from '../protocol/rpc-types.ts';
 import { applyEvent, emptyModel, type DashboardModel, type MinerStatsFile } from './model.ts';
+import { recordEarnings, recordHeight } from './operator.ts';
 
 export interface FeedOptions {
   pollMs?: number;
@@ -23,6 +25,8 @@ export class DashboardFeed {
   private timer: NodeJS.Timeout | null = null;
   private sub: Subscription | null = null;
   private stopped = false;
+  /** The head height whose lastCommit the model holds (the event stream moves status.height, so it cannot tell). */
+  private commitOf: string | null = null;
 
   constructor(url: string, private readonly o: FeedOptions = {}) {
     this.client = QuarryClient.lazy(url, { timeoutMs: 3_000 });
@@ -56,13 +60,49 @@ export class DashboardFeed {
         c.getAsks(),
         c.getNetInfo(),
       ]);
+      const operator = await this.pollOperator(status.height, status.validatorAddress ?? null);
       const firstContact = !this.model.connected;
-      this.set({ ...this.model, connected: true, lastContact: Date.now(), status, validators, mempool, puzzle, openRequests, asks, net, miner: this.readMiner() });
+      const now = Date.now();
+      const heightSamples = recordHeight(this.model.heightSamples, { at: now, height: BigInt(status.height), best: BigInt(net.bestKnownHeight) });
+      this.set({ ...this.withMiner(this.model), ...operator, connected: true, lastContact: now, status, validators, mempool, puzzle, openRequests, asks, net, heightSamples });
       if (firstContact) await this.backfill(BigInt(status.height));
     } catch {
-      if (this.model.connected || this.model.lastContact === null) this.set({ ...this.model, connected: false, miner: this.readMiner() });
+      if (this.model.connected || this.model.lastContact === null) this.set({ ...this.withMiner(this.model), connected: false });
     }
     if (!this.stopped) this.timer = setTimeout(() => void this.poll(), this.o.pollMs ?? 1000);
+  }
+
+  /**
+   * What the operator's view adds: the active set's priorities, staking params, epoch-proof state,
+   * the head's lastCommit (only for a validator, and only when the head moved: blocks can be large)
+   * and the miner's balance. Each may fail alone (an older node lacks a route) without the node
+   * counting as away.
+   */
+  private async pollOperator(height: string, validatorAddress: string | null): Promise<Pick<DashboardModel, 'activeSet' | 'stakingParams' | 'epoch' | 'lastCommit' | 'minerBalance'>> {
+    const get = <T>(path: string) => this.client.rpc.get<T>(path).catch(() => null);
+    const m = this.model;
+    const commitStale = validatorAddress !== null && this.commitOf !== height;
+    const [activeSet, params, epoch, latest, account] = await Promise.all([
+      get<ActiveSetJson>('/validators'),
+      get<ParamsResponse>('/params'),
+      get<EpochInfo>('/epochs/current'),
+      commitStale ? get<BlockJson>('/blocks/latest') : null,
+      m.miner ? this.client.getAccount(m.miner.address).catch(() => null) : null,
+    ]);
+    if (latest) this.commitOf = latest.header.height;
+    return {
+      activeSet: activeSet ?? m.activeSet,
+      stakingParams: params?.staking ?? m.stakingParams,
+      epoch: epoch ?? m.epoch,
+      lastCommit: validatorAddress === null ? null : commitStale ? (latest?.lastCommit ?? m.lastCommit) : m.lastCommit,
+      minerBalance: account?.balance ?? (m.miner ? m.minerBalance : null),
+    };
+  }
+
+  /** The model with the miner's stats file read again and its earnings sampled. */
+  private withMiner(m: DashboardModel): DashboardModel {
+    const miner = this.readMiner();
+    return { ...m, miner, minerEarnings: miner ? recordEarnings(m.minerEarnings, miner) : [] };
   }
 
   /** Recent block times for the interval sparkline (the stream only brings new ones). */

@@ -3,11 +3,15 @@
  * panes in three rows that stretch to the whole terminal (at least 80×24) and reflow on resize.
  */
 
-/** Pane indices per row, each with its share of the width; each row's share of the height. */
+/**
+ * Pane indices per row (tui/panes.tsx PANES), each with its share of the width; each row's share
+ * of the height. At 80×24 the rows get 5, 4 and 3 lines inside their borders: Chain and Node
+ * (chain and consensus, sync, peers, own validator) need five, the tables four, the bottom row three.
+ */
 const ROWS: Array<{ weight: number; cells: Array<[number, number]> }> = [
-  { weight: 6, cells: [[0, 1], [1, 1]] },
-  { weight: 8, cells: [[2, 1], [3, 1]] },
-  { weight: 7, cells: [[4, 26], [5, 26], [6, 28]] },
+  { weight: 8, cells: [[0, 1], [1, 1]] },
+  { weight: 7, cells: [[2, 1], [3, 1]] },
+  { weight: 6, cells: [[4, 26], [5, 26], [6, 28]] },
 ];
 
 export const MIN_COLUMNS = 80;

@@ -2,7 +2,7 @@
  * The dashboard's data model, pure: what the panes show, built from RPC snapshots and the event
  * stream by small functions the tests drive directly. No I/O here (the feed in feed.ts does that).
  */
-import type { ChainEventJson, MarketAsk, MarketRequest, MempoolInfo, NetInfo, PuzzleState, StakingValidator, Status } from '../protocol/rpc-types.ts';
+import type { ActiveSetJson, ChainEventJson, CommitJson, EpochInfo, MarketAsk, MarketRequest, MempoolInfo, NetInfo, PuzzleState, StakingValidator, Status } from '../protocol/rpc-types.ts';
 
 /** Written into the home directory by `quarry node mine` each second; the dashboard reads it. */
 export const MINER_STATS_FILE = 'miner-stats.json';
@@ -11,6 +11,11 @@ export interface MinerStatsFile {
   address: string;
   connected: boolean;
   proofsPerSecond: number;
+  /** Per worker thread; absent in files from miners before the operator view (as are the two below). */
+  threadProofsPerSecond?: number[];
+  lastSolutionAt?: number | null;
+  /** When this miner process started (ms), for its earnings rate before the dashboard has watched long. */
+  startedAt?: number;
   proofs: number;
   found: number;
   accepted: number;
@@ -26,6 +31,19 @@ export interface MarketEvent {
   prover: string;
   amount: string;
   height: string;
+}
+
+/** A (time, own height, best peer height) sample per poll, for the catch-up rate (tui/operator.ts). */
+export interface HeightSample {
+  at: number;
+  height: bigint;
+  best: bigint;
+}
+
+/** The miner's total earnings (mining and market) at a moment, sampled from its stats file. */
+export interface EarningSample {
+  at: number;
+  earned: bigint;
 }
 
 export interface DashboardModel {
@@ -46,6 +64,17 @@ export interface DashboardModel {
   marketEvents: MarketEvent[];
   net: NetInfo | null;
   miner: MinerStatsFile | null;
+  /** GET /validators: powers and proposer priorities, for the next proposer turn. */
+  activeSet: ActiveSetJson | null;
+  /** GET /params' staking part (downtime window and jail threshold). */
+  stakingParams: Record<string, string> | null;
+  /** The head block's lastCommit (who signed the block before it), fetched while this node has a validator. */
+  lastCommit: CommitJson | null;
+  epoch: EpochInfo | null;
+  heightSamples: HeightSample[];
+  minerEarnings: EarningSample[];
+  /** The miner's account balance (uqry), GET /accounts/:address. */
+  minerBalance: string | null;
 }
 
 const KEEP_BLOCKS = 60;
@@ -53,7 +82,7 @@ const KEEP_SOLUTIONS = 500;
 const KEEP_MARKET_EVENTS = 50;
 
 export function emptyModel(url: string): DashboardModel {
-  return { url, connected: false, lastContact: null, status: null, blockTimes: [], validators: [], mempool: null, puzzle: null, solutions: [], openRequests: [], asks: [], marketEvents: [], net: null, miner: null };
+  return { url, connected: false, lastContact: null, status: null, blockTimes: [], validators: [], mempool: null, puzzle: null, solutions: [], openRequests: [], asks: [], marketEvents: [], net: null, miner: null, activeSet: null, stakingParams: null, lastCommit: null, epoch: null, heightSamples: [], minerEarnings: [], minerBalance: null };
 }
 
 /** Folds one event from the stream into the model. */

@@ -1,8 +1,13 @@
-/** The dashboard's panes: each renders one slice of the model; `rows` is how many list lines fit. */
-import React from 'react';
-import { Box, Text } from 'ink';
+/**
+ * The dashboard's panes: each renders one slice of the model; `rows` is how many lines fit, the
+ * first ones being what matters most (a zoomed or taller pane shows the rest). Lines are `Line`s so
+ * a pane whose data is stale greys out as a whole.
+ */
+import React, { createContext, useContext } from 'react';
+import { Box, Text, type TextProps } from 'ink';
 import { formatAmount } from '../client/amount.ts';
 import { blockIntervals, feeLevels, networkProofsPerSecond, shortAddress, solutionsPerBlock, sparkline, topProvers, type DashboardModel } from './model.ts';
+import { epochProofLag, ownValidator, qryPerHour, syncState } from './operator.ts';
 
 export interface PaneProps {
   m: DashboardModel;
@@ -10,14 +15,29 @@ export interface PaneProps {
   rows: number;
 }
 
-const Row = ({ k, v }: { k: string; v: string }) => (
-  <Text wrap="truncate">
+/** True inside a frame whose data is stale (the node is away): its lines render grey. */
+const Stale = createContext(false);
+
+/** One pane line, truncated to the pane; grey (whatever its own colour) while the data is stale. */
+function Line({ color, dimColor, bold, children }: Pick<TextProps, 'color' | 'dimColor' | 'bold' | 'children'>) {
+  const stale = useContext(Stale);
+  return (
+    <Text wrap="truncate" color={stale ? 'gray' : color} dimColor={!stale && dimColor} bold={!stale && bold}>
+      {children}
+    </Text>
+  );
+}
+
+const Row = ({ k, v, color }: { k: string; v: string; color?: string }) => (
+  <Line color={color}>
     <Text dimColor>{k.padEnd(10)}</Text>
     {v}
-  </Text>
+  </Line>
 );
 
 const ago = (ms: number) => (ms < 1000 ? `${ms} ms` : ms < 120_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 60_000)} min`);
+/** Whole seconds, or minutes past two (ages in titles and ETAs). */
+export const roughly = (ms: number) => (ms < 120_000 ? `${Math.round(ms / 1000)} s` : ms < 7_200_000 ? `${Math.round(ms / 60_000)} min` : `${(ms / 3_600_000).toFixed(1)} h`);
 const median = (v: number[]) => (v.length ? [...v].sort((a, b) => a - b)[v.length >> 1]! : 0);
 
 export function ChainPane({ m, now }: PaneProps) {
@@ -28,26 +48,42 @@ export function ChainPane({ m, now }: PaneProps) {
       <Row k="height" v={m.status ? `${m.status.height}  (${m.status.chainId})` : '—'} />
       <Row k="last" v={last === null ? '—' : `${ago(Math.max(0, last))} ago`} />
       <Row k="interval" v={intervals.length ? `${sparkline(intervals, 24)} ${median(intervals)} ms` : '—'} />
+      <Row k="consensus" v={consensusLine(m)} />
+      <Row k="epoch" v={epochLine(m)} />
     </>
   );
 }
 
+function consensusLine(m: DashboardModel): string {
+  const c = m.status?.consensus;
+  if (!m.status) return '—';
+  return c ? `#${c.height} round ${c.round}${c.step ? ` ${c.step}` : ''}` : 'not validating (follows the chain)';
+}
+
+function epochLine(m: DashboardModel): string {
+  const lag = epochProofLag(m.epoch);
+  if (!m.epoch || lag === null) return '—';
+  const proven = m.epoch.provenEpoch === null ? 'no proof yet' : `proven ${m.epoch.provenEpoch}`;
+  return `${m.epoch.epoch} · ${proven} · lag ${lag}`;
+}
+
 export function ValidatorsPane({ m, rows }: PaneProps) {
-  if (m.validators.length === 0) return <Text dimColor>no validators yet</Text>;
+  if (m.validators.length === 0) return <Line dimColor>no validators yet</Line>;
   const sorted = [...m.validators].sort((a, b) => Number(BigInt(b.votingPower) - BigInt(a.votingPower)));
+  const own = m.status?.validatorAddress;
   return (
     <>
-      <Text dimColor wrap="truncate">{'validator'.padEnd(14)}{'QRY'.padStart(9)}{'power'.padStart(6)}{'miss'.padStart(5)}</Text>
+      <Line dimColor>{'validator'.padEnd(14)}{'QRY'.padStart(9)}{'power'.padStart(6)}{'miss'.padStart(5)}</Line>
       {sorted.slice(0, rows - 1).map((v) => (
-        <Text key={v.operator} wrap="truncate" color={v.jailed || v.tombstoned ? 'red' : v.active ? undefined : 'gray'}>
+        <Line key={v.operator} bold={v.operator === own} color={v.jailed || v.tombstoned ? 'red' : v.operator === own ? 'cyan' : v.active ? undefined : 'gray'}>
           {(v.moniker || v.operator.slice(0, 12)).slice(0, 13).padEnd(14)}
           {formatAmount(v.tokens).replace(' QRY', '').padStart(9)}
           {v.votingPower.padStart(6)}
           {v.missedBlocks.padStart(5)}
           {v.tombstoned ? ' tomb' : v.jailed ? ' jail' : ''}
-        </Text>
+        </Line>
       ))}
-      {sorted.length > rows - 1 ? <Text dimColor>+{sorted.length - rows + 1} more (enter zooms)</Text> : null}
+      {sorted.length > rows - 1 ? <Line dimColor>+{sorted.length - rows + 1} more (enter zooms)</Line> : null}
     </>
   );
 }
@@ -56,11 +92,19 @@ export function MempoolPane({ m }: PaneProps) {
   const fees = feeLevels(m.mempool);
   return (
     <>
-      <Row k="txs" v={m.mempool ? String(m.mempool.txs) : '—'} />
-      <Row k="bytes" v={m.mempool ? String(m.mempool.bytes) : '—'} />
+      <Row k="txs" v={m.mempool ? `${m.mempool.txs} · ${m.mempool.bytes} B` : '—'} />
       <Row k="fee/unit" v={fees ? `${fees.low.toFixed(1)} / ${fees.median.toFixed(1)} / ${fees.high.toFixed(1)}` : 'empty'} />
+      <Row k="rejected" v={rejectedLine(m)} />
     </>
   );
+}
+
+/** Refusals since the node started, most frequent first (an old node does not count them: —). */
+function rejectedLine(m: DashboardModel): string {
+  const r = m.mempool?.rejected;
+  if (!r) return '—';
+  const byCount = Object.entries(r).sort((a, b) => b[1] - a[1]);
+  return byCount.length ? byCount.map(([code, n]) => `${code.replace(/^E_/, '')}×${n}`).join(' ') : 'none';
 }
 
 export function PuzzlePane({ m, now, rows }: PaneProps) {
@@ -72,9 +116,9 @@ export function PuzzlePane({ m, now, rows }: PaneProps) {
       <Row k="targets" v={p ? `proof ${p.proofTarget}  coinbase ${p.coinbaseTarget}` : '—'} />
       <Row k="solutions" v={`${solutionsPerBlock(m).toFixed(2)}/blk ~${rate === null ? '—' : rate.toFixed(1)} proofs/s`} />
       {topProvers(m, Math.max(0, rows - 3)).map((t) => (
-        <Text key={t.address} wrap="truncate" dimColor>
+        <Line key={t.address} dimColor>
           {`  ${shortAddress(t.address, 4)} ${t.solutions} sol ${formatAmount(t.reward)}`}
-        </Text>
+        </Line>
       ))}
     </>
   );
@@ -87,59 +131,88 @@ export function MarketPane({ m, rows }: PaneProps) {
     <>
       <Row k="requests" v={`${by('open')} open ${by('locked')} locked ${by('open-fill')} refill`} />
       <Row k="best asks" v={m.asks.length ? m.asks.slice(0, 2).map((a) => `${formatAmount(a.price)}@${shortAddress(a.prover, 3)}`).join('  ') : 'none'} />
-      {events.length === 0 ? <Text dimColor>no fills or slashes yet</Text> : null}
+      {events.length === 0 ? <Line dimColor>no fills or slashes yet</Line> : null}
       {events.map((e, i) => (
-        <Text key={`${e.request}${e.event}${i}`} wrap="truncate" color={e.event === 'slash' ? 'red' : 'green'}>
+        <Line key={`${e.request}${e.event}${i}`} color={e.event === 'slash' ? 'red' : 'green'}>
           {`#${e.height} ${e.event.padEnd(5)} ${e.request.slice(0, 8)} ${shortAddress(e.prover, 3)} ${e.amount ? formatAmount(e.amount) : ''}`}
-        </Text>
+        </Line>
       ))}
     </>
   );
 }
 
-export function MinerPane({ m }: PaneProps) {
+export function MinerPane({ m, now }: PaneProps) {
   const s = m.miner;
   if (!s) return <Text dimColor wrap="wrap">no local miner (quarry node mine --home writes miner-stats.json)</Text>;
+  const threads = s.threadProofsPerSecond?.length ? ` [${s.threadProofsPerSecond.map((r) => r.toFixed(1)).join(' ')}]` : '';
+  const hourly = qryPerHour(m.minerEarnings, s);
+  const last = s.lastSolutionAt ? `${roughly(Math.max(0, now - s.lastSolutionAt))} ago` : s.lastSolutionAt === null ? 'none yet' : '—';
   return (
     <>
-      <Row k="rate" v={`${s.proofsPerSecond.toFixed(2)} proofs/s${s.connected ? '' : ' (offline)'}`} />
-      <Row k="solutions" v={`${s.found} found ${s.accepted} ok ${s.paid} paid`} />
-      <Row k="earned" v={formatAmount(s.earned)} />
+      <Row k="rate" v={`${s.proofsPerSecond.toFixed(2)}/s${threads}${s.connected ? '' : ' (offline)'}`} />
+      <Row k="last sol" v={`${last} · ${s.found} found ${s.paid} paid`} />
+      <Row k="earning" v={`${hourly === null ? '—' : formatAmount(hourly)}/h · bal ${m.minerBalance === null ? '—' : formatAmount(m.minerBalance)}`} />
+      <Row k="earned" v={`${formatAmount(s.earned)} · ${s.accepted} accepted`} />
       {s.market ? <Row k="market" v={`${s.market.busy ? `proving ${s.market.busy} ` : ''}${s.market.fulfilled} filled ${formatAmount(s.market.earned)}`} /> : null}
     </>
   );
 }
 
-export function PeersPane({ m, rows }: PaneProps) {
+/** This node: sync state, peers against the limit with their heights, its own validator's duty. */
+export function NodePane({ m, rows }: PaneProps) {
   const n = m.net;
-  if (!n) return <Text dimColor>—</Text>;
+  const sync = syncState(m.heightSamples);
+  const own = ownValidator(m);
+  const heights = n?.peerHeights ?? {};
   return (
     <>
-      <Row k="peers" v={`${n.peers.length}${n.syncing ? `  syncing → ${n.bestKnownHeight}` : ''}`} />
-      {n.peers.slice(0, Math.max(0, rows - 1)).map((p) => (
-        <Text key={p} dimColor wrap="truncate">{`  …${p.slice(-12)}`}</Text>
+      <Row k="sync" v={!sync ? '—' : sync.catchingUp ? `catching up: ${sync.lag} behind · ETA ${sync.etaMs === null ? '—' : roughly(sync.etaMs)}` : 'in sync'} color={sync?.catchingUp ? 'yellow' : undefined} />
+      <Row k="peers" v={n ? `${n.peers.length}${n.maxPeers ? `/${n.maxPeers}` : ''}${n.peers.length ? ` · best #${n.bestKnownHeight}` : ''}` : '—'} />
+      {/* an older node does not say (undefined): unknown rather than "full node" */}
+      <ValidatorRows own={own} isFullNode={m.status?.validatorAddress === null} />
+      {(n?.peers ?? []).slice(0, Math.max(0, rows - 4)).map((p) => (
+        <Line key={p} dimColor>{`  …${p.slice(-10)} ${heights[p] ? `#${heights[p]}` : '#?'}`}</Line>
       ))}
+    </>
+  );
+}
+
+function ValidatorRows({ own, isFullNode }: { own: ReturnType<typeof ownValidator>; isFullNode: boolean }) {
+  if (!own) return <Row k="validator" v={isFullNode ? 'none (full node)' : '—'} />;
+  const v = own.info;
+  const state = !v ? '' : v.tombstoned ? ' · TOMBSTONED' : v.jailed ? ` · JAILED to #${v.jailedUntil}` : own.signedLast === null ? '' : own.signedLast ? ' · signed ✓' : ' · MISSED last';
+  const missed = own.missed ? `missed ${own.missed.count}/${own.missed.max ?? '?'}${own.missed.window ? ` of ${own.missed.window}` : ''}` : 'missed —';
+  const turn = own.nextTurn === null ? 'not in set' : own.nextTurn === 0 ? 'proposes next' : `proposes in ${own.nextTurn}`;
+  return (
+    <>
+      <Row k="validator" v={`${v?.moniker || shortAddress(own.address, 4)} · power ${v?.votingPower ?? '—'}${state}`} color={v?.jailed || v?.tombstoned || own.signedLast === false ? 'red' : undefined} />
+      <Row k="duty" v={`${missed} · ${turn}`} />
     </>
   );
 }
 
 export const PANES = [
   { id: 'chain', title: 'Chain', Pane: ChainPane },
-  { id: 'puzzle', title: 'Puzzle', Pane: PuzzlePane },
+  { id: 'node', title: 'Node', Pane: NodePane },
   { id: 'validators', title: 'Validators', Pane: ValidatorsPane },
   { id: 'market', title: 'Market', Pane: MarketPane },
+  { id: 'puzzle', title: 'Puzzle', Pane: PuzzlePane },
   { id: 'mempool', title: 'Mempool', Pane: MempoolPane },
-  { id: 'peers', title: 'Peers', Pane: PeersPane },
   { id: 'miner', title: 'Miner', Pane: MinerPane },
 ] as const;
 
-export function Frame({ title, focused, width, height, children }: { title: string; focused: boolean; width: number | string; height: number; children: React.ReactNode }) {
+/**
+ * A pane's border and title. `staleMs` (the node is away) puts the data's age in the title and
+ * greys every line, so numbers kept from the last answer are never read as live.
+ */
+export function Frame({ title, focused, staleMs, width, height, children }: { title: string; focused: boolean; staleMs: number | null; width: number | string; height: number; children: React.ReactNode }) {
+  const label = staleMs === null ? title : `${title} · stale ${roughly(staleMs)}`;
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={focused ? 'cyan' : 'gray'} width={width} height={height} paddingX={1} overflow="hidden">
-      <Text bold color={focused ? 'cyan' : undefined} inverse={focused}>
-        {focused ? `▶ ${title}` : title}
+      <Text bold color={focused ? 'cyan' : staleMs === null ? undefined : 'gray'} inverse={focused} wrap="truncate">
+        {focused ? `▶ ${label}` : label}
       </Text>
-      {children}
+      <Stale.Provider value={staleMs !== null}>{children}</Stale.Provider>
     </Box>
   );
 }

@@ -55,11 +55,14 @@ export function statusLine(s: MinerStats, m?: MarketStats): string {
 }
 
 /** The stats file `quarry tui` shows (written whole, then renamed, so readers never see half). */
-function writeMinerStats(file: string, address: string, s: MinerStats, m?: MarketStats): void {
+function writeMinerStats(file: string, address: string, startedAt: number, s: MinerStats, m?: MarketStats): void {
   const body: MinerStatsFile = {
     address,
     connected: s.connected,
     proofsPerSecond: s.proofsPerSecond,
+    threadProofsPerSecond: s.threadProofsPerSecond,
+    lastSolutionAt: s.lastSolutionAt,
+    startedAt,
     proofs: s.proofs,
     found: s.found,
     accepted: s.accepted,
@@ -112,13 +115,14 @@ export function registerMine(node: Command): void {
         }
         let market: MarketProver | undefined;
         const statsFile = join(homeOf(cmd), MINER_STATS_FILE);
+        const startedAt = Date.now();
         const miner: Miner = new Miner({
           rpcUrl: f.rpc,
           key,
           threads,
           onEvent: event,
           onStatus: (s) => {
-            writeMinerStats(statsFile, key.address, s, market?.stats);
+            writeMinerStats(statsFile, key.address, startedAt, s, market?.stats);
             metrics.update(s, market?.stats);
             if (tty) process.stdout.write(`\r\x1b[K${statusLine(s, market?.stats)}`);
             else if (Date.now() - last >= 10_000) {

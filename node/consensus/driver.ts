@@ -29,6 +29,7 @@ import { getPuzzleParams } from '../modules/puzzle/state.ts';
 import { decodeBlock, headerHash, type Block } from '../types/block.ts';
 import { getChainParams } from '../modules/chain-params.ts';
 import { DoubleSignError, type ValidatorSigner } from './signer.ts';
+import type { ConsensusStep } from '../../protocol/rpc-types.ts';
 
 export interface ConsensusNetwork {
   broadcastProposal(proposal: Proposal, block: Uint8Array): void;
@@ -111,6 +112,11 @@ export class ConsensusDriver {
 
   get round(): number {
     return this.engine.round;
+  }
+
+  /** The engine's step, or 'commit' once the height is decided and its block is being committed (what /status reports). */
+  get step(): ConsensusStep {
+    return this.engine.isDecided ? 'commit' : this.engine.step;
   }
 
   async start(): Promise<void> {

@@ -259,6 +259,11 @@ export class P2PNetwork {
     return this.node.getPeers().map(String);
   }
 
+  /** The connection limit from config (p2p.maxPeers), shown against the peer count. */
+  get maxPeers(): number {
+    return this.config.maxPeers;
+  }
+
   async publish(kind: TopicKind, data: Uint8Array): Promise<void> {
     try {
       await this.node.services.pubsub.publish(this.topic(kind), data);

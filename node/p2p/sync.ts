@@ -35,6 +35,8 @@ export class Syncer {
   private headSeen = { height: -1n, at: 0 };
   /** Highest height any peer reported. */
   bestKnown = 0n;
+  /** Each peer's height from its last status answer (GET /net); peers that left are dropped each round. */
+  readonly peerHeights = new Map<string, bigint>();
   applied = 0;
   /** Blocks applied since this catch-up began (for the rate and ETA in the progress line). */
   private rate: { since: number; blocks: number } | null = null;
@@ -88,13 +90,16 @@ export class Syncer {
   private async round(): Promise<boolean> {
     const { chain, network } = this.o;
     let best: { peer: string; height: bigint } | null = null;
-    for (const peer of network.peers()) {
+    const peers = network.peers();
+    for (const gone of [...this.peerHeights.keys()].filter((p) => !peers.includes(p))) this.peerHeights.delete(gone);
+    for (const peer of peers) {
       try {
         const s = await network.status(peer);
         if (!equalBytes(s.genesisHash, chain.genesisHash)) {
           network.penalize(peer, 100, 'peer is on another chain');
           continue;
         }
+        this.peerHeights.set(peer, s.height);
         if (!best || s.height > best.height) best = { peer, height: s.height };
       } catch {
         // unreachable peers are retried next round

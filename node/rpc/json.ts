@@ -9,7 +9,7 @@ import type { Tx } from '../tx/tx.ts';
 import type { Receipt } from '../exec/execute.ts';
 import type { ChainEvent } from '../modules/types.ts';
 import type { CommitCertificate } from '../../consensus/messages.ts';
-import type { BlockJson, JsonOf, ReceiptJson, TxJson, TxResponse } from '../../protocol/rpc-types.ts';
+import type { BlockJson, CommitJson, JsonOf, ReceiptJson, TxJson, TxResponse } from '../../protocol/rpc-types.ts';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };
 
@@ -45,7 +45,7 @@ export function txResponse(tx: Tx, height: bigint, index: number, receipt: Recei
   return { ...txJson(tx), height: height.toString(), index, result: receiptJson(receipt), status: 'committed' };
 }
 
-export function commitJson(c: CommitCertificate | null): JsonValue {
+export function commitJson(c: CommitCertificate | null): CommitJson | null {
   return toJson(c);
 }
 

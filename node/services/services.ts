@@ -26,6 +26,8 @@ export interface NodeRoles {
   readonly driver: ConsensusDriver | null;
   readonly network: P2PNetwork | null;
   readonly syncer: Syncer | null;
+  /** The BLS key this node's validator signs with (null without a validator key), held even while the validator is out of the set. */
+  readonly validatorBlsKey: Uint8Array | null;
 }
 
 export interface NodeServices {

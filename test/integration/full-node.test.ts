@@ -17,6 +17,7 @@ import { until } from '../helpers/devnet.ts';
 import { P2PNetwork } from '../../node/p2p/network.ts';
 import { createLogger } from '../../node/log.ts';
 import { generateKeyPair } from '@libp2p/crypto/keys';
+import type { NetInfo, Status } from '../../protocol/rpc-types.ts';
 
 async function post(url: string, bytes: Uint8Array): Promise<{ status: number; body: { hash?: string; error?: { code: string; message: string } } }> {
   const res = await fetch(`${url}/txs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tx: toHex(bytes) }) });
@@ -39,6 +40,11 @@ test('a full node drops synced transactions from its mempool and admits the next
     await until('the full node to sync past height 2', async () => BigInt((await get<{ height: string }>(url, '/status')).height) >= 2n);
     await until('the gossip mesh', async () => (await get<{ peers: string[] }>(url, '/net')).peers.length === 1);
     await new Promise((r) => setTimeout(r, 1_500)); // gossipsub forms its mesh on a heartbeat
+    // the operator's view of /net and /status: peers against the limit with the heights the syncer heard
+    const peerId = validator.node.network!.peerId;
+    await until("the validator's height as the full node heard it", async () => BigInt((await get<NetInfo>(url, '/net')).peerHeights?.[peerId] ?? '0') >= 2n);
+    assert.equal((await get<NetInfo>(url, '/net')).maxPeers, DEFAULT_CONFIG.p2p.maxPeers);
+    assert.equal((await get<Status>(url, '/status')).validatorAddress, null, 'a full node has no validator');
 
     for (const sequence of [0n, 1n, 2n]) {
       const bytes = makeTx(alice!, [sendMsg(bob!, 1_000n + sequence)], { sequence });

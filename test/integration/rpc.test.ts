@@ -44,6 +44,8 @@ test('RPC routes, error shapes, proofs, metrics and the WebSocket stream', { tim
     assert.equal(status.chainId, 'quarry-test-1');
     assert.equal(status.validator, true);
     assert.match(status.latestBlockHash, /^[0-9a-f]{64}$/);
+    assert.match(status.consensus.step, /^(propose|prevote|precommit|commit)$/);
+    assert.equal(status.validatorAddress, deterministicUser(1000).address, "the operator of this node's BLS key");
 
     const latest = await call(url, '/blocks/latest');
     assert.equal(latest.status, 200);
@@ -128,6 +130,7 @@ test('RPC routes, error shapes, proofs, metrics and the WebSocket stream', { tim
       assert.equal(r.body.error.code, code, path);
       assert.ok(r.body.error.message.length > 0);
     }
+    assert.deepEqual((await call(url, '/mempool')).body.rejected, { E_SEQUENCE: 1 }, 'refusals by the mempool, by code (decoding failures never reach it)');
     const h1 = BigInt((await call(url, '/status')).body.height);
     await until(async () => BigInt((await call(url, '/status')).body.height) > h1);
   } finally {

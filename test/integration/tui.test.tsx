@@ -1,6 +1,8 @@
 /**
  * The dashboard rendered with ink-testing-library against a real devnet: the panes show the live
- * height and the validators; the RECONNECTING banner appears when the node stops and clears when it
+ * height, the validators and the operator's view (consensus step, sync, the node's own validator
+ * signing with its next proposer turn, mempool rejections, epoch-proof lag); the RECONNECTING banner
+ * appears when the node stops, with every pane keeping its data marked stale, and clears when it
  * restarts; keys move the focus, zoom a pane and quit.
  */
 import { test } from 'node:test';
@@ -34,13 +36,23 @@ test('dashboard on a devnet: live height and validators, reconnecting and recove
     assert.ok(frame().split('\n').some((line) => line.length > 80), 'uses the whole width, not 80 columns');
     assert.ok(frame().split('\n').length <= 24, 'fits 24 rows');
 
-    // keys: tab moves the focus to Puzzle, enter zooms it alone, esc returns
+    // the operator's view: consensus step, this node's own validator signing, mempool rejections, epoch proofs
+    await until('the operator fields', async () => /signed ✓/.test(frame()), 30_000);
+    assert.match(frame(), /consensus\s+#\d+ round \d+ (propose|prevote|precommit|commit)/);
+    assert.match(frame(), /rejected\s+none/);
+    assert.match(frame(), /epoch\s+\d+ · (no proof yet|proven \d+) · lag \d+/);
+
+    // keys: tab moves the focus to Node, enter zooms it alone, esc returns
     ui.stdin.write('\t');
     await settle();
     ui.stdin.write('\r');
     await settle();
-    assert.match(frame(), /Puzzle/);
+    assert.match(frame(), /▶ Node/);
     assert.doesNotMatch(frame(), /Validators/);
+    assert.match(frame(), /sync\s+in sync/);
+    assert.match(frame(), /peers\s+0\/\d+\s/, 'peers against the limit');
+    assert.match(frame(), new RegExp(`validator\\s+${shown.slice(0, 8)}.* · power \\d+ · signed ✓`));
+    assert.match(frame(), /duty\s+missed \d+\/\d+ of \d+ · proposes next/, 'the only validator proposes every block');
     ui.stdin.write('\u001b');
     await settle();
     assert.match(frame(), /Validators/);
@@ -49,9 +61,14 @@ test('dashboard on a devnet: live height and validators, reconnecting and recove
     await net.devnet.kill(net.devnet.nodes[0]!.name, 'SIGTERM');
     await until('the reconnecting banner', async () => /RECONNECTING/.test(frame()), 30_000);
     const stale = heightIn(frame());
+    assert.ok(stale >= 3n, `the last height stays on screen (${stale}), not zeros`);
+    await until('the stale marker with its age', async () => /Chain · stale [1-9]\d* s/.test(frame()), 10_000);
+    assert.match(frame(), /Node · stale \d+ s/, 'every pane says so');
+    assert.match(frame(), /signed ✓/, "the operator's fields keep their last values");
     net.devnet.startNode(0);
     await until('recovery', async () => /● connected/.test(frame()) && heightIn(frame()) > stale, 90_000);
     assert.doesNotMatch(frame(), /RECONNECTING/);
+    assert.doesNotMatch(frame(), /stale/);
   } finally {
     ui.unmount();
     feed.stop();

@@ -1,4 +1,8 @@
-/** The dashboard's pure model: events folded in order, sparkline, fee levels, proving-rate estimate, top provers. */
+/**
+ * The dashboard's pure model: events folded in order, sparkline, fee levels, proving-rate estimate,
+ * top provers; the operator's view: stale age, own validator (signing, missed, next proposer turn),
+ * sync ETA, epoch-proof lag, the miner's QRY/hour, and their alerts.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyEvent, blockIntervals, emptyModel, feeLevels, networkProofsPerSecond, solutionsPerBlock, sparkline, topProvers } from '../../tui/model.ts';
@@ -46,7 +50,7 @@ test('market events keep fills, slashes, locks; others are ignored', () => {
 test('the grid fills the terminal, reflows with its size, and never shrinks below 80×24', async () => {
   const { layout } = await import('../../tui/layout.ts');
   const small = layout(80, 24);
-  assert.deepEqual(small.rows.map((r) => r.height), [6, 8, 7]);
+  assert.deepEqual(small.rows.map((r) => r.height), [8, 7, 6], 'Chain and Node get 5 lines inside their borders, the tables 4, the bottom row 3');
   assert.deepEqual(small.rows.map((r) => r.cells.map((c) => c.width)), [[40, 40], [40, 40], [26, 26, 28]]);
   const wide = layout(120, 40);
   assert.equal(wide.width, 120);
@@ -71,4 +75,112 @@ test('alerts: jailed validators, a stalled chain, falling behind, a failing mine
   };
   assert.deepEqual(alerts(sick, 20_000), ['1 validator(s) jailed: v1', 'chain stalled: no block for 17 s', 'falling behind: 17 blocks under the best peer', 'miner: 2 market proof(s) failed']);
   assert.ok(!alerts({ ...sick, connected: false }, 20_000).some((a) => a.startsWith('chain stalled')), 'while disconnected the banner says RECONNECTING instead');
+});
+
+const op = () => import('../../tui/operator.ts');
+type Model = ReturnType<typeof emptyModel>;
+const asStatus = (s: object) => s as Model['status'];
+
+test('stale age: none while connected or before the first answer, the time since the last answer while away', async () => {
+  const { staleAge } = await op();
+  const m = emptyModel('http://x');
+  assert.equal(staleAge(m, 5_000), null, 'never reached: nothing on screen is stale');
+  assert.equal(staleAge({ ...m, connected: true, lastContact: 1_000 }, 5_000), null);
+  assert.equal(staleAge({ ...m, connected: false, lastContact: 1_000 }, 13_000), 12_000);
+});
+
+test('own validator: signed bit from the head lastCommit (hex or qry1 bitmap), missed against the jail threshold, next proposer turn', async () => {
+  const { ownValidator, nextProposerTurn, signedCommit } = await op();
+  const { encodeAddress } = await import('../../protocol/crypto/address.ts');
+  const set = {
+    height: '9', totalPower: '10', setHash: '00',
+    validators: [
+      { address: 'qry1a', blsPubKey: '', power: '7', proposerPriority: '0' },
+      { address: 'qry1me', blsPubKey: '', power: '2', proposerPriority: '0' },
+      { address: 'qry1c', blsPubKey: '', power: '1', proposerPriority: '0' },
+    ],
+  };
+  // the chain's round robin from zero priorities: the 7-power proposes twice (the tie at the second
+  // height goes to the lower index), then the 2-power
+  assert.equal(nextProposerTurn(set, 'qry1a'), 0);
+  assert.equal(nextProposerTurn(set, 'qry1me'), 2);
+  assert.equal(nextProposerTurn(set, 'qry1zz'), null, 'outside the set');
+  const commit = (signers: string) => ({ height: '8', round: 0, blockHash: '', signers, signature: '' });
+  assert.equal(signedCommit(commit('05'), 0), true);
+  assert.equal(signedCommit(commit('05'), 1), false);
+  assert.equal(signedCommit(commit('05'), 2), true);
+  const wide = new Uint8Array(20);
+  wide[19] = 0x80; // validator 159 of a 160-member set: the 20-byte bitmap is written as an address
+  assert.equal(signedCommit(commit(encodeAddress(wide)), 159), true);
+  assert.equal(signedCommit(commit(encodeAddress(wide)), 0), false);
+
+  const base = emptyModel('http://x');
+  assert.equal(ownValidator(base), null, 'no status yet');
+  assert.equal(ownValidator({ ...base, status: asStatus({ height: '9', validatorAddress: null }) }), null, 'a full node');
+  const m: Model = {
+    ...base,
+    status: asStatus({ height: '9', validatorAddress: 'qry1me' }),
+    validators: [{ operator: 'qry1me', moniker: 'me', votingPower: '2', missedBlocks: '4', jailed: false, tombstoned: false, active: true }] as Model['validators'],
+    activeSet: set,
+    stakingParams: { downtimeWindow: '100', downtimeMaxMissed: '50' },
+    lastCommit: commit('05'),
+  };
+  assert.deepEqual(ownValidator(m), { address: 'qry1me', info: m.validators[0], missed: { count: 4, max: 50, window: 100 }, signedLast: false, nextTurn: 2 });
+  assert.equal(ownValidator({ ...m, lastCommit: commit('02') })!.signedLast, true);
+  assert.equal(ownValidator({ ...m, lastCommit: null })!.signedLast, null, 'unknown before the block is fetched');
+});
+
+test('operator alerts: own validator jailed, tombstoned, not signing, close to the jail; none when healthy', async () => {
+  const { operatorAlerts } = await op();
+  const v = { operator: 'qry1me', moniker: 'me', votingPower: '2', missedBlocks: '1', jailed: false, jailedUntil: '0', tombstoned: false, active: true };
+  const m: Model = {
+    ...emptyModel('http://x'),
+    status: asStatus({ height: '9', validatorAddress: 'qry1me' }),
+    validators: [v] as Model['validators'],
+    activeSet: { height: '9', totalPower: '2', setHash: '00', validators: [{ address: 'qry1me', blsPubKey: '', power: '2', proposerPriority: '0' }] },
+    stakingParams: { downtimeWindow: '100', downtimeMaxMissed: '50' },
+    lastCommit: { height: '8', round: 0, blockHash: '', signers: '01', signature: '' },
+  };
+  assert.deepEqual(operatorAlerts(m), []);
+  assert.deepEqual(operatorAlerts({ ...m, lastCommit: { ...m.lastCommit!, signers: '00' } }), ["this node's validator me did not sign the last block"]);
+  assert.deepEqual(operatorAlerts({ ...m, validators: [{ ...v, missedBlocks: '30' }] as Model['validators'] }), ["this node's validator me missed 30 of 50 blocks allowed in the window"]);
+  assert.deepEqual(operatorAlerts({ ...m, validators: [{ ...v, jailed: true, jailedUntil: '120' }] as Model['validators'] }), ["this node's validator me is jailed until #120: unjail it (quarry tx stake unjail)"]);
+  assert.match(operatorAlerts({ ...m, validators: [{ ...v, jailed: true, tombstoned: true }] as Model['validators'] })[0]!, /tombstoned/);
+  assert.deepEqual(operatorAlerts({ ...m, status: asStatus({ height: '9', validatorAddress: null }) }), [], 'a full node has no validator to worry about');
+});
+
+test('sync state: in sync within a block, catching up with an ETA from the rate the lag closes, none when it does not', async () => {
+  const { recordHeight, syncState } = await op();
+  assert.equal(syncState([]), null);
+  let s = recordHeight([], { at: 0, height: 100n, best: 200n });
+  s = recordHeight(s, { at: 5_000, height: 150n, best: 205n });
+  s = recordHeight(s, { at: 10_000, height: 200n, best: 210n });
+  // the lag went 100 -> 10 in 10 s: 9 blocks/s closing, 10 left
+  const st = syncState(s)!;
+  assert.equal(st.catchingUp, true);
+  assert.equal(st.lag, 10n);
+  assert.ok(Math.abs(st.etaMs! - 1_111) < 1, `eta ${st.etaMs}`);
+  assert.equal(syncState([{ at: 0, height: 10n, best: 20n }, { at: 5_000, height: 12n, best: 25n }])!.etaMs, null, 'falling further behind: no ETA');
+  assert.deepEqual(syncState([{ at: 0, height: 10n, best: 11n }]), { catchingUp: false, lag: 1n, etaMs: null }, 'a block behind is the one being finished');
+  assert.equal(recordHeight(s, { at: 45_000, height: 210n, best: 210n }).length, 1, 'samples older than the window are dropped');
+});
+
+test('epoch-proof lag and the miner QRY/hour (watched window, else since the miner started; restarts reset)', async () => {
+  const { epochProofLag, qryPerHour, recordEarnings } = await op();
+  assert.equal(epochProofLag(null), null);
+  assert.equal(epochProofLag({ epoch: '12', epochLength: '100', provenEpoch: '11' }), 1);
+  assert.equal(epochProofLag({ epoch: '12', epochLength: '100', provenEpoch: '12' }), 0);
+  assert.equal(epochProofLag({ epoch: '3', epochLength: '100', provenEpoch: null }), 4, 'nothing proven: every epoch from genesis is owed');
+
+  const file = (updatedAt: number, earned: number, extra: object = {}) => ({ address: 'qry1m', connected: true, proofsPerSecond: 1, proofs: 0, found: 0, accepted: 0, paid: 0, earned: String(earned), market: null, updatedAt, ...extra });
+  let samples = recordEarnings([], file(0, 1_000_000));
+  samples = recordEarnings(samples, file(0, 1_000_000));
+  assert.equal(samples.length, 1, 'the same file read twice is one sample');
+  samples = recordEarnings(samples, file(600_000, 3_000_000, { market: { busy: null, locked: 0, fulfilled: 1, failed: 0, earned: '500000' } }));
+  // 2.5 QRY more over 10 minutes
+  assert.equal(qryPerHour(samples, file(600_000, 3_000_000)), 15_000_000n);
+  const young = recordEarnings([], file(60_000, 2_000_000, { startedAt: 0 }));
+  assert.equal(qryPerHour(young, file(60_000, 2_000_000, { startedAt: 0 })), 120_000_000n, 'watched a minute: 2 QRY in the miner\'s first minute');
+  assert.equal(qryPerHour(young, file(60_000, 2_000_000)), null, 'an old miner file has no start time');
+  assert.equal(recordEarnings(samples, file(700_000, 10)).length, 1, 'a restarted miner starts the history over');
 });

@@ -7,24 +7,40 @@ import { decodeTx } from '../../tx/tx.ts';
 import { blockJson, toJson } from '../json.ts';
 import { heightParam } from '../params.ts';
 import { getChainParams } from '../../modules/chain-params.ts';
-import { getStakingParams } from '../../modules/staking/state.ts';
+import { blsKeyOwner, getStakingParams } from '../../modules/staking/state.ts';
+import { encodeAddress } from '../../../protocol/crypto/address.ts';
 import { getMarketParams } from '../../modules/market/state.ts';
-import type { MempoolInfo, ParamsResponse, Status } from '../../../protocol/rpc-types.ts';
+import type { ActiveSetJson, MempoolInfo, ParamsResponse, Status } from '../../../protocol/rpc-types.ts';
 
 export function chainRoutes(app: FastifyInstance, node: NodeServices): void {
   const { chain, mempool } = node;
 
+  /** The operator registered with this node's BLS key: looked up by key, so a jailed validator (out of the set) is still found. */
+  const validatorAddress = async (): Promise<string | null> => {
+    const key = node.roles.validatorBlsKey;
+    const owner = key ? await blsKeyOwner.get(chain.latestState, key) : null;
+    return owner ? encodeAddress(owner.operator) : null;
+  };
+
+  /** Refusals by code from the mempool's rejection counter (quarry_tx_rejected_total), so both agree. */
+  const rejectedByCode = async (): Promise<Record<string, number>> => {
+    const { values } = await node.metrics.txRejected.get();
+    return Object.fromEntries(values.filter((v) => v.value > 0).map((v) => [String(v.labels.code), v.value]));
+  };
+
   app.get('/status', async () => {
     const head = chain.head;
+    const driver = node.roles.driver;
     return {
       chainId: chain.chainId,
       genesisHash: toHex(chain.genesisHash),
       height: head.height.toString(),
       latestBlockHash: toHex(head.hash),
       latestBlockTime: head.time.toString(),
-      validator: node.roles.driver !== null,
-      consensus: node.roles.driver ? { height: node.roles.driver.height.toString(), round: node.roles.driver.round } : null,
+      validator: driver !== null,
+      consensus: driver ? { height: driver.height.toString(), round: driver.round, step: driver.step } : null,
       mempool: { txs: mempool.size, bytes: mempool.bytes },
+      validatorAddress: await validatorAddress(),
     } satisfies Status;
   });
 
@@ -54,8 +70,8 @@ export function chainRoutes(app: FastifyInstance, node: NodeServices): void {
       height: chain.head.height.toString(),
       totalPower: set.totalPower.toString(),
       setHash: toHex(set.hash),
-      validators: set.validators.map((v, i) => ({ ...(toJson(v) as object), proposerPriority: priorities[i]!.toString() })),
-    };
+      validators: set.validators.map((v, i) => ({ ...toJson(v), proposerPriority: priorities[i]!.toString() })),
+    } satisfies ActiveSetJson;
   });
 
   app.get('/mempool', async () => ({
@@ -68,6 +84,7 @@ export function chainRoutes(app: FastifyInstance, node: NodeServices): void {
       fee: e.tx.tx.body.fee.toString(),
       weight: e.weight.toString(),
     })),
+    rejected: await rejectedByCode(),
   }) satisfies MempoolInfo);
 
   app.get('/params', async () => {

@@ -5,6 +5,7 @@ import { decodeAddress, encodeAddress } from '../../../protocol/crypto/address.t
 import { toHex } from '../../../protocol/encoding/bytes.ts';
 import { delegatorsOf, getDelegation, getValidator, listOperators, REWARD_SCALE } from '../../modules/staking/state.ts';
 import { tokensOfShares } from '../../modules/staking/bonding.ts';
+import type { NetInfo } from '../../../protocol/rpc-types.ts';
 
 export function stakingRoutes(app: FastifyInstance, node: NodeServices): void {
   const { chain } = node;
@@ -52,11 +53,19 @@ export function stakingRoutes(app: FastifyInstance, node: NodeServices): void {
     return { address: req.params.address, height: chain.head.height.toString(), delegations: out };
   });
 
-  app.get('/net', async () => ({
-    peerId: node.roles.network?.peerId ?? null,
-    listen: node.roles.network?.multiaddrs() ?? [],
-    peers: node.roles.network?.peers() ?? [],
-    syncing: node.roles.syncer?.syncing ?? false,
-    bestKnownHeight: (node.roles.syncer?.bestKnown ?? chain.head.height).toString(),
-  }));
+  app.get('/net', async () => {
+    const { network, syncer } = node.roles;
+    const peers = network?.peers() ?? [];
+    const heard = syncer?.peerHeights ?? new Map<string, bigint>();
+    return {
+      peerId: network?.peerId ?? null,
+      listen: network?.multiaddrs() ?? [],
+      peers,
+      syncing: syncer?.syncing ?? false,
+      bestKnownHeight: (syncer?.bestKnown ?? chain.head.height).toString(),
+      maxPeers: network?.maxPeers ?? null,
+      // only connected peers: the syncer remembers ones that left until its next round
+      peerHeights: Object.fromEntries(peers.flatMap((p) => (heard.has(p) ? [[p, heard.get(p)!.toString()]] : []))),
+    } satisfies NetInfo;
+  });
 }
