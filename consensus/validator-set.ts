@@ -7,6 +7,7 @@ import { encode } from '../protocol/encoding/cbor.ts';
 import { taggedHash } from '../node/crypto/hash.ts';
 import { decodeBlsPublicKey, type BlsPublicKey } from '../node/crypto/bls.ts';
 import { array, bytes, struct, u64, type Infer } from '../protocol/encoding/schema.ts';
+import { advance, step } from '../protocol/proposer.ts';
 
 export const validatorSchema = struct({
   address: bytes({ len: 20 }),
@@ -81,31 +82,12 @@ export function validatorSetHash(validators: readonly Validator[]): Uint8Array {
 
 /** One round of the priority algorithm: returns the new priorities and the chosen index. */
 export function incrementPriorities(set: ValidatorSet, priorities: readonly bigint[]): [bigint[], number] {
-  const next = priorities.map((p, i) => p + set.power(i));
-  let winner = 0;
-  for (let i = 1; i < next.length; i++) if (next[i]! > next[winner]!) winner = i;
-  next[winner]! -= set.totalPower;
-  return [next, winner];
+  return step(set.validators.map((v) => v.power), set.totalPower, priorities);
 }
 
-/**
- * Priorities for the next height: one increment from the priorities of this height's round 0,
- * then centered and clamped to ±2·total so they cannot drift (CometBFT's rescale and shift).
- */
+/** Priorities for the next height (protocol/proposer.ts `advance`). */
 export function nextPriorities(set: ValidatorSet, priorities: readonly bigint[]): bigint[] {
-  const [next] = incrementPriorities(set, priorities);
-  const bound = 2n * set.totalPower;
-  let max = next[0]!;
-  let min = next[0]!;
-  for (const p of next) {
-    if (p > max) max = p;
-    if (p < min) min = p;
-  }
-  const spread = max - min;
-  const scaled = spread > bound ? next.map((p) => (p * bound) / spread) : next;
-  const sum = scaled.reduce((s, p) => s + p, 0n);
-  const avg = sum / BigInt(scaled.length);
-  return scaled.map((p) => p - avg);
+  return advance(set.validators.map((v) => v.power), set.totalPower, priorities);
 }
 
 export function initialPriorities(set: ValidatorSet): bigint[] {

@@ -1,14 +1,13 @@
 /**
- * Who proposes the coming heights, predicted from `GET /validators` (powers and round-0
- * proposer priorities): the chain's stake-weighted round robin (CometBFT's priority algorithm,
- * consensus/validator-set.ts `incrementPriorities` / `nextPriorities`, docs/consensus.md) restated
- * over plain powers. It is a second copy because the chain's lives with the node's BLS key handling,
- * which apps over RPC (the dashboard, the SDK) cannot import; test/unit/proposer-schedule.test.ts
- * checks the two agree. The prediction assumes the set does not change (staking can rotate it).
+ * The stake-weighted round robin that picks proposers (CometBFT's priority algorithm,
+ * docs/consensus.md §proposer) over plain powers: the chain's validator sets
+ * (consensus/validator-set.ts) run it, and apps over RPC (the dashboard, the SDK) use it to predict
+ * who proposes the coming heights from `GET /validators`. Pure and integer-only. A prediction
+ * assumes the set does not change (staking can rotate it).
  */
 
 /** One round: every priority grows by its power, the highest (ties: lowest index) proposes and pays the total. */
-function step(powers: readonly bigint[], total: bigint, priorities: readonly bigint[]): [bigint[], number] {
+export function step(powers: readonly bigint[], total: bigint, priorities: readonly bigint[]): [bigint[], number] {
   const next = priorities.map((p, i) => p + powers[i]!);
   let winner = 0;
   for (let i = 1; i < next.length; i++) if (next[i]! > next[winner]!) winner = i;
@@ -16,8 +15,11 @@ function step(powers: readonly bigint[], total: bigint, priorities: readonly big
   return [next, winner];
 }
 
-/** Round-0 priorities of the following height: one round, then clamped to a spread of 2·total and centred. */
-function advance(powers: readonly bigint[], total: bigint, priorities: readonly bigint[]): bigint[] {
+/**
+ * Round-0 priorities of the following height: one round, then clamped to a spread of 2·total and
+ * centred, so they cannot drift (CometBFT's rescale and shift).
+ */
+export function advance(powers: readonly bigint[], total: bigint, priorities: readonly bigint[]): bigint[] {
   const [next] = step(powers, total, priorities);
   const bound = 2n * total;
   const max = next.reduce((a, b) => (b > a ? b : a));

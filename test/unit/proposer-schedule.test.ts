@@ -1,7 +1,9 @@
 /**
- * The dashboard's proposer prediction (protocol/proposer.ts) is a copy of the chain's round robin
- * (consensus/validator-set.ts): both must name the same round-0 proposer for every height, for
- * equal, skewed and priority-clamping sets, from fresh and from carried-over priorities.
+ * The proposer round robin (protocol/proposer.ts), which the chain's validator sets run
+ * (consensus/validator-set.ts) and the dashboard uses to predict turns: the schedule names the same
+ * round-0 proposer as the engine's selection for every height, for equal, skewed and
+ * priority-clamping sets, from fresh and carried-over priorities; and known answers pin the
+ * consensus-critical algorithm itself (a change to it is a chain fork, so it must fail here).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -35,6 +37,13 @@ test('the predicted proposers match the chain for equal, skewed and clamping set
     const from = start ?? initialPriorities(set);
     assert.deepEqual(proposerSchedule(powers, from, 300), chainSchedule(set, from, 300), `powers ${powers.join(',')}`);
   }
+});
+
+test('known proposer sequences: each validator proposes in proportion to its power, clamped priorities rescale', () => {
+  const seq = proposerSchedule([1n, 2n, 7n], [0n, 0n, 0n], 20);
+  assert.deepEqual(seq, [2, 1, 2, 2, 0, 2, 2, 1, 2, 2, 2, 1, 2, 2, 0, 2, 2, 1, 2, 2]);
+  assert.deepEqual([0, 1, 2].map((i) => seq.slice(0, 10).filter((x) => x === i).length), [1, 2, 7]);
+  assert.deepEqual(proposerSchedule([3n, 2n, 1n], [500n, -400n, -100n], 12), [0, 0, 0, 0, 1, 2, 0, 0, 1, 0, 1, 2]);
 });
 
 test('blocks until a validator proposes: 0 when it is next, null beyond the horizon or outside the set', () => {
