@@ -22,6 +22,8 @@ export function checkRpcUrl(url: string): string {
   return url.replace(/\/+$/, '');
 }
 
+const isTimeout = (err: unknown) => err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+
 export class RpcClient {
   readonly baseUrl: string;
   constructor(url: string, private readonly timeoutMs = 10_000) {
@@ -49,10 +51,16 @@ export class RpcClient {
   }
 
   private async send(path: string, init: RequestInit): Promise<Response> {
-    try {
-      return await fetch(this.baseUrl + path, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
-    } catch (err) {
-      throw new RpcError('E_UNAVAILABLE', `cannot reach the node at ${this.baseUrl}: ${(err as Error).cause ?? (err as Error).message}`, 0);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fetch(this.baseUrl + path, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
+      } catch (err) {
+        // A GET sent on a pooled keep-alive socket the node closed meanwhile fails at once ("other
+        // side closed"): it happens after this process blocked its event loop for a while (the
+        // light client's o1js verification takes a minute). GETs are idempotent: once more, fresh.
+        if (attempt === 0 && init.method === 'GET' && !isTimeout(err)) continue;
+        throw new RpcError('E_UNAVAILABLE', `cannot reach the node at ${this.baseUrl}: ${(err as Error).cause ?? (err as Error).message}`, 0);
+      }
     }
   }
 

@@ -3,11 +3,11 @@
  * collateral and posts its asks, fetches circuit artifacts from the node (checked against their
  * hashes), and serves requests with the general Groth16 prover.
  *
- * Policy, in order: requests locked to this prover are obligations (collateral is at stake), so
- * they are proved first with puzzle mining paused. Otherwise it takes an auction request (lock) or
- * a timed-out one (commit, then reveal) when its price per second of proving beats the reward per
- * second that mining has actually earned so far; before mining has earned anything, market work
- * wins. Transactions go out one at a time and wait for their block, so sequences never collide.
+ * What it does is decided by the pure policy in market-policy.ts: requests locked to this prover
+ * first (proved with puzzle mining paused), else an auction request (lock) or a timed-out one
+ * (commit, then reveal) when its price per second of proving beats the reward per second mining
+ * has actually earned so far; before mining has earned anything, market work wins. Transactions
+ * go out one at a time and wait for their block, so sequences never collide.
  */
 import type { AnyMsg } from '../protocol/messages/index.ts';
 import { randomBytes } from 'node:crypto';
@@ -21,6 +21,7 @@ import { decodeAddress } from '../protocol/crypto/address.ts';
 import { fillCommitment } from '../node/modules/market/commit-fill.ts';
 
 import { Groth16Prover } from '../puzzle/groth16-prover.ts';
+import { planMarket, type MarketAction, type PolicyRequest } from './market-policy.ts';
 
 export interface AskConfig {
   circuit: string;
@@ -53,19 +54,7 @@ export interface MarketStats {
   earned: bigint;
 }
 
-interface RequestJson {
-  id: string;
-  circuitId: string;
-  inputs: Array<{ name: string; values: string[] }>;
-  status: string;
-  currentPrice: string | null;
-  maxPrice: string;
-  /** Slashed collateral waiting for whoever fills (open fills and rotated locks are paid it too). */
-  fillerReward: string;
-  collateral: string;
-  deadline: string;
-  lock: { prover: string; price: string; expiresAt: string } | null;
-}
+type RequestJson = PolicyRequest;
 
 const DEFAULT_PROOF_SECONDS = 1;
 
@@ -75,6 +64,7 @@ export class MarketProver {
   private readonly provers = new Map<string, Promise<Groth16Prover>>();
   private readonly proofSeconds = new Map<string, number>();
   private readonly done = new Set<string>();
+  private readonly checked = new Set<string>();
   private readonly unprovable = new Set<string>();
   private readonly commits = new Map<string, { proof: Uint8Array; publicSignals: string[]; salt: Uint8Array; height: bigint }>();
   private readonly askPrice: Map<string, bigint>;
@@ -132,29 +122,25 @@ export class MarketProver {
 
   private async serve(): Promise<void> {
     const height = BigInt((await this.rpc.get<{ height: string }>('/status')).height);
-    await this.revealDue(height);
-    const mine = await this.list(`status=locked&prover=${this.o.key.address}`);
-    this.stats.locked = mine.length;
-    for (const r of mine) if (!this.done.has(r.id)) await this.fulfil(r);
-    if (mine.length > 0) return;
-    for (const r of await this.list('status=open-fill')) if (this.worthIt(r, BigInt(r.maxPrice) + BigInt(r.fillerReward)) && !this.commits.has(r.id)) return this.commit(r);
-    for (const r of await this.list('status=open')) {
-      const price = BigInt(r.currentPrice ?? '0');
-      if (price >= (this.askPrice.get(r.circuitId) ?? price + 1n) && this.worthIt(r, price)) {
-        await this.send([{ type: 'market/lock', requestId: fromHex(r.id) }], `lock ${r.id.slice(0, 12)} at ${price} uqry`);
-        return;
-      }
-    }
+    const [locked, openFill, open] = await Promise.all([this.list(`status=locked&prover=${this.o.key.address}`), this.list('status=open-fill'), this.list('status=open')]);
+    this.stats.locked = locked.length;
+    const plan = planMarket(
+      { height, locked, openFill, open },
+      { askPrice: this.askPrice, done: this.done, checked: this.checked, unprovable: this.unprovable, committed: this.commits, proofSeconds: (c) => this.proofSeconds.get(c) ?? DEFAULT_PROOF_SECONDS, miningRate: this.o.miningRate() },
+    );
+    for (const action of plan) await this.perform(action);
+  }
+
+  private async perform(a: MarketAction): Promise<void> {
+    if (a.do === 'reveal') return this.reveal(a.id);
+    if (a.do === 'check-locked') return this.check(a.request);
+    if (a.do === 'prove-locked') return this.fulfil(a.request);
+    if (a.do === 'commit') return this.commit(a.request);
+    await this.send([{ type: 'market/lock', requestId: fromHex(a.request.id) }], `lock ${a.request.id.slice(0, 12)} at ${a.price} uqry`);
   }
 
   private async list(query: string): Promise<RequestJson[]> {
-    return (await this.rpc.get<{ requests: RequestJson[] }>(`/market/requests?${query}`)).requests.filter((r) => this.askPrice.has(r.circuitId));
-  }
-
-  /** Market work beats mining when its price per second of proving is at least mining's rate. */
-  private worthIt(r: RequestJson, price: bigint): boolean {
-    const seconds = this.proofSeconds.get(r.circuitId) ?? DEFAULT_PROOF_SECONDS;
-    return Number(price) / seconds >= this.o.miningRate();
+    return (await this.rpc.get<{ requests: RequestJson[] }>(`/market/requests?${query}`)).requests;
   }
 
   /**
@@ -177,6 +163,19 @@ export class MarketProver {
     } else this.stats.failed++;
   }
 
+  /** Checks a new obligation's witness at once, declining it within the accept window if there is none. */
+  private async check(r: RequestJson): Promise<void> {
+    try {
+      await (await this.prover(r.circuitId)).checkWitness(inputsOf(r));
+      this.checked.add(r.id);
+    } catch (err) {
+      if (!(err instanceof QuarryError && err.code === 'E_NO_WITNESS')) throw err;
+      this.noWitness(r, err);
+      this.done.add(r.id);
+      await this.send([{ type: 'market/decline', requestId: fromHex(r.id) }], `decline ${r.id.slice(0, 12)} (no witness for its inputs)`);
+    }
+  }
+
   /** Open fill, first half: commit to the proof now, reveal it in a later block. */
   private async commit(r: RequestJson): Promise<void> {
     const proved = await this.tryProve(r);
@@ -188,17 +187,17 @@ export class MarketProver {
     if (res?.result.code === 'OK') this.commits.set(r.id, { proof, publicSignals, salt, height: BigInt(res.height) });
   }
 
-  private async revealDue(height: bigint): Promise<void> {
-    for (const [id, c] of this.commits) {
-      if (c.height >= height) continue;
-      this.commits.delete(id);
-      const res = await this.send([{ type: 'market/reveal-fill', requestId: fromHex(id), proof: c.proof, publicSignals: c.publicSignals, salt: c.salt }], `reveal fill ${id.slice(0, 12)}`);
-      if (res?.result.code === 'OK') {
-        this.stats.fulfilled++;
-        const r = await this.rpc.get<{ paid: string }>(`/market/requests/${id}`);
-        this.stats.earned += BigInt(r.paid);
-      } else this.stats.failed++;
-    }
+  /** Open fill, second half: reveal a proof committed in an earlier block. */
+  private async reveal(id: string): Promise<void> {
+    const c = this.commits.get(id);
+    if (!c) return;
+    this.commits.delete(id);
+    const res = await this.send([{ type: 'market/reveal-fill', requestId: fromHex(id), proof: c.proof, publicSignals: c.publicSignals, salt: c.salt }], `reveal fill ${id.slice(0, 12)}`);
+    if (res?.result.code === 'OK') {
+      this.stats.fulfilled++;
+      const r = await this.rpc.get<{ paid: string }>(`/market/requests/${id}`);
+      this.stats.earned += BigInt(r.paid);
+    } else this.stats.failed++;
   }
 
   /** The proof, or null (counted and logged once) when the inputs violate the circuit. */
@@ -208,11 +207,16 @@ export class MarketProver {
       return await this.prove(r);
     } catch (err) {
       if (!(err instanceof QuarryError && err.code === 'E_NO_WITNESS')) throw err;
-      this.unprovable.add(r.id);
-      this.stats.unprovable++;
-      this.o.onEvent?.(`market: request ${r.id.slice(0, 12)} has no witness: ${err.message}`);
+      this.noWitness(r, err);
       return null;
     }
+  }
+
+  /** Counted and logged once per request. */
+  private noWitness(r: RequestJson, err: QuarryError): void {
+    this.unprovable.add(r.id);
+    this.stats.unprovable++;
+    this.o.onEvent?.(`market: request ${r.id.slice(0, 12)} has no witness: ${err.message}`);
   }
 
   private async prove(r: RequestJson): Promise<{ proof: Uint8Array; publicSignals: string[] }> {
@@ -220,7 +224,7 @@ export class MarketProver {
     this.stats.busy = r.id.slice(0, 12);
     const prover = await this.prover(r.circuitId);
     const t0 = performance.now();
-    const out = await prover.prove(Object.fromEntries(r.inputs.map((i) => [i.name, i.values.map(BigInt)])));
+    const out = await prover.prove(inputsOf(r));
     this.proofSeconds.set(r.circuitId, (performance.now() - t0) / 1000);
     return { proof: out.proof, publicSignals: out.publicSignals.map(String) };
   }
@@ -255,6 +259,11 @@ export class MarketProver {
     this.events?.close();
     for (const p of this.provers.values()) await (await p.catch(() => null))?.close();
   }
+}
+
+/** A request's inputs as the prover takes them (signal name → values). */
+function inputsOf(r: RequestJson): Record<string, bigint[]> {
+  return Object.fromEntries(r.inputs.map((i) => [i.name, i.values.map(BigInt)]));
 }
 
 /** Parses `--ask circuit:price:turnaround:capacity` (price in uqry or with a unit). */

@@ -30,10 +30,21 @@ export class Groth16Prover {
     return run;
   }
 
-  private async proveNow(inputs: Record<string, bigint | bigint[]>): Promise<{ proof: Uint8Array; publicSignals: bigint[] }> {
-    const wtns = await this.wc.calculateWTNSBin(inputs, true).catch((err: Error) => {
+  /** Resolves when `inputs` have a witness (milliseconds, no proof); E_NO_WITNESS otherwise. */
+  checkWitness(inputs: Record<string, bigint | bigint[]>): Promise<void> {
+    const run = this.queue.then(() => this.witness(inputs)).then(() => undefined);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private witness(inputs: Record<string, bigint | bigint[]>): Promise<Uint8Array> {
+    return this.wc.calculateWTNSBin(inputs, true).catch((err: Error) => {
       throw new QuarryError('E_NO_WITNESS', `the inputs violate the circuit: ${err.message.split('\n')[0]}`);
     });
+  }
+
+  private async proveNow(inputs: Record<string, bigint | bigint[]>): Promise<{ proof: Uint8Array; publicSignals: bigint[] }> {
+    const wtns = await this.witness(inputs);
     const witness = wtns.subarray(wtns.length - this.engine.zkey.nVars * 32);
     const { Fr, G1, G2 } = this.engine.curve;
     const random = () => Fr.e(bytesToBigBE(randomBytes(40)) % FR);

@@ -19,15 +19,20 @@ import { toJson } from '../json.ts';
 const STATUSES = Object.keys({ open: 0, locked: 0, 'open-fill': 0, fulfilled: 0, expired: 0, cancelled: 0 } satisfies Record<RequestStatus, 0>) as RequestStatus[];
 const MAX_LIMIT = 1000;
 
+/** A request as the RPC serves it; `currentPrice` is the auction's at `nextHeight` (open requests). */
+export function marketRequestJson(id: Uint8Array, r: ProofRequest, nextHeight: bigint) {
+  return {
+    id: toHex(id),
+    ...(toJson({ ...r, lock: r.lock }) as object),
+    currentPrice: r.status === 'open' ? auctionPrice(r, nextHeight).toString() : null,
+  };
+}
+
 export function marketRoutes(app: FastifyInstance, node: NodeServices, config: RpcConfig): void {
   const { chain } = node;
   const staging: StagingLimits = { maxFiles: config.maxStagedArtifacts, maxBytes: config.maxStagedArtifactBytes };
   const refs = () => artifactRefs(chain.latestState, node.mempool.entries().map((e) => e.tx));
-  const requestJson = (id: Uint8Array, r: ProofRequest) => ({
-    id: toHex(id),
-    ...(toJson({ ...r, lock: r.lock }) as object),
-    currentPrice: r.status === 'open' ? auctionPrice(r, chain.head.height + 1n).toString() : null,
-  });
+  const requestJson = (id: Uint8Array, r: ProofRequest) => marketRequestJson(id, r, chain.head.height + 1n);
 
   app.get<{ Querystring: { status?: string; prover?: string; limit?: string } }>('/market/requests', async (req) => {
     const status = oneOfParam(req.query.status, 'status', STATUSES);
