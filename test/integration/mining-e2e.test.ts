@@ -4,6 +4,7 @@
  * solution is refused over RPC, and the miner survives a node restart.
  */
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -62,6 +63,13 @@ test('devnet validator + miner: solutions are paid, bad ones refused, the miner 
     await until('the miner counting its payment', async () => /^quarry_miner_solutions\{outcome="paid"\} [1-9]/m.test(await (await fetch(metricsUrl)).text()));
     const text = await (await fetch(metricsUrl)).text();
     for (const name of ['quarry_miner_connected 1', 'quarry_miner_proofs_per_second', 'quarry_miner_earned_uqry']) assert.ok(text.includes(name), name);
+    // the miner's Grafana dashboard reads only what a miner serves (market series only with --ask: documented)
+    const dashboard = readFileSync(new URL('../../docs/grafana-miner.json', import.meta.url), 'utf8');
+    const documented = readFileSync(new URL('../../docs/metrics.md', import.meta.url), 'utf8');
+    for (const name of new Set(dashboard.match(/quarry_miner_[a-z0-9_]+/g))) {
+      if (name.includes('_market_')) assert.ok(documented.includes(`\`${name}`), `the dashboard reads ${name}, documented for --ask`);
+      else assert.ok(text.includes(`# TYPE ${name} `), `the dashboard reads ${name}`);
+    }
     for (const line of mine.output.split('\n').filter((l) => l.trim())) assert.doesNotThrow(() => JSON.parse(line), `a JSON log line: ${line}`);
     const puzzle = await rpc.get<{ epoch: string; challenge: string; proofTarget: string; circuit: string }>('/puzzle');
     assert.equal(puzzle.circuit, 'posw-small');
