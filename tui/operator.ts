@@ -3,7 +3,6 @@
  * missed blocks against the jail threshold, next proposer turn), sync state with an ETA, stale
  * data, epoch-proof lag and the local miner's earnings rate. The feed samples; these functions read.
  */
-import { decodeAddress } from '../protocol/crypto/address.ts';
 import { fromHex } from '../protocol/encoding/bytes.ts';
 import { blocksUntilProposer } from '../protocol/proposer.ts';
 import type { ActiveSetJson, CommitJson, EpochInfo, StakingValidator } from '../protocol/rpc-types.ts';
@@ -16,7 +15,7 @@ export function staleAge(m: DashboardModel, now: number): number | null {
 
 /** Whether validator `index` signed the commit (its bit in the signer bitmap). */
 export function signedCommit(commit: CommitJson, index: number): boolean {
-  const bitmap = commit.signers.startsWith('qry1') ? decodeAddress(commit.signers) : fromHex(commit.signers);
+  const bitmap = fromHex(commit.signers);
   return ((bitmap[index >> 3] ?? 0) & (1 << (index & 7))) !== 0;
 }
 

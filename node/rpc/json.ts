@@ -45,8 +45,9 @@ export function txResponse(tx: Tx, height: bigint, index: number, receipt: Recei
   return { ...txJson(tx), height: height.toString(), index, result: receiptJson(receipt), status: 'committed' };
 }
 
+/** A commit certificate; its signer bitmap always as hex (20 bytes of it, 153–160 validators, is no address). */
 export function commitJson(c: CommitCertificate | null): CommitJson | null {
-  return toJson(c);
+  return c ? { ...toJson(c), signers: toHex(c.signers) } : null;
 }
 
 /** A block with its transactions' results and the block's own events (end-block work). */

@@ -4,7 +4,7 @@ import type { NodeServices } from '../../services/services.ts';
 import { QuarryError } from '../../../protocol/errors.ts';
 import { toHex } from '../../../protocol/encoding/bytes.ts';
 import { decodeTx } from '../../tx/tx.ts';
-import { blockJson, toJson } from '../json.ts';
+import { blockJson, commitJson, toJson } from '../json.ts';
 import { heightParam } from '../params.ts';
 import { getChainParams } from '../../modules/chain-params.ts';
 import { blsKeyOwner, getStakingParams } from '../../modules/staking/state.ts';
@@ -61,7 +61,7 @@ export function chainRoutes(app: FastifyInstance, node: NodeServices): void {
   app.get<{ Params: { height: string } }>('/commits/:height', async (req) => {
     const commit = await chain.getCommit(heightParam(req.params.height));
     if (!commit) throw new QuarryError('E_NOT_FOUND', `no commit at height ${req.params.height}`);
-    return toJson(commit);
+    return commitJson(commit);
   });
 
   app.get('/validators', async () => {
