@@ -20,9 +20,10 @@ export function registerProveEpochs(node: Command): void {
       action(async (f: { rpc: string; until?: string; logFormat?: LogFormat }, cmd: Command) => {
         const [{ createLogger }, { EpochProverLoop }] = await Promise.all([import('../log.ts'), import('../epoch/prover.ts')]);
         const home = homeOf(cmd);
-        const log = createLogger({ format: f.logFormat, name: 'epoch-prover' });
+        const logFormat = f.logFormat ?? (process.stdout.isTTY ? 'compact' : 'json');
+        const log = createLogger({ format: logFormat, name: 'epoch-prover' });
         const until = f.until === undefined ? undefined : count(f.until, '--until');
-        const loop = new EpochProverLoop({ rpcUrl: f.rpc, home, keysDir: homePaths(home).epochKeys, log, until });
+        const loop = new EpochProverLoop({ rpcUrl: f.rpc, home, keysDir: homePaths(home).epochKeys, log, logFormat, until });
         for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => loop.stop());
         await loop.run();
       }),

@@ -11,6 +11,8 @@ import { QuarryError } from '../../protocol/errors.ts';
 import { epochProgram, verifyEpochProof, epochOutput, type EpochProgram, type EpochProofJson, type VerificationKey } from '../../consensus/epoch/program.ts';
 import { epochViewFromJson, type EpochView, type EpochViewJson } from '../modules/epoch/view.ts';
 import { EpochProofStore } from './proof-store.ts';
+import { withHeartbeat } from '../util/heartbeat.ts';
+import type { LogFormat } from '../log.ts';
 
 /** One step: the genesis proof for epoch 0, else the handoff from `prevView` (epoch − 1) to `view`. */
 export async function proveEpoch(program: EpochProgram, view: EpochView, prev: { proof: EpochProofJson; view: EpochView } | null): Promise<EpochProofJson> {
@@ -30,6 +32,8 @@ export interface EpochProverOptions {
   home: string;
   keysDir: string;
   log: Logger;
+  /** The format `log` writes (the heartbeat's lines match it). */
+  logFormat?: LogFormat;
   /** Stop after proving this epoch (default: run until stopped). */
   until?: bigint;
   pollMs?: number;
@@ -49,15 +53,12 @@ export class EpochProverLoop {
     this.stopped = true;
   }
 
-  /** o1js reports no progress of its own: say every 15 s that the long step is still running. */
-  private async withHeartbeat<T>(what: string, f: () => Promise<T>): Promise<T> {
-    const t0 = Date.now();
-    const timer = setInterval(() => this.o.log.info({ elapsedS: Math.round((Date.now() - t0) / 1000) }, `still ${what}`), 15_000);
-    try {
-      return await f();
-    } finally {
-      clearInterval(timer);
-    }
+  /**
+   * o1js reports no progress of its own and blocks the event loop while it works: a worker thread
+   * says every 15 s that the long step is still running (node/util/heartbeat.ts).
+   */
+  private withHeartbeat<T>(what: string, f: () => Promise<T>): Promise<T> {
+    return withHeartbeat({ what, format: this.o.logFormat ?? 'json', name: 'epoch-prover' }, f);
   }
 
   private view(epoch: bigint): Promise<EpochView> {
