@@ -17,7 +17,7 @@ test('devnet + CLI: keys, send, query with a verified proof, clear errors', { ti
   const home = join(devnetHome, 'node-0'); // the validator's home holds the faucet key
   const node = new QuarryProcess(['--home', devnetHome, 'devnet', '--validators', '1', '--miners', '0', '--rpc-port', String(await freePort()), '--p2p-port', String(await freePort()), '--block-time', '200', '--no-epoch-prover']);
   try {
-    const url = (await node.waitFor(/RPC\s+(http:\/\/\S+)/))[1]!;
+    const url = (await node.waitFor(/RPC\s+(http:\/\/\S+)/, 90_000))[1]!; // a loaded machine starts a devnet slowly
     const rpc = new RpcClient(url);
     const q = (...args: string[]) => runQuarry(['--home', home, ...args]);
 
