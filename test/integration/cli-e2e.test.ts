@@ -11,7 +11,7 @@ import { tempDir } from '../helpers/tmp.ts';
 import { RpcClient } from '../../client/rpc.ts';
 import { verifyAccountProof, type AccountProofJson } from '../../client/account-proof.ts';
 
-test('devnet + CLI: keys, send, query with a verified proof, clear errors', { timeout: 120_000 }, async () => {
+test('devnet + CLI: keys, send, query with a verified proof, clear errors', { timeout: 300_000 }, async () => {
   const dir = tempDir();
   const devnetHome = join(dir.path, 'devnet');
   const home = join(devnetHome, 'node-0'); // the validator's home holds the faucet key
