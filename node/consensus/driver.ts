@@ -166,6 +166,9 @@ export class ConsensusDriver {
   }
 
   private async startHeight(): Promise<void> {
+    // a start already queued when a synced block scheduled another must not restart the height:
+    // that would drop every vote collected for it (gossip does not repeat them)
+    if (this.started && this.engine.height === this.chain.head.height + 1n) return;
     const { set, priorities } = await this.chain.activeSet();
     this.candidates.clear();
     this.started = true;
@@ -174,6 +177,8 @@ export class ConsensusDriver {
   }
 
   private async input(input: EngineInput): Promise<void> {
+    // inputs queued before a synced block replaced the height belong to a height that is over
+    if (!this.started || this.engine.height !== this.chain.head.height + 1n) return;
     await this.perform(this.engine.handle(input));
   }
 

@@ -11,7 +11,7 @@ import { poolFor } from './mempool.ts';
 /** Round timeouts that never fire during a test: heights advance only by what the test feeds. */
 export const PATIENT = { blockTimeMs: 0, timeouts: { propose: 60_000, prevote: 60_000, precommit: 60_000, delta: 0 } };
 
-export function testDriver(t: TestChain, o: Pick<DriverOptions, 'signer' | 'config'> & Partial<Pick<DriverOptions, 'network' | 'penalize'>>): ConsensusDriver {
+export function testDriver(t: TestChain, o: Pick<DriverOptions, 'signer' | 'config'> & Partial<Pick<DriverOptions, 'network' | 'penalize' | 'log'>>): ConsensusDriver {
   const pools = { mempool: poolFor(t), solutions: new SolutionPool(t.chain, testChecker), evidence: new EvidencePool(), handoffs: new HandoffPool() };
   return new ConsensusDriver({ builder: t.builder, ...pools, importer: new BlockImporter(t.chain, t.builder, pools), log: createLogger({ level: 'silent', format: 'json' }), ...o });
 }
