@@ -40,12 +40,8 @@ export function txRoutes(app: FastifyInstance, node: NodeServices): void {
       const txs = (await node.chain.getBlockTxs(h)).slice(0, limit);
       return { txs: txs.map(({ tx, index, receipt }) => txResponse(tx, h, index, receipt)) } satisfies TxSearchResponse;
     }
-    const hashes = await node.chain.txHashesBySender(decodeAddress(sender!), limit, before === undefined ? undefined : heightParam(before, 'before'));
-    const txs: TxResponse[] = [];
-    for (const hash of hashes) {
-      const found = await committed(hash);
-      if (found) txs.push(found);
-    }
+    const found = await node.chain.txsBySender(decodeAddress(sender!), limit, before === undefined ? undefined : heightParam(before, 'before'));
+    const txs = found.map(({ tx, height: h, index, receipt }) => txResponse(tx, h, index, receipt));
     return { txs } satisfies TxSearchResponse;
   });
 }
