@@ -9,7 +9,8 @@
  * node.
  */
 import { RpcClient } from '../../client/rpc.ts';
-import type { BlockJson, StakingValidator, Status, TxResponse, TxSearchResponse } from '../../protocol/rpc-types.ts';
+import { QuarryClientError } from '../../client/errors.ts';
+import type { StakingValidator, Status, TxResponse, TxSearchResponse } from '../../protocol/rpc-types.ts';
 import type { AcceptedTx, LoadAccount } from './load.ts';
 
 export interface CheckReport {
@@ -45,12 +46,14 @@ export interface Expected {
 }
 
 export async function checkTestnet(rpcUrls: string[], accepted: AcceptedTx[], accounts: LoadAccount[], logLines: string[], expected: Expected = { byzantine: [], hostilePeers: [] }): Promise<CheckReport> {
-  const rpcs = rpcUrls.map((u) => new RpcClient(u, 15_000));
+  const rpcs = rpcUrls.map((u) => new PatientReader(u));
   const heights = await Promise.all(rpcs.map(async (r) => BigInt((await r.get<Status>('/status')).height)));
   const common = heights.reduce((a, b) => (a < b ? a : b));
-  const forks = await compareBlocks(rpcs, common);
-  const { committed, divergent, uncommitted } = await compareTxs(rpcs, accepted);
-  const sent = new Map(await Promise.all(accounts.map(async (a) => [a.wallet.address, await sentBy(rpcs[0]!, a.wallet.address)] as const)));
+  const forks = await firstFork(rpcs, common);
+  const senders = [...new Set([...accounts.map((a) => a.wallet.address), ...accepted.map((t) => t.sender)])];
+  const byNode = await Promise.all(rpcs.map(async (r) => new Map(await Promise.all(senders.map(async (s) => [s, await sentBy(r, s)] as const)))));
+  const { committed, divergent, uncommitted } = compareTxs(byNode, accepted, common);
+  const sent = byNode[0]!;
   const taken = (t: AcceptedTx) => (sent.get(t.sender) ?? []).some((c) => BigInt(c.body.sequence) === t.sequence);
   const lost = uncommitted.filter((t) => !taken(t)).map((t) => t.hash);
   const conservation = conserved(accounts, sent, await balances(rpcs[0]!, accounts));
@@ -61,6 +64,28 @@ export async function checkTestnet(rpcUrls: string[], accepted: AcceptedTx[], ac
   const everyNodeBanned = Object.values(hostileBans).every((n) => n === rpcUrls.length);
   const ok = forks.length === 0 && divergent.length === 0 && lost.length === 0 && conservation.ok && jailed.length === 0 && unpunished.length === 0 && bans.length === 0 && everyNodeBanned;
   return { heights: heights.map(String), forks, accepted: accepted.length, committed, replaced: uncommitted.length - lost.length, lost, divergent, conservation, jailed, unpunished, bans, hostileBans, ok };
+}
+
+/**
+ * Reads that outlast a busy node: a read that times out or finds the node unreachable is tried
+ * again (the hour soak's checker gave no verdict after one 15 s timeout).
+ */
+class PatientReader {
+  private readonly rpc: RpcClient;
+  constructor(url: string) {
+    this.rpc = new RpcClient(url, 30_000);
+  }
+
+  async get<T>(path: string): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.rpc.get<T>(path);
+      } catch (err) {
+        if (attempt >= 4 || !(err instanceof QuarryClientError) || err.code !== 'E_UNAVAILABLE') throw err;
+        await new Promise((r) => setTimeout(r, 2_000 * attempt));
+      }
+    }
+  }
 }
 
 /**
@@ -78,28 +103,41 @@ function banLines(logLines: string[], hostilePeers: string[]): { bans: string[];
   return { bans, hostileBans: Object.fromEntries([...banners].map(([p, nodes]) => [p, nodes.size])) };
 }
 
-async function compareBlocks(rpcs: RpcClient[], upTo: bigint): Promise<string[]> {
-  const forks: string[] = [];
-  for (let h = 1n; h <= upTo; h++) {
-    const hashes = await Promise.all(rpcs.map(async (r) => (await r.get<BlockJson>(`/blocks/${h}`)).hash));
-    if (new Set(hashes).size > 1) forks.push(h.toString());
+/**
+ * Headers chain by hash, so nodes that hold the same header at the lowest head hold the same blocks
+ * below it: one read per node, and a binary search for the first height where they part otherwise.
+ * Returns that height (empty when there is no fork).
+ */
+async function firstFork(rpcs: PatientReader[], upTo: bigint): Promise<string[]> {
+  const agree = async (h: bigint) => new Set(await Promise.all(rpcs.map(async (r) => (await r.get<{ header: string }>(`/headers/${h}`)).header))).size === 1;
+  if (upTo < 1n || (await agree(upTo))) return [];
+  let [good, bad] = [0n, upTo]; // every node agrees at `good` (genesis), some part at `bad`
+  while (bad - good > 1n) {
+    const mid = (good + bad) / 2n;
+    if (await agree(mid)) good = mid;
+    else bad = mid;
   }
-  return forks;
+  return [bad.toString()];
 }
 
-async function compareTxs(rpcs: RpcClient[], accepted: AcceptedTx[]): Promise<{ committed: number; divergent: string[]; uncommitted: AcceptedTx[] }> {
+/**
+ * Each accepted transaction against every node's committed transactions of its sender: committed
+ * somewhere, and then at the same height on every node that reached it.
+ */
+function compareTxs(byNode: Array<Map<string, TxResponse[]>>, accepted: AcceptedTx[], common: bigint): { committed: number; divergent: string[]; uncommitted: AcceptedTx[] } {
+  const heightOn = byNode.map((sent) => new Map([...sent.values()].flat().map((t) => [t.hash, t.height] as const)));
   let committed = 0;
   const divergent: string[] = [];
   const uncommitted: AcceptedTx[] = [];
   for (const tx of accepted) {
-    const where = await Promise.all(rpcs.map((r) => r.get<TxResponse | { status: string }>(`/txs/${tx.hash}`).catch(() => ({ status: 'unknown' }))));
-    const heights = where.map((w) => (w.status === 'committed' ? (w as TxResponse).height : null));
+    const heights = heightOn.map((m) => m.get(tx.hash) ?? null);
     if (heights.every((x) => x === null)) {
       uncommitted.push(tx);
       continue;
     }
     committed++;
-    if (new Set(heights).size > 1) divergent.push(tx.hash);
+    const upToCommon = heights.filter((x) => x === null || BigInt(x) <= common);
+    if (new Set(upToCommon).size > 1) divergent.push(tx.hash);
   }
   return { committed, divergent, uncommitted };
 }
@@ -114,14 +152,14 @@ function conserved(accounts: LoadAccount[], sent: Map<string, TxResponse[]>, act
   return { expected: expected.toString(), actual: actual.toString(), ok: expected === actual };
 }
 
-async function balances(rpc: RpcClient, accounts: LoadAccount[]): Promise<bigint> {
+async function balances(rpc: PatientReader, accounts: LoadAccount[]): Promise<bigint> {
   let total = 0n;
   for (const a of accounts) for (const address of [a.wallet.address, a.recipient]) total += BigInt((await rpc.get<{ balance: string }>(`/accounts/${address}`)).balance);
   return total;
 }
 
 /** Every committed transaction of a sender, paging by height (a page ends on a whole height). */
-async function sentBy(rpc: RpcClient, sender: string): Promise<TxResponse[]> {
+async function sentBy(rpc: PatientReader, sender: string): Promise<TxResponse[]> {
   const all: TxResponse[] = [];
   let before: bigint | null = null;
   for (;;) {

@@ -6,6 +6,7 @@
  * so the burst must drain over several blocks with no ban, no halt and every transaction committed
  * on every node. The outputs pay a fixed set of recipients, so the state does not grow with it.
  */
+import { secondsUntilAll } from './poll.ts';
 import { RpcClient } from '../../client/rpc.ts';
 import { broadcastTx, buildTx, type Signer } from '../../client/tx-builder.ts';
 import { Ed25519Wallet } from '../../client/wallet.ts';
@@ -56,15 +57,7 @@ export async function flood(rpcUrl: string, funder: Signer, count: number): Prom
 
 /** Seconds until every live node has committed the last accepted flood transaction (bound: 300 s). */
 export async function drained(live: () => string[], last: AcceptedTx | undefined): Promise<number | null> {
-  const start = Date.now();
   if (!last) return 0;
-  const committed = async (url: string) => {
-    const r = await new RpcClient(url, 5_000).get<TxResponse | { status: string }>(`/txs/${last.hash}`).catch(() => null);
-    return r?.status === 'committed';
-  };
-  while (Date.now() - start < 300_000) {
-    if ((await Promise.all(live().map(committed))).every(Boolean)) return Math.round((Date.now() - start) / 100) / 10;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  return null;
+  const committed = async (url: string) => (await new RpcClient(url, 5_000).get<TxResponse | { status: string }>(`/txs/${last.hash}`)).status === 'committed';
+  return secondsUntilAll(live, committed, 300_000, 500);
 }

@@ -7,9 +7,10 @@
  */
 import { Devnet, DEVNET_ASKS } from '../devnet/supervisor.ts';
 import { prepareDevnet } from '../devnet/layout.ts';
-import { devnetAccount, devnetGenesis } from '../../genesis/builder.ts';
+import { devnetAccount, devnetGenesis, devnetValidatorKey } from '../../genesis/builder.ts';
+import { secondsUntilAll } from './poll.ts';
 import { RpcClient } from '../../client/rpc.ts';
-import type { Status } from '../../protocol/rpc-types.ts';
+import type { StakingValidator, Status } from '../../protocol/rpc-types.ts';
 import { TestnetHosts } from './netns.ts';
 import { LinkEmulator } from './links.ts';
 import { LoadGenerator } from './load.ts';
@@ -18,8 +19,6 @@ import { Adversary } from './adversary.ts';
 import { ProofRequestLoad, type RequestReport } from './requests.ts';
 import { drained, flood } from './flood.ts';
 import type { AcceptedTx } from './load.ts';
-import { devnetValidatorKey } from '../../genesis/builder.ts';
-import type { StakingValidator } from '../../protocol/rpc-types.ts';
 
 export type Step =
   | { at: number; do: 'kill' | 'restart' | 'pause' | 'resume'; node: number }
@@ -93,9 +92,10 @@ function soak(minutes = 60): Scenario {
       { at: t + 280, do: 'flood', node: (v + 2) % 4, txs: 64 },
     );
   }
-  // last: a double signer is tombstoned, which leaves three validators (no kill is survivable after)
+  // last: a double signer is tombstoned, which leaves three validators (no kill is survivable after);
+  // the load runs on for 150 s, so the chain must stay live with them under load
   steps.push({ at: CYCLE_SEC * cycles, do: 'double-sign', node: 3 });
-  return { name: 'soak', validators: 4, durationSec: CYCLE_SEC * cycles + 40, latencyMs: 100, jitterMs: 20, tps: 4, senders: 16, miners: 1, requestEverySec: 20, steps };
+  return { name: 'soak', validators: 4, durationSec: CYCLE_SEC * cycles + 150, latencyMs: 100, jitterMs: 20, tps: 4, senders: 16, miners: 1, requestEverySec: 20, steps };
 }
 
 const CYCLE_SEC = 360;
@@ -306,26 +306,16 @@ async function heightOf(url: string): Promise<bigint | null> {
 
 /** Seconds until every running node reports each double signer tombstoned (bound: 120 s). */
 async function measurePunished(step: string, live: () => string[], h: Hostile): Promise<Recovery> {
-  const start = Date.now();
   const punished = async (url: string) => {
-    const all = await new RpcClient(url, 3_000).get<{ validators: StakingValidator[] }>('/staking/validators').catch(() => null);
-    return all !== null && h.byzantine.every((op) => all.validators.some((v) => v.operator === op && v.tombstoned));
+    const all = await new RpcClient(url, 3_000).get<{ validators: StakingValidator[] }>('/staking/validators');
+    return h.byzantine.every((op) => all.validators.some((v) => v.operator === op && v.tombstoned));
   };
-  while (Date.now() - start < 120_000) {
-    if ((await Promise.all(live().map(punished))).every(Boolean)) return { step: `${step} (tombstoned)`, seconds: Math.round((Date.now() - start) / 100) / 10 };
-    await sleep(500);
-  }
-  return { step: `${step} (tombstoned)`, seconds: null };
+  return { step: `${step} (tombstoned)`, seconds: await secondsUntilAll(live, punished, 120_000, 500) };
 }
 
 async function measureRecovery(step: string, live: () => string[]): Promise<Recovery> {
-  const start = Date.now();
   const heights = await Promise.all(live().map(heightOf));
   const target = heights.reduce<bigint>((a, b) => (b !== null && b > a ? b : a), 0n) + 2n;
-  while (Date.now() - start < 120_000) {
-    const now = await Promise.all(live().map(heightOf));
-    if (now.every((h) => h !== null && h >= target)) return { step, seconds: Math.round((Date.now() - start) / 100) / 10 };
-    await sleep(250);
-  }
-  return { step, seconds: null };
+  const reached = async (url: string) => ((await heightOf(url)) ?? -1n) >= target;
+  return { step, seconds: await secondsUntilAll(live, reached, 120_000, 250) };
 }
