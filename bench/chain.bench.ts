@@ -14,9 +14,13 @@ import { StateDb } from '../node/state/state-db.ts';
 import { sha256 } from '../node/crypto/hash.ts';
 import { u64be } from '../protocol/encoding/bytes.ts';
 import { tempDir } from '../test/helpers/tmp.ts';
+import { verifyCommit } from '../consensus/commit.ts';
+import { headerHash } from '../node/types/block.ts';
 import { figure, heading, ratio, sized, timeIt, type BenchOptions } from './util.ts';
 
 interface Sizes {
+  /** Empty blocks a second store applies as block sync does. */
+  syncBlocks: number;
   senders: number;
   blocks: number;
   /** Signatures verified per round, and rounds, for the raw ed25519 rate. */
@@ -25,8 +29,8 @@ interface Sizes {
   smtBatch: number;
   smtVersions: number;
 }
-const FULL: Sizes = { senders: 2000, blocks: 3, sample: 1000, rounds: 4, smtBatch: 2000, smtVersions: 25 };
-const SMOKE: Sizes = { senders: 20, blocks: 2, sample: 20, rounds: 1, smtBatch: 50, smtVersions: 3 };
+const FULL: Sizes = { syncBlocks: 300, senders: 2000, blocks: 3, sample: 1000, rounds: 4, smtBatch: 2000, smtVersions: 25 };
+const SMOKE: Sizes = { syncBlocks: 5, senders: 20, blocks: 2, sample: 20, rounds: 1, smtBatch: 50, smtVersions: 3 };
 
 async function transfersPerSecond(z: Sizes): Promise<{ tps: number; vps: number }> {
   const t = await openTestChain({ users: z.senders, params: { maxBlockTxs: 10_000n } });
@@ -74,6 +78,32 @@ async function smtUpdatesPerSecond(batch: number, versions: number): Promise<num
   }
 }
 
+/**
+ * Empty blocks applied the way block sync applies them (commit certificate checked against the
+ * set, block re-executed, one batch written), per phase: the ceiling of a full node's sync before
+ * any network cost.
+ */
+async function syncApply(blocks: number): Promise<{ perSecond: number; phases: number[] }> {
+  const [source, target] = [await openTestChain(), await openTestChain()];
+  try {
+    for (let i = 0; i < blocks; i++) await source.produce();
+    const phases: [number, number, number] = [0, 0, 0];
+    for (let h = 1n; h <= BigInt(blocks); h++) {
+      const { block } = (await source.chain.getBlock(h))!;
+      const commit = (await source.chain.getCommit(h))!;
+      phases[0] += (await timeIt(async () => verifyCommit(target.chain.chainId, (await target.chain.activeSet()).set, commit, h, headerHash(block.header)))).ms;
+      const executed = await timeIt(() => target.builder.verifyBlock(block));
+      phases[1] += executed.ms;
+      phases[2] += (await timeIt(() => target.chain.commit(executed.value, commit))).ms;
+    }
+    const total = phases.reduce((a, b) => a + b, 0);
+    return { perSecond: (blocks / total) * 1000, phases: phases.map((ms) => ms / blocks) };
+  } finally {
+    await source.close();
+    await target.close();
+  }
+}
+
 export async function benchChain(o: BenchOptions): Promise<void> {
   const z = sized(o, FULL, SMOKE);
   heading('chain: transfers applied vs ed25519 verifications (same run)');
@@ -81,6 +111,10 @@ export async function benchChain(o: BenchOptions): Promise<void> {
   figure(`transfers applied (${z.blocks} blocks of ${z.senders})`, tps, 'transfers/s');
   figure('ed25519 verifications (node:crypto)', vps, 'verifications/s');
   ratio('ratio transfers / verifications', tps / vps, 3);
+  heading('sync: empty blocks applied from a peer, in process (no network)');
+  const sync = await syncApply(z.syncBlocks);
+  figure(`blocks applied (${z.syncBlocks} empty)`, sync.perSecond, 'blocks/s');
+  figure('  per block: commit check / re-execution / write', sync.phases, 'ms', 2);
   heading('state: SMT on LevelDB');
   figure(`SMT updates (${z.smtVersions} batches of ${z.smtBatch})`, await smtUpdatesPerSecond(z.smtBatch, z.smtVersions), 'updates/s');
 }

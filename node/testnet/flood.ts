@@ -1,6 +1,6 @@
 /**
  * The large-block attack of issue #16 finding 1, replayed: a burst of transactions of about 60 KB
- * each (28 multi-sends of 64 outputs, under the 64 KiB `maxTxBytes`) posted at once to one validator. It once halted the chain
+ * each (28 multi-sends of 64 outputs, under the 64 KiB `maxTxBytes`) posted back to back to one validator. It once halted the chain
  * for good (proposals over libp2p's read limits, peers banning each other for slow answers,
  * seconds of execution per block). Now blocks are bounded by `maxBlockBytes` and `maxBlockWeight`,
  * so the burst must drain over several blocks with no ban, no halt and every transaction committed
@@ -27,7 +27,7 @@ export interface FloodResult {
   bytesEach: number;
 }
 
-/** Funds a fresh account from `funder`, then posts `count` large transactions at once to `rpcUrl`. */
+/** Funds a fresh account from `funder`, then posts `count` large transactions back to back to `rpcUrl`. */
 export async function flood(rpcUrl: string, funder: Signer, count: number): Promise<FloodResult> {
   const rpc = new RpcClient(rpcUrl, 60_000);
   const flooder = Ed25519Wallet.generate();
@@ -40,19 +40,19 @@ export async function flood(rpcUrl: string, funder: Signer, count: number): Prom
   for (let sequence = 0n; sequence < BigInt(count); sequence++) txs.push(await buildTx(rpc, flooder, Array.from({ length: MSGS_PER_TX }, () => msg), { sequence, expiresIn: 600n }));
   const refused: Record<string, number> = {};
   const accepted: AcceptedTx[] = [];
-  await Promise.all(
-    txs.map(async ({ bytes, hash, body }) => {
-      try {
-        await rpc.post('/txs', { tx: toHex(bytes) });
-        accepted.push({ hash, sender: flooder.address, sequence: body.sequence });
-      } catch (err) {
-        const code = err instanceof QuarryClientError ? err.code : 'E_CLIENT';
-        refused[code] = (refused[code] ?? 0) + 1;
-      }
-    }),
-  );
+  // back to back in sequence order, as fast as the node answers: posted all at once, they reach
+  // the mempool out of order and every one after the first gap is refused (E_SEQUENCE)
+  for (const { bytes, hash, body } of txs) {
+    try {
+      await rpc.post('/txs', { tx: toHex(bytes) });
+      accepted.push({ hash, sender: flooder.address, sequence: body.sequence });
+    } catch (err) {
+      const code = err instanceof QuarryClientError ? err.code : 'E_CLIENT';
+      refused[code] = (refused[code] ?? 0) + 1;
+    }
+  }
   if (accepted.length === 0) throw new Error(`the node refused the whole flood: ${JSON.stringify(refused)}`);
-  return { accepted: accepted.sort((a, b) => (a.sequence < b.sequence ? -1 : 1)), refused, bytesEach: txs[0]?.bytes.length ?? 0 };
+  return { accepted, refused, bytesEach: txs[0]?.bytes.length ?? 0 };
 }
 
 /** Seconds until every live node has committed the last accepted flood transaction (bound: 300 s). */

@@ -29,7 +29,7 @@ export type Step =
   | { at: number; do: 'double-sign'; node: number }
   /** A peer joins and sends junk until the nodes ban it. */
   | { at: number; do: 'hostile' }
-  /** `txs` transactions of ≈ 60 KB posted at once to validator `node` (issue #16 F1, flood.ts). */
+  /** `txs` transactions of ≈ 60 KB posted back to back to validator `node` (issue #16 F1, flood.ts). */
   | { at: number; do: 'flood'; node: number; txs: number };
 
 export interface Scenario {
@@ -100,7 +100,7 @@ function soak(minutes = 60): Scenario {
 
 const CYCLE_SEC = 360;
 
-/** Issue #16 finding 1 replayed under load: 70 transactions of 60 KB at once to one validator. */
+/** Issue #16 finding 1 replayed under load: 70 transactions of 60 KB back to back to one validator. */
 const FLOOD: Scenario = { name: 'flood', validators: 4, durationSec: 90, latencyMs: 100, jitterMs: 20, tps: 4, senders: 8, steps: [{ at: 10, do: 'flood', node: 0, txs: 70 }] };
 
 /** Scenarios by name; `minutes` sets the soak's length. */
