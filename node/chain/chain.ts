@@ -4,6 +4,7 @@
  * one atomic batch, and answers the history queries. Crash-safety: docs/storage.md.
  */
 import { Database, key, Prefix, WriteBatch } from '../store/db.ts';
+import { Lru } from '../store/lru.ts';
 import { StateDb, type StateCommit } from '../state/state-db.ts';
 import { decodeAs, encode } from '../../protocol/encoding/cbor.ts';
 import { bytes, struct, u64, uint } from '../../protocol/encoding/schema.ts';
@@ -62,6 +63,7 @@ export class Chain implements ChainHistory {
   private headInfo: Head;
   private readonly sets = new Map<string, ValidatorSet>();
   private readonly challenges = new Map<bigint, bigint>();
+  private readonly receiptsCache = new Lru<bigint, Receipt[]>(32);
 
   private constructor(readonly db: Database, readonly genesis: Genesis, head: Head) {
     this.state = new StateDb(db);
@@ -205,12 +207,20 @@ export class Chain implements ChainHistory {
     return bytes ? blockEventsCodec.decode(bytes) : [];
   }
 
+  /**
+   * A committed block's receipts. Committed heights never change (BFT finality), so recent
+   * answers are kept decoded: a flood block's receipts are ~0.9 MB of transfer events, and every
+   * lookup of one of its transactions decoded them all again. Callers must not modify them.
+   */
   async getReceipts(height: bigint): Promise<Receipt[]> {
+    const cached = this.receiptsCache.get(height);
+    if (cached) return cached;
     const bytes = await this.db.get(key(Prefix.receipts, u64be(height)));
-    return bytes ? receiptsCodec.decode(bytes) : [];
+    const receipts = bytes ? receiptsCodec.decode(bytes) : [];
+    if (bytes) this.receiptsCache.set(height, receipts);
+    return receipts;
   }
 
-  /** Hashes of the sender's committed transactions, newest first, below `beforeHeight` if given. */
   /**
    * A sender's committed transactions, newest first, with their receipts. The index key holds each
    * one's height and position, so every block is read and decoded once however many of the
@@ -226,11 +236,11 @@ export class Chain implements ChainHistory {
     }
     const out: Array<{ tx: Tx; height: bigint; index: number; receipt: Receipt }> = [];
     for (const height of new Set(locations.map((l) => l.height))) {
-      const txs = await this.getBlockTxs(height);
-      for (const l of locations.filter((x) => x.height === height)) {
-        const found = txs[l.index];
-        if (!found) throw new QuarryError('E_STORE', `block ${height} has no transaction ${l.index} for the sender index`);
-        out.push({ ...found, height });
+      const [found, receipts] = [await this.getBlock(height), await this.getReceipts(height)];
+      for (const { index } of locations.filter((x) => x.height === height)) {
+        const bytes = found?.block.txs[index];
+        if (!bytes) throw new QuarryError('E_STORE', `block ${height} has no transaction ${index} for the sender index`);
+        out.push({ tx: decodeTx(bytes), height, index, receipt: receiptOf(receipts, height, index) });
       }
     }
     return out;

@@ -1,5 +1,5 @@
 /** Storage encoding of a block's receipts and block-level events (CBOR; events carry strings and integers only). */
-import { decodeStrict, encode } from '../../protocol/encoding/cbor.ts';
+import { decodeStored, encode } from '../../protocol/encoding/cbor.ts';
 import type { Receipt } from '../exec/execute.ts';
 import type { ChainEvent } from '../modules/types.ts';
 
@@ -8,7 +8,7 @@ export const receiptsCodec = {
     return encode(receipts);
   },
   decode(bytes: Uint8Array): Receipt[] {
-    return decodeStrict(bytes, 64 * 1024 * 1024) as Receipt[];
+    return decodeStored(bytes) as Receipt[];
   },
 };
 
@@ -17,6 +17,6 @@ export const blockEventsCodec = {
     return encode(events);
   },
   decode(bytes: Uint8Array): ChainEvent[] {
-    return decodeStrict(bytes, 64 * 1024 * 1024) as ChainEvent[];
+    return decodeStored(bytes) as ChainEvent[];
   },
 };

@@ -51,7 +51,7 @@ export async function checkTestnet(rpcUrls: string[], accepted: AcceptedTx[], ac
   const common = heights.reduce((a, b) => (a < b ? a : b));
   const forks = await firstFork(rpcs, common);
   const senders = [...new Set([...accounts.map((a) => a.wallet.address), ...accepted.map((t) => t.sender)])];
-  const byNode = await Promise.all(rpcs.map(async (r) => new Map(await Promise.all(senders.map(async (s) => [s, await sentBy(r, s)] as const)))));
+  const byNode = await Promise.all(rpcs.map((r) => sentByEach(r, senders)));
   const { committed, divergent, uncommitted } = compareTxs(byNode, accepted, common);
   const sent = byNode[0]!;
   const taken = (t: AcceptedTx) => (sent.get(t.sender) ?? []).some((c) => BigInt(c.body.sequence) === t.sequence);
@@ -156,6 +156,13 @@ async function balances(rpc: PatientReader, accounts: LoadAccount[]): Promise<bi
   let total = 0n;
   for (const a of accounts) for (const address of [a.wallet.address, a.recipient]) total += BigInt((await rpc.get<{ balance: string }>(`/accounts/${address}`)).balance);
   return total;
+}
+
+/** One sender after another: a node answers one page at a time, and its consensus runs beside. */
+async function sentByEach(rpc: PatientReader, senders: string[]): Promise<Map<string, TxResponse[]>> {
+  const out = new Map<string, TxResponse[]>();
+  for (const sender of senders) out.set(sender, await sentBy(rpc, sender));
+  return out;
 }
 
 /** Every committed transaction of a sender, paging by height (a page ends on a whole height). */

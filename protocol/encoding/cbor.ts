@@ -46,6 +46,19 @@ export function decodeStrict(bytes: Uint8Array, maxBytes = DEFAULT_MAX_BYTES): u
   return value;
 }
 
+/**
+ * Decodes bytes this node encoded and stored itself: the same strict syntax, without the
+ * canonical round trip (a block's receipts run to megabytes, and re-encoding them doubled the cost
+ * of every lookup). Never for bytes from peers or clients.
+ */
+export function decodeStored(bytes: Uint8Array): unknown {
+  try {
+    return cborDecode(bytes, strictDecodeOptions);
+  } catch (err) {
+    throw new QuarryError('E_STORE', `stored record is not valid CBOR: ${(err as Error).message}`);
+  }
+}
+
 /** Decodes untrusted bytes into a typed value: strict CBOR, then the schema (exact fields). */
 export function decodeAs<T>(schema: Schema<T>, bytes: Uint8Array, maxBytes = DEFAULT_MAX_BYTES): T {
   return schema.parse(decodeStrict(bytes, maxBytes), '$');
