@@ -101,6 +101,7 @@ export class Chain implements ChainHistory {
     commit.batch.put(META_HEAD, encode(this.headInfo));
     await this.putValidatorSet(commit.batch, await getActiveSet(overlay));
     await this.db.write(commit.batch);
+    this.state.committed(commit);
   }
 
   /** Latest committed state (reads the flat index). */
@@ -174,6 +175,7 @@ export class Chain implements ChainHistory {
     const head: Head = { height, hash, time: block.header.time };
     batch.put(META_HEAD, encode(head));
     await this.db.write(batch);
+    this.state.committed(candidate.state);
     this.headInfo = head;
   }
 

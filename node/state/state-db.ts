@@ -17,10 +17,21 @@ export interface StateCommit {
   root: NodeRef | null;
   rootHash: Uint8Array;
   batch: WriteBatch;
+  /** The flat values this commit writes (`committed` takes them into the read cache). */
+  changes: SmtChange[];
 }
+
+const valueId = (k: Uint8Array) => Buffer.from(k.buffer, k.byteOffset, k.byteLength).toString('latin1');
 
 export class StateDb implements NodeSource {
   private readonly cache = new Lru<string, SmtNode>(200_000);
+  /**
+   * Latest committed values (null: absent). Every block reads the same parameters, validator and
+   * pool records, and each read was a LevelDB round trip (22 per empty block). Kept exact: a
+   * commit writes its changes in, and a read that started before a commit never fills it.
+   */
+  private readonly values = new Lru<string, Uint8Array | null>(100_000);
+  private commits = 0;
 
   constructor(private readonly db: Database) {}
 
@@ -42,11 +53,27 @@ export class StateDb implements NodeSource {
 
   /** Latest committed value of a state key (flat index; no tree walk). */
   async latest(k: Uint8Array): Promise<Uint8Array | undefined> {
-    return this.db.get(key(Prefix.state, k));
+    return (await this.latestMany([k]))[0];
   }
 
   async latestMany(keys: Uint8Array[]): Promise<Array<Uint8Array | undefined>> {
-    return this.db.getMany(keys.map((k) => key(Prefix.state, k)));
+    const ids = keys.map(valueId);
+    const out: Array<Uint8Array | null | undefined> = ids.map((id) => this.values.get(id));
+    const missing = out.flatMap((v, i) => (v === undefined ? [i] : []));
+    if (missing.length === 0) return out.map((v) => v ?? undefined);
+    const before = this.commits;
+    const found = await this.db.getMany(missing.map((i) => key(Prefix.state, keys[i]!)));
+    missing.forEach((i, j) => {
+      out[i] = found[j] ?? null;
+      if (this.commits === before) this.values.set(ids[i]!, out[i]);
+    });
+    return out.map((v) => v ?? undefined);
+  }
+
+  /** Called once a commit's batch is written: its values are now the latest. */
+  committed(commit: StateCommit): void {
+    this.commits++;
+    for (const c of commit.changes) this.values.set(valueId(c.key), c.value);
   }
 
   /** Root of the tree at a version; undefined when that version was never written or was pruned. */
@@ -86,7 +113,7 @@ export class StateDb implements NodeSource {
       if (c.value) batch.put(key(Prefix.state, c.key), c.value);
       else batch.del(key(Prefix.state, c.key));
     }
-    return { root: update.root, rootHash: rootHash(update.root), batch };
+    return { root: update.root, rootHash: rootHash(update.root), batch, changes };
   }
 
   async getAt(version: bigint, k: Uint8Array): Promise<Uint8Array | undefined> {

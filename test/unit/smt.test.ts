@@ -117,6 +117,7 @@ test('StateDb on LevelDB: versions stay readable, pruning keeps recent versions 
       const changes = keys.filter(() => rng.chance(0.4)).map((key) => ({ key, value: rng.chance(0.2) ? null : rng.bytes(8) }));
       const commit = await state.prepare(v === 0n ? null : v - 1n, v, changes);
       await db.write(commit.batch);
+      state.committed(commit);
       for (const c of changes) c.value ? model.set(toHex(c.key), c.value) : model.delete(toHex(c.key));
       history.push(new Map(model));
       for (const k of keys) assert.deepEqual(await state.latest(k), model.get(toHex(k)));
@@ -132,6 +133,49 @@ test('StateDb on LevelDB: versions stay readable, pruning keeps recent versions 
       }
     }
     await assert.rejects(state.getAt(3n, keys[0]!), /no state at height 3/);
+  } finally {
+    await db.close();
+    dir.cleanup();
+  }
+});
+
+test('StateDb read cache: exact after each commit, untouched by prepared batches, never filled by a read a commit overtook', async () => {
+  const dir = tempDir();
+  const db = await Database.open(dir.path);
+  try {
+    const state = new StateDb(db);
+    const [a, b] = [new Uint8Array(32).fill(1), new Uint8Array(32).fill(2)];
+    const write = async (v: bigint, changes: Array<{ key: Uint8Array; value: Uint8Array | null }>) => {
+      const commit = await state.prepare(v === 0n ? null : v - 1n, v, changes);
+      await db.write(commit.batch);
+      state.committed(commit);
+    };
+    await write(0n, [{ key: a, value: Uint8Array.of(1) }]);
+    assert.deepEqual(await state.latest(a), Uint8Array.of(1));
+    assert.equal(await state.latest(b), undefined, 'absent, and the absence is cached');
+
+    await state.prepare(0n, 1n, [{ key: a, value: Uint8Array.of(9) }]); // a proposal never decided
+    assert.deepEqual(await state.latest(a), Uint8Array.of(1), 'a prepared batch changes nothing');
+
+    await write(1n, [{ key: a, value: null }, { key: b, value: Uint8Array.of(2) }]);
+    assert.deepEqual(await state.latestMany([a, b]), [undefined, Uint8Array.of(2)], 'a delete and a cached absence both follow the commit');
+
+    // a read that misses the cache and resolves only after a commit of the same key
+    const d = new Uint8Array(32).fill(4);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const getMany = db.getMany.bind(db);
+    db.getMany = async (keys) => {
+      const found = await getMany(keys);
+      await gate;
+      return found;
+    };
+    const overtaken = state.latest(d);
+    db.getMany = getMany;
+    await write(2n, [{ key: d, value: Uint8Array.of(4) }]);
+    release();
+    assert.equal(await overtaken, undefined, 'the overtaken read answers what it read');
+    assert.deepEqual(await state.latest(d), Uint8Array.of(4), 'but does not cache it over the commit');
   } finally {
     await db.close();
     dir.cleanup();
