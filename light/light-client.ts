@@ -9,6 +9,12 @@
  *    names that set, and is no older than the trusting period;
  * 4. the account's SMT proof connects its record to that header's state root.
  *
+ * Freshness: the client asks every source it is given for its newest epoch proof and verifies the
+ * highest first (falling back to the next when one fails), so one node serving an old but valid
+ * proof is outvoted by any honest source; and it refuses a verified header older than `maxAgeMs`
+ * (E_LIGHT_STALE), so a client left with only stale sources says so instead of answering from the
+ * past (docs/epochs.md §freshness).
+ *
  * Trust model: consensus, not execution. A light client believes what more than 2/3 of the stake
  * signed, as CometBFT light clients and Ethereum sync committees do; it does not re-execute blocks.
  * The header checked is the last one the proven set signs: the tip while the proofs keep up,
@@ -28,7 +34,7 @@ import { genesisId, setCommitment } from '../consensus/epoch/commitment.ts';
 import { epochOutput, verifyEpochProof, type EpochProofJson, type VerificationKey } from '../consensus/epoch/program.ts';
 import { epochViewFromJson, type EpochViewJson } from '../node/modules/epoch/view.ts';
 
-export type LightErrorCode = 'E_LIGHT_VK' | 'E_LIGHT_PROOF' | 'E_LIGHT_GENESIS' | 'E_LIGHT_VALSET' | 'E_LIGHT_HEADER' | 'E_LIGHT_COMMIT' | 'E_LIGHT_EXPIRED' | 'E_LIGHT_ACCOUNT';
+export type LightErrorCode = 'E_LIGHT_VK' | 'E_LIGHT_PROOF' | 'E_LIGHT_GENESIS' | 'E_LIGHT_VALSET' | 'E_LIGHT_HEADER' | 'E_LIGHT_COMMIT' | 'E_LIGHT_EXPIRED' | 'E_LIGHT_STALE' | 'E_LIGHT_ACCOUNT';
 
 /** A check that failed: `code` says which, the message why. Nothing of the answer is returned. */
 export class LightClientError extends QuarryClientError {
@@ -40,6 +46,10 @@ export class LightClientError extends QuarryClientError {
 
 export interface LightClientOptions {
   rpcUrl: string;
+  /** More RPC endpoints (untrusted) asked for their newest epoch proof; the highest that verifies wins. */
+  sources?: string[];
+  /** Refuse a verified header older than this (ms): the stale-proof bound; default one hour. */
+  maxAgeMs?: number;
   genesis: Genesis;
   /** Hash of the epoch program's verification key the client trusts (pinned, never taken from the node). */
   trustedVkHash: string;
@@ -67,11 +77,15 @@ interface StoredProof {
 }
 
 const TWO_WEEKS_MS = 14 * 24 * 3600 * 1000;
+const ONE_HOUR_MS = 3600 * 1000;
 
 export class LightClient {
-  private readonly rpc: RpcClient;
+  private readonly sources: RpcClient[];
+  /** The source whose epoch proof was verified: the later steps ask it. */
+  private rpc: RpcClient;
   constructor(private readonly o: LightClientOptions) {
-    this.rpc = new RpcClient(o.rpcUrl, 30_000);
+    this.sources = [o.rpcUrl, ...(o.sources ?? [])].map((url) => new RpcClient(url, 30_000));
+    this.rpc = this.sources[0]!;
   }
 
   /** Steps 1–3: the latest header the proven validator set finalized. */
@@ -104,8 +118,29 @@ export class LightClient {
     return { ...head, address, balance: BigInt(a.balance), sequence: BigInt(a.sequence) };
   }
 
+  /**
+   * Every source's newest proof, highest epoch first; the first that passes every check is used
+   * and its source answers the later steps. With every candidate refused, the highest one's
+   * refusal is the answer; with no source answering, the first source's error.
+   */
   private async checkEpochProof(): Promise<{ epoch: bigint; commitment: bigint }> {
-    const stored = await this.rpc.get<StoredProof>('/epoch-proofs/latest');
+    const answers = await Promise.all(this.sources.map((rpc) => rpc.get<StoredProof>('/epoch-proofs/latest').then((stored) => ({ rpc, stored }), (err: unknown) => ({ rpc, err }))));
+    const offered = answers.flatMap((a) => ('stored' in a ? [{ ...a, epoch: claimedEpoch(a.stored) }] : [])).sort((x, y) => (x.epoch === y.epoch ? 0 : x.epoch > y.epoch ? -1 : 1));
+    if (offered.length === 0) throw (answers[0] as { err: unknown }).err;
+    let refusal: unknown = null;
+    for (const { rpc, stored } of offered) {
+      try {
+        const out = await this.checkProof(stored);
+        this.rpc = rpc;
+        return out;
+      } catch (err) {
+        refusal ??= err;
+      }
+    }
+    throw refusal;
+  }
+
+  private async checkProof(stored: StoredProof): Promise<{ epoch: bigint; commitment: bigint }> {
     if (stored.vk?.hash !== this.o.trustedVkHash) throw new LightClientError('E_LIGHT_VK', `the proof's verification key ${String(stored.vk?.hash).slice(0, 16)}… is not the trusted one ${this.o.trustedVkHash.slice(0, 16)}…`);
     let out;
     try {
@@ -152,6 +187,17 @@ export class LightClient {
     }
     const age = (this.o.now ?? Date.now)() - Number(header.time);
     if (age > (this.o.trustingPeriodMs ?? TWO_WEEKS_MS)) throw new LightClientError('E_LIGHT_EXPIRED', `the newest verifiable header is ${Math.round(age / 1000)} s old, beyond the trusting period`);
+    const bound = this.o.maxAgeMs ?? ONE_HOUR_MS;
+    if (age > bound) throw new LightClientError('E_LIGHT_STALE', `the newest verified header (height ${height}, epoch ${epoch}) is ${Math.round(age / 1000)} s old, over the ${Math.round(bound / 1000)} s freshness bound: every source is behind or serves an old proof`);
     return { height, hash: toHex(hash), stateRoot: header.stateRoot, time: header.time };
+  }
+}
+
+/** The epoch a proof claims (its public output), for ordering only: nothing is trusted before the checks. */
+function claimedEpoch(stored: StoredProof): bigint {
+  try {
+    return epochOutput(stored.proof).epoch;
+  } catch {
+    return -1n;
   }
 }

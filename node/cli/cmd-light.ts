@@ -9,6 +9,7 @@ import { homePaths } from '../home.ts';
 import type { LogFormat } from '../log.ts';
 import { toHex } from '../../protocol/encoding/bytes.ts';
 import type { LightClient, VerifiedHeader } from '../../light/light-client.ts';
+import { checkRpcUrl } from '../../client/rpc.ts';
 import { action, count, homeOf, printJson, withRpc } from './util.ts';
 
 export function registerProveEpochs(node: Command): void {
@@ -32,9 +33,11 @@ export function registerProveEpochs(node: Command): void {
 
 interface LightFlags {
   rpc: string;
+  source: string[];
   genesis: string;
   vkHash?: string;
   trustingPeriod: string;
+  maxAge: string;
   json?: boolean;
 }
 
@@ -47,7 +50,9 @@ async function lightClient(f: LightFlags, cacheDir: string): Promise<LightClient
   if (!trustedVkHash) throw new QuarryError('E_CONFIG', `no pinned epoch verification key for ${size} validators: pass --vk-hash (printed by prove-epochs as vkHash)`);
   const hours = Number(f.trustingPeriod);
   if (!(hours > 0)) throw new QuarryError('E_CONFIG', '--trusting-period must be a positive number of hours');
-  return new LightClient({ rpcUrl: f.rpc, genesis, trustedVkHash, trustingPeriodMs: hours * 3600_000, cacheDir });
+  const minutes = Number(f.maxAge);
+  if (!(minutes > 0)) throw new QuarryError('E_CONFIG', '--max-age must be a positive number of minutes');
+  return new LightClient({ rpcUrl: f.rpc, sources: f.source, genesis, trustedVkHash, trustingPeriodMs: hours * 3600_000, maxAgeMs: minutes * 60_000, cacheDir });
 }
 
 function report(f: LightFlags, head: VerifiedHeader, answer: Record<string, string>): void {
@@ -67,7 +72,9 @@ export function registerLight(light: Command): void {
   withRpc(light, 'node RPC URL (untrusted)')
     .requiredOption('--genesis <file>', "the chain's genesis file (what the proofs must descend from)")
     .option('--vk-hash <hash>', 'trusted epoch program verification key hash (default: pinned for the genesis set size)')
+    .option('--source <url>', 'another node RPC URL asked for its newest epoch proof (repeatable; the highest that verifies wins)', (url: string, all: string[]) => [...all, checkRpcUrl(url)], [] as string[])
     .option('--trusting-period <hours>', 'refuse headers older than this', '336')
+    .option('--max-age <minutes>', 'refuse a verified state older than this (E_LIGHT_STALE): every source behind, or serving an old proof', '60')
     .option('--json', 'print JSON');
   light
     .command('account <address>')

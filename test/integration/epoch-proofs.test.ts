@@ -114,6 +114,18 @@ test('epochs 0–3 prove recursively across a validator-set change; the light cl
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /^error: E_LIGHT_GENESIS: the epoch proof descends from another genesis\n$/);
 
+    // freshness: a source serving an older, valid proof is outvoted by an honest one; alone, it is refused as stale
+    const epoch2 = (await (await fetch(`${node.rpc!.url}/epoch-proofs/2`)).json()) as Record<string, unknown>;
+    const stale = await proxy(node.rpc!.url);
+    stale.rewrite((p, b) => (p.startsWith('/epoch-proofs/latest') ? epoch2 : b));
+    const timeOf = async (h: number) => BigInt(((await (await fetch(`${node.rpc!.url}/blocks/${h}`)).json()) as { header: { time: string } }).header.time);
+    const [t12, t16] = [await timeOf(12), await timeOf(16)];
+    const fresh = { now: () => Number(t16) + 100, maxAgeMs: Number(t16 - t12) / 2 };
+    assert.equal(await refusal(client({ rpcUrl: stale.url, ...fresh }).verifyHead()), 'E_LIGHT_STALE', 'an old but valid proof, alone');
+    const outvoted = await client({ rpcUrl: stale.url, sources: [front.url], ...fresh }).verifyHead();
+    assert.deepEqual([outvoted.epoch, outvoted.height], [3n, 16n], 'the highest proof that verifies wins');
+    await stale.close();
+
     // each tamper is refused with its own reason
     assert.equal(await refusal(client({ trustedVkHash: '1' + stored.vk.hash.slice(1) }).verifyHead()), 'E_LIGHT_VK', 'a proof under another verification key');
     assert.equal(await refusal(client({ genesis: { ...genesis, genesisTime: genesis.genesisTime + 1n } }).verifyHead()), 'E_LIGHT_GENESIS', 'a proof from another genesis');
