@@ -92,18 +92,17 @@ export class Syncer {
     let best: { peer: string; height: bigint } | null = null;
     const peers = network.peers();
     for (const gone of [...this.peerHeights.keys()].filter((p) => !peers.includes(p))) this.peerHeights.delete(gone);
-    for (const peer of peers) {
-      try {
-        const s = await network.status(peer);
-        if (!equalBytes(s.genesisHash, chain.genesisHash)) {
-          network.penalize(peer, 100, 'peer is on another chain');
-          continue;
-        }
-        this.peerHeights.set(peer, s.height);
-        if (!best || s.height > best.height) best = { peer, height: s.height };
-      } catch {
-        // unreachable peers are retried next round
+    // every peer at once: a paused or unreachable peer costs the round one timeout, not one each
+    const statuses = await Promise.all(peers.map((peer) => network.status(peer).then((s) => ({ peer, s }), () => null)));
+    for (const answer of statuses) {
+      if (!answer) continue; // unreachable peers are retried next round
+      const { peer, s } = answer;
+      if (!equalBytes(s.genesisHash, chain.genesisHash)) {
+        network.penalize(peer, 100, 'peer is on another chain');
+        continue;
       }
+      this.peerHeights.set(peer, s.height);
+      if (!best || s.height > best.height) best = { peer, height: s.height };
     }
     if (!best) return false;
     if (best.height > this.bestKnown) this.bestKnown = best.height;
