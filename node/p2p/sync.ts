@@ -12,7 +12,7 @@ import { commitSchema, type CommitCertificate } from '../../consensus/messages.t
 import { decodeBlock, type Block } from '../types/block.ts';
 import type { Chain } from '../chain/chain.ts';
 import type { P2PNetwork } from './network.ts';
-import { MAX_BLOCKS_PER_REQUEST } from './messages.ts';
+import { MAX_BLOCKS_PER_REQUEST, type BlocksResponse } from './messages.ts';
 import { isPeerFault } from './faults.ts';
 
 export interface SyncOptions {
@@ -38,6 +38,8 @@ export class Syncer {
   /** Each peer's height from its last status answer (GET /net); peers that left are dropped each round. */
   readonly peerHeights = new Map<string, bigint>();
   applied = 0;
+  /** Rotates range requests across peers, round after round (a peer that serves nothing is not asked first every time). */
+  private turn = 0;
   /** Blocks applied since this catch-up began (for the rate and ETA in the progress line). */
   private rate: { since: number; blocks: number } | null = null;
 
@@ -86,24 +88,24 @@ export class Syncer {
     if (left <= 0) this.rate = null;
   }
 
-  /** One pass: find the most advanced peer and take up to a range of blocks from it. */
+  /** One pass: ask every peer's height, then take blocks up to the highest (see `pipeline`). */
   private async round(): Promise<boolean> {
     const { chain, network } = this.o;
-    let best: { peer: string; height: bigint } | null = null;
     const peers = network.peers();
     for (const gone of [...this.peerHeights.keys()].filter((p) => !peers.includes(p))) this.peerHeights.delete(gone);
     // every peer at once: a paused or unreachable peer costs the round one timeout, not one each
-    const statuses = await Promise.all(peers.map((peer) => network.status(peer).then((s) => ({ peer, s }), () => null)));
+    const statuses = await Promise.all(peers.map((peer) => network.status(peer).then((s) => ({ peer, height: s.height, genesisHash: s.genesisHash }), () => null)));
+    const valid: Array<{ peer: string; height: bigint }> = [];
     for (const answer of statuses) {
       if (!answer) continue; // unreachable peers are retried next round
-      const { peer, s } = answer;
-      if (!equalBytes(s.genesisHash, chain.genesisHash)) {
-        network.penalize(peer, 100, 'peer is on another chain');
+      if (!equalBytes(answer.genesisHash, chain.genesisHash)) {
+        network.penalize(answer.peer, 100, 'peer is on another chain');
         continue;
       }
-      this.peerHeights.set(peer, s.height);
-      if (!best || s.height > best.height) best = { peer, height: s.height };
+      this.peerHeights.set(answer.peer, answer.height);
+      valid.push({ peer: answer.peer, height: answer.height });
     }
+    const best = valid.reduce<{ peer: string; height: bigint } | null>((b, v) => (!b || v.height > b.height ? v : b), null);
     if (!best) return false;
     if (best.height > this.bestKnown) this.bestKnown = best.height;
     const head = chain.head.height;
@@ -111,28 +113,57 @@ export class Syncer {
     if (best.height <= head) return false;
     // a validator one block behind is usually just finishing that block through consensus
     if (this.o.validating() && best.height === head + 1n && Date.now() - this.headSeen.at < (this.o.patienceMs ?? 3000)) return false;
-    const count = Number(best.height - head < BigInt(MAX_BLOCKS_PER_REQUEST) ? best.height - head : BigInt(MAX_BLOCKS_PER_REQUEST));
+    return (await this.pipeline(valid, head + 1n, best.height)) > 0;
+  }
+
+  /**
+   * Ranges from `from` to `target`, each requested before the previous one is applied (so the
+   * network and execution overlap) and from the peers that have it in turn. Stops at the first
+   * range that fails or is not applied whole. Returns the blocks applied.
+   */
+  private async pipeline(peers: Array<{ peer: string; height: bigint }>, from: bigint, target: bigint): Promise<number> {
     const started = Date.now();
-    const res = await network.blocks(best.peer, head + 1n, count);
+    type Pending = { peer: string; start: bigint; answer: Promise<BlocksResponse | null> };
+    const request = (start: bigint): Pending => {
+      const servers = peers.filter((p) => p.height >= start);
+      const { peer, height } = servers[this.turn++ % servers.length]!;
+      const end = height < start + BigInt(MAX_BLOCKS_PER_REQUEST) - 1n ? height : start + BigInt(MAX_BLOCKS_PER_REQUEST) - 1n;
+      return { peer, start, answer: this.o.network.blocks(peer, start, Number(end - start + 1n)).catch(() => null) };
+    };
+    let total = 0;
+    for (let next: Pending | null = request(from); next; ) {
+      const { peer, start, answer }: Pending = next;
+      const res = await answer;
+      if (!res || res.blocks.length === 0) break;
+      const after: bigint = start + BigInt(res.blocks.length);
+      next = after <= target ? request(after) : null;
+      const applied = await this.applyRange(res.blocks, peer);
+      total += applied;
+      if (applied > 0) this.logProgress(start, target, applied, peer, started);
+      if (applied < res.blocks.length) break;
+    }
+    this.applied += total;
+    return total;
+  }
+
+  /** Applies blocks in order until one does not follow the head or fails; returns how many applied. */
+  private async applyRange(items: Array<{ block: Uint8Array; commit: Uint8Array }>, peer: string): Promise<number> {
+    const { chain, network } = this.o;
     let applied = 0;
-    for (const item of res.blocks) {
-      let block: Block;
-      let commit: CommitCertificate;
+    for (const item of items) {
       try {
-        block = decodeBlock(item.block);
-        commit = decodeAs(commitSchema, item.commit);
+        const block: Block = decodeBlock(item.block);
+        const commit: CommitCertificate = decodeAs(commitSchema, item.commit);
         if (block.header.height !== chain.head.height + 1n) break;
         await this.o.apply(block, commit);
       } catch (err) {
         // only a block that is wrong is the peer's fault; our own failures (E_STORE) are not
-        if (isPeerFault(err)) network.penalize(best.peer, 50, `served an invalid block: ${err.message}`);
-        else this.o.log.error({ err: (err as Error).message, height: (head + 1n + BigInt(applied)).toString() }, 'could not apply a synced block');
+        if (isPeerFault(err)) network.penalize(peer, 50, `served an invalid block: ${err.message}`);
+        else this.o.log.error({ err: (err as Error).message, height: (chain.head.height + 1n).toString() }, 'could not apply a synced block');
         break;
       }
       applied++;
     }
-    this.applied += applied;
-    if (applied > 0) this.logProgress(head + 1n, best.height, applied, best.peer, started);
-    return applied > 0;
+    return applied;
   }
 }
