@@ -82,11 +82,22 @@ export class QuarryClient {
 
   /**
    * Committed transactions of a sender (newest first; `before` pages below a height) or of a
-   * block (in block order). `limit`: 1–1000, default 100.
+   * block (in block order). `limit`: 1–1000, default 100. A sender's page can also end early, at a
+   * whole height, once it holds 4 MiB of transactions: page with `searchTxPage` and its `next`.
    */
   async searchTx(query: { sender: string; before?: bigint; limit?: number } | { height: bigint | number; limit?: number }): Promise<TxResponse[]> {
+    return (await this.searchTxPage(query)).txs;
+  }
+
+  /**
+   * `searchTx` with the page's cursor: for a sender, `next` is the `before` of the following page
+   * (null when there is nothing older). It may re-read a height the previous page split, so keep
+   * transactions by hash.
+   */
+  async searchTxPage(query: { sender: string; before?: bigint; limit?: number } | { height: bigint | number; limit?: number }): Promise<{ txs: TxResponse[]; next: bigint | null }> {
     const qs = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)] as [string, string]));
-    return (await this.rpc.get<TxSearchResponse>(`/txs?${qs}`)).txs;
+    const page = await this.rpc.get<TxSearchResponse>(`/txs?${qs}`);
+    return { txs: page.txs, next: page.next ? BigInt(page.next) : null };
   }
 
   getAccount(address: string): Promise<Account> {

@@ -74,6 +74,8 @@ export interface TxResponse {
 /** `GET /txs?sender=…` (newest first) or `GET /txs?height=N` (block order). */
 export interface TxSearchResponse {
   txs: TxResponse[];
+  /** Sender search only: `before` for the next page, null when there is nothing older. */
+  next?: string | null;
 }
 
 export interface Account {

@@ -224,11 +224,13 @@ export class Chain implements ChainHistory {
   }
 
   /**
-   * A sender's committed transactions, newest first, with their receipts. The index key holds each
-   * one's height and position, so every block is read and decoded once however many of the
-   * sender's transactions it holds (a lookup per transaction decoded a 4 MB block up to 1,000 times).
+   * A page of a sender's committed transactions, newest first, with their receipts. The index key
+   * holds each one's height and position, so every block is read once and only the sender's
+   * transactions are decoded. A page ends at `limit` transactions or, at a whole height, once it
+   * holds `maxBytes` of transactions (a page of 1,000 flood transactions was 60 MB); `next` is the
+   * `before` of the following page (null: nothing older), and re-reads a height a limit cut split.
    */
-  async txsBySender(sender: Uint8Array, limit: number, beforeHeight?: bigint): Promise<Array<{ tx: Tx; height: bigint; index: number; receipt: Receipt }>> {
+  async txsBySender(sender: Uint8Array, limit: number, beforeHeight?: bigint, maxBytes = Infinity): Promise<SenderPage> {
     const end = key(Prefix.txBySender, sender, beforeHeight === undefined ? AFTER_ANY_LOCATION : u64be(beforeHeight));
     const at = 1 + sender.length;
     const locations: Array<{ height: bigint; index: number }> = [];
@@ -236,16 +238,22 @@ export class Chain implements ChainHistory {
       const view = new DataView(k.buffer, k.byteOffset, k.byteLength);
       locations.push({ height: view.getBigUint64(at), index: view.getUint32(at + 8) });
     }
-    const out: Array<{ tx: Tx; height: bigint; index: number; receipt: Receipt }> = [];
-    for (const height of new Set(locations.map((l) => l.height))) {
+    const heights = [...new Set(locations.map((l) => l.height))];
+    const txs: SenderPage['txs'] = [];
+    let bytes = 0;
+    for (const [i, height] of heights.entries()) {
+      if (i > 0 && bytes >= maxBytes) return { txs, next: heights[i - 1]! };
       const [found, receipts] = [await this.getBlock(height), await this.getReceipts(height)];
       for (const { index } of locations.filter((x) => x.height === height)) {
-        const bytes = found?.block.txs[index];
-        if (!bytes) throw new QuarryError('E_STORE', `block ${height} has no transaction ${index} for the sender index`);
-        out.push({ tx: decodeTx(bytes), height, index, receipt: receiptOf(receipts, height, index) });
+        const raw = found?.block.txs[index];
+        if (!raw) throw new QuarryError('E_STORE', `block ${height} has no transaction ${index} for the sender index`);
+        txs.push({ tx: decodeTx(raw), height, index, receipt: receiptOf(receipts, height, index) });
+        bytes += raw.length;
       }
     }
-    return out;
+    if (locations.length < limit) return { txs, next: null };
+    const lowest = heights.at(-1)!;
+    return { txs, next: heights.length > 1 ? lowest + 1n : lowest };
   }
 
   async getTx(hash: Uint8Array): Promise<{ tx: Tx; height: bigint; index: number; receipt: Receipt } | undefined> {
@@ -268,6 +276,11 @@ export class Chain implements ChainHistory {
 }
 
 
+
+export interface SenderPage {
+  txs: Array<{ tx: Tx; height: bigint; index: number; receipt: Receipt }>;
+  next: bigint | null;
+}
 
 /** Receipts are written in the block's batch, so a missing one is a damaged store. */
 function receiptOf(receipts: Receipt[], height: bigint, index: number): Receipt {

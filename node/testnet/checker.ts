@@ -165,16 +165,13 @@ async function sentByEach(rpc: PatientReader, senders: string[]): Promise<Map<st
   return out;
 }
 
-/** Every committed transaction of a sender, paging by height (a page ends on a whole height). */
+/** Every committed transaction of a sender, following the pages' `next` (a re-read height is kept once). */
 async function sentBy(rpc: PatientReader, sender: string): Promise<TxResponse[]> {
-  const all: TxResponse[] = [];
-  let before: bigint | null = null;
-  for (;;) {
-    const page: TxResponse[] = (await rpc.get<TxSearchResponse>(`/txs?sender=${sender}&limit=1000${before === null ? '' : `&before=${before}`}`)).txs;
-    if (page.length < 1000) return [...all, ...page];
-    const last: bigint = BigInt(page.at(-1)!.height);
-    const whole = page.filter((t) => BigInt(t.height) > last);
-    all.push(...(whole.length > 0 ? whole : page));
-    before = whole.length > 0 ? last + 1n : last;
+  const all = new Map<string, TxResponse>();
+  for (let before: string | null | undefined = undefined; ; ) {
+    const page: TxSearchResponse = await rpc.get<TxSearchResponse>(`/txs?sender=${sender}&limit=1000${before ? `&before=${before}` : ''}`);
+    for (const t of page.txs) all.set(t.hash, t);
+    if (!page.next) return [...all.values()];
+    before = page.next;
   }
 }

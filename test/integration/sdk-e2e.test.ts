@@ -62,6 +62,7 @@ test('SDK: queries, signing, staking, market, subscriptions and error codes on a
     const inBlock = await client.searchTx({ height: BigInt(sent[0]!.height) });
     assert.ok(inBlock.some((t) => t.hash === sent[0]!.hash && t.result.code === 'OK'));
     assert.deepEqual(await client.searchTx({ sender: bank.address, before: BigInt(bySender.at(-1)!.height) }), []);
+    assert.deepEqual(await client.searchTxPage({ sender: bank.address }), { txs: bySender, next: null }, 'one page holds them all: no cursor');
     await rejects(client.rpc.get('/txs?limit=5'), RpcError, 'E_BAD_REQUEST');
     const verified = await client.getVerifiedAccount(alice.address);
     assert.equal(verified.balance, String(500n * QRY));

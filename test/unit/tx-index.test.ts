@@ -1,6 +1,7 @@
 /**
  * The sender index behind `GET /txs?sender=` (docs/rpc.md): a sender's transactions newest first,
- * several per block, paged below a height and cut at the limit, each with its own receipt.
+ * several per block, paged below a height, cut at the limit or at a whole height by a byte budget,
+ * each with its own receipt, and a `next` cursor that never skips a transaction.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,12 +25,21 @@ test("a sender's transactions come newest first, several per block, paged and li
     }
     const sender = decodeAddress(a!.address);
     const all = await t.chain.txsBySender(sender, 100);
-    assert.deepEqual(all.map((x) => toHex(x.tx.hash)), [...sent].reverse(), 'newest first, only this sender');
-    assert.deepEqual(all.map((x) => `${x.height}/${x.index}`), ['3/1', '3/0', '2/0', '1/2', '1/1', '1/0']);
-    assert.ok(all.every((x) => x.receipt.code === 'OK'));
-    assert.deepEqual((await t.chain.txsBySender(sender, 100, 2n)).map((x) => x.height), [1n, 1n, 1n], 'before a height');
-    assert.equal((await t.chain.txsBySender(sender, 4)).length, 4, 'the limit cuts inside a block');
-    assert.deepEqual(await t.chain.txsBySender(decodeAddress(t.operator.address), 10), [], 'a sender with none');
+    assert.deepEqual(all.txs.map((x) => toHex(x.tx.hash)), [...sent].reverse(), 'newest first, only this sender');
+    assert.deepEqual(all.txs.map((x) => `${x.height}/${x.index}`), ['3/1', '3/0', '2/0', '1/2', '1/1', '1/0']);
+    assert.ok(all.txs.every((x) => x.receipt.code === 'OK'));
+    assert.equal(all.next, null, 'nothing older');
+    assert.deepEqual((await t.chain.txsBySender(sender, 100, 2n)).txs.map((x) => x.height), [1n, 1n, 1n], 'before a height');
+    const cut = await t.chain.txsBySender(sender, 4);
+    assert.equal(cut.txs.length, 4, 'the limit cuts inside a block');
+    assert.equal(cut.next, 2n, 'and the next page re-reads the split height whole');
+    // a byte budget ends the page at a whole height: one transaction's bytes already reach it
+    const small = await t.chain.txsBySender(sender, 100, undefined, 1);
+    assert.deepEqual(small.txs.map((x) => x.height), [3n, 3n]);
+    assert.equal(small.next, 3n);
+    const rest = await t.chain.txsBySender(sender, 100, small.next!, 1);
+    assert.deepEqual([rest.txs.map((x) => x.height), rest.next], [[2n], 2n]);
+    assert.deepEqual(await t.chain.txsBySender(decodeAddress(t.operator.address), 10), { txs: [], next: null }, 'a sender with none');
   } finally {
     await t.close();
   }

@@ -9,6 +9,8 @@ import { decodeAddress } from '../../../protocol/crypto/address.ts';
 import type { TxResponse, TxSearchResponse } from '../../../protocol/rpc-types.ts';
 
 const MAX_SEARCH = 1000;
+/** A sender page stops at a whole height once it holds this many bytes of transactions (the JSON is ≈ 2.5× that). */
+const MAX_PAGE_BYTES = 4 << 20;
 
 export function txRoutes(app: FastifyInstance, node: NodeServices): void {
   app.post('/txs', async (req, reply) => {
@@ -40,8 +42,8 @@ export function txRoutes(app: FastifyInstance, node: NodeServices): void {
       const txs = (await node.chain.getBlockTxs(h)).slice(0, limit);
       return { txs: txs.map(({ tx, index, receipt }) => txResponse(tx, h, index, receipt)) } satisfies TxSearchResponse;
     }
-    const found = await node.chain.txsBySender(decodeAddress(sender!), limit, before === undefined ? undefined : heightParam(before, 'before'));
-    const txs = found.map(({ tx, height: h, index, receipt }) => txResponse(tx, h, index, receipt));
-    return { txs } satisfies TxSearchResponse;
+    const page = await node.chain.txsBySender(decodeAddress(sender!), limit, before === undefined ? undefined : heightParam(before, 'before'), MAX_PAGE_BYTES);
+    const txs = page.txs.map(({ tx, height: h, index, receipt }) => txResponse(tx, h, index, receipt));
+    return { txs, next: page.next?.toString() ?? null } satisfies TxSearchResponse;
   });
 }
