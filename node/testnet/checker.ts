@@ -15,7 +15,7 @@ import type { AcceptedTx, LoadAccount } from './load.ts';
 
 export interface CheckReport {
   heights: string[];
-  /** Heights at which two nodes hold different blocks. */
+  /** The first height at which nodes hold different blocks (empty: no fork; later heights differ too). */
   forks: string[];
   accepted: number;
   committed: number;
