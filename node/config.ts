@@ -16,6 +16,8 @@ export interface RpcConfig {
   maxBodyBytes: number;
   /** WebSocket connections to /events at once; more are refused (docs/rpc.md, `WS /events`). */
   maxSubscribers: number;
+  /** HTTP requests being answered at once; more are refused with E_UNAVAILABLE (docs/rpc.md §limits). */
+  maxInFlight: number;
   /** Artifact staging area: uploads no registered circuit names (docs/market.md §artifacts). */
   maxStagedArtifacts: number;
   maxStagedArtifactBytes: number;
@@ -34,7 +36,7 @@ export interface NodeConfig {
 }
 
 export const DEFAULT_CONFIG: NodeConfig = {
-  rpc: { listen: '127.0.0.1:26657', maxBodyBytes: 1024 * 1024, maxSubscribers: 100, maxStagedArtifacts: 64, maxStagedArtifactBytes: 256 * 1024 * 1024 },
+  rpc: { listen: '127.0.0.1:26657', maxBodyBytes: 1024 * 1024, maxSubscribers: 100, maxInFlight: 256, maxStagedArtifacts: 64, maxStagedArtifactBytes: 256 * 1024 * 1024 },
   consensus: { blockTimeMs: 1000, timeouts: DEFAULT_TIMEOUTS },
   mempool: DEFAULT_MEMPOOL_CONFIG,
   log: { level: 'info' },
@@ -93,7 +95,7 @@ function checkNumbers(value: unknown, path: string): void {
 /** Values the types alone do not rule out: numbers are non-negative integers, caps positive. */
 export function checkConfig(config: NodeConfig): NodeConfig {
   checkNumbers(config, 'config');
-  for (const key of ['maxBodyBytes', 'maxSubscribers', 'maxStagedArtifacts', 'maxStagedArtifactBytes'] as const) {
+  for (const key of ['maxBodyBytes', 'maxSubscribers', 'maxInFlight', 'maxStagedArtifacts', 'maxStagedArtifactBytes'] as const) {
     const v = config.rpc[key];
     if (!Number.isSafeInteger(v) || v < 1) throw new QuarryError('E_CONFIG', `config rpc.${key} must be a positive integer, got ${v}`);
   }

@@ -61,6 +61,16 @@ export class RpcServer {
     app.setNotFoundHandler((req, reply) => {
       void reply.status(404).send(errorBody(new QuarryError('E_NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`)));
     });
+    // Past rpc.maxInFlight a request is refused at once rather than queued on the main thread,
+    // which consensus shares (a burst of heavy reads stalled a soak node for minutes). WebSocket
+    // subscriptions count against maxSubscribers instead. 'close' fires on finish and on abort.
+    let inFlight = 0;
+    app.addHook('onRequest', async (req, reply) => {
+      if ((req.raw as IncomingMessage & { upgrade?: boolean }).upgrade) return;
+      if (inFlight >= config.maxInFlight) throw new QuarryError('E_UNAVAILABLE', `the node is already answering ${config.maxInFlight} requests (rpc.maxInFlight): try again shortly`);
+      inFlight++;
+      reply.raw.once('close', () => inFlight--);
+    });
     app.addHook('preValidation', async (req) => rejectRepeatedQuery(req.query));
     app.addHook('onResponse', async (req, reply) => {
       const route = req.routeOptions.url ?? 'unknown';

@@ -9,6 +9,7 @@ import type { AnyMsg } from '../../protocol/messages/index.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
+import { request } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import { makeGenesis, makeTx, deterministicUser } from '../helpers/chain.ts';
@@ -23,6 +24,7 @@ import { DEFAULT_CONFIG } from '../../node/config.ts';
 type Envelope = { error: { code: string; message: string } };
 const CAP = 12; // above EventEmitter's default of 10 listeners, where the old per-socket listeners warned
 const STAGED = { maxStagedArtifacts: 3, maxStagedArtifactBytes: 64 * 1024 };
+const IN_FLIGHT = 6;
 
 async function call(url: string, path: string, init?: RequestInit): Promise<{ status: number; body: any; headers: Headers }> {
   const res = await fetch(url + path, init);
@@ -81,7 +83,7 @@ test('hostile RPC: error envelopes, repeated query keys, the WebSocket cap, arti
   const { node, stop } = await startTestNode(genesis, validator, {
     consensus: { ...DEFAULT_CONFIG.consensus, blockTimeMs: 100 },
     p2p: { ...DEFAULT_CONFIG.p2p, enabled: false },
-    rpc: { maxBodyBytes: 4096, maxSubscribers: CAP, ...STAGED },
+    rpc: { maxBodyBytes: 4096, maxSubscribers: CAP, maxInFlight: IN_FLIGHT, ...STAGED },
   });
   const url = node.rpc!.url;
   const height = async () => BigInt((await call(url, '/status')).body.height);
@@ -146,6 +148,20 @@ test('hostile RPC: error envelopes, repeated query keys, the WebSocket cap, arti
         ['a bad URL on a kept-alive connection', 'GET /blocks/%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', 400, 'E_BAD_REQUEST'],
       ];
       for (const [what, request, status, code] of rawCases) assertEnvelope(await raw(url, request), status, code, what);
+    });
+
+    await t.test('in-flight cap: requests that never finish their body hold the slots, the next is refused at once, aborting frees them', async () => {
+      const { hostname, port } = new URL(url);
+      const slow = Array.from({ length: IN_FLIGHT }, () => {
+        const req = request({ host: hostname, port, method: 'POST', path: '/txs', headers: { 'content-type': 'application/json', 'content-length': '100' } });
+        req.on('error', () => undefined);
+        req.write('{'); // 1 of 100 bytes: the body never completes
+        return req;
+      });
+      await until(async () => (await call(url, '/status')).status === 503);
+      assertEnvelope(await call(url, '/status'), 503, 'E_UNAVAILABLE', 'past rpc.maxInFlight');
+      for (const req of slow) req.destroy();
+      await until(async () => (await call(url, '/status')).status === 200);
     });
 
     await t.test('a WebSocket upgrade with a bad filter is refused with the envelope', async () => {
