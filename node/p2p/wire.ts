@@ -7,7 +7,8 @@ import type { NodeServices } from '../services/services.ts';
 import { QuarryError } from '../../protocol/errors.ts';
 import { decodeAs, encode } from '../../protocol/encoding/cbor.ts';
 import { toHex } from '../../protocol/encoding/bytes.ts';
-import { evidenceSchema } from '../../consensus/evidence.ts';
+import { evidenceSchema, type Evidence } from '../../consensus/evidence.ts';
+import type { ChainHistory } from '../chain/history.ts';
 import { checkEvidence } from '../chain/evidence.ts';
 import { boundaryOf } from '../chain/handoffs.ts';
 import { HANDOFF_MAX_BYTES, handoffSchema, verifyHandoff } from '../modules/epoch/handoff.ts';
@@ -22,6 +23,17 @@ import { EVIDENCE_MAX_BYTES } from '../types/block.ts';
  * race with a block), a flooder sends thousands; each costs its sender a point, which fades.
  */
 const REFUSED_TX = new Set(['E_INSUFFICIENT_FUNDS', 'E_FEE_TOO_LOW', 'E_SEQUENCE', 'E_EXPIRED', 'E_SENDER_LIMIT']);
+
+/**
+ * Gossiped double-sign evidence. Evidence about the height being decided cannot be checked yet
+ * (its block, and so its set, is not committed) and is not the sender's fault: every honest
+ * validator that sees a double sign publishes it at once. It is ignored (each node keeps what it
+ * observed itself), not rejected: rejecting it charged honest peers 20 points per item.
+ */
+export async function evidenceVerdict(chain: ChainHistory, e: Evidence): Promise<Verdict> {
+  if (e.first.height > chain.head.height) return 'ignore';
+  return (await checkEvidence(chain, chain.head.height + 1n, [e], 'build')).length === 1 ? 'accept' : 'reject';
+}
 
 function verdictOf(err: unknown): Verdict {
   return isPeerFault(err) ? 'reject' : 'ignore';
@@ -45,9 +57,8 @@ export function nodeHandlers(node: NodeServices): P2PHandlers {
     },
     evidence: async (data) => {
       const e = decodeAs(evidenceSchema, data, EVIDENCE_MAX_BYTES);
-      const ok = await checkEvidence(chain, chain.head.height + 1n, [e], 'build');
-      if (ok.length === 0) return 'reject';
-      return node.evidence.add(e) ? 'accept' : 'ignore';
+      const verdict = await evidenceVerdict(chain, e);
+      return verdict === 'accept' && !node.evidence.add(e) ? 'ignore' : verdict;
     },
     handoffs: async (data) => {
       const h = decodeAs(handoffSchema, data, HANDOFF_MAX_BYTES);
