@@ -233,25 +233,30 @@ export class Chain implements ChainHistory {
   async txsBySender(sender: Uint8Array, limit: number, beforeHeight?: bigint, maxBytes = Infinity): Promise<SenderPage> {
     const end = key(Prefix.txBySender, sender, beforeHeight === undefined ? AFTER_ANY_LOCATION : u64be(beforeHeight));
     const at = 1 + sender.length;
-    const locations: Array<{ height: bigint; index: number }> = [];
+    const indexesAt = new Map<bigint, number[]>(); // newest height first, as the index is read
+    let located = 0;
     for await (const [k] of this.db.range(key(Prefix.txBySender, sender), end, limit, true)) {
       const view = new DataView(k.buffer, k.byteOffset, k.byteLength);
-      locations.push({ height: view.getBigUint64(at), index: view.getUint32(at + 8) });
+      const height = view.getBigUint64(at);
+      const indexes = indexesAt.get(height) ?? [];
+      indexes.push(view.getUint32(at + 8));
+      indexesAt.set(height, indexes);
+      located++;
     }
-    const heights = [...new Set(locations.map((l) => l.height))];
+    const heights = [...indexesAt.keys()];
     const txs: SenderPage['txs'] = [];
     let bytes = 0;
     for (const [i, height] of heights.entries()) {
       if (i > 0 && bytes >= maxBytes) return { txs, next: heights[i - 1]! };
       const [found, receipts] = [await this.getBlock(height), await this.getReceipts(height)];
-      for (const { index } of locations.filter((x) => x.height === height)) {
+      for (const index of indexesAt.get(height)!) {
         const raw = found?.block.txs[index];
         if (!raw) throw new QuarryError('E_STORE', `block ${height} has no transaction ${index} for the sender index`);
         txs.push({ tx: decodeTx(raw), height, index, receipt: receiptOf(receipts, height, index) });
         bytes += raw.length;
       }
     }
-    if (locations.length < limit) return { txs, next: null };
+    if (located < limit) return { txs, next: null };
     const lowest = heights.at(-1)!;
     return { txs, next: heights.length > 1 ? lowest + 1n : lowest };
   }

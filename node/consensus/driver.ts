@@ -165,10 +165,15 @@ export class ConsensusDriver {
     this.later(wait, () => this.startHeight());
   }
 
+  /** The engine runs the height after the head (not one a decision or a synced block ended). */
+  private get onNextHeight(): boolean {
+    return this.started && this.engine.height === this.chain.head.height + 1n;
+  }
+
   private async startHeight(): Promise<void> {
     // a start already queued when a synced block scheduled another must not restart the height:
     // that would drop every vote collected for it (gossip does not repeat them)
-    if (this.started && this.engine.height === this.chain.head.height + 1n) return;
+    if (this.onNextHeight) return;
     const { set, priorities } = await this.chain.activeSet();
     this.candidates.clear();
     this.started = true;
@@ -178,7 +183,7 @@ export class ConsensusDriver {
 
   private async input(input: EngineInput): Promise<void> {
     // inputs queued before a synced block replaced the height belong to a height that is over
-    if (!this.started || this.engine.height !== this.chain.head.height + 1n) return;
+    if (!this.onNextHeight) return;
     await this.perform(this.engine.handle(input));
   }
 
