@@ -80,6 +80,13 @@ export class Engine {
     return this.proposals.get(round)?.proposal;
   }
 
+  /** What a round saw (logged when it fails): its proposal's hash and verdict, and who voted for what. */
+  describeRound(round: number): { proposal: string; prevotes: string; precommits: string } {
+    const p = this.proposals.get(round);
+    const proposal = p ? `${valueKey(p.proposal.blockHash).slice(0, 8)}${p.valid ? '' : ' (invalid)'}` : 'none';
+    return { proposal, prevotes: this.keeper?.describe(round, 'prevote') ?? '', precommits: this.keeper?.describe(round, 'precommit') ?? '' };
+  }
+
   validatorSet(): ValidatorSet {
     if (!this.set) throw new Error('engine not started');
     return this.set;

@@ -105,6 +105,15 @@ export class VoteKeeper {
     return out;
   }
 
+  /** Who voted for what in a round, e.g. `ab12cd34:0,2,3 nil:1` (logged when a round fails). */
+  describe(round: number, type: VoteType): string {
+    const tally = this.rounds.get(round)?.[type];
+    if (!tally) return '';
+    const voters = new Map<string, number[]>();
+    for (const [validator, votes] of tally.byValidator) for (const k of votes.keys()) voters.set(k, [...(voters.get(k) ?? []), validator]);
+    return [...voters].map(([k, vs]) => `${k.slice(0, 8)}:${vs.sort((a, b) => a - b).join(',')}`).join(' ');
+  }
+
   /** Rounds that have any votes, ascending. */
   knownRounds(): number[] {
     return [...this.rounds.keys()].sort((a, b) => a - b);

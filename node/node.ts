@@ -40,6 +40,7 @@ import { EpochProofStore } from './epoch/proof-store.ts';
 import { BlockImporter } from './services/importer.ts';
 import { Ingress } from './services/ingress.ts';
 import { MetricsFeed } from './services/metrics-feed.ts';
+import { LoopWatch } from './services/loop-watch.ts';
 import type { NodeEvents } from './services/events.ts';
 import type { NodeRoles, NodeServices } from './services/services.ts';
 
@@ -55,6 +56,7 @@ export class QuarryNode implements NodeRoles {
   readonly services: NodeServices;
   private readonly role: ValidatorRole;
   private readonly metricsFeed: MetricsFeed;
+  private readonly loopWatch: LoopWatch;
   network: P2PNetwork | null = null;
   syncer: Syncer | null = null;
   rpc: RpcServer | null = null;
@@ -90,6 +92,7 @@ export class QuarryNode implements NodeRoles {
       roles: this,
     };
     this.metricsFeed = new MetricsFeed(this.services);
+    this.loopWatch = new LoopWatch(o.log);
     const key = o.validatorKey;
     this.role = new ValidatorRole({ chain, blsPublicKey: key?.blsPublicKey ?? null, makeDriver: () => this.makeDriver(key!), log: o.log.child({ module: 'consensus' }) });
   }
@@ -178,6 +181,7 @@ export class QuarryNode implements NodeRoles {
       this.syncer = new Syncer({ chain, network: this.network, log: this.log.child({ module: 'sync' }), apply, validating: () => role.driver !== null });
       this.syncer.start();
     }
+    this.loopWatch.start();
     this.log.info(
       { chainId: chain.chainId, height: chain.head.height.toString(), rpc: this.rpc.url, p2p: this.network?.multiaddrs()[0] ?? null, peerId: this.network?.peerId ?? null, validator: this.driver !== null },
       'node started',
@@ -239,6 +243,7 @@ export class QuarryNode implements NodeRoles {
   }
 
   async stop(): Promise<void> {
+    this.loopWatch.stop();
     this.syncer?.stop();
     await this.role.stop();
     await this.network?.stop();

@@ -202,7 +202,9 @@ export class ConsensusDriver {
     switch (effect.kind) {
       case 'newRound':
         if (effect.round > 0) {
-          this.o.log.info({ height: effect.height.toString(), round: effect.round }, 'new round');
+          // what the failed round saw says why it failed: no proposal, split prevotes, missing votes
+          const last = this.engine.describeRound(effect.round - 1);
+          this.o.log.info({ height: effect.height.toString(), round: effect.round, ...last }, 'new round');
           this.o.catchUp?.(effect.height);
         }
         return;
@@ -443,9 +445,13 @@ export class ConsensusDriver {
     let valid = false;
     try {
       if (block.header.time > BigInt(this.now() + MAX_CLOCK_DRIFT_MS)) throw new Error('block time is too far in the future');
+      const started = this.now();
       const candidate = await this.o.builder.verifyBlock(block);
       this.candidates.set(toHex(candidate.hash), candidate);
       valid = true;
+      // slower than the propose timeout: the others may have prevoted nil before this node could
+      const ms = this.now() - started;
+      if (ms > this.o.config.timeouts.propose) this.o.log.info({ height: proposal.height.toString(), round: proposal.round, ms, txs: block.txs.length, bytes: blockBytes.length }, 'slow proposal verification');
     } catch (err) {
       this.o.log.warn({ err: asQuarryError(err).message, height: proposal.height.toString() }, 'rejected proposed block');
     }

@@ -29,6 +29,8 @@ export type Step =
   | { at: number; do: 'double-sign'; node: number }
   /** A peer joins and sends junk until the nodes ban it. */
   | { at: number; do: 'hostile' }
+  /** `peers` peers join and stay, serving nothing (as the soak's hostile peers do once their bans expire). */
+  | { at: number; do: 'crowd'; peers: number }
   /** `txs` transactions of ≈ 60 KB posted back to back to validator `node` (issue #16 F1, flood.ts). */
   | { at: number; do: 'flood'; node: number; txs: number };
 
@@ -103,8 +105,24 @@ const CYCLE_SEC = 360;
 /** Issue #16 finding 1 replayed under load: 70 transactions of 60 KB back to back to one validator. */
 const FLOOD: Scenario = { name: 'flood', validators: 4, durationSec: 90, latencyMs: 100, jitterMs: 20, tps: 4, senders: 8, steps: [{ at: 10, do: 'flood', node: 0, txs: 70 }] };
 
+/** A double signer while a crowd of peers that serve nothing is connected, after a flood (the end of the hour soak). */
+const CROWD: Scenario = {
+  name: 'crowd',
+  validators: 4,
+  durationSec: 200,
+  latencyMs: 100,
+  jitterMs: 20,
+  tps: 4,
+  senders: 8,
+  steps: [
+    { at: 5, do: 'crowd', peers: 8 },
+    { at: 40, do: 'flood', node: 2, txs: 64 },
+    { at: 90, do: 'double-sign', node: 3 },
+  ],
+};
+
 /** Scenarios by name; `minutes` sets the soak's length. */
-export const SCENARIOS: Record<string, (minutes?: number) => Scenario> = { short: () => SHORT, flood: () => FLOOD, soak };
+export const SCENARIOS: Record<string, (minutes?: number) => Scenario> = { short: () => SHORT, flood: () => FLOOD, crowd: () => CROWD, soak };
 
 export interface Recovery {
   step: string;
@@ -207,6 +225,7 @@ function describe(step: Step): string {
   if ('node' in step) return `${step.do} v${step.node}`;
   if (step.do === 'partition') return `partition ${step.groups.map((g) => `{${g.map((n) => `v${n}`).join(',')}}`).join(' | ')}`;
   if (step.do === 'latency') return `latency ${step.latencyMs} ± ${step.jitterMs} ms`;
+  if (step.do === 'crowd') return `crowd of ${step.peers} silent peers`;
   return step.do;
 }
 
@@ -288,6 +307,9 @@ async function apply(step: Step, t: { devnet: Devnet; links: LinkEmulator; down:
     case 'hostile':
       await junk(t);
       return true;
+    case 'crowd':
+      await Promise.all(Array.from({ length: step.peers }, () => joinAdversary(devnet, down, t.hostile)));
+      return false;
     case 'flood': {
       const f = await flood(devnet.nodes[step.node]!.rpc, devnetAccount('faucet'), step.txs);
       t.flooded.push(...f.accepted);
