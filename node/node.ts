@@ -34,6 +34,7 @@ import { P2PNetwork } from './p2p/network.ts';
 import { loadNodeKey } from './p2p/identity.ts';
 import { nodeHandlers } from './p2p/wire.ts';
 import { Syncer, type SyncOptions } from './p2p/sync.ts';
+import { catchUpPeers } from './p2p/catch-up.ts';
 import { encode } from '../protocol/encoding/cbor.ts';
 import type { ConsensusNetwork } from './consensus/driver.ts';
 import { EpochProofStore } from './epoch/proof-store.ts';
@@ -222,14 +223,16 @@ export class QuarryNode implements NodeRoles {
 
   /**
    * Asks one peer (in turn) what it holds at `height`, at most once a second: enough to recover
-   * lost messages without spending the CPU on re-verifying what every peer repeats.
+   * lost messages without spending the CPU on re-verifying what every peer repeats (`catchUpPeers`
+   * picks whom).
    */
   private catchUp(height: bigint): void {
     const network = this.network;
     const driver = this.driver;
-    const peers = network?.peers() ?? [];
-    if (!network || !driver || peers.length === 0 || this.lastCatchUp > Date.now() - 1000) return;
+    const connected = network?.peers() ?? [];
+    if (!network || !driver || connected.length === 0 || this.lastCatchUp > Date.now() - 1000) return;
     this.lastCatchUp = Date.now();
+    const peers = catchUpPeers(connected, this.syncer?.peerHeights, height);
     const peer = peers[this.catchUpTurn++ % peers.length]!;
     network.votes(peer, height).then((res) => driver.absorb(res, peer), () => undefined);
   }
