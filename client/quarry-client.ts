@@ -18,6 +18,7 @@ import type {
   EventType,
   MarketAsk,
   MarketCircuit,
+  MarketTotals,
   MarketProver,
   MarketRequest,
   MempoolInfo,
@@ -160,6 +161,11 @@ export class QuarryClient {
 
   getProver(address: string): Promise<MarketProver> {
     return this.rpc.get(`/market/provers/${encodeURIComponent(address)}`);
+  }
+
+  /** The market's totals since genesis: requests, fills, slashes, declines, amounts paid. */
+  getMarketTotals(): Promise<MarketTotals> {
+    return this.rpc.get('/market/totals');
   }
 
   async getCircuits(): Promise<MarketCircuit[]> {

@@ -167,6 +167,20 @@ export interface MarketProver {
   reputationPpm: string;
 }
 
+/** GET /market/totals: the market since genesis (docs/market.md §totals); amounts in uqry. */
+export interface MarketTotals {
+  requests: string;
+  fulfilled: string;
+  onTime: string;
+  fromCache: string;
+  slashes: string;
+  declines: string;
+  expired: string;
+  cancelled: string;
+  paid: string;
+  slashedCollateral: string;
+}
+
 export interface MarketCircuit {
   id: string;
   name: string;

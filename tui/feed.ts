@@ -51,7 +51,7 @@ export class DashboardFeed {
   private async poll(): Promise<void> {
     try {
       const c = this.client;
-      const [status, validators, mempool, puzzle, openRequests, asks, net] = await Promise.all([
+      const [status, validators, mempool, puzzle, openRequests, asks, net, marketTotals] = await Promise.all([
         c.getStatus(),
         c.getValidators(),
         c.getMempool(),
@@ -59,12 +59,13 @@ export class DashboardFeed {
         c.getMarketRequests({ limit: 200 }),
         c.getAsks(),
         c.getNetInfo(),
+        c.getMarketTotals().catch(() => null),
       ]);
       const operator = await this.pollOperator(status.height, status.validatorAddress ?? null);
       const firstContact = !this.model.connected;
       const now = Date.now();
       const heightSamples = recordHeight(this.model.heightSamples, { at: now, height: BigInt(status.height), best: BigInt(net.bestKnownHeight) });
-      this.set({ ...this.withMiner(this.model), ...operator, connected: true, lastContact: now, status, validators, mempool, puzzle, openRequests, asks, net, heightSamples });
+      this.set({ ...this.withMiner(this.model), ...operator, connected: true, lastContact: now, status, validators, mempool, puzzle, openRequests, asks, net, marketTotals, heightSamples });
       if (firstContact) await this.backfill(BigInt(status.height));
     } catch {
       if (this.model.connected || this.model.lastContact === null) this.set({ ...this.withMiner(this.model), connected: false });

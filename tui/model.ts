@@ -2,7 +2,7 @@
  * The dashboard's data model, pure: what the panes show, built from RPC snapshots and the event
  * stream by small functions the tests drive directly. No I/O here (the feed in feed.ts does that).
  */
-import type { ActiveSetJson, ChainEventJson, CommitJson, EpochInfo, MarketAsk, MarketRequest, MempoolInfo, NetInfo, PuzzleState, StakingValidator, Status } from '../protocol/rpc-types.ts';
+import type { ActiveSetJson, ChainEventJson, CommitJson, EpochInfo, MarketAsk, MarketRequest, MarketTotals, MempoolInfo, NetInfo, PuzzleState, StakingValidator, Status } from '../protocol/rpc-types.ts';
 
 /** Written into the home directory by `quarry node mine` each second; the dashboard reads it. */
 export const MINER_STATS_FILE = 'miner-stats.json';
@@ -61,6 +61,8 @@ export interface DashboardModel {
   solutions: Array<{ height: bigint; address: string; reward: bigint; at: number }>;
   openRequests: MarketRequest[];
   asks: MarketAsk[];
+  /** GET /market/totals: the market since genesis (null from a node without the route). */
+  marketTotals: MarketTotals | null;
   marketEvents: MarketEvent[];
   net: NetInfo | null;
   miner: MinerStatsFile | null;
@@ -82,7 +84,7 @@ const KEEP_SOLUTIONS = 500;
 const KEEP_MARKET_EVENTS = 50;
 
 export function emptyModel(url: string): DashboardModel {
-  return { url, connected: false, lastContact: null, status: null, blockTimes: [], validators: [], mempool: null, puzzle: null, solutions: [], openRequests: [], asks: [], marketEvents: [], net: null, miner: null, activeSet: null, stakingParams: null, lastCommit: null, epoch: null, heightSamples: [], minerEarnings: [], minerBalance: null };
+  return { url, connected: false, lastContact: null, status: null, blockTimes: [], validators: [], mempool: null, puzzle: null, solutions: [], openRequests: [], asks: [], marketTotals: null, marketEvents: [], net: null, miner: null, activeSet: null, stakingParams: null, lastCommit: null, epoch: null, heightSamples: [], minerEarnings: [], minerBalance: null };
 }
 
 /** Folds one event from the stream into the model. */

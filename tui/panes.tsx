@@ -6,6 +6,7 @@
 import React, { createContext, useContext } from 'react';
 import { Box, Text, type TextProps } from 'ink';
 import { formatAmount } from '../client/amount.ts';
+import type { MarketTotals } from '../protocol/rpc-types.ts';
 import { blockIntervals, feeLevels, networkProofsPerSecond, shortAddress, solutionsPerBlock, sparkline, topProvers, type DashboardModel } from './model.ts';
 import { epochProofLag, ownValidator, qryPerHour, syncState } from './operator.ts';
 
@@ -124,12 +125,19 @@ export function PuzzlePane({ m, now, rows }: PaneProps) {
   );
 }
 
+/** The market's totals since genesis in one line, e.g. `12 req · 10 filled (9 on time) · 1 slashed · 1.2 QRY paid`. */
+export function marketHistory(t: MarketTotals | null): string {
+  if (!t) return '—';
+  return `${t.requests} req · ${t.fulfilled} filled (${t.onTime} on time) · ${t.slashes} slashed · ${formatAmount(BigInt(t.paid))} paid`;
+}
+
 export function MarketPane({ m, rows }: PaneProps) {
   const by = (s: string) => m.openRequests.filter((r) => r.status === s).length;
-  const events = m.marketEvents.filter((e) => e.event === 'fill' || e.event === 'slash').slice(-Math.max(1, rows - 3)).reverse();
+  const events = m.marketEvents.filter((e) => e.event === 'fill' || e.event === 'slash').slice(-Math.max(1, rows - 4)).reverse();
   return (
     <>
       <Row k="requests" v={`${by('open')} open ${by('locked')} locked ${by('open-fill')} refill`} />
+      <Row k="since genesis" v={marketHistory(m.marketTotals)} />
       <Row k="best asks" v={m.asks.length ? m.asks.slice(0, 2).map((a) => `${formatAmount(a.price)}@${shortAddress(a.prover, 3)}`).join('  ') : 'none'} />
       {events.length === 0 ? <Line dimColor>no fills or slashes yet</Line> : null}
       {events.map((e, i) => (

@@ -24,6 +24,7 @@ import { decodeAddress } from '../../protocol/crypto/address.ts';
 import { buildTx, broadcastTx, type Signer, type TxResult } from '../../client/tx-builder.ts';
 import { requestProof, waitForProof } from '../../client/market.ts';
 import type { RpcClient } from '../../client/rpc.ts';
+import type { MarketTotals } from '../../protocol/rpc-types.ts';
 
 import { decodeTx } from '../../node/tx/tx.ts';
 
@@ -153,6 +154,11 @@ test('proof market on a devnet: ask match, invalid proof, slash and refill, esca
     assert.equal(badView.status, 'open');
     assert.deepEqual(badView.declinedBy, [proverA.address]);
     assert.equal(miner.output.match(/has no witness/g)?.length, 1, 'one line per unprovable job, no retries');
+
+    // the totals since genesis count what happened above, over RPC
+    const totals = await rpc.get<MarketTotals>('/market/totals');
+    assert.ok(BigInt(totals.slashes) >= 2n && BigInt(totals.fromCache) >= 1n && BigInt(totals.declines) >= 1n, JSON.stringify(totals));
+    assert.ok(BigInt(totals.fulfilled) >= BigInt(totals.onTime) + BigInt(totals.fromCache) && BigInt(totals.requests) >= BigInt(totals.fulfilled), JSON.stringify(totals));
 
     // the query CLI shows the book
     const q = await runQuarry(['query', 'market', 'prover', proverA.address, '--rpc', url0, '--json']);

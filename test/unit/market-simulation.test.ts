@@ -29,6 +29,8 @@ import { marketRequestJson } from '../../node/rpc/routes/market.ts';
 import { openRequestIds } from '../../node/modules/market/request-index.ts';
 import { getProver, getRequest, reputationPpm } from '../../node/modules/market/state.ts';
 import { getAccount } from '../../node/modules/bank/account.ts';
+import { getMarketTotals, NO_TOTALS, type MarketTotals } from '../../node/modules/market/totals.ts';
+import type { ChainEvent } from '../../node/modules/types.ts';
 import { fillCommitment } from '../../node/modules/market/commit-fill.ts';
 import { requestId } from '../../protocol/messages/market.ts';
 import { decodeTx } from '../../node/tx/tx.ts';
@@ -168,6 +170,8 @@ test('the miners\' market policy against silent, late, griefing, wash-trading an
     let gatedToFresh = 0;
     let freshStart: { fresh: bigint; abandoned: bigint; honest: bigint[] } | null = null;
     const fees = new Map<string, bigint>();
+    /** The market totals every event of the run adds up to (what GET /market/totals must answer). */
+    const seen = { ...NO_TOTALS };
     /** Declines (only ever of false requests: the provers here decline nothing else) and their fees. */
     const declines = { count: 0, fees: 0n };
     /** Requests the late deliverer held, with their lock price and the slash share last seen waiting for a filler. */
@@ -217,6 +221,7 @@ test('the miners\' market policy against silent, late, griefing, wash-trading an
       }
       const block = await t.produce(txs.map((x) => x.bytes));
       assert.equal(block.exec.rejected.length, 0, block.exec.rejected[0]?.error.message);
+      for (const e of [...block.exec.receipts.flatMap((r) => r.events), ...block.exec.events]) countEvent(seen, e);
       txs.forEach((x, i) => {
         const id = (k: number) => requestId(decodeTx(x.bytes).hash, k);
         for (const e of block.exec.receipts[i]?.events ?? []) {
@@ -233,6 +238,8 @@ test('the miners\' market policy against silent, late, griefing, wash-trading an
     }
     await assertMarketBalanced(t);
     const state = t.chain.latestState;
+    assert.deepEqual(await getMarketTotals(state), seen, 'the totals in state are the sum of the events');
+    assert.ok(seen.slashes > 0n && seen.declines > 0n && seen.fulfilled > 0n, 'the run exercised fills, slashes and declines');
 
     // ≥ 99 % of satisfiable requests filled before their deadline, with 30 % of provers silent
     let filled = 0;
@@ -289,3 +296,23 @@ test('the miners\' market policy against silent, late, griefing, wash-trading an
     await t.close();
   }
 });
+
+/** Adds one chain event to the totals it stands for (docs/market.md §totals). */
+function countEvent(t: MarketTotals, e: ChainEvent): void {
+  const amount = (k: string) => BigInt(e[k] as string);
+  if (e.type === 'market-request') t.requests++;
+  else if (e.type === 'market-fill') {
+    t.fulfilled++;
+    t.paid += amount('price');
+    if (e.onTime === true) t.onTime++;
+    if (e.cached === true) {
+      t.fromCache++;
+      t.requests++; // a cache hit emits no market-request
+    }
+  } else if (e.type === 'market-slash') {
+    t.slashes++;
+    t.slashedCollateral += amount('amount');
+  } else if (e.type === 'market-decline') t.declines++;
+  else if (e.type === 'market-expired') t.expired++;
+  else if (e.type === 'market-cancelled') t.cancelled++;
+}

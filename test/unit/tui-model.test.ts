@@ -181,3 +181,10 @@ test('epoch-proof lag and the miner QRY/hour (watched window, else since the min
   assert.equal(qryPerHour(young, file(60_000, 2_000_000)), null, 'an old miner file has no start time');
   assert.equal(recordEarnings(samples, file(700_000, 10)).length, 1, 'a restarted miner starts the history over');
 });
+
+test('the market pane states the totals since genesis in one line, a dash before the node answers', async () => {
+  const { marketHistory } = await import('../../tui/panes.tsx');
+  assert.equal(marketHistory(null), '—');
+  const totals = { requests: '12', fulfilled: '10', onTime: '9', fromCache: '1', slashes: '1', declines: '2', expired: '1', cancelled: '0', paid: '1200000', slashedCollateral: '500000' };
+  assert.equal(marketHistory(totals), '12 req · 10 filled (9 on time) · 1 slashed · 1.2 QRY paid');
+});

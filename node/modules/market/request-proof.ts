@@ -27,6 +27,7 @@ import {
   type ProofRequest,
 } from './state.ts';
 import { marketFee } from './economics.ts';
+import { countMarket } from './totals.ts';
 import { requestId, requestProofSpec, type RequestProofMsg } from '../../../protocol/messages/market.ts';
 
 
@@ -41,6 +42,7 @@ export const requestProof = defineMsg<RequestProofMsg>({
     if (m.deadlineBlocks === 0n || m.deadlineBlocks > params.maxDeadlineBlocks) throw new QuarryError('E_INVALID_MSG', `deadline must be 1..${params.maxDeadlineBlocks} blocks`);
     if (m.minReputationPpm > PPM) throw new QuarryError('E_INVALID_MSG', 'minReputationPpm is at most 1,000,000');
     const id = requestId(ctx.txHash, ctx.msgIndex);
+    await countMarket(ctx.state, { requests: 1n });
     if (await serveFromCache(ctx, m, id, params)) return;
     if ((await openRequests.count(ctx.state, NO_ID)) >= params.maxOpenRequests) throw new QuarryError('E_MEMPOOL_FULL', 'the market has too many open requests');
     const base = newRequest(ctx, m);
@@ -94,6 +96,7 @@ async function serveFromCache(ctx: MsgContext, m: RequestProofMsg, id: Uint8Arra
   await burn(ctx.state, ctx.signer, fee);
   requestProofs.put(ctx.state, id, { proof: hit.proof, publicSignals: hit.publicSignals });
   await putRequest(ctx.state, id, { ...newRequest(ctx, m), deadline: ctx.height, collateral: 0n, status: 'fulfilled', reservation: null, filledBy: hit.prover, paid: hit.price });
+  await countMarket(ctx.state, { fulfilled: 1n, fromCache: 1n, paid: hit.price });
   ctx.emit({ type: 'market-fill', request: toHex(id), prover: encodeAddress(hit.prover), price: hit.price.toString(), cached: true, height: ctx.height.toString() });
   return true;
 }

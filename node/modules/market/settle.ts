@@ -26,6 +26,7 @@ import {
 } from './state.ts';
 import { cacheKey } from './inputs.ts';
 import { declineOutcome, fillOutcome, missOutcome } from './economics.ts';
+import { countMarket } from './totals.ts';
 
 export async function commitCollateral(state: Overlay, prover: Uint8Array, amount: bigint): Promise<void> {
   const p = await getProver(state, prover);
@@ -94,6 +95,7 @@ export async function payFill(
   await putRequest(state, id, { ...r, status: 'fulfilled', escrow: 0n, fillerReward: 0n, filledBy: fill.filler, paid: fill.price });
   requestProofs.put(state, id, { proof: fill.proof, publicSignals: fill.publicSignals });
   proofCache.put(state, cacheKey(r.circuitId, r.inputs), { proof: fill.proof, publicSignals: fill.publicSignals, prover: fill.filler, height, price: fill.price });
+  await countMarket(state, { fulfilled: 1n, onTime: fill.onTime ? 1n : 0n, paid: fill.price });
   emit({ type: 'market-fill', request: toHex(id), prover: encodeAddress(fill.filler), price: fill.price.toString(), onTime: fill.onTime, height: height.toString() });
 }
 
@@ -117,6 +119,7 @@ export async function slashLock(state: Overlay, params: MarketParams, id: Uint8A
   if (refund > 0n) await transfer(state, MARKET_ESCROW, r.requester, refund);
   const next: ProofRequest = { ...r, status: 'open-fill', lock: null, minPrice: price, maxPrice: price, escalationCap: price, escrow: r.escrow - refund + toFiller, fillerReward: r.fillerReward + toFiller };
   await putRequest(state, id, next);
+  await countMarket(state, { slashes: 1n, slashedCollateral: c });
   emit({ type: 'market-slash', request: toHex(id), prover: encodeAddress(lock.prover), amount: c.toString(), reason, height: height.toString() });
   return next;
 }
@@ -138,6 +141,7 @@ export async function declineLock(state: Overlay, params: MarketParams, id: Uint
   if (refund > 0n) await transfer(state, MARKET_ESCROW, r.requester, refund);
   const minPrice = r.minPrice < price ? r.minPrice : price;
   const open: ProofRequest = { ...r, status: 'open', lock: null, minPrice, maxPrice: price, escalationCap: price, escrow: r.escrow - fee - refund, declinedBy: [...r.declinedBy, lock.prover] };
+  await countMarket(state, { declines: 1n });
   emit({ type: 'market-decline', request: toHex(id), prover: encodeAddress(lock.prover), fee: fee.toString(), height: height.toString() });
   if (BigInt(open.declinedBy.length) >= params.maxDeclines) {
     await refundRequest(state, id, open, 'cancelled', emit);
@@ -151,5 +155,6 @@ export async function declineLock(state: Overlay, params: MarketParams, id: Uint
 export async function refundRequest(state: Overlay, id: Uint8Array, r: ProofRequest, status: 'expired' | 'cancelled', emit: Emit): Promise<void> {
   if (r.escrow > 0n) await transfer(state, MARKET_ESCROW, r.requester, r.escrow);
   await putRequest(state, id, { ...r, status, escrow: 0n, fillerReward: 0n });
+  await countMarket(state, { [status]: 1n });
   emit({ type: `market-${status}`, request: toHex(id), refund: r.escrow.toString() });
 }

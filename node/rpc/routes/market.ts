@@ -9,11 +9,13 @@ import { decodeCanonicalVk } from '../../../protocol/verification-key.ts';
 import { auctionPrice } from '../../modules/market/pricing.ts';
 import { askers, askId, asks, circuitList, circuits, getProver, getRequest, requestProofs, reputationPpm, type ProofRequest, type RequestStatus } from '../../modules/market/state.ts';
 import { openRequestIds } from '../../modules/market/request-index.ts';
+import { getMarketTotals } from '../../modules/market/totals.ts';
 import { MAX_ARTIFACT_BYTES, type StagingLimits } from '../../market/artifacts.ts';
 import { artifactRefs } from '../../market/references.ts';
 import type { RpcConfig } from '../../config.ts';
 import { bodyBytes, countParam, hashParam, oneOfParam } from '../params.ts';
 import { toJson } from '../json.ts';
+import type { MarketTotals } from '../../../protocol/rpc-types.ts';
 
 // Every request status; `satisfies` makes the compiler check the list is complete.
 const STATUSES = Object.keys({ open: 0, locked: 0, 'open-fill': 0, fulfilled: 0, expired: 0, cancelled: 0 } satisfies Record<RequestStatus, 0>) as RequestStatus[];
@@ -79,6 +81,8 @@ export function marketRoutes(app: FastifyInstance, node: NodeServices, config: R
     const p = await getProver(chain.latestState, decodeAddress(req.params.address));
     return { address: req.params.address, ...(toJson(p) as object), reputationPpm: reputationPpm(p).toString() };
   });
+
+  app.get('/market/totals', async () => toJson(await getMarketTotals(chain.latestState)) satisfies MarketTotals);
 
   app.get('/market/circuits', async () => {
     const state = chain.latestState;
