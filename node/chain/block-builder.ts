@@ -38,6 +38,8 @@ export interface BuildOptions {
   time: bigint;
   proposer: Uint8Array;
   lastCommit: CommitCertificate | null;
+  /** The proposer's time budget for executing transactions (docs/consensus.md §proposal budget): true once spent. */
+  full?: () => boolean;
 }
 
 export class BlockBuilder {
@@ -108,7 +110,7 @@ export class BlockBuilder {
     const lastCommit = await this.lastCommitContext(opts.lastCommit);
     const handoffs = await checkHandoffs(this.chain, content.handoffs ?? [], mode);
     const ctx = { chainId: this.chain.chainId, height, time: opts.time, proposer: opts.proposer, puzzle, proofs: this.services.proofs, lastCommit, evidence, handoffs };
-    const exec = await executeBlock(this.chain.latestState, ctx, { ...content, evidence: evidence.map((e) => e.evidence) }, mode);
+    const exec = await executeBlock(this.chain.latestState, ctx, { ...content, evidence: evidence.map((e) => e.evidence) }, mode, opts.full);
     const included = limitBlock(exec, mode);
     const after = await getActiveSet(exec.state);
     const state = await this.chain.state.prepare(head.height, height, exec.state.changes());

@@ -79,6 +79,12 @@ interface Buffered {
   from: string;
 }
 const CATCH_UP_MS = 1000;
+/**
+ * Share of the propose timeout a proposer may spend executing its block's transactions
+ * (docs/consensus.md §proposal budget): a block that takes longer to build than the others wait
+ * for it arrives after they prevoted nil, and the next proposer builds another such block.
+ */
+const PROPOSAL_BUDGET = 0.2;
 /** Block bytes one catch-up answer may carry (the asker reads up to twice BLOCK_DECODE_CAP). */
 const HELD_PROPOSAL_BYTES = BLOCK_DECODE_CAP;
 
@@ -270,7 +276,9 @@ export class ConsensusDriver {
     const evidence = this.o.evidence.reap(MAX_BLOCK_EVIDENCE);
     const handoffs = this.o.handoffs.reap(MAX_BLOCK_HANDOFFS);
     const lastCommit = this.late.commitFor(chain.head.height) ?? this.lastCommit;
-    const candidate = await this.o.builder.buildBlock({ txs, solutions, evidence, handoffs }, { time, proposer, lastCommit });
+    const deadline = this.now() + this.o.config.timeouts.propose * PROPOSAL_BUDGET;
+    const full = () => this.now() > deadline;
+    const candidate = await this.o.builder.buildBlock({ txs, solutions, evidence, handoffs }, { time, proposer, lastCommit, full });
     if (candidate.exec.rejected.length > 0) this.o.mempool.removeTxs(candidate.exec.rejected.map((r) => r.tx));
     if (candidate.exec.rejectedSolutions.length > 0) this.o.solutions.remove(candidate.exec.rejectedSolutions.map((r) => r.solution));
     this.candidates.set(toHex(candidate.hash), candidate);

@@ -39,3 +39,24 @@ test('a block holds at most maxBlockWeight of transaction weight; an overweight 
     await t.close();
   }
 });
+
+test("the proposer's time budget ends its transaction list early; the rest stay for the next block and the block is valid", { timeout: 60_000 }, async () => {
+  const t = await openTestChain({ users: 4 });
+  try {
+    const [a, b, c, d] = t.users;
+    const txs = [a!, b!, c!].map((u) => decodeTx(makeTx(u, [{ type: 'bank/send', to: decodeAddress(d!.address), amount: 1n } as AnyMsg], { sequence: 0n })));
+    // spent from the start, as on a machine too slow for the block: one transaction still goes in
+    const full = () => true;
+    const lastCommit = (await t.chain.getCommit(t.chain.head.height)) ?? null;
+    const proposer = decodeAddress(t.operator.address);
+    const built = await t.builder.buildBlock({ txs, solutions: [], evidence: [], handoffs: [] }, { time: t.chain.head.time + 1000n, proposer, lastCommit, full });
+    assert.equal(built.txs.length, 1, 'one transaction is always taken; then the budget was spent');
+    assert.equal(built.exec.rejected.length, 0, 'the others are not rejected: they wait in the mempool');
+    const verified = await t.builder.verifyBlock(built.block);
+    assert.deepEqual(verified.hash, built.hash, 'every validator accepts the shorter block');
+    const unbounded = await t.builder.buildBlock({ txs, solutions: [], evidence: [], handoffs: [] }, { time: t.chain.head.time + 1000n, proposer, lastCommit });
+    assert.equal(unbounded.txs.length, 3, 'without a budget every transaction is executed');
+  } finally {
+    await t.close();
+  }
+});
