@@ -13,7 +13,8 @@ import type { AnyMsg } from '../protocol/messages/index.ts';
 import { randomBytes } from 'node:crypto';
 import { RpcClient, RpcError } from '../client/rpc.ts';
 import { QuarryClient, type Subscription } from '../client/quarry-client.ts';
-import { buildTx, broadcastTx, type Signer, type TxResult } from '../client/tx-builder.ts';
+import type { Signer, TxResult } from '../client/tx-builder.ts';
+import { SerialSender } from './serial-sender.ts';
 import { checkArtifact } from '../node/market/artifacts.ts';
 import { fromHex } from '../protocol/encoding/bytes.ts';
 import { QuarryError } from '../protocol/errors.ts';
@@ -61,6 +62,7 @@ const DEFAULT_PROOF_SECONDS = 1;
 export class MarketProver {
   readonly stats: MarketStats = { busy: null, locked: 0, fulfilled: 0, failed: 0, unprovable: 0, earned: 0n };
   private readonly rpc: RpcClient;
+  private readonly sender: SerialSender;
   private readonly provers = new Map<string, Promise<Groth16Prover>>();
   private readonly proofSeconds = new Map<string, number>();
   private readonly done = new Set<string>();
@@ -76,6 +78,7 @@ export class MarketProver {
 
   constructor(private readonly o: MarketProverOptions) {
     this.rpc = new RpcClient(o.rpcUrl, 120_000);
+    this.sender = new SerialSender(this.rpc, o.key);
     this.askPrice = new Map(o.asks.map((a) => [a.circuit, a.price]));
   }
 
@@ -247,8 +250,7 @@ export class MarketProver {
   }
 
   private async send(msgs: AnyMsg[], what: string): Promise<TxResult | null> {
-    const { bytes } = await buildTx(this.rpc, this.o.key, msgs);
-    const res = (await broadcastTx(this.rpc, bytes)) as TxResult;
+    const res = await this.sender.send(msgs);
     this.o.onEvent?.(`market: ${what}: ${res.result.code}${res.result.code === 'OK' ? '' : ` (${res.result.log})`}`);
     return res;
   }
