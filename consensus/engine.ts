@@ -75,6 +75,17 @@ export class Engine {
     return vote.height === this.height && (this.keeper?.has(vote) ?? false);
   }
 
+  /**
+   * Whether validators with more than a third of the power voted (prevote or precommit) for this
+   * value in that round: only then can a proposal of a past round still matter (it may be decided,
+   * or be the locked value a later round re-proposes).
+   */
+  backed(round: number, blockHash: Uint8Array): boolean {
+    const set = this.validatorSet();
+    const value = valueKey(blockHash);
+    return set.isOneThird(this.keeper!.weightFor(round, 'prevote', value)) || set.isOneThird(this.keeper!.weightFor(round, 'precommit', value));
+  }
+
   /** The proposal of a round, if one was received. */
   proposalOf(round: number): Proposal | undefined {
     return this.proposals.get(round)?.proposal;

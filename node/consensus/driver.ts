@@ -322,6 +322,9 @@ export class ConsensusDriver {
       this.enqueue(() => (msg.vote.height === this.engine.height ? this.input({ kind: 'vote', vote: msg.vote }) : Promise.resolve()));
     } else {
       if (this.engine.proposalOf(msg.proposal.round)) return 'ignore';
+      // a past round's block is executed only if it can still matter: under load, catch-up answers
+      // carry every round's proposal, and verifying each stalled the queue for seconds per round
+      if (msg.proposal.round < this.engine.round && !this.engine.backed(msg.proposal.round, msg.proposal.blockHash)) return 'ignore';
       if (!validProposal(chainId, set, msg.proposal)) return 'reject';
       this.enqueue(() => this.onProposal(msg.proposal, msg.block));
     }
@@ -450,6 +453,8 @@ export class ConsensusDriver {
       return;
     }
     if (!equalBytes(headerHash(block.header), proposal.blockHash)) return;
+    // the same block re-proposed in a later round (its locked value) was executed already
+    if (this.candidates.has(toHex(proposal.blockHash))) return this.input({ kind: 'proposal', proposal, valid: true });
     let valid = false;
     try {
       if (block.header.time > BigInt(this.now() + MAX_CLOCK_DRIFT_MS)) throw new Error('block time is too far in the future');
