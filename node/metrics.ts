@@ -20,6 +20,14 @@ export class Metrics {
   readonly blockRound = new Histogram({ name: 'quarry_consensus_block_round', help: 'Round in which each block was decided (0: first try)', buckets: [0, 1, 2, 3, 5, 10], registers: this.r });
   readonly consensusHeight = new Gauge({ name: 'quarry_consensus_height', help: 'Height the consensus driver works on (0 when not validating)', registers: this.r });
   readonly consensusRound = new Gauge({ name: 'quarry_consensus_round', help: 'Round of the height in progress', registers: this.r });
+  readonly roundDuration: Histogram;
+  readonly blockExecution = new Histogram({
+    name: 'quarry_consensus_block_execution_seconds',
+    help: 'Executing a block in consensus: build (this node proposes) or verify (a peer proposed)',
+    labelNames: ['phase'],
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2, 5],
+    registers: this.r,
+  });
   readonly validatorPower = new Gauge({ name: 'quarry_validator_power', help: 'Voting power in the active set (0 when out)', labelNames: ['validator'], registers: this.r });
   readonly validatorMissed = new Gauge({ name: 'quarry_validator_missed_blocks', help: 'Blocks missed in the downtime window', labelNames: ['validator'], registers: this.r });
   readonly validatorJailed = new Gauge({ name: 'quarry_validator_jailed', help: '1 when jailed', labelNames: ['validator'], registers: this.r });
@@ -46,6 +54,12 @@ export class Metrics {
     this.blockInterval = new Histogram({
       name: 'quarry_block_interval_seconds',
       help: 'Time between consecutive block headers',
+      buckets: INTERVAL_FACTORS.map((f) => Math.round(f * blockTimeMs) / 1000),
+      registers: this.r,
+    });
+    this.roundDuration = new Histogram({
+      name: 'quarry_consensus_round_duration_seconds',
+      help: 'Duration of each consensus round this validator took part in, from its start to a decision or the next round',
       buckets: INTERVAL_FACTORS.map((f) => Math.round(f * blockTimeMs) / 1000),
       registers: this.r,
     });

@@ -122,6 +122,7 @@ export class QuarryNode implements NodeRoles {
       network: this.network ? consensusNetwork(this.network) : undefined,
       catchUp: (height) => this.catchUp(height),
       penalize: (peer, reason) => this.network?.penalize(peer, 20, reason),
+      observe: { round: (seconds) => s.metrics.roundDuration.observe(seconds), execution: (phase, seconds) => s.metrics.blockExecution.observe({ phase }, seconds) },
       fatal: (err) => this.fail(err),
     });
   }

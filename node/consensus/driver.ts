@@ -11,6 +11,7 @@ import type { ValidatorSet } from '../../consensus/validator-set.ts';
 import { validProposal } from './verify-messages.ts';
 import { VoteBatcher } from './vote-batcher.ts';
 import { LatePrecommits } from './late-precommits.ts';
+import { FutureBuffer } from './future-buffer.ts';
 import type { ConsensusGossip, VotesResponse } from '../p2p/messages.ts';
 import type { Verdict } from '../p2p/network.ts';
 import { equalBytes, toHex } from '../../protocol/encoding/bytes.ts';
@@ -63,21 +64,13 @@ export interface DriverOptions {
   /** Charges a peer whose buffered message failed verification when its height started. */
   penalize?: (peer: string, reason: string) => void;
   now?: () => number;
+  /** Timings for the node's metrics: each round's duration, each block's execution (build or verify). */
+  observe?: { round(seconds: number): void; execution(phase: 'build' | 'verify', seconds: number): void };
 }
 
 /** Proposals whose block time is further ahead of this node's clock are invalid. */
 export const MAX_CLOCK_DRIFT_MS = 2_000;
 
-/** Future-height buffer bounds (docs/consensus.md §future messages). */
-const MAX_BUFFERED = 1024;
-const MAX_BUFFERED_PER_PEER = 256;
-
-/** A message for a height this node has not started, kept with the peer it came from. */
-interface Buffered {
-  height: bigint;
-  msg: ConsensusGossip;
-  from: string;
-}
 const CATCH_UP_MS = 1000;
 /**
  * Share of the propose timeout a proposer may spend executing its block's transactions
@@ -91,14 +84,15 @@ const HELD_PROPOSAL_BYTES = BLOCK_DECODE_CAP;
 export class ConsensusDriver {
   private readonly engine: Engine;
   private readonly candidates = new Map<string, Candidate>();
-  private readonly future: Buffered[] = [];
-  private readonly bufferedBy = new Map<string, number>();
+  private readonly future = new FutureBuffer();
   private queue: Promise<void> = Promise.resolve();
   private readonly timers = new Set<NodeJS.Timeout>();
   private lastCommit: CommitCertificate | null = null;
   private readonly late = new LatePrecommits();
   private running = false;
   private started = false;
+  /** When the round in progress started (this node's clock), for the round-duration metric. */
+  private roundStartedAt: number | null = null;
   private ticker: NodeJS.Timeout | null = null;
   readonly votes: VoteBatcher;
   private readonly now: () => number;
@@ -207,6 +201,8 @@ export class ConsensusDriver {
   private async performOne(effect: EngineEffect): Promise<void> {
     switch (effect.kind) {
       case 'newRound':
+        if (effect.round > 0) this.observeRound();
+        this.roundStartedAt = this.now();
         if (effect.round > 0) {
           // what the failed round saw says why it failed: no proposal, split prevotes, missing votes
           const last = this.engine.describeRound(effect.round - 1);
@@ -249,6 +245,11 @@ export class ConsensusDriver {
     }
   }
 
+  private observeRound(): void {
+    if (this.roundStartedAt !== null) this.o.observe?.round((this.now() - this.roundStartedAt) / 1000);
+    this.roundStartedAt = null;
+  }
+
   /**
    * How long a round-0 proposer waits past the block time for precommits of the last block still
    * missing (docs/consensus.md §commit certificate): half the propose timeout, so the others, whose
@@ -276,9 +277,11 @@ export class ConsensusDriver {
     const evidence = this.o.evidence.reap(MAX_BLOCK_EVIDENCE);
     const handoffs = this.o.handoffs.reap(MAX_BLOCK_HANDOFFS);
     const lastCommit = this.late.commitFor(chain.head.height) ?? this.lastCommit;
-    const deadline = this.now() + this.o.config.timeouts.propose * PROPOSAL_BUDGET;
+    const started = this.now();
+    const deadline = started + this.o.config.timeouts.propose * PROPOSAL_BUDGET;
     const full = () => this.now() > deadline;
     const candidate = await this.o.builder.buildBlock({ txs, solutions, evidence, handoffs }, { time, proposer, lastCommit, full });
+    this.o.observe?.execution('build', (this.now() - started) / 1000);
     if (candidate.exec.rejected.length > 0) this.o.mempool.removeTxs(candidate.exec.rejected.map((r) => r.tx));
     if (candidate.exec.rejectedSolutions.length > 0) this.o.solutions.remove(candidate.exec.rejectedSolutions.map((r) => r.solution));
     this.candidates.set(toHex(candidate.hash), candidate);
@@ -286,6 +289,7 @@ export class ConsensusDriver {
   }
 
   private async decide(height: bigint, round: number, blockHash: Uint8Array, precommits: Vote[]): Promise<void> {
+    this.observeRound();
     const candidate = this.candidates.get(toHex(blockHash));
     if (!candidate) throw new Error(`decided block ${toHex(blockHash).slice(0, 16)} is not known locally`);
     const set = this.engine.validatorSet();
@@ -311,7 +315,7 @@ export class ConsensusDriver {
     const height = msg.type === 'vote' ? msg.vote.height : msg.proposal.height;
     if (height <= this.chain.head.height) return 'ignore';
     if (!this.started || height > this.engine.height || this.engine.isDecided) {
-      this.buffer(height, msg, from);
+      this.future.add(height, msg, from, this.chain.head.height + 2n);
       return 'ignore';
     }
     const set = this.engine.validatorSet();
@@ -359,19 +363,7 @@ export class ConsensusDriver {
 
   /** Messages buffered for coming heights (for metrics and tests). */
   get buffered(): number {
-    return this.future.length;
-  }
-
-  /**
-   * Keeps a message of the next height only: a peer could otherwise fill the buffer with junk for
-   * far-future heights that is never evicted, or with enough junk for the next height to delay it.
-   * Each peer gets its own share, so one peer cannot crowd out the others' honest votes.
-   */
-  private buffer(height: bigint, msg: ConsensusGossip, from: string): void {
-    const held = this.bufferedBy.get(from) ?? 0;
-    if (height > this.chain.head.height + 2n || held >= MAX_BUFFERED_PER_PEER || this.future.length >= MAX_BUFFERED) return;
-    this.future.push({ height, msg, from });
-    this.bufferedBy.set(from, held + 1);
+    return this.future.size;
   }
 
   /**
@@ -381,12 +373,8 @@ export class ConsensusDriver {
    */
   private async replayBuffered(): Promise<void> {
     const height = this.engine.height;
-    const now = this.future.filter((f) => f.height === height);
-    this.future.splice(0, this.future.length, ...this.future.filter((f) => f.height > height));
-    this.bufferedBy.clear();
-    for (const f of this.future) this.bufferedBy.set(f.from, (this.bufferedBy.get(f.from) ?? 0) + 1);
     const failed = new Set<string>();
-    for (const { msg, from } of now) {
+    for (const { msg, from } of this.future.take(height)) {
       if (failed.has(from)) continue;
       if ((await this.onGossip(msg, from)) !== 'reject') continue;
       failed.add(from);
@@ -464,6 +452,7 @@ export class ConsensusDriver {
       valid = true;
       // slower than the propose timeout: the others may have prevoted nil before this node could
       const ms = this.now() - started;
+      this.o.observe?.execution('verify', ms / 1000);
       if (ms > this.o.config.timeouts.propose) this.o.log.info({ height: proposal.height.toString(), round: proposal.round, ms, txs: block.txs.length, bytes: blockBytes.length }, 'slow proposal verification');
     } catch (err) {
       this.o.log.warn({ err: asQuarryError(err).message, height: proposal.height.toString() }, 'rejected proposed block');

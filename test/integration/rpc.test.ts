@@ -95,6 +95,8 @@ test('RPC routes, error shapes, proofs, metrics and the WebSocket stream', { tim
       /^quarry_consensus_block_round_count \d+$/m,
       /^quarry_consensus_height [1-9]\d*$/m,
       /^quarry_consensus_round \d+$/m,
+      /^quarry_consensus_round_duration_seconds_count [1-9]\d*$/m, // every decided round
+      /^quarry_consensus_block_execution_seconds_count\{phase="build"\} [1-9]\d*$/m, // the only validator builds every block
       new RegExp(`^quarry_validator_power\\{validator="${operator}"\\} 100$`, 'm'),
       new RegExp(`^quarry_validator_missed_blocks\\{validator="${operator}"\\} 0$`, 'm'),
       new RegExp(`^quarry_validator_jailed\\{validator="${operator}"\\} 0$`, 'm'),
