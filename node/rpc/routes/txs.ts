@@ -10,7 +10,7 @@ import type { TxResponse, TxSearchResponse } from '../../../protocol/rpc-types.t
 
 const MAX_SEARCH = 1000;
 /** A sender page stops at a whole height once it holds this many bytes of transactions (the JSON is ≈ 2.5× that). */
-const MAX_PAGE_BYTES = 4 << 20;
+const MAX_PAGE_BYTES = 1 << 20;
 
 export function txRoutes(app: FastifyInstance, node: NodeServices): void {
   app.post('/txs', async (req, reply) => {
