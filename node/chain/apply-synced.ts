@@ -8,13 +8,13 @@ import { verifyCommit } from '../../consensus/commit.ts';
 import type { CommitCertificate } from '../../consensus/messages.ts';
 import { headerHash, type Block } from '../types/block.ts';
 import type { Candidate, Chain } from './chain.ts';
-import type { BlockBuilder } from './block-builder.ts';
+import type { BlockBuilder, KnownTxs } from './block-builder.ts';
 
-export async function verifySynced(builder: BlockBuilder, block: Block, commit: CommitCertificate): Promise<Candidate> {
+export async function verifySynced(builder: BlockBuilder, block: Block, commit: CommitCertificate, known?: KnownTxs): Promise<Candidate> {
   const { chain } = builder;
   const { set } = await chain.activeSet();
   verifyCommit(chain.chainId, set, commit, block.header.height, headerHash(block.header));
-  return builder.verifyBlock(block);
+  return builder.verifyBlock(block, known);
 }
 
 /** Re-applies blocks 1..upTo of `source` onto `target` (a fresh store of the same genesis). */

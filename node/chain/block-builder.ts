@@ -25,6 +25,7 @@ import { HANDOFF_MAX_BYTES, handoffId, handoffSchema } from '../modules/epoch/ha
 import { EVIDENCE_MAX_BYTES } from '../types/block.ts';
 import type { Validator } from '../../consensus/validator-set.ts';
 import { decodeTx, type Tx } from '../tx/tx.ts';
+import { sha256 } from '../crypto/hash.ts';
 import { txWeight } from '../exec/ante.ts';
 import type { Chain, Candidate } from './chain.ts';
 
@@ -42,6 +43,13 @@ export interface BuildOptions {
   full?: () => boolean;
 }
 
+/**
+ * Transactions this node already decoded and signature-checked (its mempool), by the hash of their
+ * signed bytes: a block carrying them is not decoded and verified again. The hash covers body and
+ * signature, so a hit is the very same bytes.
+ */
+export type KnownTxs = (hash: Uint8Array) => Tx | undefined;
+
 export class BlockBuilder {
   constructor(
     readonly chain: Chain,
@@ -58,7 +66,7 @@ export class BlockBuilder {
    * re-execution. The header's proposer (who built it, and earns the proposer bonus) must be in
    * the active set: a block re-proposed in a later round keeps its original builder, as in CometBFT.
    */
-  async verifyBlock(block: Block): Promise<Candidate> {
+  async verifyBlock(block: Block, known?: KnownTxs): Promise<Candidate> {
     const h = block.header;
     const head = this.chain.head;
     if (h.chainId !== this.chain.chainId) throw new QuarryError('E_WRONG_CHAIN', `block is for chain "${h.chainId}"`);
@@ -69,7 +77,7 @@ export class BlockBuilder {
     let content: BlockContent;
     try {
       content = {
-        txs: block.txs.map((b) => decodeTx(b)),
+        txs: block.txs.map((b) => known?.(sha256(b)) ?? decodeTx(b)),
         solutions: block.solutions.map((b) => decodeSolution(b, this.chain.chainId)),
         evidence: block.evidence.map((b) => decodeAs(evidenceSchema, b, EVIDENCE_MAX_BYTES)),
         handoffs: block.handoffs.map((b) => decodeAs(handoffSchema, b, HANDOFF_MAX_BYTES)),

@@ -447,7 +447,7 @@ export class ConsensusDriver {
     try {
       if (block.header.time > BigInt(this.now() + MAX_CLOCK_DRIFT_MS)) throw new Error('block time is too far in the future');
       const started = this.now();
-      const candidate = await this.o.builder.verifyBlock(block);
+      const candidate = await this.o.builder.verifyBlock(block, (hash) => this.o.mempool.get(hash));
       this.candidates.set(toHex(candidate.hash), candidate);
       valid = true;
       // slower than the propose timeout: the others may have prevoted nil before this node could

@@ -113,6 +113,11 @@ export class Mempool {
     return this.byId.has(toHex(hash));
   }
 
+  /** The decoded, signature-checked transaction with this hash, if pending here. */
+  get(hash: Uint8Array): Tx | undefined {
+    return this.byId.get(toHex(hash))?.tx;
+  }
+
   entries(): MempoolEntry[] {
     return [...this.byId.values()].sort((a, b) => (higherRate(a, b) ? -1 : 1));
   }

@@ -48,7 +48,7 @@ export class BlockImporter extends EventEmitter<{ block: [CommittedBlock]; fatal
 
   /** Verifies and commits a block finalized elsewhere (block sync). */
   async importSynced(block: Block, commit: CommitCertificate): Promise<Candidate> {
-    const candidate = await verifySynced(this.builder, block, commit);
+    const candidate = await verifySynced(this.builder, block, commit, (hash) => this.pools.mempool.get(hash));
     await this.importDecided(candidate, commit);
     return candidate;
   }
