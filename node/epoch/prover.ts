@@ -13,6 +13,7 @@ import { epochViewFromJson, type EpochView, type EpochViewJson } from '../module
 import { EpochProofStore } from './proof-store.ts';
 import { withHeartbeat } from '../util/heartbeat.ts';
 import type { LogFormat } from '../log.ts';
+import type { EpochInfo } from '../../protocol/rpc-types.ts';
 
 /** One step: the genesis proof for epoch 0, else the handoff from `prevView` (epoch − 1) to `view`. */
 export async function proveEpoch(program: EpochProgram, view: EpochView, prev: { proof: EpochProofJson; view: EpochView } | null): Promise<EpochProofJson> {
@@ -87,6 +88,15 @@ export class EpochProverLoop {
     }
   }
 
+  /**
+   * Epochs the chain has begun beyond `proven` (docs/epochs.md §prover): 0 while the prover keeps
+   * up, growing when proving an epoch takes longer than the epoch lasts. Null if the node is away.
+   */
+  private async lagAfter(proven: bigint): Promise<number | null> {
+    const current = await this.rpc.get<EpochInfo>('/epochs/current').catch(() => null);
+    return current ? Math.max(0, Number(BigInt(current.epoch) - proven)) : null;
+  }
+
   private async proveAndStore(program: EpochProgram, vk: VerificationKey, view: EpochView, prev: { proof: EpochProofJson; view: EpochView } | null): Promise<EpochProofJson> {
     const { log } = this.o;
     log.info({ epoch: view.epoch.toString(), members: view.members.length }, 'proving epoch');
@@ -96,7 +106,7 @@ export class EpochProverLoop {
     const out = epochOutput(proof);
     if (out.epoch !== view.epoch || out.commitment !== view.commitment || out.genesisId !== view.genesisId) throw new QuarryError('E_INTERNAL', `the proof of epoch ${view.epoch} proves something else`);
     this.store.put({ epoch: view.epoch.toString(), maxSize: view.maxSize, vk, proof });
-    log.info({ epoch: view.epoch.toString(), ms: Date.now() - t0, bytes: JSON.stringify(proof).length, rssMb: Math.round(process.memoryUsage().rss / 1e6) }, 'epoch proven');
+    log.info({ epoch: view.epoch.toString(), ms: Date.now() - t0, lagEpochs: await this.lagAfter(view.epoch), bytes: JSON.stringify(proof).length, rssMb: Math.round(process.memoryUsage().rss / 1e6) }, 'epoch proven');
     return proof;
   }
 }
