@@ -4,6 +4,7 @@ import { NO_ID, record } from '../../state/record.ts';
 import type { Overlay, StateReader } from '../../state/view.ts';
 import { QuarryError } from '../../../protocol/errors.ts';
 import { encodeAddress } from '../../../protocol/crypto/address.ts';
+import { toHex } from '../../../protocol/encoding/bytes.ts';
 
 export const accountSchema = struct({ balance: u64, sequence: u64 });
 export type Account = Infer<typeof accountSchema>;
@@ -39,6 +40,31 @@ export async function debit(state: Overlay, address: Uint8Array, amount: bigint)
 export async function transfer(state: Overlay, from: Uint8Array, to: Uint8Array, amount: bigint): Promise<void> {
   await debit(state, from, amount);
   await credit(state, to, amount);
+}
+
+/**
+ * Pays each output from `from` in order, exactly as that many `transfer` calls would (the same
+ * checks in the same order, the same errors, the same final balances, a self-payment included),
+ * but reads and writes each account once: a multi-send of 1,792 outputs to 64 recipients cost 7,168
+ * record reads and writes one output at a time (docs/state.md §records).
+ */
+export async function transferMany(state: Overlay, from: Uint8Array, outputs: ReadonlyArray<{ to: Uint8Array; amount: bigint }>): Promise<void> {
+  const held = new Map<string, { address: Uint8Array; account: Account }>();
+  const load = async (address: Uint8Array) => {
+    const k = toHex(address);
+    let e = held.get(k);
+    if (!e) held.set(k, (e = { address, account: await getAccount(state, address) }));
+    return e;
+  };
+  const sender = await load(from);
+  for (const { to, amount } of outputs) {
+    if (sender.account.balance < amount) throw new QuarryError('E_INSUFFICIENT_FUNDS', `${encodeAddress(from)} holds ${sender.account.balance} uqry, needs ${amount}`);
+    sender.account = { ...sender.account, balance: sender.account.balance - amount };
+    const recipient = await load(to);
+    if (recipient.account.balance + amount > U64_MAX) throw new QuarryError('E_INVALID_MSG', 'balance would overflow');
+    recipient.account = { ...recipient.account, balance: recipient.account.balance + amount };
+  }
+  for (const { address, account } of held.values()) putAccount(state, address, account);
 }
 
 export async function bumpSequence(state: Overlay, address: Uint8Array): Promise<void> {
