@@ -208,6 +208,9 @@ export async function runTestnet(s: Scenario, o: RunOptions): Promise<TestnetRep
     const done = await Promise.all(recoveries);
     progress('load stopped; waiting for the last transactions to commit');
     await measureRecovery('settle', live);
+    // what the load sent last may still be pending: the checker would count it lost
+    const drainedIn = await secondsUntilAll(live, async (url) => (await new RpcClient(url, 3_000).get<{ txs: number }>('/mempool')).txs === 0, 120_000, 500);
+    progress(drainedIn === null ? 'mempools still hold transactions after 120 s' : `mempools empty after ${drainedIn.toFixed(1)} s`);
     const check = await checkTestnet(devnet.nodes.map((n) => n.rpc), [...load.stats.accepted, ...flooded], load.accounts, lines, { byzantine: hostile.byzantine, hostilePeers: hostile.peers });
     const requestReport = (await requests?.check(devnet.nodes[0]!.rpc)) ?? null;
     return { scenario: s.name, recoveries: done, load: { accepted: load.stats.accepted.length, refused: Object.fromEntries(load.stats.refused) }, check, requests: requestReport, floods };
