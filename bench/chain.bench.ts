@@ -4,6 +4,7 @@
  * to raw ed25519 verifications per second measured in the same run (the ratio is the figure), and
  * SMT updates per second on LevelDB.
  */
+import type { AnyMsg } from '../protocol/messages/index.ts';
 import { openTestChain, makeTx, sendMsg, deterministicKey } from '../test/helpers/chain.ts';
 import { decodeTx } from '../node/tx/tx.ts';
 import { txSignBytes } from '../protocol/tx.ts';
@@ -11,6 +12,8 @@ import { verify } from '../node/crypto/ed25519.ts';
 import { decodeAddress } from '../protocol/crypto/address.ts';
 import { Database } from '../node/store/db.ts';
 import { StateDb } from '../node/state/state-db.ts';
+import { Overlay } from '../node/state/view.ts';
+import { transfer, transferMany } from '../node/modules/bank/account.ts';
 import { sha256 } from '../node/crypto/hash.ts';
 import { toHex, u64be } from '../protocol/encoding/bytes.ts';
 import { tempDir } from '../test/helpers/tmp.ts';
@@ -28,9 +31,11 @@ interface Sizes {
   rounds: number;
   smtBatch: number;
   smtVersions: number;
+  /** Flood transactions (1,792 multi-send outputs each) in the multi-send block. */
+  floodTxs: number;
 }
-const FULL: Sizes = { syncBlocks: 300, senders: 2000, blocks: 3, sample: 1000, rounds: 4, smtBatch: 2000, smtVersions: 25 };
-const SMOKE: Sizes = { syncBlocks: 5, senders: 20, blocks: 2, sample: 20, rounds: 1, smtBatch: 50, smtVersions: 3 };
+const FULL: Sizes = { syncBlocks: 300, senders: 2000, blocks: 3, sample: 1000, rounds: 4, smtBatch: 2000, smtVersions: 25, floodTxs: 4 };
+const SMOKE: Sizes = { syncBlocks: 5, senders: 20, blocks: 2, sample: 20, rounds: 1, smtBatch: 50, smtVersions: 3, floodTxs: 1 };
 
 /**
  * Cold: every transaction decoded and signature-checked (block sync, or a validator that never saw
@@ -66,6 +71,44 @@ async function transfersPerSecond(z: Sizes): Promise<{ tps: number; warmTps: num
     });
     if (v.value !== sample.length * rounds) throw new Error('signature check failed in the benchmark');
     return { tps: (applied / ms) * 1000, warmTps: (applied / warmMs) * 1000, vps: ((sample.length * rounds) / v.ms) * 1000 };
+  } finally {
+    await t.close();
+  }
+}
+
+/**
+ * Multi-send outputs applied per second, as a validator verifies a block of the flood transactions
+ * of the testnet (28 multi-sends of 64 outputs each, to 64 recipients): the heaviest block work a
+ * sender can buy per weight unit.
+ */
+async function multiSendOutputsPerSecond(z: Sizes): Promise<number> {
+  const t = await openTestChain({ users: z.floodTxs });
+  try {
+    const recipients = Array.from({ length: 64 }, (_, i) => decodeAddress(deterministicKey('outsider', i + 1).address));
+    const msg = { type: 'bank/multi-send', outputs: recipients.map((to) => ({ to, amount: 1n })) } as AnyMsg;
+    const txs = t.users.map((u) => decodeTx(makeTx(u, Array.from({ length: 28 }, () => msg), { sequence: 0n, fee: 10_000_000n })));
+    const pending = new Map(txs.map((tx) => [toHex(tx.hash), tx]));
+    const built = await t.builder.buildBlock({ txs, solutions: [], evidence: [] }, { time: t.chain.head.time + 1000n, proposer: decodeAddress(t.operator.address), lastCommit: (await t.chain.getCommit(t.chain.head.height)) ?? null });
+    if (built.txs.length !== txs.length) throw new Error('the flood block lost transactions');
+    const timed = await timeIt(() => t.builder.verifyBlock(built.block, (hash) => pending.get(toHex(hash))));
+    return ((txs.length * 28 * 64) / timed.ms) * 1000;
+  } finally {
+    await t.close();
+  }
+}
+
+/** The state work of a multi-send alone, both ways on the same state: one read and write per account vs per output. */
+async function outputsBothWays(z: Sizes): Promise<{ many: number; oneByOne: number }> {
+  const t = await openTestChain({ users: 1 });
+  try {
+    const from = decodeAddress(t.users[0]!.address);
+    const outputs = Array.from({ length: z.floodTxs * 28 * 64 }, (_, i) => ({ to: decodeAddress(deterministicKey('outsider', 1 + (i % 64)).address), amount: 1n }));
+    const many = await timeIt(() => transferMany(new Overlay(t.chain.latestState), from, outputs));
+    const oneByOne = await timeIt(async () => {
+      const state = new Overlay(t.chain.latestState);
+      for (const o of outputs) await transfer(state, from, o.to, o.amount);
+    });
+    return { many: (outputs.length / many.ms) * 1000, oneByOne: (outputs.length / oneByOne.ms) * 1000 };
   } finally {
     await t.close();
   }
@@ -128,6 +171,11 @@ export async function benchChain(o: BenchOptions): Promise<void> {
   figure('ed25519 verifications (node:crypto)', vps, 'verifications/s');
   ratio('ratio transfers (cold) / verifications', tps / vps, 3);
   ratio('ratio transfers (warm) / verifications', warmTps / vps, 3);
+  figure(`multi-send outputs applied (a block of ${z.floodTxs} flood transactions)`, await multiSendOutputsPerSecond(z), 'outputs/s');
+  const both = await outputsBothWays(z);
+  figure('  state work only: each account once (transferMany)', both.many, 'outputs/s');
+  figure('  state work only: one transfer per output (before)', both.oneByOne, 'outputs/s');
+  ratio('  ratio', both.many / both.oneByOne, 2);
   heading('sync: empty blocks applied from a peer, in process (no network)');
   const sync = await syncApply(z.syncBlocks);
   figure(`blocks applied (${z.syncBlocks} empty)`, sync.perSecond, 'blocks/s');
