@@ -154,7 +154,21 @@ export type EpochProgram = Awaited<ReturnType<typeof epochProgram>>;
 export async function verifyEpochProof(proof: EpochProofJson, vk: VerificationKey, cacheDir?: string): Promise<boolean> {
   const { verify } = await o1js();
   try {
-    return await withSrsCache(cacheDir, () => verify(proof, vk.data));
+    return await withSrsCache(cacheDir, async () => (await keyMatchesHash(vk)) && (await verify(proof, vk.data)));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether a key's data is the key its hash names. o1js verifies against the data alone, so a
+ * verifier that pins the hash must check this too: otherwise any circuit's key, sent beside the
+ * pinned hash, would make that circuit's proofs (of any output) pass as epoch proofs.
+ */
+export async function keyMatchesHash(vk: VerificationKey): Promise<boolean> {
+  const { VerificationKey, Field } = await o1js();
+  try {
+    return await VerificationKey.checkValidity(new VerificationKey({ data: vk.data, hash: Field(vk.hash) }));
   } catch {
     return false;
   }

@@ -26,7 +26,7 @@ import { decodeAs, encode } from '../../protocol/encoding/cbor.ts';
 import { fromHex, toHex } from '../../protocol/encoding/bytes.ts';
 import { commitSchema } from '../../consensus/messages.ts';
 import { EpochProverLoop } from '../../node/epoch/prover.ts';
-import { epochProgram } from '../../consensus/epoch/program.ts';
+import { epochOutput, epochProgram, verifyEpochProof, type EpochProofJson, type VerificationKey } from '../../consensus/epoch/program.ts';
 import { epochView } from '../../node/modules/epoch/view.ts';
 import { boundaryOf } from '../../node/chain/handoffs.ts';
 import { LightClient, LightClientError } from '../../light/light-client.ts';
@@ -140,6 +140,13 @@ test('epochs 0–3 prove recursively across a validator-set change; the light cl
       front.rewrite(rewrite);
       assert.equal(await refusal(client().verifyAccount(user.address)), code, what);
     }
+    // a forgery: another circuit's key sent beside the pinned hash, and that circuit's proof of the
+    // real epoch 3 output (o1js verifies against the key's data alone; before the key was checked
+    // against its hash, this passed as the epoch proof)
+    const forged = await forgeEpochProof(epochOutput(stored.proof));
+    front.rewrite((p, b) => (p.startsWith('/epoch-proofs') ? { ...b, vk: { data: forged.vk.data, hash: stored.vk.hash }, proof: forged.proof } : b));
+    assert.equal(await refusal(client().verifyAccount(user.address)), 'E_LIGHT_VK', "another circuit's key under the pinned hash");
+    assert.equal(await verifyEpochProof(forged.proof, forged.vk), true, 'the forged proof is valid under its own key, which the pin refuses');
     front.rewrite(null);
     assert.equal(await refusal(client({ now: () => Date.now() + 30 * 24 * 3600 * 1000 }).verifyHead()), 'E_LIGHT_EXPIRED', 'a header older than the trusting period');
 
@@ -167,4 +174,25 @@ function recommit(hex: string, change: (c: ReturnType<typeof decodeCommit>) => R
 
 function decodeCommit(hex: string) {
   return decodeAs(commitSchema, fromHex(hex));
+}
+
+/** A trivial circuit that outputs whatever it is given, in the epoch proof's output layout. */
+async function forgeEpochProof(out: { genesisId: bigint; epoch: bigint; commitment: bigint }): Promise<{ vk: VerificationKey; proof: EpochProofJson }> {
+  const { ZkProgram, Field, Struct } = await import('o1js');
+  class Claim extends Struct({ genesisId: Field, epoch: Field, commitment: Field }) {}
+  const forger = ZkProgram({
+    name: 'forger',
+    publicOutput: Claim,
+    methods: {
+      claim: {
+        privateInputs: [Field, Field, Field],
+        async method(genesisId: InstanceType<typeof Field>, epoch: InstanceType<typeof Field>, commitment: InstanceType<typeof Field>) {
+          return { publicOutput: new Claim({ genesisId, epoch, commitment }) };
+        },
+      },
+    },
+  });
+  const { verificationKey } = await forger.compile();
+  const { proof } = await forger.claim(Field(out.genesisId), Field(out.epoch), Field(out.commitment));
+  return { vk: { data: verificationKey.data, hash: verificationKey.hash.toString() }, proof: proof.toJSON() };
 }
