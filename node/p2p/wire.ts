@@ -9,7 +9,8 @@ import { decodeAs, encode } from '../../protocol/encoding/cbor.ts';
 import { toHex } from '../../protocol/encoding/bytes.ts';
 import { evidenceSchema, type Evidence } from '../../consensus/evidence.ts';
 import type { ChainHistory } from '../chain/history.ts';
-import { checkEvidence } from '../chain/evidence.ts';
+import { checkOne } from '../chain/evidence.ts';
+import { getStakingParams } from '../modules/staking/state.ts';
 import { boundaryOf } from '../chain/handoffs.ts';
 import { HANDOFF_MAX_BYTES, handoffSchema, verifyHandoff } from '../modules/epoch/handoff.ts';
 import { isPeerFault } from './faults.ts';
@@ -32,8 +33,16 @@ const REFUSED_TX = new Set(['E_INSUFFICIENT_FUNDS', 'E_FEE_TOO_LOW', 'E_SEQUENCE
  */
 export async function evidenceVerdict(chain: ChainHistory, e: Evidence): Promise<Verdict> {
   if (e.first.height > chain.head.height) return 'ignore';
-  return (await checkEvidence(chain, chain.head.height + 1n, [e], 'build')).length === 1 ? 'accept' : 'reject';
+  try {
+    await checkOne(chain, chain.head.height + 1n, e, (await getStakingParams(chain.latestState)).maxEvidenceAge);
+    return 'accept';
+  } catch (err) {
+    // stale, not false: its validator was punished (or it aged out) after an honest peer sent it
+    return err instanceof QuarryError && STALE_EVIDENCE.has(err.code) ? 'ignore' : 'reject';
+  }
 }
+
+const STALE_EVIDENCE = new Set(['E_DUPLICATE', 'E_EXPIRED', 'E_NOT_FOUND']);
 
 function verdictOf(err: unknown): Verdict {
   return isPeerFault(err) ? 'reject' : 'ignore';
