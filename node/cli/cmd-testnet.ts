@@ -27,7 +27,7 @@ function passed(r: TestnetReport): boolean {
 
 export function registerTestnet(command: Command): void {
   command
-    .option('--scenario <name>', 'short (≈ 2–3 min: a kill, a 2/2 partition, a hostile peer, a flood and a double signer under load), flood (the large-block attack alone) or soak (an hour of every perturbation, with a miner and proof requests)', 'short')
+    .option('--scenario <name>', 'short (≈ 2–3 min: a kill, a 2/2 partition, a hostile peer, a flood and a double signer under load), flood (the large-block attack alone), crowd (a double signer among peers that serve nothing), endgame (the last minutes of the soak: a miner, proof requests, a flood, then a double signer) or soak (an hour of every perturbation, with a miner and proof requests)', 'short')
     .option('--minutes <n>', 'length of the soak scenario (a cycle of every perturbation per 6 minutes)', '60')
     .option('--keep', 'keep the nodes\' homes (logs, data) after the run')
     .option('--json', 'print the report as JSON')

@@ -121,8 +121,30 @@ const CROWD: Scenario = {
   ],
 };
 
+/**
+ * The hour soak's last minutes in four: a miner serving the market and proof requests beside the
+ * load, a flood, and a double signer 20 s into it, so three validators (who must then agree
+ * unanimously) drain what is left of the flood.
+ */
+const ENDGAME: Scenario = {
+  name: 'endgame',
+  validators: 4,
+  durationSec: 150,
+  latencyMs: 100,
+  jitterMs: 20,
+  tps: 4,
+  senders: 16,
+  miners: 1,
+  requestEverySec: 20,
+  steps: [
+    { at: 20, do: 'hostile' },
+    { at: 30, do: 'flood', node: 3, txs: 64 },
+    { at: 50, do: 'double-sign', node: 3 },
+  ],
+};
+
 /** Scenarios by name; `minutes` sets the soak's length. */
-export const SCENARIOS: Record<string, (minutes?: number) => Scenario> = { short: () => SHORT, flood: () => FLOOD, crowd: () => CROWD, soak };
+export const SCENARIOS: Record<string, (minutes?: number) => Scenario> = { short: () => SHORT, flood: () => FLOOD, crowd: () => CROWD, endgame: () => ENDGAME, soak };
 
 export interface Recovery {
   step: string;
