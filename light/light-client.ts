@@ -31,7 +31,7 @@ import { verifyCommit } from '../consensus/commit.ts';
 import { ValidatorSet } from '../consensus/validator-set.ts';
 import { genesisHash, type Genesis } from '../node/genesis.ts';
 import { genesisId, setCommitment } from '../consensus/epoch/commitment.ts';
-import { epochOutput, verifyEpochProof, keyMatchesHash, type EpochProofJson, type VerificationKey } from '../consensus/epoch/program.ts';
+import { epochOutput, epochProofFault, type EpochProofJson, type VerificationKey } from '../consensus/epoch/program.ts';
 import { epochViewFromJson, type EpochViewJson } from '../node/modules/epoch/view.ts';
 
 export type LightErrorCode = 'E_LIGHT_VK' | 'E_LIGHT_PROOF' | 'E_LIGHT_GENESIS' | 'E_LIGHT_VALSET' | 'E_LIGHT_HEADER' | 'E_LIGHT_COMMIT' | 'E_LIGHT_EXPIRED' | 'E_LIGHT_STALE' | 'E_LIGHT_ACCOUNT';
@@ -148,8 +148,9 @@ export class LightClient {
     } catch (err) {
       throw new LightClientError('E_LIGHT_PROOF', (err as Error).message);
     }
-    if (!(await keyMatchesHash(stored.vk))) throw new LightClientError('E_LIGHT_VK', `the verification key's data is not the key its hash ${stored.vk.hash.slice(0, 16)}… names`);
-    if (!(await verifyEpochProof(stored.proof, stored.vk, this.o.cacheDir))) throw new LightClientError('E_LIGHT_PROOF', `the proof of epoch ${out.epoch} does not verify`);
+    const fault = await epochProofFault(stored.proof, stored.vk, this.o.cacheDir);
+    if (fault === 'key') throw new LightClientError('E_LIGHT_VK', `the verification key's data is not the key its hash ${stored.vk.hash.slice(0, 16)}… names`);
+    if (fault === 'proof') throw new LightClientError('E_LIGHT_PROOF', `the proof of epoch ${out.epoch} does not verify`);
     const g = this.o.genesis;
     const members = g.validators.map((v) => ({ address: v.address, blsPubKey: v.blsPubKey, pallasPubKey: v.pallasPubKey, power: v.power }));
     const expected = await genesisId(genesisHash(g), await setCommitment(members, Number(g.params.staking.maxValidators)));

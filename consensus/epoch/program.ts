@@ -152,25 +152,24 @@ export type EpochProgram = Awaited<ReturnType<typeof epochProgram>>;
  * with a cache directory they are read from it, or computed once and written to it (≈ 2–3 s after).
  */
 export async function verifyEpochProof(proof: EpochProofJson, vk: VerificationKey, cacheDir?: string): Promise<boolean> {
-  const { verify } = await o1js();
-  try {
-    return await withSrsCache(cacheDir, async () => (await keyMatchesHash(vk)) && (await verify(proof, vk.data)));
-  } catch {
-    return false;
-  }
+  return (await epochProofFault(proof, vk, cacheDir)) === null;
 }
 
 /**
- * Whether a key's data is the key its hash names. o1js verifies against the data alone, so a
- * verifier that pins the hash must check this too: otherwise any circuit's key, sent beside the
- * pinned hash, would make that circuit's proofs (of any output) pass as epoch proofs.
+ * Why an epoch proof does not verify, or null when it does: `key` when the key's data is not the
+ * key its hash names, checked first — o1js verifies against the data alone, so a verifier that pins
+ * the hash would otherwise let any circuit's key, sent beside the pinned hash, make that circuit's
+ * proofs (of any output) pass as epoch proofs — else `proof`.
  */
-export async function keyMatchesHash(vk: VerificationKey): Promise<boolean> {
-  const { VerificationKey, Field } = await o1js();
+export async function epochProofFault(proof: EpochProofJson, vk: VerificationKey, cacheDir?: string): Promise<'key' | 'proof' | null> {
+  const { verify, VerificationKey, Field } = await o1js();
   try {
-    return await VerificationKey.checkValidity(new VerificationKey({ data: vk.data, hash: Field(vk.hash) }));
+    return await withSrsCache(cacheDir, async () => {
+      if (!(await VerificationKey.checkValidity(new VerificationKey({ data: vk.data, hash: Field(vk.hash) })))) return 'key';
+      return (await verify(proof, vk.data)) ? null : 'proof';
+    });
   } catch {
-    return false;
+    return 'proof';
   }
 }
 
