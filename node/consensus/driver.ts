@@ -201,14 +201,14 @@ export class ConsensusDriver {
   private async performOne(effect: EngineEffect): Promise<void> {
     switch (effect.kind) {
       case 'newRound':
-        if (effect.round > 0) this.observeRound();
-        this.roundStartedAt = this.now();
         if (effect.round > 0) {
+          this.observeRound();
           // what the failed round saw says why it failed: no proposal, split prevotes, missing votes
           const last = this.engine.describeRound(effect.round - 1);
           this.o.log.info({ height: effect.height.toString(), round: effect.round, ...last }, 'new round');
           this.o.catchUp?.(effect.height);
         }
+        this.roundStartedAt = this.now();
         return;
       case 'getValue':
         return this.buildProposal(effect.height, effect.round);

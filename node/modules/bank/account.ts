@@ -23,18 +23,24 @@ function putAccount(state: Overlay, address: Uint8Array, account: Account): void
   else accounts.put(state, address, account);
 }
 
-export async function credit(state: Overlay, address: Uint8Array, amount: bigint): Promise<void> {
-  const acct = await getAccount(state, address);
+/** The account after receiving `amount` (E_INVALID_MSG past u64). */
+function credited(acct: Account, amount: bigint): Account {
   if (acct.balance + amount > U64_MAX) throw new QuarryError('E_INVALID_MSG', 'balance would overflow');
-  putAccount(state, address, { ...acct, balance: acct.balance + amount });
+  return { ...acct, balance: acct.balance + amount };
+}
+
+/** The account of `address` after paying `amount` (E_INSUFFICIENT_FUNDS when it holds less). */
+function debited(acct: Account, address: Uint8Array, amount: bigint): Account {
+  if (acct.balance < amount) throw new QuarryError('E_INSUFFICIENT_FUNDS', `${encodeAddress(address)} holds ${acct.balance} uqry, needs ${amount}`);
+  return { ...acct, balance: acct.balance - amount };
+}
+
+export async function credit(state: Overlay, address: Uint8Array, amount: bigint): Promise<void> {
+  putAccount(state, address, credited(await getAccount(state, address), amount));
 }
 
 export async function debit(state: Overlay, address: Uint8Array, amount: bigint): Promise<void> {
-  const acct = await getAccount(state, address);
-  if (acct.balance < amount) {
-    throw new QuarryError('E_INSUFFICIENT_FUNDS', `${encodeAddress(address)} holds ${acct.balance} uqry, needs ${amount}`);
-  }
-  putAccount(state, address, { ...acct, balance: acct.balance - amount });
+  putAccount(state, address, debited(await getAccount(state, address), address, amount));
 }
 
 export async function transfer(state: Overlay, from: Uint8Array, to: Uint8Array, amount: bigint): Promise<void> {
@@ -58,11 +64,9 @@ export async function transferMany(state: Overlay, from: Uint8Array, outputs: Re
   };
   const sender = await load(from);
   for (const { to, amount } of outputs) {
-    if (sender.account.balance < amount) throw new QuarryError('E_INSUFFICIENT_FUNDS', `${encodeAddress(from)} holds ${sender.account.balance} uqry, needs ${amount}`);
-    sender.account = { ...sender.account, balance: sender.account.balance - amount };
+    sender.account = debited(sender.account, from, amount);
     const recipient = await load(to);
-    if (recipient.account.balance + amount > U64_MAX) throw new QuarryError('E_INVALID_MSG', 'balance would overflow');
-    recipient.account = { ...recipient.account, balance: recipient.account.balance + amount };
+    recipient.account = credited(recipient.account, amount);
   }
   for (const { address, account } of held.values()) putAccount(state, address, account);
 }
