@@ -20,6 +20,7 @@ import type {
   MarketCircuit,
   MarketTotals,
   MarketProver,
+  ProverDelegationView,
   MarketRequest,
   MempoolInfo,
   NetInfo,
@@ -161,6 +162,16 @@ export class QuarryClient {
 
   getProver(address: string): Promise<MarketProver> {
     return this.rpc.get(`/market/provers/${encodeURIComponent(address)}`);
+  }
+
+  /** A prover's delegations, in the order they came (docs/market.md §delegation). */
+  async getProverDelegations(prover: string): Promise<ProverDelegationView[]> {
+    return (await this.rpc.get<{ delegations: ProverDelegationView[] }>(`/market/provers/${encodeURIComponent(prover)}/delegations`)).delegations;
+  }
+
+  /** One delegation: its worth after slashes, its pending rewards, what is unbonding (E_NOT_FOUND when there is none). */
+  getProverDelegation(prover: string, delegator: string): Promise<ProverDelegationView> {
+    return this.rpc.get(`/market/provers/${encodeURIComponent(prover)}/delegations/${encodeURIComponent(delegator)}`);
   }
 
   /** The market's totals since genesis: requests, fills, slashes, declines, amounts paid. */

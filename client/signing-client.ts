@@ -122,6 +122,20 @@ export class SigningQuarryClient extends QuarryClient {
     return this.signAndBroadcast([{ type: 'staking/claim', validator }], opts);
   }
 
+  /** Puts QRY behind a prover (docs/market.md §delegation): it backs its locks, earns a share of its pay after commission, takes a share of its slashes. */
+  delegateProver(prover: string, amount: bigint, opts?: BroadcastOptions): Promise<TxResult> {
+    return this.signAndBroadcast([{ type: 'market/delegate-prover', prover, amount }], opts);
+  }
+
+  /** Takes delegated QRY back after the bond unbonding delay (only what backs none of the prover's open locks). */
+  undelegateProver(prover: string, amount: bigint, opts?: BroadcastOptions): Promise<TxResult> {
+    return this.signAndBroadcast([{ type: 'market/undelegate-prover', prover, amount }], opts);
+  }
+
+  claimProverRewards(prover: string, opts?: BroadcastOptions): Promise<TxResult> {
+    return this.signAndBroadcast([{ type: 'market/claim-prover-rewards', prover }], opts);
+  }
+
   /** Posts a proof request (escrowing its escalation cap); returns its id. */
   async requestProof(spec: ProofRequestSpec, opts?: BroadcastOptions): Promise<{ requestId: string; tx: TxResult }> {
     const tx = await this.signAndBroadcast([requestProofMsg(spec)], opts);

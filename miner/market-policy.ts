@@ -16,6 +16,8 @@ import type { MarketRequest } from '../protocol/rpc-types.ts';
 /** A request as `GET /market/requests` serves it (the fields the policy reads). */
 export type PolicyRequest = Pick<MarketRequest, 'id' | 'circuitId' | 'inputs' | 'status' | 'currentPrice' | 'maxPrice' | 'collateral' | 'deadline'> & {
   fillerReward: string;
+  /** What the fill's pay owes missed provers' delegators (absent: nothing). */
+  owedTo?: MarketRequest['owedTo'];
   lock: { prover: string; price: string; expiresAt: string } | null;
 };
 
@@ -51,6 +53,9 @@ export type MarketAction =
   | { do: 'commit'; request: PolicyRequest }
   | { do: 'lock'; request: PolicyRequest; price: bigint };
 
+/** The part of a price that is not owed to missed provers' delegators (docs/market.md §delegation). */
+const unowed = (r: PolicyRequest, price: bigint): bigint => price - (r.owedTo ?? []).reduce((sum, o) => sum + BigInt(o.amount), 0n);
+
 /** Market work beats mining when its price per second of proving is at least mining's rate. */
 function worthIt(r: PolicyRequest, price: bigint, m: ProverMemory): boolean {
   return Number(price) / m.proofSeconds(r.circuitId) >= m.miningRate;
@@ -65,11 +70,11 @@ export function planMarket(view: MarketView, m: ProverMemory): MarketAction[] {
   for (const r of pending) if (!m.checked.has(r.id)) actions.push({ do: 'check-locked', request: r });
   for (const r of pending) actions.push({ do: 'prove-locked', request: r });
   if (mine.length > 0) return actions;
-  const fill = view.openFill.find((r) => served(r) && !m.committed.has(r.id) && !m.unprovable.has(r.id) && worthIt(r, BigInt(r.maxPrice) + BigInt(r.fillerReward), m));
+  const fill = view.openFill.find((r) => served(r) && !m.committed.has(r.id) && !m.unprovable.has(r.id) && worthIt(r, unowed(r, BigInt(r.maxPrice)) + BigInt(r.fillerReward), m));
   if (fill) return [...actions, { do: 'commit', request: fill }];
   for (const r of view.open.filter(served)) {
     const price = BigInt(r.currentPrice ?? '0');
-    if (price >= m.askPrice.get(r.circuitId)! && !m.unprovable.has(r.id) && worthIt(r, price, m)) return [...actions, { do: 'lock', request: r, price }];
+    if (unowed(r, price) >= m.askPrice.get(r.circuitId)! && !m.unprovable.has(r.id) && worthIt(r, unowed(r, price), m)) return [...actions, { do: 'lock', request: r, price }];
   }
   return actions;
 }

@@ -138,6 +138,8 @@ export interface MarketRequest {
   relists: string;
   /** Provers that declined it within their accept window (docs/market.md §declines). */
   declinedBy: string[];
+  /** Owed from the fill's pay to the delegators of provers that missed it (docs/market.md §delegation). */
+  owedTo: Array<{ prover: string; amount: string }>;
   currentPrice: string | null;
   proof?: { proof: string; publicSignals: string[] } | null;
   [k: string]: unknown;
@@ -151,12 +153,22 @@ export interface MarketAsk {
   capacity: string;
   active: string;
   reputationPpm: string;
+  /** The prover's stake (bond + delegations), its commission (null: closed to delegation) and delegators. */
+  stake: string;
+  commissionPpm: string | null;
+  delegators: string;
 }
 
 export interface MarketProver {
   address: string;
+  /** Its own collateral; `delegated` is what delegators put behind it; `stake` is both (docs/market.md §delegation). */
   bond: string;
+  delegated: string;
+  stake: string;
+  /** Stake not committed to locks or offers. */
+  freeCollateral: string;
   locked: string;
+  unbonding: Array<{ amount: string; releaseAt: string }>;
   locks: string;
   onTime: string;
   late: string;
@@ -165,6 +177,25 @@ export interface MarketProver {
   lockedValue: string;
   onTimeValue: string;
   reputationPpm: string;
+  /** Null until the prover opens itself to delegation (market/edit-prover). */
+  delegation: {
+    /** In force at the next height; a raise waits until `nextCommissionAt`. */
+    commissionPpm: string;
+    nextCommissionPpm: string;
+    nextCommissionAt: string;
+    delegators: string;
+  } | null;
+}
+
+/** GET /market/provers/:address/delegations[/:delegator]: a delegation to a prover; amounts in uqry. */
+export interface ProverDelegationView {
+  delegator: string;
+  prover: string;
+  shares: string;
+  /** What the shares are worth now (slashes lower it). */
+  tokens: string;
+  pendingRewards: string;
+  unbonding: Array<{ amount: string; releaseAt: string }>;
 }
 
 /** GET /market/totals: the market since genesis (docs/market.md §totals); amounts in uqry. */

@@ -6,7 +6,7 @@
 import React, { createContext, useContext } from 'react';
 import { Box, Text, type TextProps } from 'ink';
 import { formatAmount } from '../client/amount.ts';
-import type { MarketTotals } from '../protocol/rpc-types.ts';
+import type { MarketAsk, MarketTotals } from '../protocol/rpc-types.ts';
 import { blockIntervals, feeLevels, networkProofsPerSecond, shortAddress, solutionsPerBlock, sparkline, topProvers, type DashboardModel } from './model.ts';
 import { epochProofLag, ownValidator, qryPerHour, syncState } from './operator.ts';
 
@@ -131,6 +131,14 @@ export function marketHistory(t: MarketTotals | null): string {
   return `${t.requests} req · ${t.fulfilled} filled (${t.onTime} on time) · ${t.slashes} slashed · ${formatAmount(BigInt(t.paid))} paid`;
 }
 
+/** The two asking provers with the most stake, with commission and delegators, e.g. `qry1ab…cd 40 QRY 10% 3 del`. */
+export function stakeLeaders(asks: MarketAsk[]): string {
+  const byProver = new Map(asks.map((a) => [a.prover, a]));
+  const top = [...byProver.values()].sort((a, b) => (BigInt(b.stake) > BigInt(a.stake) ? 1 : BigInt(b.stake) < BigInt(a.stake) ? -1 : 0)).slice(0, 2);
+  if (top.length === 0) return 'none';
+  return top.map((a) => `${shortAddress(a.prover, 3)} ${formatAmount(BigInt(a.stake))}${a.commissionPpm === null ? '' : ` ${Number(a.commissionPpm) / 10_000}% ${a.delegators} del`}`).join('  ');
+}
+
 export function MarketPane({ m, rows }: PaneProps) {
   const by = (s: string) => m.openRequests.filter((r) => r.status === s).length;
   const events = m.marketEvents.filter((e) => e.event === 'fill' || e.event === 'slash').slice(-Math.max(1, rows - 4)).reverse();
@@ -139,6 +147,7 @@ export function MarketPane({ m, rows }: PaneProps) {
       <Row k="requests" v={`${by('open')} open ${by('locked')} locked ${by('open-fill')} refill`} />
       <Row k="since genesis" v={marketHistory(m.marketTotals)} />
       <Row k="best asks" v={m.asks.length ? m.asks.slice(0, 2).map((a) => `${formatAmount(a.price)}@${shortAddress(a.prover, 3)}`).join('  ') : 'none'} />
+      <Row k="top stake" v={stakeLeaders(m.asks)} />
       {events.length === 0 ? <Line dimColor>no fills or slashes yet</Line> : null}
       {events.map((e, i) => (
         <Line key={`${e.request}${e.event}${i}`} color={e.event === 'slash' ? 'red' : 'green'}>

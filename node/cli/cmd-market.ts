@@ -8,8 +8,8 @@ import type { VerificationKeyJson } from '../../protocol/verification-key.ts';
 import { fromHex, toHex } from '../../protocol/encoding/bytes.ts';
 import { QuarryError } from '../../protocol/errors.ts';
 
-import { action, count, printJson } from './util.ts';
-import { signAndSend, txCommand, type TxFlags } from './tx-common.ts';
+import { action, addressBytes, count, printJson } from './util.ts';
+import { commissionPpm, signAndSend, txCommand, type TxFlags } from './tx-common.ts';
 
 const hex32 = (s: string, what: string) => {
   if (!/^[0-9a-f]{64}$/i.test(s)) throw new QuarryError('E_BAD_REQUEST', `${what} must be 64 hex characters`);
@@ -75,6 +75,27 @@ export function registerMarketTx(tx: Command): void {
       .requiredOption('--amount <amount>', 'amount, e.g. 100qry')
       .action(action(async (f: TxFlags & { amount: string }, cmd: Command) => signAndSend(cmd, f, [{ type: `market/${name}`, amount: parseAmount(f.amount) }])));
   }
+
+  txCommand(market, 'edit-prover')
+    .description('open your prover to delegation or change its commission (a raise takes effect after the bond unbonding delay)')
+    .requiredOption('--commission <percent>', "commission on the delegators' part of your pay")
+    .action(action(async (f: TxFlags & { commission: string }, cmd: Command) => signAndSend(cmd, f, [{ type: 'market/edit-prover', commissionPpm: commissionPpm(f.commission) }])));
+
+  for (const [name, help] of [
+    ['delegate-prover', 'put QRY behind a prover: it backs its locks, earns a share of its pay, takes a share of its slashes'],
+    ['undelegate-prover', 'take delegated QRY back (only what backs no open lock; returned after the unbonding delay)'],
+  ] as const) {
+    txCommand(market, name)
+      .description(help)
+      .requiredOption('--prover <qry1…>', 'prover address')
+      .requiredOption('--amount <amount>', 'amount, e.g. 100qry')
+      .action(action(async (f: TxFlags & { prover: string; amount: string }, cmd: Command) => signAndSend(cmd, f, [{ type: `market/${name}`, prover: await addressBytes(f.prover), amount: parseAmount(f.amount) }])));
+  }
+
+  txCommand(market, 'claim-prover-rewards')
+    .description("withdraw your share of a prover's pay")
+    .requiredOption('--prover <qry1…>', 'prover address')
+    .action(action(async (f: TxFlags & { prover: string }, cmd: Command) => signAndSend(cmd, f, [{ type: 'market/claim-prover-rewards', prover: await addressBytes(f.prover) }])));
 
   txCommand(market, 'ask')
     .description('offer to prove a circuit at a price (capacity 0 withdraws the ask)')

@@ -4,13 +4,7 @@ import { QuarryError } from '../../protocol/errors.ts';
 import { parseAmount } from '../../client/amount.ts';
 
 import { action, addressBytes, homeOf } from './util.ts';
-import { signAndSend, txCommand, type TxFlags } from './tx-common.ts';
-
-function ppm(percent: string): bigint {
-  const v = Number(percent);
-  if (!Number.isFinite(v) || v < 0 || v > 100) throw new QuarryError('E_BAD_REQUEST', '--commission must be a percentage from 0 to 100');
-  return BigInt(Math.round(v * 10_000));
-}
+import { commissionPpm as ppm, signAndSend, txCommand, type TxFlags } from './tx-common.ts';
 
 export function registerStake(tx: Command): void {
   const stake = tx.command('stake').description('staking transactions');

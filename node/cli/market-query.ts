@@ -1,7 +1,7 @@
 /** `quarry query market …`: the proof market's book as tables (`--json`: the node's answer). */
 import type { Command } from 'commander';
 import { RpcClient } from '../../client/rpc.ts';
-import type { MarketAsk, MarketCircuit, MarketProver, MarketRequest } from '../../protocol/rpc-types.ts';
+import type { MarketAsk, MarketCircuit, MarketProver, MarketRequest, ProverDelegationView } from '../../protocol/rpc-types.ts';
 import { action, addressBytes, listIn, printJson, withRpc } from './util.ts';
 import { fields, percent, qry, table } from './table.ts';
 
@@ -36,14 +36,22 @@ function circuitsTable(cs: MarketCircuit[]): string {
 }
 
 function proverFields(p: MarketProver): string {
+  const d = p.delegation;
   return fields([
     ['address', p.address],
-    ['bond', `${qry(p.bond)} QRY (${qry(p.locked)} locked as collateral)`],
+    ['stake', `${qry(p.stake)} QRY: bond ${qry(p.bond)}, delegated ${qry(p.delegated)} (${qry(p.locked)} locked as collateral, ${qry(p.freeCollateral)} free)`],
+    ['delegation', d ? `${percent(d.commissionPpm)} commission${d.nextCommissionPpm !== d.commissionPpm ? ` (${percent(d.nextCommissionPpm)} from height ${d.nextCommissionAt})` : ''}, ${d.delegators} delegators` : 'closed'],
     ['locks', `${p.locks} open`],
     ['fills', `${p.onTime} on time, ${p.late} late`],
     ['slashed', p.slashed],
     ['reputation', percent(p.reputationPpm)],
   ]);
+}
+
+function delegationsTable(ds: ProverDelegationView[]): string {
+  if (ds.length === 0) return 'no delegations\n';
+  const rows = ds.map((d) => [qry(d.tokens), qry(d.pendingRewards), qry(d.unbonding.reduce((s, u) => s + BigInt(u.amount), 0n).toString()), d.delegator]);
+  return table(['STAKE (QRY)', 'REWARDS (QRY)', 'UNBONDING (QRY)', 'DELEGATOR'], rows, ['right', 'right', 'right']);
 }
 
 /** Prints the node's answer (`--json`) or the human view of it. */
@@ -77,10 +85,16 @@ export function registerMarketQuery(query: Command): void {
   cmd('asks', 'standing asks, cheapest first').action(
     action(async (o: QueryFlags) => show(o, await rpcOf(o).get<unknown>('/market/asks'), (a) => asksTable(listIn<MarketAsk>(a, 'asks', o.rpc)))),
   );
-  cmd('prover <address>', "a prover's bond, locks, fills, slashes and reputation").action(
+  cmd('prover <address>', "a prover's stake, delegation, locks, fills, slashes and reputation").action(
     action(async (address: string, o: QueryFlags) => {
       await addressBytes(address);
       show(o, await rpcOf(o).get<MarketProver>(`/market/provers/${encodeURIComponent(address)}`), proverFields);
+    }),
+  );
+  cmd('delegations <prover>', "a prover's delegators: stake after slashes, pending rewards, unbonding").action(
+    action(async (prover: string, o: QueryFlags) => {
+      await addressBytes(prover);
+      show(o, await rpcOf(o).get<unknown>(`/market/provers/${encodeURIComponent(prover)}/delegations`), (a) => delegationsTable(listIn<ProverDelegationView>(a, 'delegations', o.rpc)));
     }),
   );
   cmd('circuits', 'registered circuits').action(

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 
 import { parseAmount } from '../../client/amount.ts';
 import { TxFailedError } from '../../client/errors.ts';
+import { QuarryError } from '../../protocol/errors.ts';
 import { count, homeOf, printJson, withRpc } from './util.ts';
 
 export interface TxFlags {
@@ -45,4 +46,11 @@ export async function signAndSend(cmd: Command, flags: TxFlags, msgs: AnyMsg[]):
   if (code !== 'OK') throw new TxFailedError(code, `${log || 'execution failed'} (tx ${result.hash} at height ${result.height})`, result.hash, result.height);
   if (!flags.json) process.stdout.write(`committed ${result.hash} at height ${result.height}\n`);
   return result.hash;
+}
+
+/** `--commission <percent>` as ppm. */
+export function commissionPpm(percent: string): bigint {
+  const v = Number(percent);
+  if (!Number.isFinite(v) || v < 0 || v > 100) throw new QuarryError('E_BAD_REQUEST', '--commission must be a percentage from 0 to 100');
+  return BigInt(Math.round(v * 10_000));
 }

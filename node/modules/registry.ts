@@ -13,6 +13,10 @@ import { unjail } from './staking/unjail.ts';
 import { registerCircuit } from './market/register-circuit.ts';
 import { bond } from './market/bond.ts';
 import { unbond } from './market/unbond.ts';
+import { editProver } from './market/edit-prover.ts';
+import { delegateProver } from './market/delegate-prover.ts';
+import { undelegateProver } from './market/undelegate-prover.ts';
+import { claimProverRewards } from './market/claim-prover-rewards.ts';
 import { ask } from './market/ask.ts';
 import { requestProof } from './market/request-proof.ts';
 import { cancel } from './market/cancel.ts';
@@ -38,6 +42,10 @@ const handlers: { readonly [T in MsgType]: MsgHandler<MsgOf<T>> } = {
   'market/register-circuit': registerCircuit,
   'market/bond': bond,
   'market/unbond': unbond,
+  'market/edit-prover': editProver,
+  'market/delegate-prover': delegateProver,
+  'market/undelegate-prover': undelegateProver,
+  'market/claim-prover-rewards': claimProverRewards,
   'market/ask': ask,
   'market/request-proof': requestProof,
   'market/cancel': cancel,

@@ -1,5 +1,5 @@
 /**
- * An insertion-ordered set of 32-byte ids kept in state as a doubly linked list: one record for the
+ * An insertion-ordered set of fixed-length ids (32 bytes unless told) kept in state as a doubly linked list: one record for the
  * list's ends and count, one per member for its neighbours. Adding, removing and reading the first
  * member cost O(1) reads and writes whatever the list's length (the state is a hashed key-value
  * map with no range scans, so a list that must stay cheap at any size cannot be one record).
@@ -9,9 +9,6 @@ import { concatBytes, equalBytes } from '../../protocol/encoding/bytes.ts';
 import { record } from './record.ts';
 import type { Overlay, StateReader } from './view.ts';
 
-const id32 = bytes({ len: 32 });
-const endsSchema = struct({ first: id32, last: id32, count: u64 });
-const linkSchema = struct({ prev: nullable(id32), next: nullable(id32) });
 
 export interface LinkedSet {
   add(state: Overlay, list: Uint8Array, id: Uint8Array): Promise<void>;
@@ -29,9 +26,10 @@ export interface LinkedSet {
 }
 
 /** `namespace`/ends keyed by list id, `namespace`/link keyed by list id ‖ member id. */
-export function linkedSet(namespace: string): LinkedSet {
-  const ends = record(`${namespace}/ends`, endsSchema);
-  const links = record(`${namespace}/link`, linkSchema);
+export function linkedSet(namespace: string, idLength = 32): LinkedSet {
+  const id = bytes({ len: idLength });
+  const ends = record(`${namespace}/ends`, struct({ first: id, last: id, count: u64 }));
+  const links = record(`${namespace}/link`, struct({ prev: nullable(id), next: nullable(id) }));
   const at = (list: Uint8Array, id: Uint8Array) => concatBytes(list, id);
   async function relink(state: Overlay, list: Uint8Array, id: Uint8Array, side: 'prev' | 'next', to: Uint8Array | null): Promise<void> {
     const l = (await links.get(state, at(list, id)))!;

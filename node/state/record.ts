@@ -1,9 +1,11 @@
 /**
  * Typed records in state: a namespace, a schema and a canonical CBOR value under the SMT key
  * SHA-256-tagged("quarry/state/<namespace>", id). Modules declare their records with `record()`.
+ * Writes are checked against the schema, so state never holds a record it cannot read back.
  */
 import { taggedHash } from '../crypto/hash.ts';
-import { decodeAs, encode } from '../../protocol/encoding/cbor.ts';
+import { decodeAs, decodeStored, encode } from '../../protocol/encoding/cbor.ts';
+import { QuarryError } from '../../protocol/errors.ts';
 import type { Schema } from '../../protocol/encoding/schema.ts';
 import type { Overlay, StateReader } from './view.ts';
 
@@ -26,7 +28,15 @@ export function record<T>(namespace: string, schema: Schema<T>): Record<T> {
       return bytes === undefined ? undefined : decodeAs(schema, bytes);
     },
     put(state, id, value) {
-      state.set(key(id), encode(value));
+      const bytes = encode(value);
+      // a value its own schema would refuse to read back (a list past its bound) must never be
+      // stored: every later read of it would fail, and a read in end-of-block work halts the chain
+      try {
+        schema.parse(decodeStored(bytes), '$');
+      } catch (err) {
+        throw new QuarryError('E_INVALID_MSG', `${namespace} would exceed its bounds: ${(err as Error).message}`);
+      }
+      state.set(key(id), bytes);
     },
     remove(state, id) {
       state.delete(key(id));

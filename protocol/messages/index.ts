@@ -35,6 +35,14 @@ import {
   reserveSpec,
   revealFillSpec,
   unbondSpec,
+  editProverSpec,
+  delegateProverSpec,
+  undelegateProverSpec,
+  claimProverRewardsSpec,
+  type EditProverMsg,
+  type DelegateProverMsg,
+  type UndelegateProverMsg,
+  type ClaimProverRewardsMsg,
   type AskMsg,
   type BondMsg,
   type CancelMsg,
@@ -63,6 +71,10 @@ export type AnyMsg =
   | RegisterCircuitMsg
   | BondMsg
   | UnbondMsg
+  | EditProverMsg
+  | DelegateProverMsg
+  | UndelegateProverMsg
+  | ClaimProverRewardsMsg
   | AskMsg
   | RequestProofMsg
   | CancelMsg
@@ -91,6 +103,10 @@ export const msgSpecs: { readonly [T in MsgType]: MsgSpec<MsgOf<T>> } = {
   'market/register-circuit': registerCircuitSpec,
   'market/bond': bondSpec,
   'market/unbond': unbondSpec,
+  'market/edit-prover': editProverSpec,
+  'market/delegate-prover': delegateProverSpec,
+  'market/undelegate-prover': undelegateProverSpec,
+  'market/claim-prover-rewards': claimProverRewardsSpec,
   'market/ask': askSpec,
   'market/request-proof': requestProofSpec,
   'market/cancel': cancelSpec,

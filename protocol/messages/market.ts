@@ -38,6 +38,22 @@ const unbondSchema = struct({ type: literal('market/unbond'), amount: u64 });
 export type UnbondMsg = Infer<typeof unbondSchema>;
 export const unbondSpec = msgSpec<UnbondMsg>({ type: 'market/unbond', schema: unbondSchema, weight: () => 1_000n });
 
+const editProverSchema = struct({ type: literal('market/edit-prover'), commissionPpm: u64 });
+export type EditProverMsg = Infer<typeof editProverSchema>;
+export const editProverSpec = msgSpec<EditProverMsg>({ type: 'market/edit-prover', schema: editProverSchema, weight: () => 1_000n });
+
+const delegateProverSchema = struct({ type: literal('market/delegate-prover'), prover: bytes({ len: 20 }), amount: u64 });
+export type DelegateProverMsg = Infer<typeof delegateProverSchema>;
+export const delegateProverSpec = msgSpec<DelegateProverMsg>({ type: 'market/delegate-prover', schema: delegateProverSchema, weight: () => 2_000n });
+
+const undelegateProverSchema = struct({ type: literal('market/undelegate-prover'), prover: bytes({ len: 20 }), amount: u64 });
+export type UndelegateProverMsg = Infer<typeof undelegateProverSchema>;
+export const undelegateProverSpec = msgSpec<UndelegateProverMsg>({ type: 'market/undelegate-prover', schema: undelegateProverSchema, weight: () => 2_000n });
+
+const claimProverRewardsSchema = struct({ type: literal('market/claim-prover-rewards'), prover: bytes({ len: 20 }) });
+export type ClaimProverRewardsMsg = Infer<typeof claimProverRewardsSchema>;
+export const claimProverRewardsSpec = msgSpec<ClaimProverRewardsMsg>({ type: 'market/claim-prover-rewards', schema: claimProverRewardsSchema, weight: () => 1_000n });
+
 const askSchema = struct({ type: literal('market/ask'), circuitId: bytes({ len: 32 }), price: u64, maxTurnaround: u64, capacity: u64 });
 export type AskMsg = Infer<typeof askSchema>;
 export const askSpec = msgSpec<AskMsg>({ type: 'market/ask', schema: askSchema, weight: () => 2_000n });

@@ -13,6 +13,7 @@ import type { AccountKey } from '../../node/crypto/keyfile.ts';
 import { decodeAddress } from '../../protocol/crypto/address.ts';
 import { getAccount, totalSupply } from '../../node/modules/bank/account.ts';
 import { getProver, getRequest, MARKET_BONDS, MARKET_ESCROW, proverList } from '../../node/modules/market/state.ts';
+import { getDelegation, proverDelegators, PROVER_REWARDS } from '../../node/modules/market/delegation.ts';
 import { openRequestIds } from '../../node/modules/market/request-index.ts';
 import { BONDED_POOL, REWARDS_POOL, UNBONDING_POOL } from '../../node/modules/staking/state.ts';
 import { NO_ID } from '../../node/state/record.ts';
@@ -111,7 +112,7 @@ export class MarketDriver {
 /**
  * Every uqry is somewhere (docs/market.md §invariants, conservation): escrow holds exactly what open
  * requests record (tests using it hold no outstanding reservations), the bonds account exactly the
- * provers' bonds, and users, operator and module accounts sum to the supply, which changes only by
+ * provers' bonds and delegations (unbonding included), and users, operator and module accounts sum to the supply, which changes only by
  * the block rewards minted and the fees and slashes burned.
  */
 export async function assertMarketBalanced(t: TestChain): Promise<void> {
@@ -122,11 +123,12 @@ export async function assertMarketBalanced(t: TestChain): Promise<void> {
   let bonds = 0n;
   for (const p of (await proverList.get(s, NO_ID))?.addresses ?? []) {
     const pr = await getProver(s, p);
-    assert.ok(pr.locked <= pr.bond, 'locked collateral never exceeds the bond');
-    bonds += pr.bond + pr.unbonding.reduce((x, u) => x + u.amount, 0n);
+    assert.ok(pr.locked <= pr.bond + pr.delegated, 'locked collateral never exceeds the stake');
+    bonds += pr.bond + pr.delegated + pr.unbonding.reduce((x, u) => x + u.amount, 0n);
+    for await (const d of proverDelegators.members(s, p)) bonds += (await getDelegation(s, d, p))!.unbonding.reduce((x, u) => x + u.amount, 0n);
   }
-  assert.equal((await getAccount(s, MARKET_BONDS)).balance, bonds, 'bonds account equals the provers\' bonds');
+  assert.equal((await getAccount(s, MARKET_BONDS)).balance, bonds, 'bonds account equals the provers\' bonds and delegations');
   let sum = 0n;
-  for (const a of [...[...t.users, t.operator].map((u) => decodeAddress(u.address)), MARKET_ESCROW, MARKET_BONDS, BONDED_POOL, REWARDS_POOL, UNBONDING_POOL]) sum += (await getAccount(s, a)).balance;
+  for (const a of [...[...t.users, t.operator].map((u) => decodeAddress(u.address)), MARKET_ESCROW, MARKET_BONDS, PROVER_REWARDS, BONDED_POOL, REWARDS_POOL, UNBONDING_POOL]) sum += (await getAccount(s, a)).balance;
   assert.equal(sum, await totalSupply(s), 'supply is conserved except for mints and burns');
 }

@@ -1,7 +1,8 @@
 /**
  * The linked set in state (node/state/linked-set.ts) behaves as an ordered list under any mix of
  * adds, removes and rotations: checked against a plain array after every step, in both
- * directions, and it leaves no records behind once emptied.
+ * directions, and it leaves no records behind once emptied. Also the records under it: a write its
+ * schema would refuse to read back is refused.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,7 +10,8 @@ import { concatBytes, toHex } from '../../protocol/encoding/bytes.ts';
 import { sha256 } from '../../node/crypto/hash.ts';
 import { linkedSet } from '../../node/state/linked-set.ts';
 import { record } from '../../node/state/record.ts';
-import { bytes, nullable, struct, u64 } from '../../protocol/encoding/schema.ts';
+import { array, bytes, nullable, struct, u64 } from '../../protocol/encoding/schema.ts';
+import { QuarryError } from '../../protocol/errors.ts';
 import { Overlay } from '../../node/state/view.ts';
 
 const empty = { get: async () => undefined };
@@ -55,4 +57,12 @@ test('adds, removes and rotations keep the order of a plain list, and an emptied
   for (const i of model) await set.remove(state, list, idOf(i));
   await set.remove(state, list, idOf(0)); // absent: a no-op
   assert.deepEqual(state.changes().filter((c) => c.value !== null), [], 'no record is left');
+});
+
+test('a record refuses a value its schema would not read back, and the state keeps the old one', async () => {
+  const list = record('test/bounded', struct({ items: array(u64, 2) }));
+  const s = new Overlay(empty);
+  list.put(s, new Uint8Array([1]), { items: [1n, 2n] });
+  assert.throws(() => list.put(s, new Uint8Array([1]), { items: [1n, 2n, 3n] }), (e: unknown) => e instanceof QuarryError && e.code === 'E_INVALID_MSG' && /test\/bounded would exceed its bounds/.test(e.message));
+  assert.deepEqual(await list.get(s, new Uint8Array([1])), { items: [1n, 2n] });
 });

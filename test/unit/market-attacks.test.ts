@@ -292,3 +292,27 @@ test('the accept window is short: after it a lock holder cannot decline and a mi
     await t.close();
   }
 });
+
+test('many small withdrawals cannot halt the chain: same-height ones merge, at most 64 wait at once, and state never holds a record it cannot read back', async () => {
+  // before: each market/unbond appended to the prover's list (schema bound 64) unchecked; the 65th
+  // was stored, and the end of block that released it failed to read it back, for good
+  const t = await openTestChain({ users: 2, market: { bondUnbondingBlocks: 100n } });
+  const mk = new MarketDriver(t);
+  const p = t.users[0] as AccountKey;
+  const unbond = m({ type: 'market/unbond', amount: 1n });
+  try {
+    await mk.ok(p, [m({ type: 'market/bond', amount: 100n * QRY })]);
+    await mk.ok(p, [unbond, unbond, unbond]);
+    assert.deepEqual((await getProver(t.chain.latestState, addr(p))).unbonding.map((u) => u.amount), [3n], 'one entry per release height');
+    for (let i = 1; i < 64; i++) await mk.ok(p, [unbond]);
+    const refused = await mk.run(p, [unbond]);
+    assert.equal(refused.code, 'E_INVALID_MSG');
+    assert.match(refused.log, /at most 64 withdrawals/);
+    const b0 = await balance(t, p);
+    while ((await getProver(t.chain.latestState, addr(p))).unbonding.length > 0) await t.produce();
+    assert.equal((await balance(t, p)) - b0, 66n, 'every withdrawal was paid out and the chain went on');
+    await assertMarketBalanced(t);
+  } finally {
+    await t.close();
+  }
+});

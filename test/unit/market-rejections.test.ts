@@ -142,7 +142,7 @@ test('every market rejection has its stable code and changes nothing but the fee
     await mk.ok(proverA, [m({ type: 'market/lock', requestId: locked })]);
     const heavy = await mk.request(requester, requestMsg(107n, { deadlineBlocks: 300n, collateral: 20_000_000n }));
     await mk.ok(proverB, [m({ type: 'market/bond', amount: 600_000_000n })]);
-    const dear = offerOf(await mk.ok(proverB, [offerMsg({ count: 2n, price: 600_000_000n, collateralPerProof: 300_000_000n })]));
+    const dear = offerOf(await mk.ok(proverB, [offerMsg({ count: 2n, price: 600_000_000n, collateralPerProof: 300_000_000n, endBlocks: 100n })]));
     mk.ids.offers.push(dear);
     const good = await preimageFill(103n);
     const stranger = await preimageFill(999n);
@@ -155,6 +155,12 @@ test('every market rejection has its stable code and changes nothing but the fee
       { name: 'bond: beyond balance', by: other, msgs: [m({ type: 'market/bond', amount: 2_000_000_000n })], code: 'E_INSUFFICIENT_FUNDS', log: /holds .* needs 2000000000/ },
       { name: 'unbond: zero', by: proverA, msgs: [m({ type: 'market/unbond', amount: 0n })], code: 'E_INSUFFICIENT_FUNDS', log: /free collateral is 9500000/ },
       { name: 'unbond: locked collateral', by: proverA, msgs: [m({ type: 'market/unbond', amount: 9_500_001n })], code: 'E_INSUFFICIENT_FUNDS', log: /free collateral is 9500000/ },
+      { name: 'edit-prover: commission above 100 %', by: proverA, msgs: [m({ type: 'market/edit-prover', commissionPpm: 1_000_001n })], code: 'E_INVALID_MSG', log: /at most 1,000,000 ppm/ },
+      { name: 'edit-prover: not bonded', by: other, msgs: [m({ type: 'market/edit-prover', commissionPpm: 0n })], code: 'E_INSUFFICIENT_FUNDS', log: /below the protocol minimum/ },
+      { name: 'delegate-prover: prover takes no delegations', by: other, msgs: [m({ type: 'market/delegate-prover', prover: addr(proverA), amount: 1n })], code: 'E_NOT_FOUND', log: /takes no delegations/ },
+      { name: 'delegate-prover: zero', by: proverA, msgs: [m({ type: 'market/edit-prover', commissionPpm: 0n }), m({ type: 'market/delegate-prover', prover: addr(proverA), amount: 0n })], code: 'E_INVALID_MSG', log: /amount must be positive/ },
+      { name: 'undelegate-prover: no delegation', by: other, msgs: [m({ type: 'market/undelegate-prover', prover: addr(proverA), amount: 1n })], code: 'E_NOT_FOUND', log: /takes no delegations/ },
+      { name: 'claim-prover-rewards: no delegation', by: other, msgs: [m({ type: 'market/claim-prover-rewards', prover: addr(proverA) })], code: 'E_NOT_FOUND', log: /no delegation to this prover/ },
       { name: 'ask: unknown circuit', by: proverA, msgs: [m({ type: 'market/ask', circuitId: UNKNOWN, price: 1n, maxTurnaround: 5n, capacity: 1n })], code: 'E_NOT_FOUND', log: /unknown circuit/ },
       { name: 'ask: not bonded', by: other, msgs: [m({ type: 'market/ask', circuitId: PREIMAGE_ID, price: 1n, maxTurnaround: 5n, capacity: 1n })], code: 'E_INSUFFICIENT_FUNDS', log: /bond 0 uqry is below the protocol minimum 1000000/ },
       { name: 'ask: bond below the minimum', by: other, msgs: [m({ type: 'market/bond', amount: 999_999n }), m({ type: 'market/ask', circuitId: PREIMAGE_ID, price: 1n, maxTurnaround: 5n, capacity: 1n })], code: 'E_INSUFFICIENT_FUNDS', log: /bond 999999 uqry is below the protocol minimum/ },

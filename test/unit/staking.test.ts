@@ -8,7 +8,7 @@ import { blsKeyGen, blsProofOfPossession, blsSign } from '../../node/crypto/bls.
 import { validatorKeyFromSecret, validatorRegistration } from '../../node/crypto/keyfile.ts';
 import { getAccount, totalSupply } from '../../node/modules/bank/account.ts';
 import { BONDED_POOL, getDelegation, getValidator, UNBONDING_POOL } from '../../node/modules/staking/state.ts';
-import { tokensOfShares } from '../../node/modules/staking/bonding.ts';
+import { tokensOfShares } from '../../node/modules/shares.ts';
 import { makeEvidence } from '../../consensus/evidence.ts';
 import { voteSignBytes, type Vote } from '../../consensus/messages.ts';
 import { devnetValidatorKey } from '../../genesis/builder.ts';

@@ -188,3 +188,11 @@ test('the market pane states the totals since genesis in one line, a dash before
   const totals = { requests: '12', fulfilled: '10', onTime: '9', fromCache: '1', slashes: '1', declines: '2', expired: '1', cancelled: '0', paid: '1200000', slashedCollateral: '500000' };
   assert.equal(marketHistory(totals), '12 req · 10 filled (9 on time) · 1 slashed · 1.2 QRY paid');
 });
+
+test('the market pane names the asking provers with the most stake, with commission and delegators once per prover', async () => {
+  const { stakeLeaders } = await import('../../tui/panes.tsx');
+  const ask = (prover: string, stake: string, commissionPpm: string | null, delegators = '0') => ({ circuit: 'c', prover, price: '1', maxTurnaround: '3', capacity: '1', active: '0', reputationPpm: '0', stake, commissionPpm, delegators });
+  assert.equal(stakeLeaders([]), 'none');
+  const line = stakeLeaders([ask('qry1aaaaaaaaaa', '5000000', null), ask('qry1bbbbbbbbbb', '40000000', '100000', '3'), ask('qry1bbbbbbbbbb', '40000000', '100000', '3'), ask('qry1cccccccccc', '1000000', '0')]);
+  assert.match(line, /^qry1bb.*40 QRY 10% 3 del {2}qry1aa.*5 QRY$/);
+});

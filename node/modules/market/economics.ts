@@ -58,24 +58,59 @@ export function priceAfterMiss(maxPrice: bigint, lockPrice: bigint, toRequester:
   return cap < maxPrice ? cap : maxPrice;
 }
 
-/** What a request holds in escrow: its price cap for the prover and the slashed shares waiting for a filler. */
+/**
+ * What a request holds in escrow: its price cap, the slashed shares waiting for a filler, and what
+ * the filler's pay owes the delegators of provers that missed it (docs/market.md §delegation).
+ */
 export interface Held {
   maxPrice: bigint;
   escrow: bigint;
   fillerReward: bigint;
+  owed: bigint;
+}
+
+/** What a fill at `price` pays its prover (before its own delegators' part): net of the fee and of what is owed. */
+export function fillPay(p: MarketParams, owed: bigint, price: bigint): bigint {
+  return price - marketFee(p, price) - owed;
 }
 
 export interface Miss extends SlashShares {
   /** The request's price from now on, and what the escrow held above it (back to the requester now). */
   price: bigint;
   refund: bigint;
+  /** Owed to delegators from the next fill's pay, this miss's share included. */
+  owed: bigint;
 }
 
-/** The money of a missed lock with `collateral` at `lockPrice` (settle.ts slashLock moves it). */
-export function missOutcome(p: MarketParams, r: Held, lockPrice: bigint, collateral: bigint): Miss {
-  const shares = slashShares(p, collateral);
-  const price = priceAfterMiss(r.maxPrice, lockPrice, shares.toRequester);
-  return { ...shares, price, refund: r.escrow - r.fillerReward - price };
+/** A missed lock: its price and collateral, the part of it taken from the prover's own bond, and its delegators' share of the pay it forfeited. */
+export interface MissedLock {
+  price: bigint;
+  collateral: bigint;
+  fromBond: bigint;
+  owedShare: bigint;
+}
+
+/**
+ * Where a slashed collateral comes from: the prover's bond and its delegators' stake in proportion
+ * to what each has at stake now, the rounding against the prover (docs/market.md §delegation).
+ */
+export function stakeSlash(stake: { bond: bigint; delegated: bigint }, collateral: bigint): { fromBond: bigint; fromDelegated: bigint } {
+  const total = stake.bond + stake.delegated;
+  const fromBond = total === 0n ? collateral : (collateral * stake.bond + total - 1n) / total;
+  return { fromBond, fromDelegated: collateral - fromBond };
+}
+
+/**
+ * The money of a missed lock (settle.ts slashLock moves it). Only the part taken from the
+ * prover's bond is shared with the requester and the next filler; the delegators' part is burned
+ * whole, and what the delegators would have earned on time stays owed from the next fill's pay: a
+ * prover cannot turn its delegators' stake or earnings into its own money by missing a lock that
+ * its other addresses requested or fill late (docs/market.md §delegation).
+ */
+export function missOutcome(p: MarketParams, r: Held, lock: MissedLock): Miss {
+  const shares = slashShares(p, lock.fromBond);
+  const price = priceAfterMiss(r.maxPrice, lock.price, shares.toRequester);
+  return { ...shares, burned: shares.burned + lock.collateral - lock.fromBond, price, refund: r.escrow - r.fillerReward - price, owed: r.owed + lock.owedShare };
 }
 
 export interface Decline {
@@ -97,15 +132,20 @@ export function declineOutcome(p: MarketParams, r: Held, lockPrice: bigint): Dec
 }
 
 export interface Fill {
+  /** The fill's pay (shared with the filler's delegators) and, beside it, the waiting filler share (not shared). */
+  pay: bigint;
   toFiller: bigint;
+  /** To the delegators of provers that missed the request. */
+  toOwed: bigint;
   fee: bigint;
   refund: bigint;
 }
 
-/** The money of a fill at `price`: the filler's pay and the waiting filler share, the fee, the rest back (settle.ts payFill). */
+/** The money of a fill at `price`: the filler's pay and the waiting filler share, what is owed, the fee, the rest back (settle.ts payFill). */
 export function fillOutcome(p: MarketParams, r: Held, price: bigint): Fill {
   const fee = marketFee(p, price);
-  return { toFiller: price - fee + r.fillerReward, fee, refund: r.escrow - price - r.fillerReward };
+  const pay = price - fee - r.owed;
+  return { pay, toFiller: pay + r.fillerReward, toOwed: r.owed, fee, refund: r.escrow - price - r.fillerReward };
 }
 
 /** Rules a genesis must satisfy for the invariants to hold (checked when genesis is parsed). */

@@ -13,6 +13,7 @@ import { askCandidates, missLock, tryMatch } from './match.ts';
 import type { AskCandidate } from './pricing.ts';
 import { refundRequest, releaseCollateral, type Emit } from './settle.ts';
 import { expiring, getMarketParams, getProver, getRequest, MARKET_BONDS, MARKET_ESCROW, offers, PPM, provers, reservations, unbondQueue, type MarketParams, type ProofRequest } from './state.ts';
+import { releaseUndelegations } from './delegation.ts';
 import { carryMatching, dueAt, matchDue, putRequest, waiting } from './request-index.ts';
 
 /** Waiting requests one circuit's asks try per block; the rest are tried in the blocks after (docs/market.md §due-index). */
@@ -27,6 +28,7 @@ export async function marketEndBlock(state: Overlay, height: bigint, events: Cha
   matchDue.remove(state, u64be(height));
   for (const m of marks?.circuits ?? []) await carryMatching(state, height + 1n, m.circuit, await matchWaiting(state, params, m.circuit, m.left, height, emit));
   await releaseUnbonds(state, height);
+  await releaseUndelegations(state, height);
   await settleExpiring(state, height);
 }
 

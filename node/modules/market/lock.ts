@@ -8,8 +8,8 @@ import { equalBytes } from '../../../protocol/encoding/bytes.ts';
 import { defineMsg } from '../types.ts';
 import { auctionPrice } from './pricing.ts';
 import { lockRequest } from './settle.ts';
-import { lockCollateral } from './economics.ts';
-import { getMarketParams, getRequest, reputationPpm, requireProverBond } from './state.ts';
+import { fillPay, lockCollateral } from './economics.ts';
+import { freeCollateral, getMarketParams, getRequest, owedTotal, reputationPpm, requireProverBond } from './state.ts';
 import { lockSpec, type LockMsg } from '../../../protocol/messages/market.ts';
 
 export const lock = defineMsg<LockMsg>({
@@ -22,8 +22,9 @@ export const lock = defineMsg<LockMsg>({
     const params = await getMarketParams(ctx.state);
     const p = await requireProverBond(ctx.state, ctx.signer, params);
     const price = auctionPrice(r, ctx.height);
+    if (fillPay(params, owedTotal(r), price) < 0n) throw new QuarryError('E_INVALID_MSG', `the price ${price} uqry does not yet cover the ${owedTotal(r)} uqry owed to the delegators of provers that missed it`);
     const collateral = lockCollateral(params, r.collateral, price);
-    if (p.bond - p.locked < collateral) throw new QuarryError('E_INSUFFICIENT_FUNDS', `free collateral ${p.bond - p.locked} uqry is below the required ${collateral}`);
+    if (freeCollateral(p) < collateral) throw new QuarryError('E_INSUFFICIENT_FUNDS', `free collateral ${freeCollateral(p)} uqry is below the required ${collateral}`);
     if (reputationPpm(p) < r.minReputationPpm) throw new QuarryError('E_INVALID_MSG', 'reputation below the requester\'s minimum');
     if (r.declinedBy.some((d) => equalBytes(d, ctx.signer))) throw new QuarryError('E_INVALID_MSG', 'you declined this request');
     const expiresAt = r.lockBlocks === 0n || ctx.height + r.lockBlocks > r.deadline ? r.deadline : ctx.height + r.lockBlocks;

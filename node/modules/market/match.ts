@@ -1,9 +1,9 @@
 /** Matching an unlocked request against the circuit's standing asks (docs/market.md §order book). */
 import type { Overlay } from '../../state/view.ts';
 import { equalBytes } from '../../../protocol/encoding/bytes.ts';
-import { bestAsk, type AskCandidate } from './pricing.ts';
+import { bestAsk, lockPrice, type AskCandidate } from './pricing.ts';
 import { lockCollateral } from './economics.ts';
-import { askers, askId, asks, getProver, type MarketParams, type ProofRequest } from './state.ts';
+import { askers, askId, asks, getProver, owedTotal, type MarketParams, type ProofRequest } from './state.ts';
 import { lockRequest, slashLock, type Emit } from './settle.ts';
 
 /** The circuit's standing asks with their provers' state. */
@@ -22,8 +22,9 @@ export async function tryMatch(state: Overlay, params: MarketParams, id: Uint8Ar
   if (!best) return r;
   const turnaround = best.ask.maxTurnaround < r.lockBlocks || r.lockBlocks === 0n ? best.ask.maxTurnaround : r.lockBlocks;
   const expiresAt = height + turnaround < r.deadline ? height + turnaround : r.deadline;
-  const collateral = lockCollateral(params, r.collateral, best.ask.price);
-  return lockRequest(state, id, r, { prover: best.prover, price: best.ask.price, lockedAt: height, expiresAt, collateral, viaAsk: true }, emit, height);
+  const price = lockPrice(best.ask, owedTotal(r));
+  const collateral = lockCollateral(params, r.collateral, price);
+  return lockRequest(state, id, r, { prover: best.prover, price, lockedAt: height, expiresAt, collateral, viaAsk: true }, emit, height);
 }
 
 /**
@@ -34,6 +35,7 @@ export async function tryMatch(state: Overlay, params: MarketParams, id: Uint8Ar
 export async function missLock(state: Overlay, params: MarketParams, id: Uint8Array, r: ProofRequest, height: bigint, emit: Emit, reason: 'timeout' | 'false-proof'): Promise<ProofRequest> {
   const missed = r.lock!.prover;
   const open = await slashLock(state, params, id, r, emit, height, reason);
+  if (open.status !== 'open-fill') return open;
   const others = (await askCandidates(state, r.circuitId)).filter((c) => !equalBytes(c.prover, missed));
   return tryMatch(state, params, id, open, height, emit, others);
 }

@@ -9,7 +9,7 @@ import { taggedHash } from '../../crypto/hash.ts';
 import { defineMsg } from '../types.ts';
 import { commitCollateral } from './settle.ts';
 import { lockCollateral } from './economics.ts';
-import { expiring, getMarketParams, offers, requireCircuit, requireProverBond } from './state.ts';
+import { expiring, freeCollateral, getMarketParams, offers, requireCircuit, requireProverBond } from './state.ts';
 import { offerCapacitySpec, type OfferCapacityMsg } from '../../../protocol/messages/market.ts';
 
 export async function scheduleExpiry(ctx: { state: Parameters<typeof expiring.put>[0] }, height: bigint, kind: 'offers' | 'reservations', id: Uint8Array): Promise<void> {
@@ -28,7 +28,7 @@ export const offerCapacity = defineMsg<OfferCapacityMsg>({
     const least = lockCollateral(params, 0n, m.price);
     if (m.collateralPerProof < least) throw new QuarryError('E_INVALID_MSG', `collateralPerProof must be at least ${least} uqry at this price`);
     const collateral = m.count * m.collateralPerProof;
-    if (p.bond - p.locked < collateral) throw new QuarryError('E_INSUFFICIENT_FUNDS', `free collateral ${p.bond - p.locked} uqry is below ${collateral}`);
+    if (freeCollateral(p) < collateral) throw new QuarryError('E_INSUFFICIENT_FUNDS', `free collateral ${freeCollateral(p)} uqry is below ${collateral}`);
     await commitCollateral(ctx.state, ctx.signer, collateral);
     const id = taggedHash('quarry/market/offer', ctx.txHash, new Uint8Array([ctx.msgIndex]));
     const endHeight = ctx.height + m.endBlocks;

@@ -5,6 +5,7 @@
  * proven recently (at the price first paid); under a reservation it goes straight to that prover; else it is matched against
  * the best standing ask, or waits as a Dutch auction any bonded prover may lock.
  */
+import { payProver } from './delegation.ts';
 import { QuarryError } from '../../../protocol/errors.ts';
 import { equalBytes, toHex } from '../../../protocol/encoding/bytes.ts';
 import { encodeAddress } from '../../../protocol/crypto/address.ts';
@@ -79,7 +80,7 @@ function newRequest(ctx: MsgContext, m: RequestProofMsg): ProofRequest {
     filledBy: null,
     paid: 0n,
     relists: 0n,
-    declinedBy: [],
+    declinedBy: [], owedTo: [],
   };
 }
 
@@ -92,7 +93,7 @@ async function serveFromCache(ctx: MsgContext, m: RequestProofMsg, id: Uint8Arra
   const hit = await proofCache.get(ctx.state, cacheKey(m.circuitId, m.inputs));
   if (!hit || hit.height + params.proofCacheBlocks < ctx.height || m.reservation || hit.price > m.maxPrice) return false;
   const fee = marketFee(params, hit.price);
-  await transfer(ctx.state, ctx.signer, hit.prover, hit.price - fee);
+  await payProver(ctx.state, ctx.signer, hit.prover, hit.price - fee, ctx.height);
   await burn(ctx.state, ctx.signer, fee);
   requestProofs.put(ctx.state, id, { proof: hit.proof, publicSignals: hit.publicSignals });
   await putRequest(ctx.state, id, { ...newRequest(ctx, m), deadline: ctx.height, collateral: 0n, status: 'fulfilled', reservation: null, filledBy: hit.prover, paid: hit.price });

@@ -4,7 +4,7 @@
  * `request.escrow` equal to what MARKET_ESCROW holds for the request.
  */
 import type { Overlay } from '../../state/view.ts';
-import { toHex } from '../../../protocol/encoding/bytes.ts';
+import { equalBytes, toHex } from '../../../protocol/encoding/bytes.ts';
 import { encodeAddress } from '../../../protocol/crypto/address.ts';
 import { burn, transfer } from '../bank/account.ts';
 import type { ChainEvent } from '../types.ts';
@@ -17,6 +17,8 @@ import {
   getProver,
   MARKET_BONDS,
   MARKET_ESCROW,
+  MAX_OWED,
+  owedTotal,
   proofCache,
   provers,
   requestProofs,
@@ -25,7 +27,8 @@ import {
   type ProofRequest,
 } from './state.ts';
 import { cacheKey } from './inputs.ts';
-import { declineOutcome, fillOutcome, missOutcome } from './economics.ts';
+import { declineOutcome, fillOutcome, fillPay, missOutcome, stakeSlash, type Held } from './economics.ts';
+import { poolShare, payDelegators, payProver } from './delegation.ts';
 import { countMarket } from './totals.ts';
 
 export async function commitCollateral(state: Overlay, prover: Uint8Array, amount: bigint): Promise<void> {
@@ -68,8 +71,10 @@ async function endLock(state: Overlay, lock: Lock, circuitId: Uint8Array, height
 }
 
 /**
- * Pays a verified fill: `price` (less the burned market fee) and any filler reward to `filler`,
- * the rest of the escrow back to the requester; releases the lock's collateral; records the proof.
+ * Pays a verified fill: `price` less the burned market fee and what is owed to missed provers'
+ * delegators to `filler` (shared with its own delegators), any filler reward to `filler`, the owed
+ * shares to those delegators, the rest of the escrow back to the requester; releases the lock's
+ * collateral; records the proof.
  */
 export async function payFill(
   state: Overlay,
@@ -80,9 +85,11 @@ export async function payFill(
   height: bigint,
   emit: Emit,
 ): Promise<void> {
-  const { fee, toFiller, refund } = fillOutcome(params, r, fill.price);
+  const { pay, fee, refund } = fillOutcome(params, held(r), fill.price);
   await burn(state, MARKET_ESCROW, fee);
-  await transfer(state, MARKET_ESCROW, fill.filler, toFiller);
+  await payProver(state, MARKET_ESCROW, fill.filler, pay, height);
+  if (r.fillerReward > 0n) await transfer(state, MARKET_ESCROW, fill.filler, r.fillerReward);
+  for (const o of r.owedTo) await payDelegators(state, MARKET_ESCROW, o.prover, o.amount);
   if (refund > 0n) await transfer(state, MARKET_ESCROW, r.requester, refund);
   if (r.lock && r.status === 'locked') {
     await releaseCollateral(state, r.lock.prover, r.lock.collateral);
@@ -92,7 +99,7 @@ export async function payFill(
     const p = await getProver(state, fill.filler);
     provers.put(state, fill.filler, { ...p, onTime: p.onTime + 1n, onTimeValue: p.onTimeValue + fill.price });
   }
-  await putRequest(state, id, { ...r, status: 'fulfilled', escrow: 0n, fillerReward: 0n, filledBy: fill.filler, paid: fill.price });
+  await putRequest(state, id, { ...r, status: 'fulfilled', escrow: 0n, fillerReward: 0n, owedTo: [], filledBy: fill.filler, paid: fill.price });
   requestProofs.put(state, id, { proof: fill.proof, publicSignals: fill.publicSignals });
   proofCache.put(state, cacheKey(r.circuitId, r.inputs), { proof: fill.proof, publicSignals: fill.publicSignals, prover: fill.filler, height, price: fill.price });
   await countMarket(state, { fulfilled: 1n, onTime: fill.onTime ? 1n : 0n, paid: fill.price });
@@ -101,7 +108,8 @@ export async function payFill(
 
 /**
  * A missed lock (timed out, or a false proof from its holder): the whole collateral leaves the
- * bond (shares to the requester, to whoever fills next, the rest burned), the request's price
+ * stake, bond and delegations in proportion (shares of the bond's part to the requester and to
+ * whoever fills next, the rest burned), the request's price
  * becomes at most the missed lock's price plus the requester's share (docs/market.md §invariants),
  * the escrow above it is refunded, and it opens to anyone (the caller may rotate it to the next
  * ask). Returns the request as it now stands.
@@ -110,18 +118,35 @@ export async function slashLock(state: Overlay, params: MarketParams, id: Uint8A
   const lock = r.lock!;
   const c = lock.collateral;
   const p = await getProver(state, lock.prover);
-  provers.put(state, lock.prover, { ...p, bond: p.bond - c, locked: p.locked - c, late: p.late + 1n, slashed: p.slashed + 1n });
+  const { fromBond, fromDelegated } = stakeSlash(p, c);
+  const owedShare = await poolShare(state, lock.prover, p, fillPay(params, owedTotal(r), lock.price), height);
+  provers.put(state, lock.prover, { ...p, bond: p.bond - fromBond, delegated: p.delegated - fromDelegated, locked: p.locked - c, late: p.late + 1n, slashed: p.slashed + 1n });
   await endLock(state, lock, r.circuitId, height);
-  const { toRequester, toFiller, burned, price, refund } = missOutcome(params, r, lock.price, c);
+  const { toRequester, toFiller, burned, price, refund } = missOutcome(params, held(r), { price: lock.price, collateral: c, fromBond, owedShare });
   if (toRequester > 0n) await transfer(state, MARKET_BONDS, r.requester, toRequester);
   if (toFiller > 0n) await transfer(state, MARKET_BONDS, MARKET_ESCROW, toFiller);
   await burn(state, MARKET_BONDS, burned);
   if (refund > 0n) await transfer(state, MARKET_ESCROW, r.requester, refund);
-  const next: ProofRequest = { ...r, status: 'open-fill', lock: null, minPrice: price, maxPrice: price, escalationCap: price, escrow: r.escrow - refund + toFiller, fillerReward: r.fillerReward + toFiller };
+  const owedTo = addOwed(r.owedTo, lock.prover, owedShare);
+  const next: ProofRequest = { ...r, status: 'open-fill', lock: null, minPrice: price, maxPrice: price, escalationCap: price, escrow: r.escrow - refund + toFiller, fillerReward: r.fillerReward + toFiller, owedTo: owedTo ?? r.owedTo };
   await putRequest(state, id, next);
   await countMarket(state, { slashes: 1n, slashedCollateral: c });
-  emit({ type: 'market-slash', request: toHex(id), prover: encodeAddress(lock.prover), amount: c.toString(), reason, height: height.toString() });
-  return next;
+  emit({ type: 'market-slash', request: toHex(id), prover: encodeAddress(lock.prover), amount: c.toString(), fromDelegated: fromDelegated.toString(), reason, height: height.toString() });
+  if (owedTo) return next;
+  // more missed provers' delegators than a request can owe: nobody may fill it cheaper than they are owed, so it ends
+  await refundRequest(state, id, next, 'expired', emit);
+  return { ...next, status: 'expired', escrow: 0n, fillerReward: 0n };
+}
+
+/** The money a request holds, in the terms of economics.ts. */
+export const held = (r: ProofRequest): Held => ({ maxPrice: r.maxPrice, escrow: r.escrow, fillerReward: r.fillerReward, owed: owedTotal(r) });
+
+/** `owedTo` with a prover's share added (merged with its earlier one), or null when the list is full. */
+function addOwed(owedTo: ProofRequest['owedTo'], prover: Uint8Array, amount: bigint): ProofRequest['owedTo'] | null {
+  if (amount === 0n) return owedTo;
+  const i = owedTo.findIndex((o) => equalBytes(o.prover, prover));
+  if (i >= 0) return owedTo.map((o, j) => (j === i ? { prover, amount: o.amount + amount } : o));
+  return owedTo.length < MAX_OWED ? [...owedTo, { prover, amount }] : null;
 }
 
 /**
@@ -136,7 +161,7 @@ export async function declineLock(state: Overlay, params: MarketParams, id: Uint
   const p = await getProver(state, lock.prover);
   provers.put(state, lock.prover, { ...p, locked: p.locked - lock.collateral, locks: p.locks - 1n, lockedValue: p.lockedValue - lock.price });
   await endLock(state, lock, r.circuitId, height);
-  const { fee, price, refund } = declineOutcome(params, r, lock.price);
+  const { fee, price, refund } = declineOutcome(params, held(r), lock.price);
   await burn(state, MARKET_ESCROW, fee);
   if (refund > 0n) await transfer(state, MARKET_ESCROW, r.requester, refund);
   const minPrice = r.minPrice < price ? r.minPrice : price;
@@ -154,7 +179,7 @@ export async function declineLock(state: Overlay, params: MarketParams, id: Uint
 /** Returns everything held for a request to its requester and closes it. */
 export async function refundRequest(state: Overlay, id: Uint8Array, r: ProofRequest, status: 'expired' | 'cancelled', emit: Emit): Promise<void> {
   if (r.escrow > 0n) await transfer(state, MARKET_ESCROW, r.requester, r.escrow);
-  await putRequest(state, id, { ...r, status, escrow: 0n, fillerReward: 0n });
+  await putRequest(state, id, { ...r, status, escrow: 0n, fillerReward: 0n, owedTo: [] });
   await countMarket(state, { [status]: 1n });
   emit({ type: `market-${status}`, request: toHex(id), refund: r.escrow.toString() });
 }

@@ -80,11 +80,24 @@ export type CircuitRecord = Infer<typeof circuitSchema>;
 export const circuits = record('market/circuit', circuitSchema);
 export const circuitList = record('market/circuits', struct({ ids: array(bytes({ len: 32 }), 1 << 16) }));
 
+/** Withdrawals unbonding at once per prover or delegation; those releasing at the same height are one. */
+export const MAX_UNBONDING = 64;
+
+/** `list` with `amount` released at `releaseAt` added (merged with an entry of that height). */
+export function addUnbonding(list: Array<{ amount: bigint; releaseAt: bigint }>, amount: bigint, releaseAt: bigint): Array<{ amount: bigint; releaseAt: bigint }> {
+  if (list.some((u) => u.releaseAt === releaseAt)) return list.map((u) => (u.releaseAt === releaseAt ? { amount: u.amount + amount, releaseAt } : u));
+  if (list.length >= MAX_UNBONDING) throw new QuarryError('E_INVALID_MSG', `at most ${MAX_UNBONDING} withdrawals may be unbonding at once; wait for one to complete`);
+  return [...list, { amount, releaseAt }];
+}
+
 export const proverSchema = struct({
+  /** The prover's own collateral. */
   bond: u64,
-  /** Collateral committed to open locks and capacity offers. */
+  /** Collateral its delegators put behind it (docs/market.md §delegation); bond + delegated is its stake. */
+  delegated: u64,
+  /** Collateral committed to open locks and capacity offers: never above the stake. */
   locked: u64,
-  unbonding: array(struct({ amount: u64, releaseAt: u64 }), 64),
+  unbonding: array(struct({ amount: u64, releaseAt: u64 }), MAX_UNBONDING),
   locks: u64,
   onTime: u64,
   late: u64,
@@ -106,6 +119,9 @@ export const askId = (prover: Uint8Array, circuitId: Uint8Array) => concatBytes(
 
 export const lockSchema = struct({ prover: bytes({ len: 20 }), price: u64, lockedAt: u64, expiresAt: u64, collateral: u64, viaAsk: bool });
 export type Lock = Infer<typeof lockSchema>;
+
+/** Distinct missed provers' delegators a request can owe; a miss beyond them expires it (docs/market.md §delegation). */
+export const MAX_OWED = 16;
 
 export type RequestStatus = 'open' | 'locked' | 'open-fill' | 'fulfilled' | 'expired' | 'cancelled';
 export const requestSchema = struct({
@@ -134,8 +150,12 @@ export const requestSchema = struct({
   relists: u64,
   /** Provers that declined it: never matched to it again (docs/market.md §declines). */
   declinedBy: array(bytes({ len: 20 }), 16),
+  /** Delegators' shares of missed locks' pay, owed from the fill's pay (docs/market.md §delegation). */
+  owedTo: array(struct({ prover: bytes({ len: 20 }), amount: u64 }), MAX_OWED),
 });
 export type ProofRequest = Omit<Infer<typeof requestSchema>, 'status'> & { status: RequestStatus };
+/** What a request owes the delegators of provers that missed it, in total. */
+export const owedTotal = (r: Pick<ProofRequest, 'owedTo'>): bigint => r.owedTo.reduce((sum, o) => sum + o.amount, 0n);
 export const requests = record('market/request', requestSchema);
 
 export const unbondQueue = record('market/unbond-queue', struct({ entries: array(struct({ prover: bytes({ len: 20 }), amount: u64 }), 1 << 16) }));
@@ -174,7 +194,12 @@ export async function getRequest(state: StateReader, id: Uint8Array): Promise<Pr
   return r as ProofRequest;
 }
 
-export const EMPTY_PROVER: Prover = { bond: 0n, locked: 0n, unbonding: [], locks: 0n, onTime: 0n, late: 0n, slashed: 0n, lockedValue: 0n, onTimeValue: 0n };
+export const EMPTY_PROVER: Prover = { bond: 0n, delegated: 0n, locked: 0n, unbonding: [], locks: 0n, onTime: 0n, late: 0n, slashed: 0n, lockedValue: 0n, onTimeValue: 0n };
+
+/** Bond plus delegations: what backs the prover's locks and weighs its selection. */
+export const stakeOf = (p: Prover): bigint => p.bond + p.delegated;
+/** Stake not committed to locks or offers: what a new lock, an offer or a withdrawal may take. */
+export const freeCollateral = (p: Prover): bigint => stakeOf(p) - p.locked;
 
 export async function getProver(state: StateReader, address: Uint8Array): Promise<Prover> {
   return (await provers.get(state, address)) ?? EMPTY_PROVER;

@@ -8,18 +8,15 @@ import { QuarryError } from '../../../protocol/errors.ts';
 import { toHex } from '../../../protocol/encoding/bytes.ts';
 import type { Overlay } from '../../state/view.ts';
 import { transfer } from '../bank/account.ts';
-import { BONDED_POOL, delegatorsOf, getDelegation, PPM, putDelegation, putValidator, requireValidator, REWARDS_POOL, REWARD_SCALE, type Validator } from './state.ts';
-
-export function tokensOfShares(v: Validator, shares: bigint): bigint {
-  return v.shares === 0n ? 0n : (shares * v.tokens) / v.shares;
-}
+import { accrual, pendingReward, sharesFor, sharesToRedeem, tokensOfShares } from '../shares.ts';
+import { BONDED_POOL, delegatorsOf, getDelegation, PPM, putDelegation, putValidator, requireValidator, REWARDS_POOL } from './state.ts';
 
 /** Pays a delegation's pending rewards from the rewards pool and restarts its accumulator. */
 export async function settleRewards(state: Overlay, operator: Uint8Array, delegator: Uint8Array): Promise<bigint> {
   const v = await requireValidator(state, operator);
   const d = await getDelegation(state, delegator, operator);
   if (!d) return 0n;
-  const pending = (d.shares * (v.rewardPerShare - d.rewardPerShare)) / REWARD_SCALE;
+  const pending = pendingReward(d.shares, v.rewardPerShare, d.rewardPerShare);
   if (pending > 0n) await transfer(state, REWARDS_POOL, delegator, pending);
   putDelegation(state, delegator, operator, { shares: d.shares, rewardPerShare: v.rewardPerShare });
   return pending;
@@ -31,10 +28,8 @@ export async function addStake(state: Overlay, operator: Uint8Array, delegator: 
   await settleRewards(state, operator, delegator);
   const v = await requireValidator(state, operator);
   if (v.tombstoned) throw new QuarryError('E_INVALID_MSG', 'validator is tombstoned and cannot take stake');
-  if (v.shares > 0n && v.tokens === 0n) throw new QuarryError('E_INVALID_MSG', 'validator was slashed to zero');
+  const newShares = sharesFor(v, amount);
   await transfer(state, from, BONDED_POOL, amount);
-  const newShares = v.shares === 0n ? amount : (amount * v.shares) / v.tokens;
-  if (newShares === 0n) throw new QuarryError('E_INVALID_MSG', 'amount is too small to buy a share');
   putValidator(state, operator, { ...v, tokens: v.tokens + amount, shares: v.shares + newShares });
   const d = (await getDelegation(state, delegator, operator)) ?? { shares: 0n, rewardPerShare: v.rewardPerShare };
   if (d.shares === 0n) {
@@ -49,13 +44,11 @@ export async function removeStake(state: Overlay, operator: Uint8Array, delegato
   if (amount <= 0n) throw new QuarryError('E_INVALID_MSG', 'amount must be positive');
   await settleRewards(state, operator, delegator);
   const v = await requireValidator(state, operator);
-  const d = await getDelegation(state, delegator, operator);
-  const held = d ? tokensOfShares(v, d.shares) : 0n;
-  if (!d || amount > held) throw new QuarryError('E_INSUFFICIENT_FUNDS', `delegation holds ${held} uqry, cannot remove ${amount}`);
-  const burnShares = amount === held ? d.shares : (amount * v.shares + v.tokens - 1n) / v.tokens;
+  const shares = (await getDelegation(state, delegator, operator))?.shares ?? 0n;
+  const burnShares = sharesToRedeem(v, shares, amount);
   putValidator(state, operator, { ...v, tokens: v.tokens - amount, shares: v.shares - burnShares });
-  putDelegation(state, delegator, operator, { shares: d.shares - burnShares, rewardPerShare: v.rewardPerShare });
-  return { remaining: held - amount };
+  putDelegation(state, delegator, operator, { shares: shares - burnShares, rewardPerShare: v.rewardPerShare });
+  return { remaining: tokensOfShares(v, shares) - amount };
 }
 
 /** Credits a validator with `amount` already in the rewards pool: commission, then per share. */
@@ -64,7 +57,7 @@ export async function creditValidatorRewards(state: Overlay, operator: Uint8Arra
   const v = await requireValidator(state, operator);
   const commission = (amount * v.commissionPpm) / PPM;
   const rest = amount - commission;
-  const perShare = v.shares > 0n ? (rest * REWARD_SCALE) / v.shares : 0n;
+  const perShare = accrual(rest, v.shares);
   // a validator with no shares left keeps the whole amount as commission
   const owed = v.shares > 0n ? commission : amount;
   putValidator(state, operator, { ...v, commissionOwed: v.commissionOwed + owed, rewardPerShare: v.rewardPerShare + perShare });

@@ -10,8 +10,6 @@ import { concatBytes, u64be, utf8 } from '../../../protocol/encoding/bytes.ts';
 import { QuarryError } from '../../../protocol/errors.ts';
 
 export const PPM = 1_000_000n;
-/** Reward-per-share accumulators carry this many fractional bits. */
-export const REWARD_SCALE = 1n << 64n;
 
 export const stakingParamsSchema = struct({
   minSelfBond: u64,

@@ -2,7 +2,7 @@
 import { QuarryError } from '../../../protocol/errors.ts';
 import { encodeAddress } from '../../../protocol/crypto/address.ts';
 import { defineMsg } from '../types.ts';
-import { tokensOfShares } from './bonding.ts';
+import { tokensOfShares } from '../shares.ts';
 import { getDelegation, getStakingParams, putValidator, requireValidator } from './state.ts';
 import { unjailSpec, type UnjailMsg } from '../../../protocol/messages/staking.ts';
 

@@ -7,9 +7,10 @@ import { toHex } from '../../../protocol/encoding/bytes.ts';
 import { NO_ID } from '../../state/record.ts';
 import { decodeCanonicalVk } from '../../../protocol/verification-key.ts';
 import { auctionPrice } from '../../modules/market/pricing.ts';
-import { askers, askId, asks, circuitList, circuits, getProver, getRequest, requestProofs, reputationPpm, type ProofRequest, type RequestStatus } from '../../modules/market/state.ts';
+import { askers, askId, asks, circuitList, circuits, getRequest, requestProofs, type ProofRequest, type RequestStatus } from '../../modules/market/state.ts';
 import { openRequestIds } from '../../modules/market/request-index.ts';
 import { getMarketTotals } from '../../modules/market/totals.ts';
+import { askerJson, marketProverRoutes } from './market-provers.ts';
 import { MAX_ARTIFACT_BYTES, type StagingLimits } from '../../market/artifacts.ts';
 import { artifactRefs } from '../../market/references.ts';
 import type { RpcConfig } from '../../config.ts';
@@ -70,17 +71,14 @@ export function marketRoutes(app: FastifyInstance, node: NodeServices, config: R
     for (const c of ids) {
       for (const p of (await askers.get(state, c))?.provers ?? []) {
         const a = await asks.get(state, askId(p, c));
-        if (a) out.push({ circuit: toHex(c), prover: encodeAddress(p), price: a.price, ...(toJson(a) as object), reputationPpm: reputationPpm(await getProver(state, p)).toString() });
+        if (a) out.push({ circuit: toHex(c), prover: encodeAddress(p), price: a.price, ...(toJson(a) as object), ...(await askerJson(state, p, chain.head.height + 1n)) });
       }
     }
     out.sort((a, b) => (a.price < b.price ? -1 : a.price > b.price ? 1 : 0));
     return { asks: out.map(({ price, ...rest }) => ({ ...rest, price: price.toString() })) };
   });
 
-  app.get<{ Params: { address: string } }>('/market/provers/:address', async (req) => {
-    const p = await getProver(chain.latestState, decodeAddress(req.params.address));
-    return { address: req.params.address, ...(toJson(p) as object), reputationPpm: reputationPpm(p).toString() };
-  });
+  marketProverRoutes(app, chain);
 
   app.get('/market/totals', async () => toJson(await getMarketTotals(chain.latestState)) satisfies MarketTotals);
 

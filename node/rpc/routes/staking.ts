@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { NodeServices } from '../../services/services.ts';
 import { decodeAddress, encodeAddress } from '../../../protocol/crypto/address.ts';
 import { toHex } from '../../../protocol/encoding/bytes.ts';
-import { delegatorsOf, getDelegation, getValidator, listOperators, REWARD_SCALE } from '../../modules/staking/state.ts';
-import { tokensOfShares } from '../../modules/staking/bonding.ts';
+import { delegatorsOf, getDelegation, getValidator, listOperators } from '../../modules/staking/state.ts';
+import { pendingReward, tokensOfShares } from '../../modules/shares.ts';
 import type { NetInfo } from '../../../protocol/rpc-types.ts';
 
 export function stakingRoutes(app: FastifyInstance, node: NodeServices): void {
@@ -47,7 +47,7 @@ export function stakingRoutes(app: FastifyInstance, node: NodeServices): void {
         validator: encodeAddress(op),
         shares: d.shares.toString(),
         tokens: tokensOfShares(v, d.shares).toString(),
-        pendingRewards: ((d.shares * (v.rewardPerShare - d.rewardPerShare)) / REWARD_SCALE).toString(),
+        pendingRewards: pendingReward(d.shares, v.rewardPerShare, d.rewardPerShare).toString(),
       });
     }
     return { address: req.params.address, height: chain.head.height.toString(), delegations: out };
