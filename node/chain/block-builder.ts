@@ -28,6 +28,7 @@ import { decodeTx, type Tx } from '../tx/tx.ts';
 import { sha256 } from '../crypto/hash.ts';
 import { txWeight } from '../exec/ante.ts';
 import type { Chain, Candidate } from './chain.ts';
+import { beaconValid, signBeacon } from './beacon.ts';
 
 /** The expensive checks block execution delegates (they keep verdict caches). */
 export interface ChainServices {
@@ -41,7 +42,12 @@ export interface BuildOptions {
   lastCommit: CommitCertificate | null;
   /** The proposer's time budget for executing transactions (docs/consensus.md §proposal budget): true once spent. */
   full?: () => boolean;
+  /** The proposer's beacon signature; without it the builder signs with the proposer's key if it holds it. */
+  beacon?: Uint8Array;
 }
+
+/** The BLS secret key of a proposer this process holds (tests and benchmarks build for their own validators). */
+export type BeaconKeys = (proposer: Uint8Array) => Uint8Array | undefined;
 
 /**
  * Transactions this node already decoded and signature-checked (its mempool), by the hash of their
@@ -54,6 +60,7 @@ export class BlockBuilder {
   constructor(
     readonly chain: Chain,
     private readonly services: ChainServices,
+    private readonly beaconKeys: BeaconKeys = () => undefined,
   ) {}
 
   /** Executes on top of the head and assembles a block (build mode: bad txs and solutions are skipped). */
@@ -72,7 +79,10 @@ export class BlockBuilder {
     if (h.chainId !== this.chain.chainId) throw new QuarryError('E_WRONG_CHAIN', `block is for chain "${h.chainId}"`);
     if (h.height !== head.height + 1n) throw new QuarryError('E_BAD_BLOCK', `block height ${h.height} does not follow the head ${head.height}`);
     if (!equalBytes(h.prevHash, head.hash)) throw new QuarryError('E_BAD_BLOCK', 'block does not extend the head (prevHash mismatch)');
-    if ((await this.chain.activeSet()).set.indexOf(h.proposer) < 0) throw new QuarryError('E_BAD_BLOCK', 'block proposer is not in the validator set');
+    const { set } = await this.chain.activeSet();
+    const at = set.indexOf(h.proposer);
+    if (at < 0) throw new QuarryError('E_BAD_BLOCK', 'block proposer is not in the validator set');
+    if (!beaconValid(h.chainId, h.height, h.beacon, set.publicKey(at))) throw new QuarryError('E_BAD_BLOCK', "block beacon is not its proposer's signature");
     await this.verifyLastCommit(block);
     let content: BlockContent;
     try {
@@ -85,7 +95,7 @@ export class BlockBuilder {
     } catch (err) {
       throw new QuarryError('E_BAD_BLOCK', `block carries an undecodable transaction or solution: ${(err as Error).message}`);
     }
-    const candidate = await this.assemble(content, { time: h.time, proposer: h.proposer, lastCommit: block.lastCommit }, 'verify');
+    const candidate = await this.assemble(content, { time: h.time, proposer: h.proposer, lastCommit: block.lastCommit, beacon: h.beacon }, 'verify');
     if (!equalBytes(candidate.hash, headerHash(h))) {
       const mismatch = (Object.keys(h) as Array<keyof Header>).filter((k) => toHex(encode(h[k])) !== toHex(encode(candidate.block.header[k])));
       throw new QuarryError('E_BAD_BLOCK', `block header does not match its re-execution (${mismatch.join(', ')})`);
@@ -117,7 +127,8 @@ export class BlockBuilder {
     const evidence = await checkEvidence(this.chain, height, content.evidence, mode);
     const lastCommit = await this.lastCommitContext(opts.lastCommit);
     const handoffs = await checkHandoffs(this.chain, content.handoffs ?? [], mode);
-    const ctx = { chainId: this.chain.chainId, height, time: opts.time, proposer: opts.proposer, puzzle, proofs: this.services.proofs, lastCommit, evidence, handoffs };
+    const beacon = opts.beacon ?? this.signBeacon(opts.proposer, height);
+    const ctx = { chainId: this.chain.chainId, height, time: opts.time, proposer: opts.proposer, puzzle, proofs: this.services.proofs, lastCommit, evidence, handoffs, beacon };
     const exec = await executeBlock(this.chain.latestState, ctx, { ...content, evidence: evidence.map((e) => e.evidence) }, mode, opts.full);
     const included = limitBlock(exec, mode);
     const after = await getActiveSet(exec.state);
@@ -138,11 +149,18 @@ export class BlockBuilder {
       coinbaseTarget: targets.coinbaseTarget,
       proofTarget: targets.proofTarget,
       proposer: opts.proposer,
+      beacon,
       lastCommitHash: commitHash(opts.lastCommit),
     };
     const block: Block = { header, txs: included.map((t) => t.bytes), solutions: exec.solutions.map((x) => encode(x)), evidence: evidence.map((e) => encode(e.evidence)), handoffs: handoffs.map((h) => encode(h)), lastCommit: opts.lastCommit };
     await this.chain.putValidatorSet(state.batch, after);
     return { block, bytes: encodeBlock(block), hash: headerHash(header), txs: included, solutions: exec.solutions, exec, state };
+  }
+
+  private signBeacon(proposer: Uint8Array, height: bigint): Uint8Array {
+    const key = this.beaconKeys(proposer);
+    if (!key) throw new QuarryError('E_INTERNAL', 'building a block for a proposer whose key this process does not hold (no beacon signature)');
+    return signBeacon(this.chain.chainId, height, key);
   }
 
   /** Who signed the previous block's commit, against that block's validator set. */

@@ -280,7 +280,8 @@ export class ConsensusDriver {
     const started = this.now();
     const deadline = started + this.o.config.timeouts.propose * PROPOSAL_BUDGET;
     const full = () => this.now() > deadline;
-    const candidate = await this.o.builder.buildBlock({ txs, solutions, evidence, handoffs }, { time, proposer, lastCommit, full });
+    const beacon = this.o.signer!.signBeacon(height);
+    const candidate = await this.o.builder.buildBlock({ txs, solutions, evidence, handoffs }, { time, proposer, lastCommit, full, beacon });
     this.o.observe?.execution('build', (this.now() - started) / 1000);
     if (candidate.exec.rejected.length > 0) this.o.mempool.removeTxs(candidate.exec.rejected.map((r) => r.tx));
     if (candidate.exec.rejectedSolutions.length > 0) this.o.solutions.remove(candidate.exec.rejectedSolutions.map((r) => r.solution));

@@ -4,6 +4,7 @@
  * restarted validator then refuses to sign anything that conflicts with what it already signed,
  * and re-signs identical messages identically. Spec: docs/consensus.md §signing.
  */
+import { signBeacon } from '../chain/beacon.ts';
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { blsSign } from '../crypto/bls.ts';
 import { equalBytes, fromHex, toHex } from '../../protocol/encoding/bytes.ts';
@@ -43,6 +44,11 @@ export class ValidatorSigner {
   signVote(vote: UnsignedVote): Vote {
     const bytes = voteSignBytes(this.chainId, vote);
     return { ...vote, signature: this.sign(vote.height, vote.round, vote.type, bytes) };
+  }
+
+  /** The block beacon (docs/consensus.md §beacon): one signature per height whatever the block, so no double-sign guard is needed. */
+  signBeacon(height: bigint): Uint8Array {
+    return signBeacon(this.chainId, height, this.key.blsSecretKey);
   }
 
   signProposal(p: UnsignedProposal): Proposal {

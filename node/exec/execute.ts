@@ -20,6 +20,7 @@ import type { Solution } from '../../puzzle/solution.ts';
 import type { Evidence } from '../../consensus/evidence.ts';
 import { recordHandoff, type HandoffSignature } from '../modules/epoch/handoff.ts';
 import { recordEpochSet } from '../modules/epoch/state.ts';
+import { mixBeacon } from '../modules/beacon.ts';
 
 export interface Receipt {
   txHash: Uint8Array;
@@ -39,6 +40,8 @@ export interface BlockContext {
   evidence: StakingBlockContext['evidence'];
   /** Handoff signatures already verified against state (node/chain/handoffs.ts). */
   handoffs: HandoffSignature[];
+  /** The proposer's beacon signature, already verified (node/chain/beacon.ts). */
+  beacon: Uint8Array;
 }
 
 export interface BlockContent {
@@ -153,10 +156,12 @@ export async function executeBlock(base: StateReader, ctx: BlockContext, content
 }
 
 /**
- * End of block: the market's deadlines and matching, then staking (rewards, slashing, the active
+ * End of block: the beacon's mix takes this block's signature (what the block's draws read), the
+ * market's deadlines and matching, then staking (rewards, slashing, the active
  * set); at an epoch boundary the new set is recorded for the epoch prover.
  */
 async function endBlock(state: Overlay, ctx: BlockContext, params: ChainParams, fees: bigint, events: ChainEvent[]): Promise<void> {
+  await mixBeacon(state, ctx.beacon);
   await marketEndBlock(state, ctx.height, events);
   await stakingEndBlock(
     state,

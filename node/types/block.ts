@@ -1,7 +1,7 @@
 /**
  * Blocks and headers (docs/encoding.md §blocks). The header commits to everything: transactions,
  * solutions, evidence and epoch handoff signatures by Merkle root, the state after the block, this and the next validator
- * set, the epoch and puzzle targets in force, and the previous block's commit.
+ * set, the epoch and puzzle targets in force, the proposer's beacon signature, and the previous block's commit.
  */
 import { array, bytes, nullable, struct, text, u64, type Infer } from '../../protocol/encoding/schema.ts';
 import { decodeAs, encode } from '../../protocol/encoding/cbor.ts';
@@ -10,6 +10,7 @@ import { commitSchema, type CommitCertificate } from '../../consensus/messages.t
 import { CHAIN_ID_PATTERN, TX_DECODE_CAP } from '../../protocol/tx.ts';
 import { SOLUTION_MAX_BYTES } from '../../puzzle/solution.ts';
 import { HANDOFF_MAX_BYTES, MAX_BLOCK_HANDOFFS } from '../modules/epoch/handoff.ts';
+import { BEACON_BYTES } from '../chain/beacon.ts';
 
 /** Hard cap on solutions per block; the puzzle parameter maxSolutionsPerBlock may be lower. */
 export const MAX_BLOCK_SOLUTIONS = 256;
@@ -35,6 +36,8 @@ export const headerSchema = struct({
   coinbaseTarget: u64,
   proofTarget: u64,
   proposer: bytes({ len: 20 }),
+  /** The proposer's BLS signature over `quarry/beacon ‖ chainId ‖ height` (docs/consensus.md §beacon). */
+  beacon: bytes({ len: BEACON_BYTES }),
   lastCommitHash: hash32,
 });
 export type Header = Infer<typeof headerSchema>;

@@ -1,4 +1,5 @@
 /** A real chain on a temporary LevelDB with funded users and one validator, for unit tests. */
+import { equalBytes } from '../../protocol/encoding/bytes.ts';
 import type { AnyMsg } from '../../protocol/messages/index.ts';
 import type { HandoffSignature } from '../../node/modules/epoch/handoff.ts';
 import { Database } from '../../node/store/db.ts';
@@ -107,7 +108,9 @@ export async function openTestChain(opts: TestChainOptions = {}): Promise<TestCh
   for (const x of opts.extraValidators ?? []) genesis = addValidator(addAccount(genesis, x.operator.address, USER_BALANCE), x.operator.address, await validatorRegistration(x.key, decodeAddress(x.operator.address)), x.power);
   const db = await Database.open(opts.path ?? dir!.path);
   const chain = await Chain.open(db, genesis);
-  const builder = new BlockBuilder(chain, { solutions: testChecker, proofs: opts.proofs ?? (await testProofVerifier()) });
+  const keys = [{ operator, key: validator }, ...(opts.extraValidators ?? [])];
+  const beaconKeys = (proposer: Uint8Array) => keys.find((k) => equalBytes(decodeAddress(k.operator.address), proposer))?.key.blsSecretKey;
+  const builder = new BlockBuilder(chain, { solutions: testChecker, proofs: opts.proofs ?? (await testProofVerifier()) }, beaconKeys);
   const t: TestChain = {
     chain,
     builder,

@@ -7,6 +7,10 @@ import { REWARDS_POOL } from '../../node/modules/staking/state.ts';
 import { decodeTx } from '../../node/tx/tx.ts';
 import { toHex } from '../../protocol/encoding/bytes.ts';
 import { openTestChain, makeTx, sendMsg, USER_BALANCE, CHAIN_ID } from '../helpers/chain.ts';
+import { signBeacon } from '../../node/chain/beacon.ts';
+import { devnetValidatorKey } from '../../genesis/builder.ts';
+import { getBeaconMix } from '../../node/modules/beacon.ts';
+import { taggedHash } from '../../node/crypto/hash.ts';
 
 const addr = (k: { address: string }) => decodeAddress(k.address);
 
@@ -96,6 +100,10 @@ test('verifyBlock rejects tampered headers, wrong proposers and missing commits'
     await assert.rejects(t.builder.verifyBlock(bad({ chainId: 'x' })), /chain/);
     await assert.rejects(t.builder.verifyBlock(bad({ time: 1n })), /not after/);
     await assert.rejects(t.builder.verifyBlock(bad({ proposer: addr(a!) })), /not in the validator set/);
+    // the beacon: the proposer's own signature of this height, nothing else (docs/consensus.md §beacon)
+    await assert.rejects(t.builder.verifyBlock(bad({ beacon: signBeacon(CHAIN_ID, h.height + 1n, t.validator.blsSecretKey) })), /beacon is not its proposer's signature/);
+    await assert.rejects(t.builder.verifyBlock(bad({ beacon: signBeacon(CHAIN_ID, h.height, devnetValidatorKey(1).blsSecretKey) })), /beacon is not its proposer's signature/);
+    await assert.rejects(t.builder.verifyBlock(bad({ beacon: new Uint8Array(96) })), /beacon is not its proposer's signature/);
     await assert.rejects(t.builder.verifyBlock({ ...c.block, lastCommit: null }), /previous block commit/);
     const forgedCommit = { ...lastCommit, signature: Uint8Array.from(lastCommit.signature, (x, i) => (i === 5 ? x ^ 1 : x)) };
     await assert.rejects(t.builder.verifyBlock({ ...c.block, lastCommit: forgedCommit }), /E_BAD_COMMIT|commit/);
@@ -123,5 +131,21 @@ test('two chains applying the same blocks reach the same state root', async () =
   } finally {
     await t1.close();
     await t2.close();
+  }
+});
+
+test('the beacon mix takes every block\'s proposer signature in turn, the same on every node', async () => {
+  const t = await openTestChain();
+  try {
+    const mixes = [await getBeaconMix(t.chain.latestState)];
+    for (let i = 0; i < 3; i++) {
+      const c = await t.produce([]);
+      assert.equal(toHex(c.block.header.beacon), toHex(signBeacon(CHAIN_ID, c.block.header.height, t.validator.blsSecretKey)), 'BLS is unique: one signature per height');
+      mixes.push(await getBeaconMix(t.chain.latestState));
+      assert.equal(toHex(mixes.at(-1)!), toHex(taggedHash('quarry/beacon-mix', mixes.at(-2)!, c.block.header.beacon)));
+    }
+    assert.equal(new Set(mixes.map(toHex)).size, 4, 'a fresh value every block');
+  } finally {
+    await t.close();
   }
 });
