@@ -26,6 +26,8 @@ export interface ProofRequestSpec {
   minReputationPpm?: bigint;
   escalationCap?: bigint;
   reservation?: string;
+  /** `book` (default: the order book, then the auction) or `stake` (one prover drawn by stake at the request's maxPrice), docs/market.md §selection. */
+  mode?: 'book' | 'stake';
 }
 
 /** Inputs in canonical order (by name), values as decimal strings. */
@@ -52,6 +54,7 @@ export function requestProofMsg(s: ProofRequestSpec): RequestProofMsg {
     minReputationPpm: s.minReputationPpm ?? 0n,
     escalationCap: s.escalationCap ?? s.maxPrice * 2n,
     reservation: s.reservation ? fromHex(s.reservation) : null,
+    mode: s.mode ?? 'book',
   };
 }
 

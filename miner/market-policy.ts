@@ -18,6 +18,8 @@ export type PolicyRequest = Pick<MarketRequest, 'id' | 'circuitId' | 'inputs' | 
   fillerReward: string;
   /** What the fill's pay owes missed provers' delegators (absent: nothing). */
   owedTo?: MarketRequest['owedTo'];
+  /** Stake-mode requests are drawn, never locked (absent: book). */
+  mode?: MarketRequest['mode'];
   lock: { prover: string; price: string; expiresAt: string } | null;
 };
 
@@ -72,7 +74,7 @@ export function planMarket(view: MarketView, m: ProverMemory): MarketAction[] {
   if (mine.length > 0) return actions;
   const fill = view.openFill.find((r) => served(r) && !m.committed.has(r.id) && !m.unprovable.has(r.id) && worthIt(r, unowed(r, BigInt(r.maxPrice)) + BigInt(r.fillerReward), m));
   if (fill) return [...actions, { do: 'commit', request: fill }];
-  for (const r of view.open.filter(served)) {
+  for (const r of view.open.filter((x) => served(x) && x.mode !== 'stake')) {
     const price = BigInt(r.currentPrice ?? '0');
     if (unowed(r, price) >= m.askPrice.get(r.circuitId)! && !m.unprovable.has(r.id) && worthIt(r, unowed(r, price), m)) return [...actions, { do: 'lock', request: r, price }];
   }

@@ -138,6 +138,9 @@ export interface MarketRequest {
   relists: string;
   /** Provers that declined it within their accept window (docs/market.md §declines). */
   declinedBy: string[];
+  /** How its prover is chosen (docs/market.md §selection); a stake-mode request's next draw height (0: none). */
+  mode: 'book' | 'stake';
+  drawAt: string;
   /** Owed from the fill's pay to the delegators of provers that missed it (docs/market.md §delegation). */
   owedTo: Array<{ prover: string; amount: string }>;
   currentPrice: string | null;

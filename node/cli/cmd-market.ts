@@ -122,9 +122,11 @@ export function registerMarketTx(tx: Command): void {
     .option('--collateral <amount>', 'prover collateral a lock puts at stake (default: --max-price)')
     .option('--min-reputation <percent>', 'lowest prover reputation accepted', '0')
     .option('--reservation <id>', 'fill from a capacity reservation instead of the open market')
+    .option('--mode <book|stake>', 'book: the cheapest ask, else the auction; stake: one asking prover drawn by stake, paid --max-price', 'book')
     .option('--wait-proof', 'wait for the proof and print it')
     .action(
-      action(async (f: TxFlags & Record<'circuit' | 'inputs' | 'maxPrice' | 'ramp' | 'lockBlocks' | 'deadline' | 'minReputation', string> & Partial<Record<'minPrice' | 'collateral' | 'reservation', string>> & { waitProof?: boolean }, cmd: Command) => {
+      action(async (f: TxFlags & Record<'circuit' | 'inputs' | 'maxPrice' | 'ramp' | 'lockBlocks' | 'deadline' | 'minReputation' | 'mode', string> & Partial<Record<'minPrice' | 'collateral' | 'reservation', string>> & { waitProof?: boolean }, cmd: Command) => {
+        if (f.mode !== 'book' && f.mode !== 'stake') throw new QuarryError('E_BAD_REQUEST', '--mode is book or stake');
         const [{ requestProofMsg, waitForProof }, { requestId }] = await Promise.all([import('../../client/market.ts'), import('../../protocol/messages/market.ts')]);
         const rpc = new RpcClient(f.rpc);
         const maxPrice = parseAmount(f.maxPrice);
@@ -139,6 +141,7 @@ export function registerMarketTx(tx: Command): void {
           collateral: f.collateral ? parseAmount(f.collateral) : undefined,
           minReputationPpm: BigInt(Math.round(Number(f.minReputation) * 10_000)),
           reservation: f.reservation ? toHex(hex32(f.reservation, '--reservation')) : undefined,
+          mode: f.mode,
         });
         const hash = await signAndSend(cmd, f, [m]);
         const id = toHex(requestId(fromHex(hash), 0));

@@ -71,6 +71,8 @@ const requestProofSchema = struct({
   minReputationPpm: u64,
   escalationCap: u64,
   reservation: nullable(bytes({ len: 32 })),
+  /** `book` (order book and auction) or `stake` (one prover drawn by stake), docs/market.md §selection. */
+  mode: text(8, /^(book|stake)$/),
 });
 export type RequestProofMsg = Infer<typeof requestProofSchema>;
 export const requestProofSpec = msgSpec<RequestProofMsg>({

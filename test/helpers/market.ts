@@ -56,6 +56,7 @@ export interface RequestOpts {
   minReputationPpm?: bigint;
   escalationCap?: bigint;
   reservation?: Uint8Array | null;
+  mode?: 'book' | 'stake';
 }
 
 export function requestMsg(x: bigint, o: RequestOpts = {}): AnyMsg {
@@ -73,6 +74,7 @@ export function requestMsg(x: bigint, o: RequestOpts = {}): AnyMsg {
     minReputationPpm: o.minReputationPpm ?? 0n,
     escalationCap: o.escalationCap ?? maxPrice,
     reservation: o.reservation ?? null,
+    mode: o.mode ?? 'book',
   } as AnyMsg;
 }
 

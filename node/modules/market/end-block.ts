@@ -38,6 +38,7 @@ async function settleDue(state: Overlay, params: MarketParams, id: Uint8Array, h
   // a lock that ran to the deadline leaves nothing fillable: refund now rather than a block later
   if (r.status === 'open-fill' && height >= r.deadline) await refundRequest(state, id, r, 'expired', emit);
   else if (r.status === 'open' && height >= r.deadline) await relistOrExpire(state, params, id, r, height, emit);
+  else if (r.status === 'open' && r.drawAt === height) await tryMatch(state, params, id, r, height, emit, undefined, true);
 }
 
 /**

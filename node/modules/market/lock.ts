@@ -18,6 +18,7 @@ export const lock = defineMsg<LockMsg>({
   async apply(ctx, m) {
     const r = await getRequest(ctx.state, m.requestId);
     if (r.status !== 'open') throw new QuarryError('E_INVALID_MSG', `a ${r.status} request cannot be locked`);
+    if (r.mode === 'stake') throw new QuarryError('E_INVALID_MSG', 'a stake-mode request is assigned by draw, not locked');
     if (ctx.height >= r.deadline) throw new QuarryError('E_EXPIRED', 'the request is past its deadline');
     const params = await getMarketParams(ctx.state);
     const p = await requireProverBond(ctx.state, ctx.signer, params);

@@ -21,10 +21,14 @@ export const matchDue = record('market/match-due', struct({ circuits: array(stru
 
 const isFinal = (r: ProofRequest) => r.status === 'fulfilled' || r.status === 'expired' || r.status === 'cancelled';
 
-/** The height whose end of block must look at the request: a lock is slashed after it expires, anything unlocked at its deadline. */
+/**
+ * The height whose end of block must look at the request: a lock is slashed after it expires, a
+ * stake-mode draw runs when scheduled, anything unlocked at its deadline.
+ */
 export function dueHeight(r: ProofRequest): bigint | null {
   if (r.status === 'locked') return r.lock!.expiresAt + 1n;
-  return isFinal(r) ? null : r.deadline;
+  if (isFinal(r)) return null;
+  return r.status === 'open' && r.drawAt > 0n && r.drawAt < r.deadline ? r.drawAt : r.deadline;
 }
 
 export async function putRequest(state: Overlay, id: Uint8Array, next: ProofRequest): Promise<void> {

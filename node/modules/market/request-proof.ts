@@ -26,6 +26,7 @@ import {
   reservations,
   type MarketParams,
   type ProofRequest,
+  type SelectionMode,
 } from './state.ts';
 import { marketFee } from './economics.ts';
 import { countMarket } from './totals.ts';
@@ -42,6 +43,7 @@ export const requestProof = defineMsg<RequestProofMsg>({
     if (m.minPrice > m.maxPrice || m.maxPrice > m.escalationCap) throw new QuarryError('E_INVALID_MSG', 'prices must satisfy minPrice ≤ maxPrice ≤ escalationCap');
     if (m.deadlineBlocks === 0n || m.deadlineBlocks > params.maxDeadlineBlocks) throw new QuarryError('E_INVALID_MSG', `deadline must be 1..${params.maxDeadlineBlocks} blocks`);
     if (m.minReputationPpm > PPM) throw new QuarryError('E_INVALID_MSG', 'minReputationPpm is at most 1,000,000');
+    if (m.mode === 'stake' && m.reservation) throw new QuarryError('E_INVALID_MSG', 'a reservation names its prover: it cannot be drawn by stake');
     const id = requestId(ctx.txHash, ctx.msgIndex);
     await countMarket(ctx.state, { requests: 1n });
     if (await serveFromCache(ctx, m, id, params)) return;
@@ -80,7 +82,7 @@ function newRequest(ctx: MsgContext, m: RequestProofMsg): ProofRequest {
     filledBy: null,
     paid: 0n,
     relists: 0n,
-    declinedBy: [], owedTo: [],
+    declinedBy: [], owedTo: [], mode: m.mode as SelectionMode, drawAt: 0n,
   };
 }
 

@@ -123,6 +123,10 @@ export type Lock = Infer<typeof lockSchema>;
 /** Distinct missed provers' delegators a request can owe; a miss beyond them expires it (docs/market.md §delegation). */
 export const MAX_OWED = 16;
 
+/** Who proves a request (docs/market.md §selection): the order book, or one prover drawn by stake. */
+export type SelectionMode = 'book' | 'stake';
+export const SELECTION_MODES: readonly SelectionMode[] = ['book', 'stake'];
+
 export type RequestStatus = 'open' | 'locked' | 'open-fill' | 'fulfilled' | 'expired' | 'cancelled';
 export const requestSchema = struct({
   requester: bytes({ len: 20 }),
@@ -152,8 +156,11 @@ export const requestSchema = struct({
   declinedBy: array(bytes({ len: 20 }), 16),
   /** Delegators' shares of missed locks' pay, owed from the fill's pay (docs/market.md §delegation). */
   owedTo: array(struct({ prover: bytes({ len: 20 }), amount: u64 }), MAX_OWED),
+  mode: text(8),
+  /** Stake mode: the height whose end of block draws its prover (0: none scheduled). */
+  drawAt: u64,
 });
-export type ProofRequest = Omit<Infer<typeof requestSchema>, 'status'> & { status: RequestStatus };
+export type ProofRequest = Omit<Infer<typeof requestSchema>, 'status' | 'mode'> & { status: RequestStatus; mode: SelectionMode };
 /** What a request owes the delegators of provers that missed it, in total. */
 export const owedTotal = (r: Pick<ProofRequest, 'owedTo'>): bigint => r.owedTo.reduce((sum, o) => sum + o.amount, 0n);
 export const requests = record('market/request', requestSchema);
