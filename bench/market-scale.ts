@@ -40,7 +40,7 @@ function request(o: Partial<ProofRequest>): ProofRequest {
   return {
     requester: new Uint8Array(20).fill(1), circuitId: CIRCUIT, inputs: [{ name: 'x', values: [String(serial)] }], minPrice: 0n, maxPrice: 1_000n, rampBlocks: 0n,
     lockBlocks: 0n, deadline: FAR, collateral: 0n, minReputationPpm: 0n, escalationCap: 5_000n, escrow: 0n, fillerReward: 0n, createdAt: 0n, listedAt: 0n,
-    status: 'open', lock: null, reservation: null, filledBy: null, paid: 0n, relists: 0n, declinedBy: [], owedTo: [], mode: 'book', drawAt: 0n, ...o,
+    status: 'open', lock: null, reservation: null, filledBy: null, paid: 0n, relists: 0n, declinedBy: [], owedTo: [], mode: 'book', drawAt: 0n, winners: 1n, racers: [], ...o,
   };
 }
 

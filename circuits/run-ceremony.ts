@@ -1,13 +1,14 @@
 /**
- * `npm run ceremony [-- puzzle|examples]`: reproduce circuits/build with a fresh (INSECURE,
- * local) trusted setup, for the puzzle circuits (default) or the example market circuits.
+ * `npm run ceremony [-- puzzle|examples|bound]`: reproduce circuits/build with a fresh (INSECURE,
+ * local) trusted setup, for the puzzle circuits (default), the example market circuits or the
+ * prover-bound race example.
  */
 import { runCeremony, DEFAULT_BEACON, BUILD_DIR } from './ceremony.ts';
 import type { CircuitGroup } from './artifacts.ts';
 
 const group = (process.argv[2] ?? 'puzzle') as CircuitGroup;
-if (group !== 'puzzle' && group !== 'examples') {
-  process.stderr.write('error: the ceremony group is "puzzle" or "examples"\n');
+if (group !== 'puzzle' && group !== 'examples' && group !== 'bound') {
+  process.stderr.write('error: the ceremony group is "puzzle", "examples" or "bound"\n');
   process.exit(1);
 }
 const started = Date.now();

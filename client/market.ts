@@ -27,7 +27,9 @@ export interface ProofRequestSpec {
   escalationCap?: bigint;
   reservation?: string;
   /** `book` (default: the order book, then the auction) or `stake` (one prover drawn by stake at the request's maxPrice), docs/market.md §selection. */
-  mode?: 'book' | 'stake';
+  mode?: 'book' | 'stake' | 'race';
+  /** Race mode: how many valid proofs share the price (default 1). */
+  winners?: bigint;
 }
 
 /** Inputs in canonical order (by name), values as decimal strings. */
@@ -55,6 +57,7 @@ export function requestProofMsg(s: ProofRequestSpec): RequestProofMsg {
     escalationCap: s.escalationCap ?? s.maxPrice * 2n,
     reservation: s.reservation ? fromHex(s.reservation) : null,
     mode: s.mode ?? 'book',
+    winners: s.winners ?? 1n,
   };
 }
 

@@ -95,11 +95,12 @@ export async function devnetGenesis(validators = 1): Promise<Genesis> {
   return g;
 }
 
-/** The two example market circuits, registered in devnet genesis (docs/market.md §examples). */
+/** The example market circuits, registered in devnet genesis (docs/market.md §examples). */
 export function exampleCircuits(): GenesisCircuit[] {
   const spec = [
     { name: 'poseidon-preimage' as const, publicInputs: ['hash'] },
     { name: 'merkle-membership' as const, publicInputs: ['root'] },
+    { name: 'bound-preimage' as const, publicInputs: ['hash', 'prover'] },
   ];
   return spec.map(({ name, publicInputs }) => {
     const f = verifyArtifacts(name);

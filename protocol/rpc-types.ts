@@ -131,7 +131,7 @@ export interface MarketRequest {
   maxPrice: string;
   deadline: string;
   collateral: string;
-  status: 'open' | 'locked' | 'open-fill' | 'fulfilled' | 'expired' | 'cancelled';
+  status: 'open' | 'locked' | 'open-fill' | 'race' | 'fulfilled' | 'expired' | 'cancelled';
   lock: { prover: string; price: string; lockedAt: string; expiresAt: string; collateral: string; viaAsk: boolean } | null;
   filledBy: string | null;
   paid: string;
@@ -139,8 +139,11 @@ export interface MarketRequest {
   /** Provers that declined it within their accept window (docs/market.md §declines). */
   declinedBy: string[];
   /** How its prover is chosen (docs/market.md §selection); a stake-mode request's next draw height (0: none). */
-  mode: 'book' | 'stake';
+  mode: 'book' | 'stake' | 'race';
   drawAt: string;
+  /** Race mode: proofs that share the price, and the committed provers in commit order. */
+  winners: string;
+  racers: Array<{ prover: string; collateral: string; revealed: boolean }>;
   /** Owed from the fill's pay to the delegators of provers that missed it (docs/market.md §delegation). */
   owedTo: Array<{ prover: string; amount: string }>;
   currentPrice: string | null;

@@ -144,7 +144,7 @@ export function MarketPane({ m, rows }: PaneProps) {
   const events = m.marketEvents.filter((e) => e.event === 'fill' || e.event === 'slash').slice(-Math.max(1, rows - 4)).reverse();
   return (
     <>
-      <Row k="requests" v={`${by('open')} open ${by('locked')} locked ${by('open-fill')} refill`} />
+      <Row k="requests" v={`${by('open')} open ${by('locked')} locked ${by('open-fill')} refill ${by('race')} race`} />
       <Row k="since genesis" v={marketHistory(m.marketTotals)} />
       <Row k="best asks" v={m.asks.length ? m.asks.slice(0, 2).map((a) => `${formatAmount(a.price)}@${shortAddress(a.prover, 3)}`).join('  ') : 'none'} />
       <Row k="top stake" v={stakeLeaders(m.asks)} />

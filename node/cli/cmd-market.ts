@@ -122,11 +122,12 @@ export function registerMarketTx(tx: Command): void {
     .option('--collateral <amount>', 'prover collateral a lock puts at stake (default: --max-price)')
     .option('--min-reputation <percent>', 'lowest prover reputation accepted', '0')
     .option('--reservation <id>', 'fill from a capacity reservation instead of the open market')
-    .option('--mode <book|stake>', 'book: the cheapest ask, else the auction; stake: one asking prover drawn by stake, paid --max-price', 'book')
+    .option('--mode <book|stake|race>', 'book: the cheapest ask, else the auction; stake: one asking prover drawn by stake, paid --max-price; race: bonded provers race, the first --winners valid proofs share --max-price', 'book')
+    .option('--winners <n>', 'race: how many valid proofs share the price', '1')
     .option('--wait-proof', 'wait for the proof and print it')
     .action(
-      action(async (f: TxFlags & Record<'circuit' | 'inputs' | 'maxPrice' | 'ramp' | 'lockBlocks' | 'deadline' | 'minReputation' | 'mode', string> & Partial<Record<'minPrice' | 'collateral' | 'reservation', string>> & { waitProof?: boolean }, cmd: Command) => {
-        if (f.mode !== 'book' && f.mode !== 'stake') throw new QuarryError('E_BAD_REQUEST', '--mode is book or stake');
+      action(async (f: TxFlags & Record<'circuit' | 'inputs' | 'maxPrice' | 'ramp' | 'lockBlocks' | 'deadline' | 'minReputation' | 'mode' | 'winners', string> & Partial<Record<'minPrice' | 'collateral' | 'reservation', string>> & { waitProof?: boolean }, cmd: Command) => {
+        if (f.mode !== 'book' && f.mode !== 'stake' && f.mode !== 'race') throw new QuarryError('E_BAD_REQUEST', '--mode is book, stake or race');
         const [{ requestProofMsg, waitForProof }, { requestId }] = await Promise.all([import('../../client/market.ts'), import('../../protocol/messages/market.ts')]);
         const rpc = new RpcClient(f.rpc);
         const maxPrice = parseAmount(f.maxPrice);
@@ -142,6 +143,7 @@ export function registerMarketTx(tx: Command): void {
           minReputationPpm: BigInt(Math.round(Number(f.minReputation) * 10_000)),
           reservation: f.reservation ? toHex(hex32(f.reservation, '--reservation')) : undefined,
           mode: f.mode,
+          winners: count(f.winners, '--winners'),
         });
         const hash = await signAndSend(cmd, f, [m]);
         const id = toHex(requestId(fromHex(hash), 0));

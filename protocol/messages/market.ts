@@ -71,8 +71,10 @@ const requestProofSchema = struct({
   minReputationPpm: u64,
   escalationCap: u64,
   reservation: nullable(bytes({ len: 32 })),
-  /** `book` (order book and auction) or `stake` (one prover drawn by stake), docs/market.md §selection. */
-  mode: text(8, /^(book|stake)$/),
+  /** `book` (order book and auction), `stake` (one prover drawn by stake) or `race` (bonded provers race), docs/market.md §selection. */
+  mode: text(8, /^(book|stake|race)$/),
+  /** Race mode: how many valid proofs share the price (1 otherwise). */
+  winners: u64,
 });
 export type RequestProofMsg = Infer<typeof requestProofSchema>;
 export const requestProofSpec = msgSpec<RequestProofMsg>({

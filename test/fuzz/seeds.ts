@@ -55,7 +55,7 @@ function everyMsg(users: AccountKey[], v: ValidatorKey): AnyMsg[] {
     { type: 'market/undelegate-prover', prover: a, amount: 10n },
     { type: 'market/claim-prover-rewards', prover: a },
     { type: 'market/ask', circuitId: id, price: 100_000n, maxTurnaround: 5n, capacity: 2n },
-    { type: 'market/request-proof', circuitId: id, inputs: [{ name: 'x', values: ['42'] }, { name: 'w', values: ['1', '2'] }], minPrice: 1n, maxPrice: 10n, rampBlocks: 4n, lockBlocks: 5n, deadlineBlocks: 20n, collateral: 500_000n, minReputationPpm: 0n, escalationCap: 10n, reservation: null, mode: 'book' },
+    { type: 'market/request-proof', circuitId: id, inputs: [{ name: 'x', values: ['42'] }, { name: 'w', values: ['1', '2'] }], minPrice: 1n, maxPrice: 10n, rampBlocks: 4n, lockBlocks: 5n, deadlineBlocks: 20n, collateral: 500_000n, minReputationPpm: 0n, escalationCap: 10n, reservation: null, mode: 'book', winners: 1n },
     { type: 'market/cancel', requestId: proof.requestId },
     { type: 'market/lock', requestId: proof.requestId },
     { type: 'market/decline', requestId: proof.requestId },

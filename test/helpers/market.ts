@@ -56,7 +56,8 @@ export interface RequestOpts {
   minReputationPpm?: bigint;
   escalationCap?: bigint;
   reservation?: Uint8Array | null;
-  mode?: 'book' | 'stake';
+  mode?: 'book' | 'stake' | 'race';
+  winners?: bigint;
 }
 
 export function requestMsg(x: bigint, o: RequestOpts = {}): AnyMsg {
@@ -75,6 +76,7 @@ export function requestMsg(x: bigint, o: RequestOpts = {}): AnyMsg {
     escalationCap: o.escalationCap ?? maxPrice,
     reservation: o.reservation ?? null,
     mode: o.mode ?? 'book',
+    winners: o.winners ?? 1n,
   } as AnyMsg;
 }
 

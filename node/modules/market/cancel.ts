@@ -1,4 +1,4 @@
-/** `market/cancel`: the requester withdraws a request nobody has locked; the escrow is refunded. */
+/** `market/cancel`: the requester withdraws a request nobody has locked (or a race nobody has entered); the escrow is refunded. */
 import { QuarryError } from '../../../protocol/errors.ts';
 import { equalBytes } from '../../../protocol/encoding/bytes.ts';
 import { defineMsg } from '../types.ts';
@@ -12,7 +12,7 @@ export const cancel = defineMsg<CancelMsg>({
   async apply(ctx, m) {
     const r = await getRequest(ctx.state, m.requestId);
     if (!equalBytes(r.requester, ctx.signer)) throw new QuarryError('E_INVALID_MSG', 'only the requester may cancel');
-    if (r.status !== 'open') throw new QuarryError('E_INVALID_MSG', `a ${r.status} request cannot be cancelled`);
+    if (r.status !== 'open' && !(r.status === 'race' && r.racers.length === 0)) throw new QuarryError('E_INVALID_MSG', `a ${r.status} request cannot be cancelled`);
     await refundRequest(ctx.state, m.requestId, r, 'cancelled', ctx.emit);
   },
 });

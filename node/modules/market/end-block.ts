@@ -14,6 +14,7 @@ import type { AskCandidate } from './pricing.ts';
 import { refundRequest, releaseCollateral, type Emit } from './settle.ts';
 import { expiring, getMarketParams, getProver, getRequest, MARKET_BONDS, MARKET_ESCROW, offers, PPM, provers, reservations, unbondQueue, type MarketParams, type ProofRequest } from './state.ts';
 import { releaseUndelegations } from './delegation.ts';
+import { settleRace } from './race.ts';
 import { carryMatching, dueAt, matchDue, putRequest, waiting } from './request-index.ts';
 
 /** Waiting requests one circuit's asks try per block; the rest are tried in the blocks after (docs/market.md §due-index). */
@@ -39,6 +40,7 @@ async function settleDue(state: Overlay, params: MarketParams, id: Uint8Array, h
   if (r.status === 'open-fill' && height >= r.deadline) await refundRequest(state, id, r, 'expired', emit);
   else if (r.status === 'open' && height >= r.deadline) await relistOrExpire(state, params, id, r, height, emit);
   else if (r.status === 'open' && r.drawAt === height) await tryMatch(state, params, id, r, height, emit, undefined, true);
+  else if (r.status === 'race' && height >= r.deadline) await settleRace(state, params, id, r, height, emit);
 }
 
 /**

@@ -15,7 +15,7 @@ interface FillLike {
 export async function verifyFill(ctx: MsgContext, r: ProofRequest, fill: FillLike): Promise<void> {
   const c = await requireCircuit(ctx.state, r.circuitId);
   const nPublic = decodeCanonicalVk(c.vk).nPublic;
-  if (!publicSignalsMatch(c, r.inputs, fill.publicSignals, nPublic)) throw new QuarryError('E_INVALID_PROOF', 'the public signals do not match the request');
+  if (!publicSignalsMatch(c, r.inputs, fill.publicSignals, nPublic, r.mode === 'race' ? ctx.signer : undefined)) throw new QuarryError('E_INVALID_PROOF', 'the public signals do not match the request');
   const [ok] = await ctx.proofs.verify(r.circuitId, c.vk, [{ proof: fill.proof, publicSignals: fill.publicSignals.map(BigInt) }]);
   if (!ok) throw new QuarryError('E_INVALID_PROOF', 'the proof does not verify');
 }

@@ -27,6 +27,7 @@ import {
   type MarketParams,
   type ProofRequest,
   type SelectionMode,
+  MAX_RACE_WINNERS,
 } from './state.ts';
 import { marketFee } from './economics.ts';
 import { countMarket } from './totals.ts';
@@ -39,24 +40,32 @@ export const requestProof = defineMsg<RequestProofMsg>({
   async apply(ctx, m) {
     const params = await getMarketParams(ctx.state);
     const circuit = await requireCircuit(ctx.state, m.circuitId);
-    checkInputs(circuit, m.inputs);
+    checkInputs(circuit, m.inputs, m.mode === 'race');
+    checkMode(m);
     if (m.minPrice > m.maxPrice || m.maxPrice > m.escalationCap) throw new QuarryError('E_INVALID_MSG', 'prices must satisfy minPrice ≤ maxPrice ≤ escalationCap');
     if (m.deadlineBlocks === 0n || m.deadlineBlocks > params.maxDeadlineBlocks) throw new QuarryError('E_INVALID_MSG', `deadline must be 1..${params.maxDeadlineBlocks} blocks`);
     if (m.minReputationPpm > PPM) throw new QuarryError('E_INVALID_MSG', 'minReputationPpm is at most 1,000,000');
-    if (m.mode === 'stake' && m.reservation) throw new QuarryError('E_INVALID_MSG', 'a reservation names its prover: it cannot be drawn by stake');
     const id = requestId(ctx.txHash, ctx.msgIndex);
     await countMarket(ctx.state, { requests: 1n });
-    if (await serveFromCache(ctx, m, id, params)) return;
+    if (m.mode !== 'race' && (await serveFromCache(ctx, m, id, params))) return;
     if ((await openRequests.count(ctx.state, NO_ID)) >= params.maxOpenRequests) throw new QuarryError('E_MEMPOOL_FULL', 'the market has too many open requests');
     const base = newRequest(ctx, m);
     ctx.emit({ type: 'market-request', request: toHex(id), requester: encodeAddress(ctx.signer), circuit: toHex(m.circuitId), maxPrice: m.maxPrice.toString() });
     if (m.reservation) return useReservation(ctx, id, base, m.reservation);
     await transfer(ctx.state, ctx.signer, MARKET_ESCROW, m.escalationCap);
-    const r = { ...base, escrow: m.escalationCap };
+    const r: ProofRequest = { ...base, escrow: m.escalationCap, status: m.mode === 'race' ? 'race' : 'open' };
     await putRequest(ctx.state, id, r);
-    await tryMatch(ctx.state, params, id, r, ctx.height, ctx.emit);
+    if (r.status === 'open') await tryMatch(ctx.state, params, id, r, ctx.height, ctx.emit);
   },
 });
+
+/** The mode's own rules (docs/market.md §selection, §race). */
+function checkMode(m: RequestProofMsg): void {
+  if (m.mode !== 'race' && m.winners !== 1n) throw new QuarryError('E_INVALID_MSG', 'only a race has more than one winner');
+  if (m.mode === 'race' && (m.winners === 0n || m.winners > MAX_RACE_WINNERS)) throw new QuarryError('E_INVALID_MSG', `a race has 1 to ${MAX_RACE_WINNERS} winners`);
+  if (m.mode === 'race' && (m.lockBlocks === 0n || m.lockBlocks >= m.deadlineBlocks)) throw new QuarryError('E_INVALID_MSG', 'a race needs a commit window (lockBlocks ≥ 1) that closes before its deadline');
+  if (m.mode !== 'book' && m.reservation) throw new QuarryError('E_INVALID_MSG', 'a reservation names its prover: it cannot be drawn or raced');
+}
 
 /** The request a message describes, open and unfunded (escrow is added by the caller). */
 function newRequest(ctx: MsgContext, m: RequestProofMsg): ProofRequest {
@@ -82,7 +91,7 @@ function newRequest(ctx: MsgContext, m: RequestProofMsg): ProofRequest {
     filledBy: null,
     paid: 0n,
     relists: 0n,
-    declinedBy: [], owedTo: [], mode: m.mode as SelectionMode, drawAt: 0n,
+    declinedBy: [], owedTo: [], mode: m.mode as SelectionMode, drawAt: 0n, winners: m.winners, racers: [],
   };
 }
 

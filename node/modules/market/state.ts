@@ -123,11 +123,16 @@ export type Lock = Infer<typeof lockSchema>;
 /** Distinct missed provers' delegators a request can owe; a miss beyond them expires it (docs/market.md §delegation). */
 export const MAX_OWED = 16;
 
-/** Who proves a request (docs/market.md §selection): the order book, or one prover drawn by stake. */
-export type SelectionMode = 'book' | 'stake';
-export const SELECTION_MODES: readonly SelectionMode[] = ['book', 'stake'];
+/** Who proves a request (docs/market.md §selection): the order book, one prover drawn by stake, or a race of bonded provers. */
+export type SelectionMode = 'book' | 'stake' | 'race';
 
-export type RequestStatus = 'open' | 'locked' | 'open-fill' | 'fulfilled' | 'expired' | 'cancelled';
+/** The public input a race circuit binds each proof to its prover with (the prover's address as a field element). */
+export const PROVER_INPUT = 'prover';
+/** Provers that may commit to one race (docs/market.md §race). */
+export const MAX_RACERS = 32;
+export const MAX_RACE_WINNERS = 16n;
+
+export type RequestStatus = 'open' | 'locked' | 'open-fill' | 'race' | 'fulfilled' | 'expired' | 'cancelled';
 export const requestSchema = struct({
   requester: bytes({ len: 20 }),
   circuitId: bytes({ len: 32 }),
@@ -159,6 +164,9 @@ export const requestSchema = struct({
   mode: text(8),
   /** Stake mode: the height whose end of block draws its prover (0: none scheduled). */
   drawAt: u64,
+  /** Race mode: how many valid proofs share the price, and the provers committed so far, in commit order. */
+  winners: u64,
+  racers: array(struct({ prover: bytes({ len: 20 }), collateral: u64, revealed: bool }), MAX_RACERS),
 });
 export type ProofRequest = Omit<Infer<typeof requestSchema>, 'status' | 'mode'> & { status: RequestStatus; mode: SelectionMode };
 /** What a request owes the delegators of provers that missed it, in total. */

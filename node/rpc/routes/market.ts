@@ -19,7 +19,7 @@ import { toJson } from '../json.ts';
 import type { MarketTotals } from '../../../protocol/rpc-types.ts';
 
 // Every request status; `satisfies` makes the compiler check the list is complete.
-const STATUSES = Object.keys({ open: 0, locked: 0, 'open-fill': 0, fulfilled: 0, expired: 0, cancelled: 0 } satisfies Record<RequestStatus, 0>) as RequestStatus[];
+const STATUSES = Object.keys({ open: 0, locked: 0, 'open-fill': 0, race: 0, fulfilled: 0, expired: 0, cancelled: 0 } satisfies Record<RequestStatus, 0>) as RequestStatus[];
 const MAX_LIMIT = 1000;
 
 /** A request as the RPC serves it; `currentPrice` is the auction's at `nextHeight` (open requests). */
