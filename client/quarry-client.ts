@@ -21,6 +21,7 @@ import type {
   MarketTotals,
   MarketProver,
   ProverDelegationView,
+  BlockProofs,
   MarketRequest,
   MempoolInfo,
   NetInfo,
@@ -162,6 +163,11 @@ export class QuarryClient {
 
   getProver(address: string): Promise<MarketProver> {
     return this.rpc.get(`/market/provers/${encodeURIComponent(address)}`);
+  }
+
+  /** The proofs a block's fills delivered for one circuit, with the key and the batch seed (docs/market.md §verification). */
+  getBlockProofs(height: bigint | number | string, circuitId: string): Promise<BlockProofs> {
+    return this.rpc.get(`/market/blocks/${height}/proofs?circuit=${encodeURIComponent(circuitId)}`);
   }
 
   /** A prover's delegations, in the order they came (docs/market.md §delegation). */

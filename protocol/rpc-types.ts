@@ -218,6 +218,20 @@ export interface MarketTotals {
   slashedCollateral: string;
 }
 
+/**
+ * GET /market/blocks/:height/proofs?circuit=: the proofs a block's fills delivered for one circuit,
+ * with the canonical key, and a seed for the batch's weights (ρᵢ = the first 16 bytes of
+ * SHA-256(seed ‖ u32be(i)) + 1), docs/market.md §verification.
+ */
+export interface BlockProofs {
+  height: string;
+  blockHash: string;
+  circuit: string;
+  vk: string;
+  seed: string;
+  proofs: Array<{ request: string; proof: string; publicSignals: string[] }>;
+}
+
 export interface MarketCircuit {
   id: string;
   name: string;

@@ -114,6 +114,33 @@ async function prepareMessages(ctx: MsgContext, msgs: AnyMsg[]): Promise<void> {
 }
 
 /**
+ * Gives each `prepare` one look at every message in the block that uses it, before any runs:
+ * the market's fills of one circuit (fulfils and reveals alike), across transactions, are verified
+ * as one randomized batch (docs/market.md §verification) and each transaction then reads its
+ * verdict from the verifier's cache. Reads only; a failure here changes nothing (each message
+ * still checks itself when it runs).
+ */
+async function prepareBlock(state: Overlay, ctx: BlockContext, txs: Tx[]): Promise<void> {
+  type Prepare = NonNullable<ReturnType<typeof handlerFor>['prepare']>;
+  const groups = new Map<Prepare, AnyMsg[]>();
+  for (const tx of txs) {
+    for (const m of tx.tx.body.msgs) {
+      const prepare = handlerFor(m).prepare;
+      if (prepare) (groups.get(prepare) ?? groups.set(prepare, []).get(prepare)!).push(m);
+    }
+  }
+  if (groups.size === 0) return;
+  const look: MsgContext = { state: state.child(), signer: new Uint8Array(20), chainId: ctx.chainId, height: ctx.height, time: ctx.time, txHash: new Uint8Array(32), msgIndex: 0, proofs: ctx.proofs, emit: () => undefined };
+  for (const [prepare, group] of groups) {
+    try {
+      await prepare(look, group);
+    } catch {
+      // only a cache warm-up: the messages check themselves
+    }
+  }
+}
+
+/**
  * Executes a block's contents on `base`. In build mode `full` (the proposer's time budget, checked
  * before each transaction) may end the transaction list early: the rest stay in the mempool for the
  * next block. Validity never depends on it; verification executes exactly what the block holds.
@@ -124,6 +151,7 @@ export async function executeBlock(base: StateReader, ctx: BlockContext, content
   // one round trip for every sender's account instead of one per transaction
   await state.prefetch(txs.map((tx) => accounts.key(tx.sender)));
   const params = await getChainParams(state);
+  await prepareBlock(state, ctx, txs);
   const result: ExecResult = { state, included: [], receipts: [], rejected: [], solutions: [], rejectedSolutions: [], evidence: content.evidence, events: [], params };
   const seen = new Set<string>();
   let fees = 0n;

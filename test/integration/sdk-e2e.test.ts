@@ -118,7 +118,10 @@ test('SDK: queries, signing, staking, market, subscriptions and error codes on a
     await bobc.signAndBroadcast([{ type: 'market/lock', requestId }]);
     assert.equal((await client.getMarketRequests({ prover: bob.address }))[0]!.id, requestId);
     const fill = await preimageFill(42n);
-    await bobc.signAndBroadcast([{ type: 'market/fulfill', requestId, ...fill }]);
+    const filled = await bobc.signAndBroadcast([{ type: 'market/fulfill', requestId, ...fill }]);
+    const aggregate = await client.getBlockProofs(filled.height, toHex(PREIMAGE_ID));
+    assert.deepEqual(aggregate.proofs.map((p) => [p.request, p.proof]), [[requestId, toHex(fill.proof)]], 'the block\'s proofs for the circuit, as one deliverable');
+    assert.equal(aggregate.seed.length, 64);
     const bobAsProver = await client.getProver(bob.address);
     assert.deepEqual([bobAsProver.stake, bobAsProver.delegation?.commissionPpm, bobAsProver.delegation?.delegators], [String(8n * QRY), '100000', '1']);
     const share = await client.getProverDelegation(bob.address, alice.address);

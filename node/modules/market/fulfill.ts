@@ -23,7 +23,7 @@ async function slashFalseProof(ctx: MsgContext, id: Uint8Array): Promise<void> {
 export const fulfill = defineMsg<FulfillMsg>({
   ...fulfillSpec,
   spend: () => 0n,
-  prepare: (ctx, msgs) => prepareFills(ctx, msgs),
+  prepare: prepareFills,
   async apply(ctx, m) {
     const r = await getRequest(ctx.state, m.requestId);
     if (r.status !== 'locked' || !r.lock) throw new QuarryError('E_INVALID_MSG', `a ${r.status} request cannot be fulfilled by its locker`);

@@ -17,7 +17,7 @@ import { revealFillSpec, type RevealFillMsg } from '../../../protocol/messages/m
 export const revealFill = defineMsg<RevealFillMsg>({
   ...revealFillSpec,
   spend: () => 0n,
-  prepare: (ctx, msgs) => prepareFills(ctx, msgs),
+  prepare: prepareFills,
   async apply(ctx, m) {
     const r = await getRequest(ctx.state, m.requestId);
     if (r.status !== 'open-fill' && r.status !== 'race') throw new QuarryError('E_INVALID_MSG', `a ${r.status} request is not open to fills`);

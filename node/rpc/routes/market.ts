@@ -11,6 +11,7 @@ import { askers, askId, asks, circuitList, circuits, getRequest, requestProofs, 
 import { openRequestIds } from '../../modules/market/request-index.ts';
 import { getMarketTotals } from '../../modules/market/totals.ts';
 import { askerJson, marketProverRoutes } from './market-provers.ts';
+import { marketAggregateRoutes } from './market-aggregate.ts';
 import { MAX_ARTIFACT_BYTES, type StagingLimits } from '../../market/artifacts.ts';
 import { artifactRefs } from '../../market/references.ts';
 import type { RpcConfig } from '../../config.ts';
@@ -79,6 +80,7 @@ export function marketRoutes(app: FastifyInstance, node: NodeServices, config: R
   });
 
   marketProverRoutes(app, chain);
+  marketAggregateRoutes(app, chain);
 
   app.get('/market/totals', async () => toJson(await getMarketTotals(chain.latestState)) satisfies MarketTotals);
 
