@@ -40,7 +40,7 @@ function request(o: Partial<ProofRequest>): ProofRequest {
   return {
     requester: new Uint8Array(20).fill(1), circuitId: CIRCUIT, inputs: [{ name: 'x', values: [String(serial)] }], minPrice: 0n, maxPrice: 1_000n, rampBlocks: 0n,
     lockBlocks: 0n, deadline: FAR, collateral: 0n, minReputationPpm: 0n, escalationCap: 5_000n, escrow: 0n, fillerReward: 0n, createdAt: 0n, listedAt: 0n,
-    status: 'open', lock: null, reservation: null, filledBy: null, paid: 0n, relists: 0n, declinedBy: [], owedTo: [], mode: 'book', drawAt: 0n, winners: 1n, racers: [], ...o,
+    status: 'open', lock: null, reservation: null, filledBy: null, paid: 0n, relists: 0n, declinedBy: [], owedTo: [], mode: 'book', drawAt: 0n, winners: 1n, racers: [], sealed: null, ...o,
   };
 }
 
@@ -48,7 +48,7 @@ function request(o: Partial<ProofRequest>): ProofRequest {
 async function scheduleDue(s: Overlay, height: bigint): Promise<void> {
   for (let i = 0; i < PER_BLOCK.relists; i++) await putRequest(s, nextId(), request({ deadline: height, listedAt: height - 1_000n }));
   for (let i = 0; i < PER_BLOCK.expiries; i++) await putRequest(s, nextId(), request({ deadline: height, maxPrice: 5_000n }));
-  const lock = { prover: PROVER, price: 0n, lockedAt: height - 10n, expiresAt: height - 1n, collateral: 0n, viaAsk: false };
+  const lock = { prover: PROVER, price: 0n, lockedAt: height - 10n, expiresAt: height - 1n, collateral: 0n, viaAsk: false, awaitingSeal: 0n, sealedAt: 0n };
   for (let i = 0; i < PER_BLOCK.timeouts; i++) await putRequest(s, nextId(), request({ status: 'locked', maxPrice: 0n, escalationCap: 0n, lock }));
 }
 

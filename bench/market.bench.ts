@@ -1,6 +1,7 @@
 /**
  * The proof market: Groth16 fill verifications per second one by one vs in one randomized batch
- * (and snarkjs's verify as a reference), blocks per second of market end-of-block execution with
+ * (and snarkjs's verify as a reference), a block's fills one by one, per transaction and in one
+ * block batch at 1, 10 and 100 fills per block, blocks per second of market end-of-block execution with
  * 1,000, 10,000 and 100,000 open requests (market-scale.ts), blocks per second of a real chain
  * while 1,000 requests are open, and the time from posting a request to a verified proof on a
  * one-validator devnet served by `quarry node mine --ask`.
@@ -39,9 +40,11 @@ interface Sizes {
   busyRequests: number;
   latencySamples: number;
   scale: ScaleSizes;
+  /** Fills per block for the block-batch comparison. */
+  perBlock: number[];
 }
-const FULL: Sizes = { proofs: 32, snarkjs: 8, open: 1000, idleBlocks: 20, busyBlocks: 10, busyRequests: 50, latencySamples: 8, scale: { openCounts: [1_000, 10_000, 100_000], warmBlocks: 20, blocks: 100 } };
-const SMOKE: Sizes = { proofs: 3, snarkjs: 1, open: 20, idleBlocks: 2, busyBlocks: 2, busyRequests: 10, latencySamples: 1, scale: { openCounts: [20, 50, 100], warmBlocks: 1, blocks: 2 } };
+const FULL: Sizes = { proofs: 32, snarkjs: 8, open: 1000, idleBlocks: 20, busyBlocks: 10, busyRequests: 50, latencySamples: 8, scale: { openCounts: [1_000, 10_000, 100_000], warmBlocks: 20, blocks: 100 }, perBlock: [1, 10, 100] };
+const SMOKE: Sizes = { proofs: 3, snarkjs: 1, open: 20, idleBlocks: 2, busyBlocks: 2, busyRequests: 10, latencySamples: 1, scale: { openCounts: [20, 50, 100], warmBlocks: 1, blocks: 2 }, perBlock: [1, 4] };
 const REQUESTS_PER_TX = 10;
 /** Requests opened per block while filling the book (200 would pass the default maxBlockWeight). */
 const OPEN_PER_BLOCK = 100;
@@ -77,6 +80,36 @@ async function verification(z: Sizes): Promise<void> {
   } finally {
     await single.close();
     await batched.close();
+  }
+}
+
+/** Fills a transaction carries in the per-transaction comparison (a prover fulfilling a few locks at once). */
+const FILLS_PER_TX = 4;
+
+/**
+ * A block's fills checked one by one, in per-transaction batches (the chain before block batching)
+ * and in one block batch (docs/market.md §verification), each on a fresh verifier (no cached verdicts).
+ */
+async function blockBatching(z: Sizes): Promise<void> {
+  const most = Math.max(...z.perBlock);
+  const items = (await Promise.all(Array.from({ length: most + 1 }, (_, i) => preimageFill(BigInt(10_000 + i))))).map((f) => ({ proof: f.proof, publicSignals: f.publicSignals.map(BigInt) }));
+  const rate = async (n: number, groups: number) => {
+    const v = await Groth16Verifier.create();
+    try {
+      await v.verify(PREIMAGE_ID, PREIMAGE.vk, items.slice(most, most + 1)); // prepares the key
+      const size = Math.ceil(n / groups);
+      const run = await timeIt(async () => {
+        for (let g = 0; g < n; g += size) if ((await v.verify(PREIMAGE_ID, PREIMAGE.vk, items.slice(g, Math.min(n, g + size)))).some((ok) => !ok)) throw new Error('a valid proof failed');
+      });
+      return (n / run.ms) * 1000;
+    } finally {
+      await v.close();
+    }
+  };
+  for (const n of z.perBlock) {
+    const [one, perTx, perBlock] = [await rate(n, n), await rate(n, Math.ceil(n / FILLS_PER_TX)), await rate(n, 1)];
+    figure(`${n} fills in a block: one by one / per transaction of ${FILLS_PER_TX} / one block batch`, [one, perTx, perBlock], 'verifications/s', 1);
+    ratio(`  ratio block batch / one by one (${n} fills)`, perBlock / one);
   }
 }
 
@@ -148,6 +181,7 @@ export async function benchMarket(o: BenchOptions): Promise<void> {
   const z = sized(o, FULL, SMOKE);
   heading('market: Groth16 fill verification, execution with open requests, request → proof (devnet, 300 ms blocks)');
   await verification(z);
+  await blockBatching(z);
   await endBlockScaling(z.scale);
   await executionWithOpenRequests(z);
   await requestToProof(z);

@@ -17,3 +17,4 @@ export type { AnyMsg, MsgType, MsgOf } from '../protocol/messages/index.ts';
 export type { MsgInput } from '../protocol/messages/input.ts';
 export type { SnarkjsProof } from '../protocol/proof-codec.ts';
 export type * from '../protocol/rpc-types.ts';
+export { encryptionKeypair, encryptionPublicKey, openSeal, sealedCommitment, sealInputs, type Seal } from '../protocol/seal.ts';

@@ -30,6 +30,8 @@ export interface ProofRequestSpec {
   mode?: 'book' | 'stake' | 'race';
   /** Race mode: how many valid proofs share the price (default 1). */
   winners?: bigint;
+  /** Sealed private inputs: the commitment `sealedCommitment(private, salt)`; `inputs` then holds the public ones only (docs/market.md §sealed). */
+  sealed?: Uint8Array;
 }
 
 /** Inputs in canonical order (by name), values as decimal strings. */
@@ -58,6 +60,7 @@ export function requestProofMsg(s: ProofRequestSpec): RequestProofMsg {
     reservation: s.reservation ? fromHex(s.reservation) : null,
     mode: s.mode ?? 'book',
     winners: s.winners ?? 1n,
+    sealed: s.sealed ?? null,
   };
 }
 

@@ -22,6 +22,7 @@ import type {
   MarketProver,
   ProverDelegationView,
   BlockProofs,
+  SealView,
   MarketRequest,
   MempoolInfo,
   NetInfo,
@@ -168,6 +169,11 @@ export class QuarryClient {
   /** The proofs a block's fills delivered for one circuit, with the key and the batch seed (docs/market.md §verification). */
   getBlockProofs(height: bigint | number | string, circuitId: string): Promise<BlockProofs> {
     return this.rpc.get(`/market/blocks/${height}/proofs?circuit=${encodeURIComponent(circuitId)}`);
+  }
+
+  /** A locked sealed request's sealed inputs, for its prover to open (protocol/seal.ts openSeal). */
+  getSeal(requestId: string): Promise<SealView> {
+    return this.rpc.get(`/market/requests/${encodeURIComponent(requestId)}/seal`);
   }
 
   /** A prover's delegations, in the order they came (docs/market.md §delegation). */

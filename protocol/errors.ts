@@ -40,6 +40,8 @@ export const ErrorCodes = {
   E_INVALID_PROOF: 400,
   /** The inputs of a proof request admit no witness: the circuit's constraints fail on them. */
   E_NO_WITNESS: 422,
+  /** Sealed private inputs that do not open with the prover's key or do not match the request's commitment (docs/market.md §sealed). */
+  E_SEAL: 422,
   E_NOT_CANONICAL: 400,
   E_RATE_LIMITED: 429,
 } as const;

@@ -144,6 +144,8 @@ export interface MarketRequest {
   /** Race mode: proofs that share the price, and the committed provers in commit order. */
   winners: string;
   racers: Array<{ prover: string; collateral: string; revealed: boolean }>;
+  /** H(private inputs ‖ salt) of a sealed request (hex), null when its inputs are all in the clear (docs/market.md §sealed). */
+  sealed: string | null;
   /** Owed from the fill's pay to the delegators of provers that missed it (docs/market.md §delegation). */
   owedTo: Array<{ prover: string; amount: string }>;
   currentPrice: string | null;
@@ -183,6 +185,8 @@ export interface MarketProver {
   lockedValue: string;
   onTimeValue: string;
   reputationPpm: string;
+  /** The X25519 key sealed inputs are encrypted to (market/prover-key), hex; null until published. */
+  encryptionKey: string | null;
   /** Null until the prover opens itself to delegation (market/edit-prover). */
   delegation: {
     /** In force at the next height; a raise waits until `nextCommissionAt`. */
@@ -216,6 +220,13 @@ export interface MarketTotals {
   cancelled: string;
   paid: string;
   slashedCollateral: string;
+}
+
+/** GET /market/requests/:id/seal: the current lock's sealed inputs (hex), docs/market.md §sealed. */
+export interface SealView {
+  ephemeralKey: string;
+  nonce: string;
+  ciphertext: string;
 }
 
 /**

@@ -17,6 +17,8 @@ import { editProver } from './market/edit-prover.ts';
 import { delegateProver } from './market/delegate-prover.ts';
 import { undelegateProver } from './market/undelegate-prover.ts';
 import { claimProverRewards } from './market/claim-prover-rewards.ts';
+import { proverKey } from './market/prover-key.ts';
+import { seal } from './market/seal.ts';
 import { ask } from './market/ask.ts';
 import { requestProof } from './market/request-proof.ts';
 import { cancel } from './market/cancel.ts';
@@ -46,6 +48,8 @@ const handlers: { readonly [T in MsgType]: MsgHandler<MsgOf<T>> } = {
   'market/delegate-prover': delegateProver,
   'market/undelegate-prover': undelegateProver,
   'market/claim-prover-rewards': claimProverRewards,
+  'market/prover-key': proverKey,
+  'market/seal': seal,
   'market/ask': ask,
   'market/request-proof': requestProof,
   'market/cancel': cancel,

@@ -39,6 +39,10 @@ import {
   delegateProverSpec,
   undelegateProverSpec,
   claimProverRewardsSpec,
+  proverKeySpec,
+  sealSpec,
+  type ProverKeyMsg,
+  type SealMsg,
   type EditProverMsg,
   type DelegateProverMsg,
   type UndelegateProverMsg,
@@ -75,6 +79,8 @@ export type AnyMsg =
   | DelegateProverMsg
   | UndelegateProverMsg
   | ClaimProverRewardsMsg
+  | ProverKeyMsg
+  | SealMsg
   | AskMsg
   | RequestProofMsg
   | CancelMsg
@@ -107,6 +113,8 @@ export const msgSpecs: { readonly [T in MsgType]: MsgSpec<MsgOf<T>> } = {
   'market/delegate-prover': delegateProverSpec,
   'market/undelegate-prover': undelegateProverSpec,
   'market/claim-prover-rewards': claimProverRewardsSpec,
+  'market/prover-key': proverKeySpec,
+  'market/seal': sealSpec,
   'market/ask': askSpec,
   'market/request-proof': requestProofSpec,
   'market/cancel': cancelSpec,

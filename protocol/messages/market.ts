@@ -54,6 +54,14 @@ const claimProverRewardsSchema = struct({ type: literal('market/claim-prover-rew
 export type ClaimProverRewardsMsg = Infer<typeof claimProverRewardsSchema>;
 export const claimProverRewardsSpec = msgSpec<ClaimProverRewardsMsg>({ type: 'market/claim-prover-rewards', schema: claimProverRewardsSchema, weight: () => 1_000n });
 
+const proverKeySchema = struct({ type: literal('market/prover-key'), encryptionKey: bytes({ len: 32 }) });
+export type ProverKeyMsg = Infer<typeof proverKeySchema>;
+export const proverKeySpec = msgSpec<ProverKeyMsg>({ type: 'market/prover-key', schema: proverKeySchema, weight: () => 1_000n });
+
+const sealSchema = struct({ type: literal('market/seal'), requestId: bytes({ len: 32 }), ephemeralKey: bytes({ len: 32 }), nonce: bytes({ len: 24 }), ciphertext: bytes({ max: 65_536 }) });
+export type SealMsg = Infer<typeof sealSchema>;
+export const sealSpec = msgSpec<SealMsg>({ type: 'market/seal', schema: sealSchema, weight: (m) => 2_000n + BigInt(m.ciphertext.length) });
+
 const askSchema = struct({ type: literal('market/ask'), circuitId: bytes({ len: 32 }), price: u64, maxTurnaround: u64, capacity: u64 });
 export type AskMsg = Infer<typeof askSchema>;
 export const askSpec = msgSpec<AskMsg>({ type: 'market/ask', schema: askSchema, weight: () => 2_000n });
@@ -75,6 +83,8 @@ const requestProofSchema = struct({
   mode: text(8, /^(book|stake|race)$/),
   /** Race mode: how many valid proofs share the price (1 otherwise). */
   winners: u64,
+  /** Sealed private inputs: H(inputs ‖ salt); `inputs` then carries the public inputs only (docs/market.md §sealed). */
+  sealed: nullable(bytes({ len: 32 })),
 });
 export type RequestProofMsg = Infer<typeof requestProofSchema>;
 export const requestProofSpec = msgSpec<RequestProofMsg>({

@@ -58,6 +58,7 @@ export interface RequestOpts {
   reservation?: Uint8Array | null;
   mode?: 'book' | 'stake' | 'race';
   winners?: bigint;
+  sealed?: Uint8Array | null;
 }
 
 export function requestMsg(x: bigint, o: RequestOpts = {}): AnyMsg {
@@ -77,6 +78,7 @@ export function requestMsg(x: bigint, o: RequestOpts = {}): AnyMsg {
     reservation: o.reservation ?? null,
     mode: o.mode ?? 'book',
     winners: o.winners ?? 1n,
+    sealed: o.sealed ?? null,
   } as AnyMsg;
 }
 

@@ -44,7 +44,7 @@ function request(o: Partial<ProofRequest> = {}): ProofRequest {
   return {
     requester: new Uint8Array(20).fill(1), circuitId: CIRCUIT, inputs: [], minPrice: 0n, maxPrice: 100n, rampBlocks: 0n, lockBlocks: 0n,
     deadline: FAR, collateral: 0n, minReputationPpm: 0n, escalationCap: 1_000n, escrow: 0n, fillerReward: 0n, createdAt: 0n,
-    listedAt: 0n, status: 'open', lock: null, reservation: null, filledBy: null, paid: 0n, relists: 0n, declinedBy: [], owedTo: [], mode: 'book', drawAt: 0n, winners: 1n, racers: [], ...o,
+    listedAt: 0n, status: 'open', lock: null, reservation: null, filledBy: null, paid: 0n, relists: 0n, declinedBy: [], owedTo: [], mode: 'book', drawAt: 0n, winners: 1n, racers: [], sealed: null, ...o,
   };
 }
 
@@ -53,7 +53,7 @@ const DUE: Array<[string, Partial<ProofRequest>]> = [
   ['relist-a', { deadline: H, listedAt: H - 10n }],
   ['expire', { deadline: H, maxPrice: 1_000n }],
   ['relist-b', { deadline: H, listedAt: H - 10n }],
-  ['timeout', { status: 'locked', maxPrice: 0n, escalationCap: 0n, lock: { prover: PROVER, price: 0n, lockedAt: H - 5n, expiresAt: H, collateral: 0n, viaAsk: false } }],
+  ['timeout', { status: 'locked', maxPrice: 0n, escalationCap: 0n, lock: { prover: PROVER, price: 0n, lockedAt: H - 5n, expiresAt: H, collateral: 0n, viaAsk: false, awaitingSeal: 0n, sealedAt: 0n } }],
 ];
 
 async function market(open: number, o: { ask?: { price: bigint; capacity: bigint } } = {}): Promise<CountingState> {

@@ -19,7 +19,9 @@ export const decline = defineMsg<DeclineMsg>({
     const r = await getRequest(ctx.state, m.requestId);
     if (r.status !== 'locked' || !r.lock || !equalBytes(r.lock.prover, ctx.signer)) throw new QuarryError('E_INVALID_MSG', 'only the holder of a lock may decline it');
     const params = await getMarketParams(ctx.state);
-    const closes = r.lock.lockedAt + params.acceptWindowBlocks;
+    if (r.lock.awaitingSeal > 0n) throw new QuarryError('E_INVALID_MSG', 'the inputs are not sealed yet: the window to decline opens with the seal');
+    // a sealed request's window counts from its seal: only then can the prover read the inputs
+    const closes = (r.lock.sealedAt > 0n ? r.lock.sealedAt : r.lock.lockedAt) + params.acceptWindowBlocks;
     if (ctx.height > closes) throw new QuarryError('E_EXPIRED', `the accept window closed at height ${closes}: deliver or lose the collateral`);
     const open = await declineLock(ctx.state, params, m.requestId, r, ctx.emit, ctx.height);
     if (open) await tryMatch(ctx.state, params, m.requestId, open, ctx.height, ctx.emit);

@@ -11,7 +11,7 @@ import { transfer } from '../bank/account.ts';
 import type { ChainEvent } from '../types.ts';
 import { askCandidates, missLock, tryMatch } from './match.ts';
 import type { AskCandidate } from './pricing.ts';
-import { refundRequest, releaseCollateral, type Emit } from './settle.ts';
+import { refundRequest, releaseCollateral, unsealedLock, type Emit } from './settle.ts';
 import { expiring, getMarketParams, getProver, getRequest, MARKET_BONDS, MARKET_ESCROW, offers, PPM, provers, reservations, unbondQueue, type MarketParams, type ProofRequest } from './state.ts';
 import { releaseUndelegations } from './delegation.ts';
 import { settleRace } from './race.ts';
@@ -35,6 +35,7 @@ export async function marketEndBlock(state: Overlay, height: bigint, events: Cha
 
 async function settleDue(state: Overlay, params: MarketParams, id: Uint8Array, height: bigint, emit: Emit): Promise<void> {
   let r = await getRequest(state, id);
+  if (r.status === 'locked' && r.lock!.awaitingSeal > 0n) return unsealedLock(state, params, id, r, emit, height);
   if (r.status === 'locked') r = await missLock(state, params, id, r, height, emit, 'timeout');
   // a lock that ran to the deadline leaves nothing fillable: refund now rather than a block later
   if (r.status === 'open-fill' && height >= r.deadline) await refundRequest(state, id, r, 'expired', emit);

@@ -9,7 +9,7 @@ import { defineMsg } from '../types.ts';
 import { auctionPrice } from './pricing.ts';
 import { lockRequest } from './settle.ts';
 import { fillPay, lockCollateral } from './economics.ts';
-import { freeCollateral, getMarketParams, getRequest, owedTotal, reputationPpm, requireProverBond } from './state.ts';
+import { freeCollateral, getMarketParams, getRequest, owedTotal, proverKeys, reputationPpm, requireProverBond } from './state.ts';
 import { lockSpec, type LockMsg } from '../../../protocol/messages/market.ts';
 
 export const lock = defineMsg<LockMsg>({
@@ -18,6 +18,7 @@ export const lock = defineMsg<LockMsg>({
   async apply(ctx, m) {
     const r = await getRequest(ctx.state, m.requestId);
     if (r.status !== 'open') throw new QuarryError('E_INVALID_MSG', `a ${r.status} request cannot be locked`);
+    if (r.sealed && !(await proverKeys.get(ctx.state, ctx.signer))) throw new QuarryError('E_INVALID_MSG', 'a sealed request needs a prover key to seal its inputs to (market/prover-key first)');
     if (r.mode === 'stake') throw new QuarryError('E_INVALID_MSG', 'a stake-mode request is assigned by draw, not locked');
     if (ctx.height >= r.deadline) throw new QuarryError('E_EXPIRED', 'the request is past its deadline');
     const params = await getMarketParams(ctx.state);

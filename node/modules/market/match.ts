@@ -6,7 +6,7 @@ import { taggedHash } from '../../crypto/hash.ts';
 import { getBeaconMix } from '../beacon.ts';
 import { putRequest } from './request-index.ts';
 import { lockCollateral } from './economics.ts';
-import { askers, askId, asks, getProver, owedTotal, type MarketParams, type ProofRequest } from './state.ts';
+import { askers, askId, asks, getProver, owedTotal, proverKeys, type MarketParams, type ProofRequest } from './state.ts';
 import { lockRequest, slashLock, type Emit } from './settle.ts';
 
 /** The circuit's standing asks with their provers' state. */
@@ -14,7 +14,7 @@ export async function askCandidates(state: StateReader, circuitId: Uint8Array): 
   const candidates: AskCandidate[] = [];
   for (const prover of (await askers.get(state, circuitId))?.provers ?? []) {
     const a = await asks.get(state, askId(prover, circuitId));
-    if (a) candidates.push({ prover, ask: a, state: await getProver(state, prover) });
+    if (a) candidates.push({ prover, ask: a, state: await getProver(state, prover), sealable: (await proverKeys.get(state, prover)) !== undefined });
   }
   return candidates;
 }

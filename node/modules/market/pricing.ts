@@ -15,6 +15,8 @@ export interface AskCandidate {
   prover: Uint8Array;
   ask: Ask;
   state: Prover;
+  /** It has published a key sealed inputs can be encrypted to (docs/market.md §sealed). */
+  sealable?: boolean;
 }
 
 /**
@@ -40,7 +42,8 @@ export function eligibleAsks(r: ProofRequest, height: bigint, candidates: AskCan
       c.state.bond >= params.minProverBond &&
       freeCollateral(c.state) >= lockCollateral(params, r.collateral, lockPrice(c.ask, owed)) &&
       reputationPpm(c.state) >= r.minReputationPpm &&
-      !r.declinedBy.some((d) => equalBytes(d, c.prover)),
+      !r.declinedBy.some((d) => equalBytes(d, c.prover)) &&
+      (!r.sealed || c.sealable === true),
   );
 }
 

@@ -28,6 +28,7 @@ import {
   type ProofRequest,
   type SelectionMode,
   MAX_RACE_WINNERS,
+  proverKeys,
 } from './state.ts';
 import { marketFee } from './economics.ts';
 import { countMarket } from './totals.ts';
@@ -41,13 +42,14 @@ export const requestProof = defineMsg<RequestProofMsg>({
     const params = await getMarketParams(ctx.state);
     const circuit = await requireCircuit(ctx.state, m.circuitId);
     checkInputs(circuit, m.inputs, m.mode === 'race');
+    if (m.sealed && m.inputs.some((i) => !circuit.publicInputs.includes(i.name))) throw new QuarryError('E_INVALID_MSG', 'a sealed request carries its public inputs only: the private ones go in the seal');
     checkMode(m);
     if (m.minPrice > m.maxPrice || m.maxPrice > m.escalationCap) throw new QuarryError('E_INVALID_MSG', 'prices must satisfy minPrice ≤ maxPrice ≤ escalationCap');
     if (m.deadlineBlocks === 0n || m.deadlineBlocks > params.maxDeadlineBlocks) throw new QuarryError('E_INVALID_MSG', `deadline must be 1..${params.maxDeadlineBlocks} blocks`);
     if (m.minReputationPpm > PPM) throw new QuarryError('E_INVALID_MSG', 'minReputationPpm is at most 1,000,000');
     const id = requestId(ctx.txHash, ctx.msgIndex);
     await countMarket(ctx.state, { requests: 1n });
-    if (m.mode !== 'race' && (await serveFromCache(ctx, m, id, params))) return;
+    if (m.mode !== 'race' && !m.sealed && (await serveFromCache(ctx, m, id, params))) return;
     if ((await openRequests.count(ctx.state, NO_ID)) >= params.maxOpenRequests) throw new QuarryError('E_MEMPOOL_FULL', 'the market has too many open requests');
     const base = newRequest(ctx, m);
     ctx.emit({ type: 'market-request', request: toHex(id), requester: encodeAddress(ctx.signer), circuit: toHex(m.circuitId), maxPrice: m.maxPrice.toString() });
@@ -65,6 +67,7 @@ function checkMode(m: RequestProofMsg): void {
   if (m.mode === 'race' && (m.winners === 0n || m.winners > MAX_RACE_WINNERS)) throw new QuarryError('E_INVALID_MSG', `a race has 1 to ${MAX_RACE_WINNERS} winners`);
   if (m.mode === 'race' && (m.lockBlocks === 0n || m.lockBlocks >= m.deadlineBlocks)) throw new QuarryError('E_INVALID_MSG', 'a race needs a commit window (lockBlocks ≥ 1) that closes before its deadline');
   if (m.mode !== 'book' && m.reservation) throw new QuarryError('E_INVALID_MSG', 'a reservation names its prover: it cannot be drawn or raced');
+  if (m.mode === 'race' && m.sealed) throw new QuarryError('E_INVALID_MSG', 'a race has no single prover to seal inputs to');
 }
 
 /** The request a message describes, open and unfunded (escrow is added by the caller). */
@@ -91,7 +94,7 @@ function newRequest(ctx: MsgContext, m: RequestProofMsg): ProofRequest {
     filledBy: null,
     paid: 0n,
     relists: 0n,
-    declinedBy: [], owedTo: [], mode: m.mode as SelectionMode, drawAt: 0n, winners: m.winners, racers: [],
+    declinedBy: [], owedTo: [], mode: m.mode as SelectionMode, drawAt: 0n, winners: m.winners, racers: [], sealed: m.sealed,
   };
 }
 
@@ -119,6 +122,7 @@ async function useReservation(ctx: MsgContext, id: Uint8Array, base: ProofReques
   if (!res || !equalBytes(res.buyer, ctx.signer)) throw new QuarryError('E_NOT_FOUND', 'no such reservation of yours');
   if (!equalBytes(res.circuitId, base.circuitId)) throw new QuarryError('E_INVALID_MSG', 'the reservation is for another circuit');
   if (res.remaining === 0n || ctx.height > res.endHeight) throw new QuarryError('E_INVALID_MSG', 'the reservation is used up or over');
+  if (base.sealed && !(await proverKeys.get(ctx.state, res.prover))) throw new QuarryError('E_INVALID_MSG', 'the reserved prover has published no key to seal inputs to');
   reservations.put(ctx.state, resId, { ...res, remaining: res.remaining - 1n });
   const r = { ...base, escrow: res.price, escalationCap: res.price, maxPrice: res.price, minPrice: res.price, collateral: res.collateralPerProof };
   await putRequest(ctx.state, id, r);

@@ -19,10 +19,13 @@ import {
   MARKET_ESCROW,
   MAX_OWED,
   owedTotal,
+  PPM,
   proofCache,
   provers,
   requestProofs,
+  getMarketParams,
   type Lock,
+  type NewLock,
   type MarketParams,
   type ProofRequest,
 } from './state.ts';
@@ -43,9 +46,14 @@ export async function releaseCollateral(state: Overlay, prover: Uint8Array, amou
 
 /**
  * Locks a request to a prover (collateral already checked free by the caller, or `precommitted`
- * when a capacity offer set it aside).
+ * when a capacity offer set it aside). A sealed request's turnaround waits for the requester's
+ * seal, which must come within `acceptWindowBlocks` (docs/market.md §sealed).
  */
-export async function lockRequest(state: Overlay, id: Uint8Array, r: ProofRequest, lock: Lock, emit: Emit, height: bigint, precommitted = false): Promise<ProofRequest> {
+export async function lockRequest(state: Overlay, id: Uint8Array, r: ProofRequest, newLock: NewLock, emit: Emit, height: bigint, precommitted = false): Promise<ProofRequest> {
+  const sealBy = newLock.lockedAt + (await getMarketParams(state)).acceptWindowBlocks;
+  const lock: Lock = r.sealed
+    ? { ...newLock, awaitingSeal: newLock.expiresAt - newLock.lockedAt, sealedAt: 0n, expiresAt: sealBy < r.deadline ? sealBy : r.deadline }
+    : { ...newLock, awaitingSeal: 0n, sealedAt: 0n };
   if (lock.collateral > 0n && !precommitted) await commitCollateral(state, lock.prover, lock.collateral);
   const p = await getProver(state, lock.prover);
   provers.put(state, lock.prover, { ...p, locks: p.locks + 1n, lockedValue: p.lockedValue + lock.price });
@@ -158,9 +166,7 @@ function addOwed(owedTo: ProofRequest['owedTo'], prover: Uint8Array, amount: big
  */
 export async function declineLock(state: Overlay, params: MarketParams, id: Uint8Array, r: ProofRequest, emit: Emit, height: bigint): Promise<ProofRequest | null> {
   const lock = r.lock!;
-  const p = await getProver(state, lock.prover);
-  provers.put(state, lock.prover, { ...p, locked: p.locked - lock.collateral, locks: p.locks - 1n, lockedValue: p.lockedValue - lock.price });
-  await endLock(state, lock, r.circuitId, height);
+  await undoLock(state, lock, r.circuitId, height);
   const { fee, price, refund } = declineOutcome(params, held(r), lock.price);
   await burn(state, MARKET_ESCROW, fee);
   if (refund > 0n) await transfer(state, MARKET_ESCROW, r.requester, refund);
@@ -174,6 +180,30 @@ export async function declineLock(state: Overlay, params: MarketParams, id: Uint
   }
   await putRequest(state, id, open);
   return open;
+}
+
+/** A lock ended through no fault of its prover: its collateral is free and its record as before the lock. */
+async function undoLock(state: Overlay, lock: Lock, circuitId: Uint8Array, height: bigint): Promise<void> {
+  const p = await getProver(state, lock.prover);
+  provers.put(state, lock.prover, { ...p, locked: p.locked - lock.collateral, locks: p.locks - 1n, lockedValue: p.lockedValue - lock.price });
+  await endLock(state, lock, circuitId, height);
+}
+
+/**
+ * A sealed request whose requester never sealed within its window (docs/market.md §sealed): the
+ * prover is released unharmed and paid the cancellation share (`declineFeePpm` of the lock price,
+ * from the escrow, shared with its delegators) for the capacity it held; the request is cancelled
+ * and the rest refunded. Locking provers with requests one never seals therefore costs.
+ */
+export async function unsealedLock(state: Overlay, params: MarketParams, id: Uint8Array, r: ProofRequest, emit: Emit, height: bigint): Promise<void> {
+  const lock = r.lock!;
+  await undoLock(state, lock, r.circuitId, height);
+  const budget = r.escrow - r.fillerReward;
+  const wanted = (lock.price * params.declineFeePpm) / PPM;
+  const share = wanted < budget ? wanted : budget;
+  if (share > 0n) await payProver(state, MARKET_ESCROW, lock.prover, share, height);
+  emit({ type: 'market-unsealed', request: toHex(id), prover: encodeAddress(lock.prover), paid: share.toString(), height: height.toString() });
+  await refundRequest(state, id, { ...r, lock: null, escrow: r.escrow - share }, 'cancelled', emit);
 }
 
 /** Returns everything held for a request to its requester and closes it. */

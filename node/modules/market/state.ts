@@ -117,8 +117,20 @@ export const asks = record('market/ask', askSchema);
 export const askers = record('market/askers', struct({ provers: array(bytes({ len: 20 }), 1 << 16) }));
 export const askId = (prover: Uint8Array, circuitId: Uint8Array) => concatBytes(prover, circuitId);
 
-export const lockSchema = struct({ prover: bytes({ len: 20 }), price: u64, lockedAt: u64, expiresAt: u64, collateral: u64, viaAsk: bool });
+export const lockSchema = struct({
+  prover: bytes({ len: 20 }),
+  price: u64,
+  lockedAt: u64,
+  expiresAt: u64,
+  collateral: u64,
+  viaAsk: bool,
+  /** A sealed request's turnaround, which starts when the requester seals (0 once sealed, and for unsealed requests), docs/market.md §sealed. */
+  awaitingSeal: u64,
+  sealedAt: u64,
+});
 export type Lock = Infer<typeof lockSchema>;
+/** A lock as its makers describe it; lockRequest adds the seal fields. */
+export type NewLock = Omit<Lock, 'awaitingSeal' | 'sealedAt'>;
 
 /** Distinct missed provers' delegators a request can owe; a miss beyond them expires it (docs/market.md §delegation). */
 export const MAX_OWED = 16;
@@ -167,11 +179,19 @@ export const requestSchema = struct({
   /** Race mode: how many valid proofs share the price, and the provers committed so far, in commit order. */
   winners: u64,
   racers: array(struct({ prover: bytes({ len: 20 }), collateral: u64, revealed: bool }), MAX_RACERS),
+  /** Sealed private inputs: the commitment H(inputs ‖ salt) the locked prover checks them against (docs/market.md §sealed). */
+  sealed: nullable(bytes({ len: 32 })),
 });
 export type ProofRequest = Omit<Infer<typeof requestSchema>, 'status' | 'mode'> & { status: RequestStatus; mode: SelectionMode };
 /** What a request owes the delegators of provers that missed it, in total. */
 export const owedTotal = (r: Pick<ProofRequest, 'owedTo'>): bigint => r.owedTo.reduce((sum, o) => sum + o.amount, 0n);
 export const requests = record('market/request', requestSchema);
+
+/** A prover's X25519 key, which sealed inputs are encrypted to (docs/market.md §sealed). */
+export const proverKeys = record('market/prover-key', struct({ key: bytes({ len: 32 }) }));
+/** The current lock's sealed inputs, per request. */
+export const MAX_SEAL_BYTES = 65_536;
+export const seals = record('market/seal', struct({ ephemeralKey: bytes({ len: 32 }), nonce: bytes({ len: 24 }), ciphertext: bytes({ max: MAX_SEAL_BYTES }) }));
 
 export const unbondQueue = record('market/unbond-queue', struct({ entries: array(struct({ prover: bytes({ len: 20 }), amount: u64 }), 1 << 16) }));
 

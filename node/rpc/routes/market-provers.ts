@@ -4,7 +4,8 @@ import type { Chain } from '../../chain/chain.ts';
 import { QuarryError } from '../../../protocol/errors.ts';
 import { decodeAddress, encodeAddress } from '../../../protocol/crypto/address.ts';
 import type { StateReader } from '../../state/view.ts';
-import { freeCollateral, getProver, reputationPpm, stakeOf } from '../../modules/market/state.ts';
+import { freeCollateral, getProver, proverKeys, reputationPpm, stakeOf } from '../../modules/market/state.ts';
+import { toHex } from '../../../protocol/encoding/bytes.ts';
 import { commissionAt, getDelegation, getPool, proverDelegators, type ProverDelegation } from '../../modules/market/delegation.ts';
 import { pendingReward, tokensOfShares } from '../../modules/shares.ts';
 import { countParam } from '../params.ts';
@@ -18,10 +19,11 @@ async function proverJson(state: StateReader, address: Uint8Array, height: bigin
   const pool = await getPool(state, address);
   return {
     address: encodeAddress(address),
-    ...(toJson(p) as Omit<MarketProver, 'address' | 'stake' | 'freeCollateral' | 'reputationPpm' | 'delegation'>),
+    ...(toJson(p) as Omit<MarketProver, 'address' | 'stake' | 'freeCollateral' | 'reputationPpm' | 'delegation' | 'encryptionKey'>),
     stake: stakeOf(p).toString(),
     freeCollateral: freeCollateral(p).toString(),
     reputationPpm: reputationPpm(p).toString(),
+    encryptionKey: ((k) => (k ? toHex(k.key) : null))(await proverKeys.get(state, address)),
     delegation: pool
       ? {
           commissionPpm: commissionAt(pool, height).toString(),

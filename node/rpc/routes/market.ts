@@ -7,7 +7,7 @@ import { toHex } from '../../../protocol/encoding/bytes.ts';
 import { NO_ID } from '../../state/record.ts';
 import { decodeCanonicalVk } from '../../../protocol/verification-key.ts';
 import { auctionPrice } from '../../modules/market/pricing.ts';
-import { askers, askId, asks, circuitList, circuits, getRequest, requestProofs, type ProofRequest, type RequestStatus } from '../../modules/market/state.ts';
+import { askers, askId, asks, circuitList, circuits, getRequest, requestProofs, seals, type ProofRequest, type RequestStatus } from '../../modules/market/state.ts';
 import { openRequestIds } from '../../modules/market/request-index.ts';
 import { getMarketTotals } from '../../modules/market/totals.ts';
 import { askerJson, marketProverRoutes } from './market-provers.ts';
@@ -17,7 +17,7 @@ import { artifactRefs } from '../../market/references.ts';
 import type { RpcConfig } from '../../config.ts';
 import { bodyBytes, countParam, hashParam, oneOfParam } from '../params.ts';
 import { toJson } from '../json.ts';
-import type { MarketTotals } from '../../../protocol/rpc-types.ts';
+import type { MarketTotals, SealView } from '../../../protocol/rpc-types.ts';
 
 // Every request status; `satisfies` makes the compiler check the list is complete.
 const STATUSES = Object.keys({ open: 0, locked: 0, 'open-fill': 0, race: 0, fulfilled: 0, expired: 0, cancelled: 0 } satisfies Record<RequestStatus, 0>) as RequestStatus[];
@@ -63,6 +63,12 @@ export function marketRoutes(app: FastifyInstance, node: NodeServices, config: R
     const r = await getRequest(chain.latestState, id);
     const proof = await requestProofs.get(chain.latestState, id);
     return { ...requestJson(id, r), proof: proof ? { proof: toHex(proof.proof), publicSignals: proof.publicSignals } : null };
+  });
+
+  app.get<{ Params: { id: string } }>('/market/requests/:id/seal', async (req): Promise<SealView> => {
+    const s = await seals.get(chain.latestState, hashParam(req.params.id, 'request id'));
+    if (!s) throw new QuarryError('E_NOT_FOUND', 'no sealed inputs for this request');
+    return { ephemeralKey: toHex(s.ephemeralKey), nonce: toHex(s.nonce), ciphertext: toHex(s.ciphertext) };
   });
 
   app.get<{ Querystring: { circuit?: string } }>('/market/asks', async (req) => {
