@@ -42,6 +42,7 @@ import { BlockImporter } from './services/importer.ts';
 import { Ingress } from './services/ingress.ts';
 import { MetricsFeed } from './services/metrics-feed.ts';
 import { LoopWatch } from './services/loop-watch.ts';
+import { Rebroadcaster } from './services/rebroadcast.ts';
 import type { NodeEvents } from './services/events.ts';
 import type { NodeRoles, NodeServices } from './services/services.ts';
 
@@ -58,6 +59,7 @@ export class QuarryNode implements NodeRoles {
   private readonly role: ValidatorRole;
   private readonly metricsFeed: MetricsFeed;
   private readonly loopWatch: LoopWatch;
+  private readonly rebroadcaster: Rebroadcaster;
   network: P2PNetwork | null = null;
   syncer: Syncer | null = null;
   rpc: RpcServer | null = null;
@@ -94,6 +96,7 @@ export class QuarryNode implements NodeRoles {
     };
     this.metricsFeed = new MetricsFeed(this.services);
     this.loopWatch = new LoopWatch(o.log);
+    this.rebroadcaster = new Rebroadcaster({ entries: () => mempool.entries(), publish: (bytes) => this.network?.publish('txs', bytes) ?? Promise.resolve() });
     const key = o.validatorKey;
     this.role = new ValidatorRole({ chain, blsPublicKey: key?.blsPublicKey ?? null, makeDriver: () => this.makeDriver(key!), log: o.log.child({ module: 'consensus' }) });
   }
@@ -184,6 +187,7 @@ export class QuarryNode implements NodeRoles {
       this.syncer.start();
     }
     this.loopWatch.start();
+    if (this.network) this.rebroadcaster.start();
     this.log.info(
       { chainId: chain.chainId, height: chain.head.height.toString(), rpc: this.rpc.url, p2p: this.network?.multiaddrs()[0] ?? null, peerId: this.network?.peerId ?? null, validator: this.driver !== null },
       'node started',
@@ -248,6 +252,7 @@ export class QuarryNode implements NodeRoles {
 
   async stop(): Promise<void> {
     this.loopWatch.stop();
+    this.rebroadcaster.stop();
     this.syncer?.stop();
     await this.role.stop();
     await this.network?.stop();

@@ -81,7 +81,7 @@ test('devnet + CLI: keys, send, query with a verified proof, clear errors', { ti
     assert.match(row!, new RegExp(` active +${validators[0]!.votingPower} .* ${validators[0]!.operator}$`));
     const prover = await q('query', 'market', 'prover', alice.address, '--rpc', url);
     assert.equal(prover.code, 0, prover.stderr);
-    assert.match(prover.stdout, new RegExp(`^address +${alice.address}\nbond +0 QRY \\(0 locked as collateral\\)\nlocks +0 open\n`));
+    assert.match(prover.stdout, new RegExp(`^address +${alice.address}\nstake +0 QRY: bond 0, delegated 0 \\(0 locked as collateral, 0 free\\)\ndelegation +closed\nlocks +0 open\n`));
     for (const [what, empty] of [['asks', 'no standing asks\n'], ['requests', 'no requests\n']]) assert.equal((await q('query', 'market', what!, '--rpc', url)).stdout, empty);
     const circuits = await q('query', 'market', 'circuits', '--rpc', url);
     assert.match(circuits.stdout, /^(NAME +PUBLIC +OUTPUTS +HEIGHT +ID\n|no circuits registered\n)/);
