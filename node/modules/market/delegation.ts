@@ -89,8 +89,9 @@ export function delegatorsPart(p: Pick<Prover, 'bond' | 'delegated'>, pool: Pick
  * accumulator grows), the commission and the part its own bond earned to the prover.
  */
 export async function payProver(state: Overlay, from: Uint8Array, prover: Uint8Array, amount: bigint, height: bigint): Promise<void> {
-  const shared = await poolShare(state, prover, await getProver(state, prover), amount, height);
-  if (shared > 0n) await payDelegators(state, from, prover, shared);
+  const pool = await getPool(state, prover);
+  const shared = sharedPart(pool, await getProver(state, prover), amount, height);
+  if (pool && shared > 0n) await credit(state, from, prover, pool, shared);
   if (amount - shared > 0n) await transfer(state, from, prover, amount - shared);
 }
 
@@ -98,14 +99,19 @@ export async function payProver(state: Overlay, from: Uint8Array, prover: Uint8A
 export async function payDelegators(state: Overlay, from: Uint8Array, prover: Uint8Array, amount: bigint): Promise<void> {
   const pool = await getPool(state, prover);
   if (!pool || pool.shares === 0n) return transfer(state, from, prover, amount);
+  await credit(state, from, prover, pool, amount);
+}
+
+async function credit(state: Overlay, from: Uint8Array, prover: Uint8Array, pool: ProverPool, amount: bigint): Promise<void> {
   await transfer(state, from, PROVER_REWARDS, amount);
   putPool(state, prover, { ...pool, rewardPerShare: pool.rewardPerShare + accrual(amount, pool.shares) });
 }
 
+const sharedPart = (pool: ProverPool | undefined, p: Prover, pay: bigint, height: bigint): bigint => (pool && pay > 0n ? delegatorsPart(p, pool, commissionAt(pool, height), pay) : 0n);
+
 /** The delegators' part of a prover's `pay` (on a miss: what they would have earned, owed to them from whoever fills). */
 export async function poolShare(state: StateReader, prover: Uint8Array, p: Prover, pay: bigint, height: bigint): Promise<bigint> {
-  const pool = await getPool(state, prover);
-  return pool && pay > 0n ? delegatorsPart(p, pool, commissionAt(pool, height), pay) : 0n;
+  return sharedPart(await getPool(state, prover), p, pay, height);
 }
 
 /** Pays a delegation's pending rewards and restarts its accumulator; returns what was paid. */

@@ -13,9 +13,9 @@ import { burn, transfer } from '../bank/account.ts';
 import type { MsgContext } from '../types.ts';
 import { commitKey } from './fill-commitment.ts';
 import { payProver } from './delegation.ts';
-import { lockCollateral, marketFee, slashShares, stakeSlash } from './economics.ts';
+import { lockCollateral, marketFee, slashShares } from './economics.ts';
 import { putRequest } from './request-index.ts';
-import { commitCollateral, releaseCollateral, type Emit } from './settle.ts';
+import { commitCollateral, releaseCollateral, slashStake, type Emit } from './settle.ts';
 import { fillCommits, freeCollateral, getProver, MARKET_BONDS, MARKET_ESCROW, MAX_RACERS, provers, requestProofs, requireProverBond, getMarketParams, type MarketParams, type ProofRequest } from './state.ts';
 import { countMarket } from './totals.ts';
 
@@ -73,10 +73,8 @@ export async function settleRace(state: Overlay, p: MarketParams, id: Uint8Array
   }
   let slashed = 0n;
   for (const x of r.racers.filter((y) => !y.revealed)) {
-    // as for a missed lock (docs/market.md §delegation): bond and delegations in proportion, only the bond's part shared
-    const pr = await getProver(state, x.prover);
-    const { fromBond, fromDelegated } = stakeSlash(pr, x.collateral);
-    provers.put(state, x.prover, { ...pr, bond: pr.bond - fromBond, delegated: pr.delegated - fromDelegated, locked: pr.locked - x.collateral, slashed: pr.slashed + 1n });
+    // as for a missed lock (docs/market.md §delegation): only the bond's part is shared
+    const { fromBond } = await slashStake(state, x.prover, x.collateral, false);
     const { toRequester } = slashShares(p, fromBond);
     if (toRequester > 0n) await transfer(state, MARKET_BONDS, r.requester, toRequester);
     await burn(state, MARKET_BONDS, x.collateral - toRequester);

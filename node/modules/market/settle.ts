@@ -18,6 +18,7 @@ import {
   MARKET_BONDS,
   MARKET_ESCROW,
   MAX_OWED,
+  mergeAmount,
   owedTotal,
   PPM,
   proofCache,
@@ -26,6 +27,7 @@ import {
   getMarketParams,
   type Lock,
   type NewLock,
+  type Prover,
   type MarketParams,
   type ProofRequest,
 } from './state.ts';
@@ -50,10 +52,7 @@ export async function releaseCollateral(state: Overlay, prover: Uint8Array, amou
  * seal, which must come within `acceptWindowBlocks` (docs/market.md §sealed).
  */
 export async function lockRequest(state: Overlay, id: Uint8Array, r: ProofRequest, newLock: NewLock, emit: Emit, height: bigint, precommitted = false): Promise<ProofRequest> {
-  const sealBy = newLock.lockedAt + (await getMarketParams(state)).acceptWindowBlocks;
-  const lock: Lock = r.sealed
-    ? { ...newLock, awaitingSeal: newLock.expiresAt - newLock.lockedAt, sealedAt: 0n, expiresAt: sealBy < r.deadline ? sealBy : r.deadline }
-    : { ...newLock, awaitingSeal: 0n, sealedAt: 0n };
+  const lock: Lock = r.sealed ? await awaitSeal(state, newLock, r.deadline) : { ...newLock, awaitingSeal: 0n, sealedAt: 0n };
   if (lock.collateral > 0n && !precommitted) await commitCollateral(state, lock.prover, lock.collateral);
   const p = await getProver(state, lock.prover);
   provers.put(state, lock.prover, { ...p, locks: p.locks + 1n, lockedValue: p.lockedValue + lock.price });
@@ -65,6 +64,12 @@ export async function lockRequest(state: Overlay, id: Uint8Array, r: ProofReques
   await putRequest(state, id, next);
   emit({ type: 'market-lock', request: toHex(id), prover: encodeAddress(lock.prover), price: lock.price.toString(), expiresAt: lock.expiresAt.toString(), height: height.toString() });
   return next;
+}
+
+/** A sealed request's lock: its turnaround is kept for the seal, and it lasts the seal window until then. */
+async function awaitSeal(state: Overlay, newLock: NewLock, deadline: bigint): Promise<Lock> {
+  const sealBy = newLock.lockedAt + (await getMarketParams(state)).acceptWindowBlocks;
+  return { ...newLock, awaitingSeal: newLock.expiresAt - newLock.lockedAt, sealedAt: 0n, expiresAt: sealBy < deadline ? sealBy : deadline };
 }
 
 /**
@@ -115,6 +120,18 @@ export async function payFill(
 }
 
 /**
+ * Takes `collateral` of a prover's stake for a miss, bond and delegations in proportion
+ * (docs/market.md §delegation), and counts the slash (and a late delivery when `late`): a missed
+ * lock and a race entry never revealed alike. Returns the record as it was and the two parts.
+ */
+export async function slashStake(state: Overlay, prover: Uint8Array, collateral: bigint, late: boolean): Promise<{ before: Prover; fromBond: bigint; fromDelegated: bigint }> {
+  const p = await getProver(state, prover);
+  const { fromBond, fromDelegated } = stakeSlash(p, collateral);
+  provers.put(state, prover, { ...p, bond: p.bond - fromBond, delegated: p.delegated - fromDelegated, locked: p.locked - collateral, late: p.late + (late ? 1n : 0n), slashed: p.slashed + 1n });
+  return { before: p, fromBond, fromDelegated };
+}
+
+/**
  * A missed lock (timed out, or a false proof from its holder): the whole collateral leaves the
  * stake, bond and delegations in proportion (shares of the bond's part to the requester and to
  * whoever fills next, the rest burned), the request's price
@@ -125,10 +142,8 @@ export async function payFill(
 export async function slashLock(state: Overlay, params: MarketParams, id: Uint8Array, r: ProofRequest, emit: Emit, height: bigint, reason: 'timeout' | 'false-proof'): Promise<ProofRequest> {
   const lock = r.lock!;
   const c = lock.collateral;
-  const p = await getProver(state, lock.prover);
-  const { fromBond, fromDelegated } = stakeSlash(p, c);
-  const owedShare = await poolShare(state, lock.prover, p, fillPay(params, owedTotal(r), lock.price), height);
-  provers.put(state, lock.prover, { ...p, bond: p.bond - fromBond, delegated: p.delegated - fromDelegated, locked: p.locked - c, late: p.late + 1n, slashed: p.slashed + 1n });
+  const { before, fromBond, fromDelegated } = await slashStake(state, lock.prover, c, true);
+  const owedShare = await poolShare(state, lock.prover, before, fillPay(params, owedTotal(r), lock.price), height);
   await endLock(state, lock, r.circuitId, height);
   const { toRequester, toFiller, burned, price, refund } = missOutcome(params, held(r), { price: lock.price, collateral: c, fromBond, owedShare });
   if (toRequester > 0n) await transfer(state, MARKET_BONDS, r.requester, toRequester);
@@ -151,10 +166,7 @@ export const held = (r: ProofRequest): Held => ({ maxPrice: r.maxPrice, escrow: 
 
 /** `owedTo` with a prover's share added (merged with its earlier one), or null when the list is full. */
 function addOwed(owedTo: ProofRequest['owedTo'], prover: Uint8Array, amount: bigint): ProofRequest['owedTo'] | null {
-  if (amount === 0n) return owedTo;
-  const i = owedTo.findIndex((o) => equalBytes(o.prover, prover));
-  if (i >= 0) return owedTo.map((o, j) => (j === i ? { prover, amount: o.amount + amount } : o));
-  return owedTo.length < MAX_OWED ? [...owedTo, { prover, amount }] : null;
+  return amount === 0n ? owedTo : mergeAmount(owedTo, (o) => equalBytes(o.prover, prover), { prover, amount }, MAX_OWED);
 }
 
 /**

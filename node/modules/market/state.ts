@@ -83,11 +83,21 @@ export const circuitList = record('market/circuits', struct({ ids: array(bytes({
 /** Withdrawals unbonding at once per prover or delegation; those releasing at the same height are one. */
 export const MAX_UNBONDING = 64;
 
+/**
+ * `list` with `entry` merged in: its amount added to the entry `same` picks, or appended; null when
+ * appending would pass `max` (unbonding lists and queues, owed shares).
+ */
+export function mergeAmount<T extends { amount: bigint }>(list: readonly T[], same: (e: T) => boolean, entry: T, max = Number.MAX_SAFE_INTEGER): T[] | null {
+  const i = list.findIndex(same);
+  if (i >= 0) return list.map((e, j) => (j === i ? { ...e, amount: e.amount + entry.amount } : e));
+  return list.length < max ? [...list, entry] : null;
+}
+
 /** `list` with `amount` released at `releaseAt` added (merged with an entry of that height). */
 export function addUnbonding(list: Array<{ amount: bigint; releaseAt: bigint }>, amount: bigint, releaseAt: bigint): Array<{ amount: bigint; releaseAt: bigint }> {
-  if (list.some((u) => u.releaseAt === releaseAt)) return list.map((u) => (u.releaseAt === releaseAt ? { amount: u.amount + amount, releaseAt } : u));
-  if (list.length >= MAX_UNBONDING) throw new QuarryError('E_INVALID_MSG', `at most ${MAX_UNBONDING} withdrawals may be unbonding at once; wait for one to complete`);
-  return [...list, { amount, releaseAt }];
+  const merged = mergeAmount(list, (u) => u.releaseAt === releaseAt, { amount, releaseAt }, MAX_UNBONDING);
+  if (!merged) throw new QuarryError('E_INVALID_MSG', `at most ${MAX_UNBONDING} withdrawals may be unbonding at once; wait for one to complete`);
+  return merged;
 }
 
 export const proverSchema = struct({

@@ -6,7 +6,7 @@
 import { QuarryError } from '../../../protocol/errors.ts';
 import { equalBytes, u64be } from '../../../protocol/encoding/bytes.ts';
 import { defineMsg } from '../types.ts';
-import { addUnbonding, freeCollateral, getMarketParams, getProver, provers, unbondQueue } from './state.ts';
+import { addUnbonding, freeCollateral, mergeAmount, getMarketParams, getProver, provers, unbondQueue } from './state.ts';
 import { unbondSpec, type UnbondMsg } from '../../../protocol/messages/market.ts';
 
 export const unbond = defineMsg<UnbondMsg>({
@@ -21,8 +21,6 @@ export const unbond = defineMsg<UnbondMsg>({
     const releaseAt = ctx.height + params.bondUnbondingBlocks;
     provers.put(ctx.state, ctx.signer, { ...p, bond: p.bond - m.amount, unbonding: addUnbonding(p.unbonding, m.amount, releaseAt) });
     const queue = (await unbondQueue.get(ctx.state, u64be(releaseAt)))?.entries ?? [];
-    const mine = queue.findIndex((e) => equalBytes(e.prover, ctx.signer));
-    const entries = mine < 0 ? [...queue, { prover: ctx.signer, amount: m.amount }] : queue.map((e, i) => (i === mine ? { ...e, amount: e.amount + m.amount } : e));
-    unbondQueue.put(ctx.state, u64be(releaseAt), { entries });
+    unbondQueue.put(ctx.state, u64be(releaseAt), { entries: mergeAmount(queue, (e) => equalBytes(e.prover, ctx.signer), { prover: ctx.signer, amount: m.amount })! });
   },
 });

@@ -10,7 +10,7 @@ import { equalBytes, u64be } from '../../../protocol/encoding/bytes.ts';
 import { defineMsg } from '../types.ts';
 import { sharesToRedeem } from '../shares.ts';
 import { getDelegation, putDelegation, putPool, requirePool, settleDelegationRewards, undelegationQueue } from './delegation.ts';
-import { addUnbonding, freeCollateral, getMarketParams, getProver, provers } from './state.ts';
+import { addUnbonding, freeCollateral, getMarketParams, getProver, mergeAmount, provers } from './state.ts';
 import { undelegateProverSpec, type UndelegateProverMsg } from '../../../protocol/messages/market.ts';
 
 export const undelegateProver = defineMsg<UndelegateProverMsg>({
@@ -28,9 +28,8 @@ export const undelegateProver = defineMsg<UndelegateProverMsg>({
     putPool(ctx.state, m.prover, { ...pool, shares: pool.shares - shares });
     await putDelegation(ctx.state, ctx.signer, m.prover, { ...d!, shares: d!.shares - shares, unbonding: addUnbonding(d!.unbonding, m.amount, releaseAt) });
     const queue = (await undelegationQueue.get(ctx.state, u64be(releaseAt)))?.entries ?? [];
-    const mine = queue.findIndex((e) => equalBytes(e.delegator, ctx.signer) && equalBytes(e.prover, m.prover));
-    const entries = mine < 0 ? [...queue, { delegator: ctx.signer, prover: m.prover, amount: m.amount }] : queue.map((e, i) => (i === mine ? { ...e, amount: e.amount + m.amount } : e));
-    undelegationQueue.put(ctx.state, u64be(releaseAt), { entries });
+    const mine = (e: (typeof queue)[number]) => equalBytes(e.delegator, ctx.signer) && equalBytes(e.prover, m.prover);
+    undelegationQueue.put(ctx.state, u64be(releaseAt), { entries: mergeAmount(queue, mine, { delegator: ctx.signer, prover: m.prover, amount: m.amount })! });
     ctx.emit({ type: 'market-undelegate', delegator: encodeAddress(ctx.signer), prover: encodeAddress(m.prover), amount: m.amount.toString(), releaseAt: releaseAt.toString() });
   },
 });
