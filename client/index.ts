@@ -11,10 +11,11 @@ export { QuarryClientError, RpcError, TxFailedError, TimeoutError, AmountError }
 export { parseAmount, formatAmount, UQRY_PER_QRY } from './amount.ts';
 export { poseidonHash } from './poseidon.ts';
 export { canonicalInputs, proofToSnarkjs, type ProofRequestSpec, type DeliveredProof, type InputValue } from './market.ts';
+export { prepareSealed, Sealer, type SealedInputs, type SealerOptions } from './sealer.ts';
 export { verifyAccountProof } from './account-proof.ts';
 export type { TxResult, Signer } from './tx-builder.ts';
 export type { AnyMsg, MsgType, MsgOf } from '../protocol/messages/index.ts';
 export type { MsgInput } from '../protocol/messages/input.ts';
 export type { SnarkjsProof } from '../protocol/proof-codec.ts';
 export type * from '../protocol/rpc-types.ts';
-export { encryptionKeypair, encryptionPublicKey, openSeal, sealedCommitment, sealInputs, type Seal } from '../protocol/seal.ts';
+export { derivedEncryptionSecret, encryptionKeypair, encryptionPublicKey, openSeal, sealedCommitment, sealInputs, type Seal } from '../protocol/seal.ts';

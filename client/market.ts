@@ -14,8 +14,13 @@ export type InputValue = bigint | number | string | Array<bigint | number | stri
 
 export interface ProofRequestSpec {
   circuitId: string;
-  /** Every input signal by name, public and private (in v1 provers see them all). */
+  /** Input signals by name: every one, or with `privateInputs` the public ones only. */
   inputs: Record<string, InputValue>;
+  /**
+   * Private inputs kept off the chain (docs/market.md §sealed): the request carries their
+   * commitment, and `SigningQuarryClient.requestProof` seals them to whichever prover locks it.
+   */
+  privateInputs?: Record<string, InputValue>;
   maxPrice: bigint;
   minPrice?: bigint;
   rampBlocks?: bigint;
@@ -30,7 +35,7 @@ export interface ProofRequestSpec {
   mode?: 'book' | 'stake' | 'race';
   /** Race mode: how many valid proofs share the price (default 1). */
   winners?: bigint;
-  /** Sealed private inputs: the commitment `sealedCommitment(private, salt)`; `inputs` then holds the public ones only (docs/market.md §sealed). */
+  /** Sealed private inputs' commitment `sealedCommitment(private, salt)`, when sealing them yourself (`privateInputs` does it for you). */
   sealed?: Uint8Array;
 }
 

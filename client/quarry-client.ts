@@ -44,7 +44,7 @@ export interface SubscribeOptions {
 }
 
 export class QuarryClient {
-  private readonly subscriptions = new Set<Subscription>();
+  protected readonly subscriptions = new Set<Subscription>();
 
   protected constructor(readonly rpc: RpcClient) {}
 

@@ -16,6 +16,7 @@ import { RpcError, TxFailedError } from './errors.ts';
 import { buildTx, nextFreeSequence, prepareTx, waitForTx, type Signer, type TxResult } from './tx-builder.ts';
 import { requestProofMsg, type ProofRequestSpec } from './market.ts';
 import { QuarryClient } from './quarry-client.ts';
+import { prepareSealed, Sealer, type SealedInputs, type SealerOptions } from './sealer.ts';
 
 export interface BroadcastOptions {
   /** Fee in uqry (default: the minimum the node accepts). */
@@ -136,9 +137,22 @@ export class SigningQuarryClient extends QuarryClient {
     return this.signAndBroadcast([{ type: 'market/claim-prover-rewards', prover }], opts);
   }
 
-  /** Posts a proof request (escrowing its escalation cap); returns its id. */
-  async requestProof(spec: ProofRequestSpec, opts?: BroadcastOptions): Promise<{ requestId: string; tx: TxResult }> {
-    const tx = await this.signAndBroadcast([requestProofMsg(spec)], opts);
-    return { requestId: toHex(deriveRequestId(fromHex(tx.hash), 0)), tx };
+  /**
+   * Posts a proof request (escrowing its escalation cap); returns its id. With `privateInputs` the
+   * request is sealed, and `sealer` keeps sealing them to whichever prover locks it until the
+   * request ends (its `sealed` holds the salt: keep it to seal by hand after a restart).
+   */
+  async requestProof(spec: ProofRequestSpec, opts?: BroadcastOptions & SealerOptions): Promise<{ requestId: string; tx: TxResult; sealer: Sealer | null }> {
+    const secret = spec.privateInputs ? prepareSealed(spec.privateInputs) : null;
+    const tx = await this.signAndBroadcast([requestProofMsg({ ...spec, sealed: secret?.commitment ?? spec.sealed })], opts);
+    const requestId = toHex(deriveRequestId(fromHex(tx.hash), 0));
+    return { requestId, tx, sealer: secret ? this.keepSealed(requestId, secret, opts) : null };
+  }
+
+  /** Seals a request's private inputs to each prover that locks it, until it ends or `disconnect()` (client/sealer.ts). */
+  keepSealed(requestId: string, secret: SealedInputs, opts: SealerOptions = {}): Sealer {
+    const sealer: Sealer = new Sealer(this, requestId, secret, opts, () => this.subscriptions.delete(sealer));
+    this.subscriptions.add(sealer);
+    return sealer;
   }
 }

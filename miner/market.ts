@@ -5,9 +5,15 @@
  *
  * What it does is decided by the pure policy in market-policy.ts: requests locked to this prover
  * first (proved with puzzle mining paused), else an auction request (lock) or a timed-out one
- * (commit, then reveal) when its price per second of proving beats the reward per second mining
- * has actually earned so far; before mining has earned anything, market work wins. Transactions
- * go out one at a time and wait for their block, so sequences never collide.
+ * (commit, then reveal) or a race in its commit window when its price per second of proving beats
+ * the reward per second mining has actually earned so far; before mining has earned anything,
+ * market work wins. Transactions go out one at a time and wait for their block, so sequences
+ * never collide.
+ *
+ * Sealed requests (docs/market.md §sealed): the prover publishes the X25519 key derived from its
+ * account key (`proverEncryptionKey`), waits for a sealed lock's seal, opens it and checks it
+ * against the request's commitment; a seal that does not open is declined like inputs with no
+ * witness. In a race each proof carries this prover's address as its `prover` input.
  */
 import type { AnyMsg } from '../protocol/messages/index.ts';
 import { randomBytes } from 'node:crypto';
@@ -20,9 +26,15 @@ import { fromHex } from '../protocol/encoding/bytes.ts';
 import { QuarryError } from '../protocol/errors.ts';
 import { decodeAddress } from '../protocol/crypto/address.ts';
 import { fillCommitment } from '../node/modules/market/commit-fill.ts';
+import { proverField } from '../node/modules/market/inputs.ts';
+import { PROVER_INPUT } from '../node/modules/market/state.ts';
+import { encryptionPublicKey, openSeal } from '../protocol/seal.ts';
+import { toHex } from '../protocol/encoding/bytes.ts';
+import type { CircuitInputs } from '../protocol/messages/market.ts';
+import type { MarketProver as ProverView, SealView } from '../protocol/rpc-types.ts';
 
 import { Groth16Prover } from '../puzzle/groth16-prover.ts';
-import { planMarket, type MarketAction, type PolicyRequest } from './market-policy.ts';
+import { commitEnd, planMarket, type MarketAction, type PolicyRequest } from './market-policy.ts';
 
 export interface AskConfig {
   circuit: string;
@@ -37,6 +49,8 @@ export interface MarketProverOptions {
   asks: AskConfig[];
   /** Bond to hold (topped up at start). */
   bond: bigint;
+  /** The X25519 secret sealed inputs are opened with; its public key is published at start (none: sealed requests are not served). */
+  sealKey?: Uint8Array;
   pollMs?: number;
   /** Reward per second puzzle mining has earned (uqry/s), for the market-or-mine choice. */
   miningRate: () => number;
@@ -68,7 +82,9 @@ export class MarketProver {
   private readonly done = new Set<string>();
   private readonly checked = new Set<string>();
   private readonly unprovable = new Set<string>();
-  private readonly commits = new Map<string, { proof: Uint8Array; publicSignals: string[]; salt: Uint8Array; height: bigint }>();
+  private readonly commits = new Map<string, { proof: Uint8Array; publicSignals: string[]; salt: Uint8Array; height: bigint; revealAt: bigint }>();
+  /** Opened sealed inputs per request id, merged with the public ones. */
+  private readonly opened = new Map<string, CircuitInputs>();
   private readonly askPrice: Map<string, bigint>;
   private timer: NodeJS.Timeout | null = null;
   private events: Subscription | null = null;
@@ -82,11 +98,13 @@ export class MarketProver {
     this.askPrice = new Map(o.asks.map((a) => [a.circuit, a.price]));
   }
 
-  /** Tops up the bond and posts the asks in one transaction, then starts serving. */
+  /** Tops up the bond, publishes the encryption key and posts the asks in one transaction, then starts serving. */
   async start(): Promise<void> {
-    const me = await this.rpc.get<{ bond: string }>(`/market/provers/${this.o.key.address}`);
+    const me = await this.rpc.get<ProverView>(`/market/provers/${this.o.key.address}`);
     const msgs: AnyMsg[] = [];
     if (BigInt(me.bond) < this.o.bond) msgs.push({ type: 'market/bond', amount: this.o.bond - BigInt(me.bond) });
+    const sealKey = this.o.sealKey && encryptionPublicKey(this.o.sealKey);
+    if (sealKey && me.encryptionKey !== toHex(sealKey)) msgs.push({ type: 'market/prover-key', encryptionKey: sealKey });
     for (const a of this.o.asks) msgs.push({ type: 'market/ask', circuitId: fromHex(a.circuit), price: a.price, maxTurnaround: a.turnaround, capacity: a.capacity });
     if (msgs.length) await this.send(msgs, 'bond and asks');
     for (const a of this.o.asks) void this.prover(a.circuit).catch(() => undefined); // warm up
@@ -102,7 +120,8 @@ export class MarketProver {
 
   /** Market events (a lock, a new request, a slash) start a round at once instead of at the next poll. */
   private subscribe(): void {
-    this.events = QuarryClient.lazy(this.o.rpcUrl).subscribe(['market'], () => {
+    this.events = QuarryClient.lazy(this.o.rpcUrl).subscribe(['market'], (e) => {
+      if (e.type === 'market' && e.event === 'market-fill' && e.race !== undefined && e.prover === this.o.key.address) this.stats.earned += BigInt(e.price ?? '0');
       if (this.running) this.again = true;
       else this.schedule(0);
     });
@@ -125,11 +144,11 @@ export class MarketProver {
 
   private async serve(): Promise<void> {
     const height = BigInt((await this.rpc.get<{ height: string }>('/status')).height);
-    const [locked, openFill, open] = await Promise.all([this.list(`status=locked&prover=${this.o.key.address}`), this.list('status=open-fill'), this.list('status=open')]);
-    this.stats.locked = locked.length;
+    const [locked, openFill, open, race] = await Promise.all(['status=locked&prover=' + this.o.key.address, 'status=open-fill', 'status=open', 'status=race'].map((q) => this.list(q)));
+    this.stats.locked = locked!.length;
     const plan = planMarket(
-      { height, locked, openFill, open },
-      { askPrice: this.askPrice, done: this.done, checked: this.checked, unprovable: this.unprovable, committed: this.commits, proofSeconds: (c) => this.proofSeconds.get(c) ?? DEFAULT_PROOF_SECONDS, miningRate: this.o.miningRate() },
+      { height, locked: locked!, openFill: openFill!, open: this.o.sealKey ? open! : open!.filter((r) => !r.sealed), race },
+      { askPrice: this.askPrice, done: this.done, checked: this.checked, unprovable: this.unprovable, committed: this.commits, proofSeconds: (c) => this.proofSeconds.get(c) ?? DEFAULT_PROOF_SECONDS, miningRate: this.o.miningRate(), address: this.o.key.address },
     );
     for (const action of plan) await this.perform(action);
   }
@@ -138,7 +157,8 @@ export class MarketProver {
     if (a.do === 'reveal') return this.reveal(a.id);
     if (a.do === 'check-locked') return this.check(a.request);
     if (a.do === 'prove-locked') return this.fulfil(a.request);
-    if (a.do === 'commit') return this.commit(a.request);
+    if (a.do === 'commit') return this.commit(a.request, false);
+    if (a.do === 'race') return this.commit(a.request, true);
     await this.send([{ type: 'market/lock', requestId: fromHex(a.request.id) }], `lock ${a.request.id.slice(0, 12)} at ${a.price} uqry`);
   }
 
@@ -160,37 +180,47 @@ export class MarketProver {
     const { proof, publicSignals } = proved;
     const res = await this.send([{ type: 'market/fulfill', requestId: fromHex(r.id), proof, publicSignals }], `fulfil ${r.id.slice(0, 12)}`);
     this.done.add(r.id);
+    this.opened.delete(r.id);
     if (res?.result.code === 'OK') {
       this.stats.fulfilled++;
       this.stats.earned += BigInt(r.lock!.price);
     } else this.stats.failed++;
   }
 
-  /** Checks a new obligation's witness at once, declining it within the accept window if there is none. */
+  /**
+   * Checks a new obligation's witness at once (opening its seal first), declining it within the
+   * accept window if there is none or the seal does not open.
+   */
   private async check(r: RequestJson): Promise<void> {
     try {
-      await (await this.prover(r.circuitId)).checkWitness(inputsOf(r));
+      await (await this.prover(r.circuitId)).checkWitness(await this.inputsOf(r));
       this.checked.add(r.id);
     } catch (err) {
-      if (!(err instanceof QuarryError && err.code === 'E_NO_WITNESS')) throw err;
+      if (!(err instanceof QuarryError && (err.code === 'E_NO_WITNESS' || err.code === 'E_SEAL'))) throw err;
       this.noWitness(r, err);
       this.done.add(r.id);
-      await this.send([{ type: 'market/decline', requestId: fromHex(r.id) }], `decline ${r.id.slice(0, 12)} (no witness for its inputs)`);
+      const why = err.code === 'E_SEAL' ? 'its seal does not open' : 'no witness for its inputs';
+      await this.send([{ type: 'market/decline', requestId: fromHex(r.id) }], `decline ${r.id.slice(0, 12)} (${why})`);
     }
   }
 
-  /** Open fill, first half: commit to the proof now, reveal it in a later block. */
-  private async commit(r: RequestJson): Promise<void> {
+  /**
+   * Open fill or race, first half: commit to the proof now, reveal it later (an open fill in the
+   * next block, a race once its commit window has closed).
+   */
+  private async commit(r: RequestJson, race: boolean): Promise<void> {
     const proved = await this.tryProve(r);
     if (!proved) return;
     const { proof, publicSignals } = proved;
     const salt = randomBytes(32);
     const commitment = fillCommitment(fromHex(r.id), proof, decodeAddress(this.o.key.address), salt);
-    const res = await this.send([{ type: 'market/commit-fill', requestId: fromHex(r.id), commitment }], `commit fill ${r.id.slice(0, 12)}`);
-    if (res?.result.code === 'OK') this.commits.set(r.id, { proof, publicSignals, salt, height: BigInt(res.height) });
+    const res = await this.send([{ type: 'market/commit-fill', requestId: fromHex(r.id), commitment }], `${race ? 'join race' : 'commit fill'} ${r.id.slice(0, 12)}`);
+    if (res?.result.code !== 'OK') return;
+    const height = BigInt(res.height);
+    this.commits.set(r.id, { proof, publicSignals, salt, height, revealAt: race ? commitEnd(r) + 1n : height + 1n });
   }
 
-  /** Open fill, second half: reveal a proof committed in an earlier block. */
+  /** Open fill or race, second half: reveal a proof committed in an earlier block (a race's share is counted when it settles, from its `market-fill` event). */
   private async reveal(id: string): Promise<void> {
     const c = this.commits.get(id);
     if (!c) return;
@@ -198,8 +228,8 @@ export class MarketProver {
     const res = await this.send([{ type: 'market/reveal-fill', requestId: fromHex(id), proof: c.proof, publicSignals: c.publicSignals, salt: c.salt }], `reveal fill ${id.slice(0, 12)}`);
     if (res?.result.code === 'OK') {
       this.stats.fulfilled++;
-      const r = await this.rpc.get<{ paid: string }>(`/market/requests/${id}`);
-      this.stats.earned += BigInt(r.paid);
+      const r = await this.rpc.get<{ paid: string; mode: string }>(`/market/requests/${id}`);
+      if (r.mode !== 'race') this.stats.earned += BigInt(r.paid);
     } else this.stats.failed++;
   }
 
@@ -227,9 +257,27 @@ export class MarketProver {
     this.stats.busy = r.id.slice(0, 12);
     const prover = await this.prover(r.circuitId);
     const t0 = performance.now();
-    const out = await prover.prove(inputsOf(r));
+    const out = await prover.prove(await this.inputsOf(r));
     this.proofSeconds.set(r.circuitId, (performance.now() - t0) / 1000);
     return { proof: out.proof, publicSignals: out.publicSignals.map(String) };
+  }
+
+  /**
+   * A request's inputs: the public ones, the sealed ones opened with this prover's key (E_SEAL when
+   * they do not open or are not the committed ones), and in a race this prover's address.
+   */
+  private async inputsOf(r: RequestJson): Promise<Record<string, bigint[]>> {
+    const inputs = inputMap(r.inputs);
+    if (r.status === 'race') inputs[PROVER_INPUT] = [proverField(decodeAddress(this.o.key.address))];
+    if (!r.sealed) return inputs;
+    let opened = this.opened.get(r.id);
+    if (!opened) {
+      if (!this.o.sealKey) throw new QuarryError('E_SEAL', 'this prover has no encryption key to open sealed inputs');
+      const s = await this.rpc.get<SealView>(`/market/requests/${r.id}/seal`);
+      opened = openSeal(this.o.sealKey, fromHex(r.id), { ephemeralKey: fromHex(s.ephemeralKey), nonce: fromHex(s.nonce), ciphertext: fromHex(s.ciphertext) }, fromHex(r.sealed));
+      this.opened.set(r.id, opened);
+    }
+    return { ...inputs, ...inputMap(opened) };
   }
 
   /** The circuit's prover, built once from artifacts fetched from the node. */
@@ -263,9 +311,9 @@ export class MarketProver {
   }
 }
 
-/** A request's inputs as the prover takes them (signal name → values). */
-function inputsOf(r: RequestJson): Record<string, bigint[]> {
-  return Object.fromEntries(r.inputs.map((i) => [i.name, i.values.map(BigInt)]));
+/** Inputs as the prover takes them (signal name → values). */
+function inputMap(inputs: Array<{ name: string; values: Array<string | bigint> }>): Record<string, bigint[]> {
+  return Object.fromEntries(inputs.map((i) => [i.name, i.values.map(BigInt)]));
 }
 
 /** Parses `--ask circuit:price:turnaround:capacity` (price in uqry or with a unit). */

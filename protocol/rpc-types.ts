@@ -132,7 +132,11 @@ export interface MarketRequest {
   deadline: string;
   collateral: string;
   status: 'open' | 'locked' | 'open-fill' | 'race' | 'fulfilled' | 'expired' | 'cancelled';
-  lock: { prover: string; price: string; lockedAt: string; expiresAt: string; collateral: string; viaAsk: boolean } | null;
+  /** `awaitingSeal`: a sealed lock's turnaround, waiting for the requester's seal (0 once sealed or when not sealed); `sealedAt`: the seal's height. */
+  lock: { prover: string; price: string; lockedAt: string; expiresAt: string; collateral: string; viaAsk: boolean; awaitingSeal: string; sealedAt: string } | null;
+  /** The height it was (re)listed at and its lock blocks (a race's commit window ends at their sum). */
+  listedAt: string;
+  lockBlocks: string;
   filledBy: string | null;
   paid: string;
   relists: string;

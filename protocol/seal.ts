@@ -30,6 +30,14 @@ export function encryptionKeypair(): { secretKey: Uint8Array; publicKey: Uint8Ar
   return { secretKey, publicKey: x25519.getPublicKey(secretKey) };
 }
 
+/**
+ * The X25519 secret `quarry node mine` seals are opened with, derived from the prover's account
+ * secret key (one key to back up; a new account key means a new encryption key to publish).
+ */
+export function derivedEncryptionSecret(accountSecretKey: Uint8Array): Uint8Array {
+  return taggedHash('quarry/market/encryption-secret', accountSecretKey);
+}
+
 export function encryptionPublicKey(secretKey: Uint8Array): Uint8Array {
   return x25519.getPublicKey(secretKey);
 }

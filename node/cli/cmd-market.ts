@@ -4,11 +4,13 @@ import { readFileSync } from 'node:fs';
 import { parseAmount } from '../../client/amount.ts';
 import { RpcClient } from '../../client/rpc.ts';
 import type { InputValue } from '../../client/market.ts';
+import type { SealedInputs } from '../../client/sealer.ts';
+import type { SigningQuarryClient } from '../../client/signing-client.ts';
 import type { VerificationKeyJson } from '../../protocol/verification-key.ts';
 import { fromHex, toHex } from '../../protocol/encoding/bytes.ts';
 import { QuarryError } from '../../protocol/errors.ts';
 
-import { action, addressBytes, count, printJson } from './util.ts';
+import { action, addressBytes, count, homeOf, printJson } from './util.ts';
 import { commissionPpm, signAndSend, txCommand, type TxFlags } from './tx-common.ts';
 
 const hex32 = (s: string, what: string) => {
@@ -113,7 +115,8 @@ export function registerMarketTx(tx: Command): void {
   txCommand(market, 'request')
     .description('post a proof request with escrow; --wait-proof prints the proof once delivered')
     .requiredOption('--circuit <id|name>', 'circuit')
-    .requiredOption('--inputs <json|@file>', 'every input signal, e.g. \'{"preimage":"5","hash":"…"}\'')
+    .requiredOption('--inputs <json|@file>', 'every input signal, e.g. \'{"preimage":"5","hash":"…"}\' (the public ones only with --private-inputs)')
+    .option('--private-inputs <json|@file>', 'sealed inputs: kept off chain and encrypted to the prover that locks the request (needs --wait-proof: the CLI seals while it waits)')
     .requiredOption('--max-price <amount>', 'most you pay (the auction ends here)')
     .option('--min-price <amount>', 'auction start price (default: half of --max-price)')
     .option('--ramp <blocks>', 'blocks for the price to climb from min to max', '10')
@@ -126,9 +129,11 @@ export function registerMarketTx(tx: Command): void {
     .option('--winners <n>', 'race: how many valid proofs share the price', '1')
     .option('--wait-proof', 'wait for the proof and print it')
     .action(
-      action(async (f: TxFlags & Record<'circuit' | 'inputs' | 'maxPrice' | 'ramp' | 'lockBlocks' | 'deadline' | 'minReputation' | 'mode' | 'winners', string> & Partial<Record<'minPrice' | 'collateral' | 'reservation', string>> & { waitProof?: boolean }, cmd: Command) => {
+      action(async (f: TxFlags & Record<'circuit' | 'inputs' | 'maxPrice' | 'ramp' | 'lockBlocks' | 'deadline' | 'minReputation' | 'mode' | 'winners', string> & Partial<Record<'minPrice' | 'collateral' | 'reservation' | 'privateInputs', string>> & { waitProof?: boolean }, cmd: Command) => {
         if (f.mode !== 'book' && f.mode !== 'stake' && f.mode !== 'race') throw new QuarryError('E_BAD_REQUEST', '--mode is book, stake or race');
-        const [{ requestProofMsg, waitForProof }, { requestId }] = await Promise.all([import('../../client/market.ts'), import('../../protocol/messages/market.ts')]);
+        if (f.privateInputs && !f.waitProof) throw new QuarryError('E_BAD_REQUEST', '--private-inputs needs --wait-proof: the CLI seals them to the locked prover while it waits');
+        const [{ requestProofMsg, waitForProof }, { requestId }, { prepareSealed }] = await Promise.all([import('../../client/market.ts'), import('../../protocol/messages/market.ts'), import('../../client/sealer.ts')]);
+        const secret = f.privateInputs ? prepareSealed(parseInputs(f.privateInputs)) : null;
         const rpc = new RpcClient(f.rpc);
         const maxPrice = parseAmount(f.maxPrice);
         const m = requestProofMsg({
@@ -144,11 +149,17 @@ export function registerMarketTx(tx: Command): void {
           reservation: f.reservation ? toHex(hex32(f.reservation, '--reservation')) : undefined,
           mode: f.mode,
           winners: count(f.winners, '--winners'),
+          sealed: secret?.commitment,
         });
         const hash = await signAndSend(cmd, f, [m]);
         const id = toHex(requestId(fromHex(hash), 0));
         process.stderr.write(`request ${id}\n`);
-        if (f.waitProof) printJson(await waitForProof(rpc, id, 30 * 60_000));
+        const sealing = secret && (await sealWhileWaiting(cmd, f, id, secret));
+        try {
+          if (f.waitProof) printJson(await waitForProof(rpc, id, 30 * 60_000));
+        } finally {
+          sealing?.disconnect();
+        }
       }),
     );
 
@@ -188,4 +199,15 @@ export function registerMarketTx(tx: Command): void {
     .requiredOption('--offer <id>', 'offer id')
     .requiredOption('--count <n>', 'proofs to reserve')
     .action(action(async (f: TxFlags & { offer: string; count: string }, cmd: Command) => signAndSend(cmd, f, [{ type: 'market/reserve', offerId: hex32(f.offer, '--offer'), count: count(f.count, '--count') }])));
+}
+
+/** Seals a request's private inputs to each prover that locks it (client/sealer.ts), logging each seal. */
+async function sealWhileWaiting(cmd: Command, f: TxFlags, id: string, secret: SealedInputs): Promise<SigningQuarryClient> {
+  const [{ SigningQuarryClient: Client }, { loadAccountKey }] = await Promise.all([import('../../client/signing-client.ts'), import('../crypto/keyfile.ts')]);
+  const client = await Client.connectWithSigner(f.rpc, loadAccountKey(homeOf(cmd), f.from));
+  client.keepSealed(id, secret, {
+    onSeal: (prover) => process.stderr.write(`sealed the private inputs to ${prover}\n`),
+    onError: (err) => process.stderr.write(`sealing: ${(err as Error).message} (retrying)\n`),
+  });
+  return client;
 }

@@ -137,7 +137,8 @@ export function registerMine(node: Command): void {
             const a = parseAsk(spec, parseAmount);
             return { ...a, circuit: await resolveCircuit(rpc, a.circuit) };
           }));
-          market = new MarketProver({ rpcUrl: f.rpc, key, asks, bond: parseAmount(f.bond), miningRate: () => miner.rewardRate(), setMining: (on) => miner.setPaused(!on), onEvent: event });
+          const { derivedEncryptionSecret } = await import('../../protocol/seal.ts');
+          market = new MarketProver({ rpcUrl: f.rpc, key, asks, bond: parseAmount(f.bond), sealKey: derivedEncryptionSecret(key.secretKey), miningRate: () => miner.rewardRate(), setMining: (on) => miner.setPaused(!on), onEvent: event });
         }
         event(`mining for ${key.address} with ${threads} thread(s) against ${f.rpc}${market ? ', serving the proof market' : ''}`);
         await miner.start();

@@ -12,7 +12,7 @@ import { DevnetUnjailer } from './unjailer.ts';
 import { devnetAccount } from '../../genesis/builder.ts';
 
 /** The asks devnet miners serve the proof market with (unless `--no-market`). */
-export const DEVNET_ASKS = ['poseidon-preimage:0.1qry', 'merkle-membership:0.1qry'];
+export const DEVNET_ASKS = ['poseidon-preimage:0.1qry', 'merkle-membership:0.1qry', 'bound-preimage:0.1qry'];
 
 /** What a devnet miner serving the market bonds (its account is funded in devnet genesis). */
 const DEVNET_MINER_BOND = '100qry';

@@ -35,6 +35,7 @@ test('CLI errors: one line with a stable code and exit status 1', { timeout: 120
     ['unknown option', ['query', 'validators', '--bogus'], 'E_USAGE', /unknown option '--bogus'/],
     ['missing required option', ['tx', 'send', '--to', someone, '--amount', '1qry'], 'E_USAGE', /required option '--from <key>' not specified/],
     ['missing key', ['tx', 'send', '--from', 'ghost', '--to', someone, '--amount', '1qry'], 'E_KEY', /ghost/],
+    ['sealed inputs without waiting to seal them', ['tx', 'market', 'request', '--from', 'ghost', '--circuit', 'poseidon-preimage', '--inputs', '{"hash":"1"}', '--private-inputs', '{"preimage":"2"}', '--max-price', '1qry'], 'E_BAD_REQUEST', /--private-inputs needs --wait-proof/],
   ];
   try {
     for (const [what, args, code, message] of cases) {

@@ -4,14 +4,20 @@
  * uploaded, fetched by the other node over libp2p), request and get a proof matched against an
  * ask, a false proof refused and its lock slashed, then filled by another prover with
  * commit-reveal, an unlocked request escalated until it fills, a reservation delivered at its
- * fixed price, an identical request served from the cache, and a copied proof refused.
+ * fixed price, an identical request served from the cache, and a copied proof refused. Then one
+ * request per selection mode through the SDK (docs/market.md §selection): sealed in `book` and
+ * `stake` mode (the SDK seals to the locked prover, the miner opens the seal and proves) and a
+ * `race` the miner joins with a proof bound to its address.
  */
 import type { AnyMsg } from '../../protocol/messages/index.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { poseidon1 } from 'poseidon-lite';
-import { startTestDevnet, faucet, type TestDevnet } from '../helpers/devnet.ts';
+import { startTestDevnet, faucet, testDevnetGenesis, type TestDevnet } from '../helpers/devnet.ts';
+import { Ed25519Wallet, SigningQuarryClient } from '../../client/index.ts';
+import { exampleCircuits } from '../../genesis/builder.ts';
+import { circuitIdOf } from '../../protocol/verification-key.ts';
 import { QuarryProcess, runQuarry } from '../helpers/proc.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { deterministicUser } from '../helpers/chain.ts';
@@ -40,11 +46,14 @@ async function send(rpc: RpcClient, key: Signer, msgs: Array<Record<string, unkn
 }
 interface RequestView { status: string; filledBy: string | null; paid: string; relists: string; maxPrice: string; declinedBy: string[]; lock: { prover: string; price: string; collateral: string } | null; proof: { proof: string; publicSignals: string[] } | null }
 const getRequest = (rpc: RpcClient, id: string) => rpc.get<RequestView>(`/market/requests/${id}`);
-const proverOf = (rpc: RpcClient, a: string) => rpc.get<{ bond: string; slashed: string; onTime: string }>(`/market/provers/${a}`);
+const proverOf = (rpc: RpcClient, a: string) => rpc.get<{ bond: string; slashed: string; onTime: string; encryptionKey: string | null }>(`/market/provers/${a}`);
 const balanceOf = async (rpc: RpcClient, a: string) => BigInt((await rpc.get<{ balance: string }>(`/accounts/${a}`)).balance);
 
 test('proof market on a devnet: ask match, invalid proof, slash and refill, escalation, reservation, cache', { timeout: 420_000 }, async () => {
-  const net: TestDevnet = await startTestDevnet({ validators: 2 });
+  // a 20-block accept window: the SDK seals within a block or two, but a loaded machine may slow it
+  const genesis = await testDevnetGenesis(2);
+  genesis.params.market = { ...genesis.params.market, acceptWindowBlocks: 20n };
+  const net: TestDevnet = await startTestDevnet({ validators: 2, genesis });
   const cli = tempDir('quarry-market-cli-');
   let miner: QuarryProcess | null = null;
   try {
@@ -72,9 +81,10 @@ test('proof market on a devnet: ask match, invalid proof, slash and refill, esca
     assert.equal(posw.nPublic, 4);
 
     // prover A serves asks for both circuits (posw priced above what R2 will offer)
-    miner = new QuarryProcess(['--home', cli.path, 'node', 'mine', '--rpc', url0, '--address', proverA.address, '--ask', 'poseidon-preimage:1qry:20:4', '--ask', `${posw.id}:30qry:20:2`, '--bond', '100qry']);
+    miner = new QuarryProcess(['--home', cli.path, 'node', 'mine', '--rpc', url0, '--address', proverA.address, '--ask', 'poseidon-preimage:1qry:20:4', '--ask', `${posw.id}:30qry:20:2`, '--ask', 'bound-preimage:1qry:20:2', '--bond', '100qry']);
     await miner.waitFor(/market: bond and asks: OK/, 90_000);
-    assert.equal((await rpc.get<{ asks: unknown[] }>('/market/asks')).asks.length, 2);
+    assert.equal((await rpc.get<{ asks: unknown[] }>('/market/asks')).asks.length, 3);
+    assert.match((await proverOf(rpc, proverA.address)).encryptionKey ?? '', /^[0-9a-f]{64}$/, 'the miner published its encryption key');
 
     // R1 through the CLI: matched at A's ask price, fulfilled, the proof printed
     const x = 7n;
@@ -154,6 +164,31 @@ test('proof market on a devnet: ask match, invalid proof, slash and refill, esca
     assert.equal(badView.status, 'open');
     assert.deepEqual(badView.declinedBy, [proverA.address]);
     assert.equal(miner.output.match(/has no witness/g)?.length, 1, 'one line per unprovable job, no retries');
+
+    // one request per mode through the SDK; book and stake sealed: the preimage never goes on chain
+    const sdk = await SigningQuarryClient.connectWithSigner(url0, Ed25519Wallet.fromSecretKey(requester.secretKey));
+    const sealedTo: string[] = [];
+    for (const [mode, secret] of [['book', 31n], ['stake', 32n]] as const) {
+      const { requestId, sealer } = await sdk.requestProof({ circuitId: toHex(PREIMAGE_ID), inputs: { hash: poseidon1([secret]) }, privateInputs: { preimage: secret }, maxPrice: 2n * QRY, mode }, { onSeal: (p) => sealedTo.push(p) });
+      const view = await sdk.getMarketRequest(requestId);
+      assert.deepEqual([view.mode, view.inputs.map((i) => i.name), view.sealed], [mode, ['hash'], toHex(sealer!.sealed.commitment)]);
+      const delivered = await sdk.waitForProof(requestId, 120_000);
+      assert.deepEqual([delivered.prover, delivered.publicSignals], [proverA.address, [poseidon1([secret]).toString()]], `${mode}: proved from the sealed inputs`);
+      await sealer!.done;
+    }
+    assert.deepEqual(sealedTo, [proverA.address, proverA.address]);
+    // and sealed through the CLI, in stake mode: it seals while it waits for the proof
+    const cliSealed = await runQuarry(['--home', cli.path, 'tx', 'market', 'request', '--from', requester.name, '--rpc', url0, '--circuit', 'poseidon-preimage', '--mode', 'stake', '--inputs', JSON.stringify({ hash: poseidon1([33n]).toString() }), '--private-inputs', '{"preimage":"33"}', '--max-price', '2qry', '--wait-proof']);
+    assert.equal(cliSealed.code, 0, cliSealed.stderr);
+    assert.match(cliSealed.stderr, new RegExp(`sealed the private inputs to ${proverA.address}`));
+    assert.match(cliSealed.stdout, new RegExp(`"prover": "${proverA.address}"`), 'the proof printed');
+    const BOUND = exampleCircuits().find((c) => c.name === 'bound-preimage')!;
+    const race = await sdk.requestProof({ circuitId: toHex(circuitIdOf(BOUND.vk, BOUND.wasmHash)), inputs: { hash: poseidon1([41n]), preimage: 41n }, maxPrice: QRY, mode: 'race', lockBlocks: 15n, deadlineBlocks: 60n });
+    const won = await sdk.waitForProof(race.requestId, 120_000);
+    assert.equal(won.prover, proverA.address);
+    assert.equal(won.publicSignals.at(-1), BigInt(`0x${toHex(decodeAddress(proverA.address))}`).toString(), 'the proof names its prover');
+    await miner.waitFor(/join race [0-9a-f]{12}: OK[\s\S]*reveal fill [0-9a-f]{12}: OK/, 10_000);
+    sdk.disconnect();
 
     // the totals since genesis count what happened above, over RPC
     const totals = await rpc.get<MarketTotals>('/market/totals');

@@ -2,7 +2,8 @@
  * Race mode (issue #12, docs/market.md §race) with real Groth16 proofs of the prover-bound example
  * circuit: bonded provers commit inside the window and reveal after it; the first `winners` valid
  * proofs in commit order share the price; a proof copied to a second address fails (it is bound to
- * its prover), a late commit is refused, and racers that never reveal lose their collateral.
+ * its prover), and so does a re-randomized copy (valid bytes of its own, the same statement), a
+ * late commit is refused, and racers that never reveal lose their collateral.
  */
 import type { AnyMsg } from '../../protocol/messages/index.ts';
 import { test } from 'node:test';
@@ -21,6 +22,9 @@ import { getAccount } from '../../node/modules/bank/account.ts';
 import { getRequest } from '../../node/modules/market/state.ts';
 import { fillCommitment } from '../../node/modules/market/commit-fill.ts';
 import { proverField } from '../../node/modules/market/inputs.ts';
+import { decodeProof, encodeProof, toSnarkjs } from '../../protocol/proof-codec.ts';
+import * as snarkjs from 'snarkjs';
+import { bn254 } from '@noble/curves/bn254.js';
 import type { AccountKey } from '../../node/crypto/keyfile.ts';
 
 const QRY = 1_000_000n;
@@ -38,6 +42,15 @@ async function boundProof(x: bigint, by: AccountKey): Promise<{ proof: Uint8Arra
   return { proof: p.proof, publicSignals: p.publicSignals.map(String) };
 }
 
+/** Groth16's malleability: (θA, θ⁻¹B, C) verifies wherever (A, B, C) does. */
+function rerandomize(bytes: Uint8Array, theta: bigint): Uint8Array {
+  const p = decodeProof(bytes);
+  const { Fp2, Fr } = bn254.fields;
+  const b = bn254.G2.Point.fromAffine({ x: Fp2.create({ c0: p.b[0][0], c1: p.b[0][1] }), y: Fp2.create({ c0: p.b[1][0], c1: p.b[1][1] }) }).multiply(Fr.inv(theta)).toAffine();
+  const a = bn254.G1.Point.fromAffine({ x: p.a[0], y: p.a[1] }).multiply(theta).toAffine();
+  return encodeProof({ a: [a.x, a.y], b: [[b.x.c0, b.x.c1], [b.y.c0, b.y.c1]], c: p.c });
+}
+
 const race = (x: bigint, o: { winners?: bigint; lockBlocks?: bigint; deadlineBlocks?: bigint } = {}) => ({
   ...(requestMsg(x, { mode: 'race', winners: o.winners ?? 2n, minPrice: 10n * QRY, maxPrice: 10n * QRY, collateral: QRY, lockBlocks: o.lockBlocks ?? 4n, deadlineBlocks: o.deadlineBlocks ?? 12n }) as unknown as Record<string, unknown>),
   circuitId: BOUND_ID,
@@ -45,13 +58,13 @@ const race = (x: bigint, o: { winners?: bigint; lockBlocks?: bigint; deadlineBlo
 }) as unknown as AnyMsg;
 
 test('a race: commits close before reveals, the first two valid proofs in commit order share the price, copies and silence lose', async () => {
-  const t = await openTestChain({ users: 6 });
+  const t = await openTestChain({ users: 7 });
   const mk = new MarketDriver(t);
-  const [requester, a, b, silent, copier, late] = t.users as [AccountKey, AccountKey, AccountKey, AccountKey, AccountKey, AccountKey];
+  const [requester, a, b, silent, copier, late, rerandomizer] = t.users as [AccountKey, AccountKey, AccountKey, AccountKey, AccountKey, AccountKey, AccountKey];
   try {
-    for (const p of [a, b, silent, copier, late]) await mk.ok(p, [m({ type: 'market/bond', amount: 10n * QRY })]);
+    for (const p of [a, b, silent, copier, late, rerandomizer]) await mk.ok(p, [m({ type: 'market/bond', amount: 10n * QRY })]);
     const r0 = await balance(t, requester);
-    const id = await mk.request(requester, race(601n, { lockBlocks: 6n, deadlineBlocks: 14n }));
+    const id = await mk.request(requester, race(601n, { lockBlocks: 8n, deadlineBlocks: 16n }));
     assert.equal((await getRequest(t.chain.latestState, id)).status, 'race');
     const proofA = await boundProof(601n, a);
     const proofB = await boundProof(601n, b);
@@ -63,6 +76,12 @@ test('a race: commits close before reveals, the first two valid proofs in commit
     await mk.ok(b, [commit(b, proofB.proof)]);
     await mk.ok(silent, [commit(silent, proofA.proof)]);
     await mk.ok(copier, [commit(copier, proofA.proof)]);
+    // a's proof re-randomized (θA, θ⁻¹B, C): new bytes, still valid for a's statement, committed under another address
+    const reshaped = rerandomize(proofA.proof, 987_654_321n);
+    const vkey = JSON.parse(readFileSync(circuitFiles('bound-preimage').vkey, 'utf8')) as object;
+    assert.equal(await snarkjs.groth16.verify(vkey, proofA.publicSignals, toSnarkjs(decodeProof(reshaped))), true, 'the reshaped copy is a valid proof of a\'s statement');
+    assert.notDeepEqual(reshaped, proofA.proof);
+    await mk.ok(rerandomizer, [commit(rerandomizer, reshaped)]);
     assert.equal((await mk.run(a, [commit(a, proofA.proof)])).code, 'E_DUPLICATE', 'one entry per prover');
     assert.equal((await mk.run(b, [reveal(proofB)])).code, 'E_INVALID_MSG', 'no reveal inside the commit window');
     const r = await getRequest(t.chain.latestState, id);
@@ -73,6 +92,10 @@ test('a race: commits close before reveals, the first two valid proofs in commit
     await mk.ok(b, [reveal(proofB)]);
     const copied = await mk.run(copier, [reveal(proofA)]);
     assert.equal(copied.code, 'E_INVALID_PROOF', 'a proof is bound to its prover');
+    const withOwnAddress = [proofA.publicSignals[0]!, proverField(addr(rerandomizer)).toString()];
+    for (const publicSignals of [proofA.publicSignals, withOwnAddress]) {
+      assert.equal((await mk.run(rerandomizer, [reveal({ proof: reshaped, publicSignals })])).code, 'E_INVALID_PROOF', 're-randomizing does not change whose proof it is');
+    }
     await mk.ok(a, [reveal(proofA)]);
     while ((await getRequest(t.chain.latestState, id)).status === 'race') await t.produce();
     const done = await getRequest(t.chain.latestState, id);
@@ -81,8 +104,8 @@ test('a race: commits close before reveals, the first two valid proofs in commit
     assert.equal(done.paid, 10n * QRY);
     assert.equal((await balance(t, a)) - a0, 5n * QRY - 50_000n - FEE, 'half the price less the 1 % fee');
     assert.equal((await balance(t, b)) - b0, 5n * QRY - 50_000n - FEE);
-    // each winner: 5 QRY less the 1 % fee, plus its collateral back; silent and copier lost 2.5 QRY each (half the share)
-    const requesterShare = 2n * 1_000_000n; // 40 % of each 2.5 QRY slash
+    // each winner: 5 QRY less the 1 % fee, plus its collateral back; silent, copier and re-randomizer lost 2.5 QRY each (half the share)
+    const requesterShare = 3n * 1_000_000n; // 40 % of each 2.5 QRY slash
     assert.equal(r0 - (await balance(t, requester)), 10n * QRY - requesterShare + FEE);
     await assertMarketBalanced(t);
   } finally {
