@@ -12,6 +12,7 @@ export { parseAmount, formatAmount, UQRY_PER_QRY } from './amount.ts';
 export { poseidonHash } from './poseidon.ts';
 export { canonicalInputs, proofToSnarkjs, type ProofRequestSpec, type DeliveredProof, type InputValue } from './market.ts';
 export { prepareSealed, Sealer, type SealedInputs, type SealerOptions } from './sealer.ts';
+export { verifyBlockProofs, batchWeight } from './aggregate.ts';
 export { verifyAccountProof } from './account-proof.ts';
 export type { TxResult, Signer } from './tx-builder.ts';
 export type { AnyMsg, MsgType, MsgOf } from '../protocol/messages/index.ts';

@@ -34,7 +34,7 @@ import { genesisId, setCommitment } from '../consensus/epoch/commitment.ts';
 import { epochOutput, epochProofFault, type EpochProofJson, type VerificationKey } from '../consensus/epoch/program.ts';
 import { epochViewFromJson, type EpochViewJson } from '../node/modules/epoch/view.ts';
 
-export type LightErrorCode = 'E_LIGHT_VK' | 'E_LIGHT_PROOF' | 'E_LIGHT_GENESIS' | 'E_LIGHT_VALSET' | 'E_LIGHT_HEADER' | 'E_LIGHT_COMMIT' | 'E_LIGHT_EXPIRED' | 'E_LIGHT_STALE' | 'E_LIGHT_ACCOUNT';
+export type LightErrorCode = 'E_LIGHT_VK' | 'E_LIGHT_PROOF' | 'E_LIGHT_GENESIS' | 'E_LIGHT_VALSET' | 'E_LIGHT_HEADER' | 'E_LIGHT_COMMIT' | 'E_LIGHT_EXPIRED' | 'E_LIGHT_STALE' | 'E_LIGHT_ACCOUNT' | 'E_LIGHT_STATE' | 'E_LIGHT_TX';
 
 /** A check that failed: `code` says which, the message why. Nothing of the answer is returned. */
 export class LightClientError extends QuarryClientError {
@@ -65,9 +65,17 @@ export interface VerifiedHeader {
   height: bigint;
   hash: string;
   stateRoot: Uint8Array;
+  txRoot: Uint8Array;
   time: bigint;
   /** Milliseconds each step took. */
   timings: Record<string, number>;
+}
+
+/** An epoch whose proof verified, with the validator set it commits to. */
+export interface ProvenEpoch {
+  epoch: bigint;
+  commitment: bigint;
+  set: ValidatorSet;
 }
 
 interface StoredProof {
@@ -88,6 +96,47 @@ export class LightClient {
     this.rpc = this.sources[0]!;
   }
 
+  /** The source the verified proof came from (later steps ask it). */
+  get sourceUrl(): string {
+    return this.rpc.baseUrl;
+  }
+
+  /** Steps 1–2: the newest epoch proof that verifies among the sources, and its validator set. */
+  async verifyEpoch(): Promise<ProvenEpoch> {
+    const { epoch, commitment } = await this.checkEpochProof();
+    return { epoch, commitment, set: await this.checkValidatorSet(epoch, commitment) };
+  }
+
+  /**
+   * Step 3 for a given height (default: the newest the proven set signs): the header, signed by
+   * more than 2/3 of the proven set and naming it, within the trusting period. The freshness
+   * bound is `checkFresh`'s (a tx's block may be old; the state answered from must not be).
+   */
+  async verifyHeader(proven: ProvenEpoch, height?: bigint): Promise<Omit<VerifiedHeader, 'timings'>> {
+    return { ...(await this.checkHeader(proven.epoch, proven.set, height)), epoch: proven.epoch };
+  }
+
+  /** E_LIGHT_STALE when a verified header is older than the freshness bound. */
+  checkFresh(h: Pick<VerifiedHeader, 'height' | 'epoch' | 'time'>): void {
+    const age = (this.o.now ?? Date.now)() - Number(h.time);
+    const bound = this.o.maxAgeMs ?? ONE_HOUR_MS;
+    if (age > bound) throw new LightClientError('E_LIGHT_STALE', `the newest verified header (height ${h.height}, epoch ${h.epoch}) is ${Math.round(age / 1000)} s old, over the ${Math.round(bound / 1000)} s freshness bound: every source is behind or serves an old proof`);
+  }
+
+  get epochLength(): bigint {
+    return this.o.genesis.params.chain.epochLength;
+  }
+
+  /** A GET to the source whose proof verified (its answers are checked by the caller). */
+  fetch<T>(path: string): Promise<T> {
+    return this.rpc.get<T>(path);
+  }
+
+  /** The tip height the chosen source reports (untrusted: only a hint of what to verify next). */
+  async tipHeight(): Promise<bigint> {
+    return BigInt((await this.rpc.get<{ height: string }>('/status')).height);
+  }
+
   /** Steps 1–3: the latest header the proven validator set finalized. */
   async verifyHead(): Promise<VerifiedHeader> {
     const timings: Record<string, number> = {};
@@ -102,6 +151,7 @@ export class LightClient {
     const { epoch, commitment } = await step('epochProof', () => this.checkEpochProof());
     const members = await step('validatorSet', () => this.checkValidatorSet(epoch, commitment));
     const header = await step('commit', () => this.checkHeader(epoch, members));
+    this.checkFresh({ ...header, epoch });
     return { ...header, epoch, timings };
   }
 
@@ -109,13 +159,19 @@ export class LightClient {
   async verifyAccount(address: string): Promise<VerifiedHeader & { address: string; balance: bigint; sequence: bigint }> {
     const head = await this.verifyHead();
     const t0 = performance.now();
+    const a = await this.accountAt(head, address);
+    head.timings.account = Math.round(performance.now() - t0);
+    return { ...head, ...a };
+  }
+
+  /** Step 4 against a header already verified: the account's record, proven in its state root. */
+  async accountAt(head: Pick<VerifiedHeader, 'height' | 'hash' | 'stateRoot'>, address: string): Promise<{ address: string; balance: bigint; sequence: bigint }> {
     const a = await this.rpc.get<AccountProofJson>(`/accounts/${address}?prove=true&height=${head.height}`);
     const root = toHex(head.stateRoot);
     if (a.height !== head.height.toString()) throw new LightClientError('E_LIGHT_ACCOUNT', `the node answered for height ${a.height}, not ${head.height}`);
     const verdict = verifyAccountProof({ ...a, header: { stateRoot: root, height: head.height.toString(), hash: head.hash }, genesis: undefined });
     if (!verdict.ok) throw new LightClientError('E_LIGHT_ACCOUNT', `account proof rejected: ${verdict.reason}`);
-    head.timings.account = Math.round(performance.now() - t0);
-    return { ...head, address, balance: BigInt(a.balance), sequence: BigInt(a.sequence) };
+    return { address, balance: BigInt(a.balance), sequence: BigInt(a.sequence) };
   }
 
   /**
@@ -166,12 +222,17 @@ export class LightClient {
     return new ValidatorSet(view.members.map(({ address, blsPubKey, power }) => ({ address, blsPubKey, power })));
   }
 
-  private async checkHeader(epoch: bigint, set: ValidatorSet): Promise<Omit<VerifiedHeader, 'epoch' | 'timings'>> {
-    const L = this.o.genesis.params.chain.epochLength;
-    const { height: tip } = await this.rpc.get<{ height: string }>('/status');
-    const lastOfEpoch = (epoch + 1n) * L;
-    const height = BigInt(tip) < lastOfEpoch ? BigInt(tip) : lastOfEpoch; // the boundary block is still the proven set's
-    if (height <= epoch * L) throw new LightClientError('E_LIGHT_HEADER', `no committed block of epoch ${epoch} yet`);
+  /** The newest height the proven set of `epoch` signs: the tip, or the epoch's boundary block once the chain is past it. */
+  async lastSignedHeight(epoch: bigint): Promise<bigint> {
+    const tip = await this.tipHeight();
+    const lastOfEpoch = (epoch + 1n) * this.o.genesis.params.chain.epochLength;
+    const height = tip < lastOfEpoch ? tip : lastOfEpoch; // the boundary block is still the proven set's
+    if (height <= epoch * this.o.genesis.params.chain.epochLength) throw new LightClientError('E_LIGHT_HEADER', `no committed block of epoch ${epoch} yet`);
+    return height;
+  }
+
+  private async checkHeader(epoch: bigint, set: ValidatorSet, at?: bigint): Promise<Omit<VerifiedHeader, 'epoch' | 'timings'>> {
+    const height = at ?? (await this.lastSignedHeight(epoch));
     const raw = await this.rpc.get<{ header: string; commit: string }>(`/headers/${height}`);
     let header: Header;
     try {
@@ -189,9 +250,7 @@ export class LightClient {
     }
     const age = (this.o.now ?? Date.now)() - Number(header.time);
     if (age > (this.o.trustingPeriodMs ?? TWO_WEEKS_MS)) throw new LightClientError('E_LIGHT_EXPIRED', `the newest verifiable header is ${Math.round(age / 1000)} s old, beyond the trusting period`);
-    const bound = this.o.maxAgeMs ?? ONE_HOUR_MS;
-    if (age > bound) throw new LightClientError('E_LIGHT_STALE', `the newest verified header (height ${height}, epoch ${epoch}) is ${Math.round(age / 1000)} s old, over the ${Math.round(bound / 1000)} s freshness bound: every source is behind or serves an old proof`);
-    return { height, hash: toHex(hash), stateRoot: header.stateRoot, time: header.time };
+    return { height, hash: toHex(hash), stateRoot: header.stateRoot, time: header.time, txRoot: header.txRoot };
   }
 }
 

@@ -10,6 +10,8 @@ import type { Schema } from '../../protocol/encoding/schema.ts';
 import type { Overlay, StateReader } from './view.ts';
 
 export interface Record<T> {
+  readonly namespace: string;
+  readonly schema: Schema<T>;
   key(id: Uint8Array): Uint8Array;
   get(state: StateReader, id: Uint8Array): Promise<T | undefined>;
   put(state: Overlay, id: Uint8Array, value: T): void;
@@ -18,10 +20,14 @@ export interface Record<T> {
 
 export const NO_ID = new Uint8Array(0);
 
+/** The SMT key of a record: H("quarry/state/<namespace>", id), docs/state.md. */
+export const stateKey = (namespace: string, id: Uint8Array): Uint8Array => taggedHash(`quarry/state/${namespace}`, id);
+
 export function record<T>(namespace: string, schema: Schema<T>): Record<T> {
-  const tag = `quarry/state/${namespace}`;
-  const key = (id: Uint8Array) => taggedHash(tag, id);
+  const key = (id: Uint8Array) => stateKey(namespace, id);
   return {
+    namespace,
+    schema,
     key,
     async get(state, id) {
       const bytes = await state.get(key(id));

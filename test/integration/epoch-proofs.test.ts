@@ -30,6 +30,10 @@ import { epochOutput, epochProgram, verifyEpochProof, type EpochProofJson, type 
 import { epochView } from '../../node/modules/epoch/view.ts';
 import { boundaryOf } from '../../node/chain/handoffs.ts';
 import { LightClient, LightClientError } from '../../light/light-client.ts';
+import { LightDaemon } from '../../light/daemon.ts';
+import { lightApi } from '../../light/serve.ts';
+import { genesisHash } from '../../node/genesis.ts';
+import { txHash } from '../../protocol/tx.ts';
 import { PINNED_EPOCH_VK_HASHES } from '../../consensus/epoch/verification-keys.ts';
 
 import { pallasSecretFromBls, pallasSign } from '../../node/crypto/pallas.ts';
@@ -75,6 +79,8 @@ test('epochs 0–3 prove recursively across a validator-set change; the light cl
   const { node, stop } = await startTestNode(genesis, validator, { consensus: { ...DEFAULT_CONFIG.consensus, blockTimeMs: 250 } });
   const front = await proxy(node.rpc!.url);
   const log = createLogger({ level: 'warn', format: 'json', stream: { write: () => true } as unknown as NodeJS.WritableStream });
+  let daemon: LightDaemon | undefined;
+  let api: ReturnType<typeof lightApi> | undefined;
   try {
     // alice joins with a fifth of the genesis validator's power: the set changes at the next boundary
     const key = validatorKeyFromSecret(blsKeyGen().secretKey);
@@ -86,8 +92,24 @@ test('epochs 0–3 prove recursively across a validator-set change; the light cl
     const sizes = await Promise.all([0n, 1n, 2n, 3n].map(async (e) => (await epochView(state(), e, boundaryOf(node.services.chain))).members.length));
     assert.ok(sizes[0] === 1 && sizes[3] === 2, `the set grows from 1 to 2 members (sizes ${sizes})`);
 
-    const prover = new EpochProverLoop({ rpcUrl: node.rpc!.url, home: node.o.home, keysDir: `${node.o.home}/epoch-keys`, log, until: 3n, pollMs: 200 });
+    // a transfer inside epoch 3 (blocks 13–16), for the daemon's inclusion proof below
+    const transfer = makeTx(alice, [{ type: 'bank/send', to: decodeAddress(deterministicUser(2).address), amount: 1n } as AnyMsg], { sequence: 1n, fee: 200_000n });
+    await node.services.ingress.submitTx(transfer);
+    const proverUntil = (until: bigint) => new EpochProverLoop({ rpcUrl: node.rpc!.url, home: node.o.home, keysDir: `${node.o.home}/epoch-keys`, log, until, pollMs: 200 });
+    const prover = proverUntil(1n);
     await prover.run();
+
+    // the daemon: verified from genesis at epoch 1, then it follows the prover through epochs 2 and 3 (the set changes on the way)
+    const vkHash = prover.store.get(1n).vk.hash;
+    const daemonOf = (rpcUrl: string, o: Partial<ConstructorParameters<typeof LightClient>[0]> = {}) => new LightDaemon(new LightClient({ rpcUrl, genesis, trustedVkHash: vkHash, ...o }), { pollMs: 200 });
+    const following = daemonOf(front.url);
+    daemon = following;
+    const started = await following.start();
+    assert.equal(started.epoch, 1n);
+    api = lightApi(following, { chainId: genesis.chainId, genesisHash: toHex(genesisHash(genesis)), source: () => front.url });
+    const apiUrl = await api.listen({ host: '127.0.0.1', port: 0 });
+    const ask = async <T>(path: string) => (await (await fetch(apiUrl + path)).json()) as T;
+    await proverUntil(3n).run();
     const stored = prover.store.get(3n);
     assert.equal(stored.epoch, '3');
 
@@ -100,6 +122,20 @@ test('epochs 0–3 prove recursively across a validator-set change; the light cl
     assert.equal(answer.height, 16n, 'the last block the proven set signed');
     assert.equal(Object.keys(answer.timings).join(), 'epochProof,validatorSet,commit,account');
     t.diagnostic(`light client steps (ms): ${JSON.stringify(answer.timings)}`);
+
+    await until('the daemon follows to epoch 3', async () => following.head().epoch === 3n && following.head().height === 16n, 60_000);
+    const viaDaemon = await ask<{ balance: string; verified: { epoch: string; height: string; header: string } }>(`/accounts/${user.address}`);
+    assert.deepEqual([viaDaemon.balance, viaDaemon.verified.epoch, viaDaemon.verified.height], [String(USER_BALANCE), '3', '16']);
+    const txHeight = await node.services.chain.getTx(txHash(transfer)).then((f) => f!.height);
+    const inProvenEpoch = txHeight > 12n && txHeight <= 16n;
+    assert.equal((await ask<{ sequence: string }>(`/accounts/${alice.address}`)).sequence, txHeight <= 16n ? '2' : '1', 'alice\'s transactions up to block 16 are in the verified state');
+    assert.equal((await ask<{ members: unknown[] }>('/validators')).members.length, 2, 'the proven set of epoch 3');
+    const included = await ask<{ included?: boolean; height?: string; error?: { code: string } }>(`/txs/${toHex(txHash(transfer))}`);
+    if (inProvenEpoch) assert.deepEqual([included.included, included.height], [true, String(txHeight)], 'included in a block the proven set signed');
+    else assert.equal(included.error?.code, 'E_LIGHT_TX', `block ${txHeight} is outside the proven epoch`);
+    t.diagnostic(`light daemon: cold start ${following.coldStartMs} ms, transfer in block ${txHeight}`);
+    assert.equal((await ask<{ error: { code: string } }>(`/market/requests/${'00'.repeat(32)}`)).error.code, 'E_NOT_FOUND', 'proven absent');
+    assert.equal((await ask<{ error: { code: string } }>('/accounts/qry1bad')).error.code, 'E_DECODE');
 
     // the CLI: the verified answer with each step's time; a refusal is one line and exit code 1
     const genesisFile = `${node.o.home}/light-genesis.json`;
@@ -139,7 +175,16 @@ test('epochs 0–3 prove recursively across a validator-set change; the light cl
     for (const [what, rewrite, code] of cases) {
       front.rewrite(rewrite);
       assert.equal(await refusal(client().verifyAccount(user.address)), code, what);
+      // the daemon through the same tamper: at its cold start, or for the query the tamper touches
+      const tampered = daemonOf(front.url, { trustedVkHash: stored.vk.hash });
+      const verdict = await refusal(tampered.start().then(() => tampered.account(user.address)));
+      tampered.stop();
+      assert.equal(verdict, code, `${what}, through the daemon`);
     }
+    front.rewrite((p, b) => (p.startsWith('/state-proofs') ? { ...b, proof: { ...(b.proof as object), value: null } } : b));
+    assert.equal((await ask<{ error: { code: string } }>(`/market/requests/${'00'.repeat(32)}`)).error.code, 'E_NOT_FOUND', 'an absent record stays absent');
+    front.rewrite((p, b) => (p.includes('/inclusion') ? { ...b, hashes: [...(b.hashes as string[]), '00'.repeat(32)] } : b));
+    if (inProvenEpoch) assert.equal((await ask<{ error: { code: string } }>(`/txs/${toHex(txHash(transfer))}`)).error.code, 'E_LIGHT_TX', 'a block\'s transactions not the ones its header commits to');
     // a forgery: another circuit's key sent beside the pinned hash, and that circuit's proof of the
     // real epoch 3 output (o1js verifies against the key's data alone; before the key was checked
     // against its hash, this passed as the epoch proof)
@@ -163,6 +208,8 @@ test('epochs 0–3 prove recursively across a validator-set change; the light cl
     );
     assert.equal(stored.vk.hash, PINNED_EPOCH_VK_HASHES[4], 'the pinned 4-slot verification key is current (update consensus/epoch/verification-keys.ts)');
   } finally {
+    daemon?.stop();
+    await api?.close();
     await front.close();
     await stop();
   }

@@ -7,6 +7,7 @@ import { makeGenesis, makeTx, sendMsg, deterministicUser } from '../helpers/chai
 import { startTestNode } from '../helpers/node.ts';
 import { devnetValidatorKey } from '../../genesis/builder.ts';
 import { toHex } from '../../protocol/encoding/bytes.ts';
+import { decodeAddress } from '../../protocol/crypto/address.ts';
 import { decodeTx } from '../../node/tx/tx.ts';
 import { verifyAccountProof, type AccountProofJson } from '../../client/account-proof.ts';
 import { DEFAULT_CONFIG } from '../../node/config.ts';
@@ -77,6 +78,12 @@ test('RPC routes, error shapes, proofs, metrics and the WebSocket stream', { tim
     assert.equal(verifyAccountProof(old).ok, true);
     const gen = (await call(url, `/accounts/${b!.address}?prove=true&height=0`)).body as AccountProofJson;
     assert.equal(verifyAccountProof(gen).ok, true);
+    // any record with its SMT proof (the account's, here: the same key and value), and a tx's block transaction list
+    const viaState = (await call(url, `/state-proofs?ns=account&id=${toHex(decodeAddress(b!.address))}&height=1`)).body;
+    assert.deepEqual([viaState.proof.key, viaState.proof.value], [old.proof.key, old.proof.value]);
+    const inclusion = (await call(url, `/txs/${hash}/inclusion`)).body as { height: string; index: number; hashes: string[] };
+    assert.equal(inclusion.hashes[inclusion.index], hash);
+    assert.equal(inclusion.height, found.height);
 
     assert.equal((await call(url, '/validators')).body.validators.length, 1);
     assert.equal((await call(url, '/mempool')).body.txs, 0);
@@ -117,6 +124,9 @@ test('RPC routes, error shapes, proofs, metrics and the WebSocket stream', { tim
       ['/blocks/abc', undefined, 400, 'E_BAD_REQUEST'],
       ['/txs/zz', undefined, 400, 'E_BAD_REQUEST'],
       [`/txs/${'0'.repeat(64)}`, undefined, 404, 'E_NOT_FOUND'],
+      [`/txs/${'0'.repeat(64)}/inclusion`, undefined, 404, 'E_NOT_FOUND'],
+      ['/state-proofs?ns=Account&id=00', undefined, 400, 'E_BAD_REQUEST'],
+      ['/state-proofs?ns=account&id=0g', undefined, 400, 'E_BAD_REQUEST'],
       ['/accounts/qry1xyz', undefined, 400, 'E_DECODE'],
       [`/accounts/${b!.address}?height=99999999`, undefined, 404, 'E_NOT_FOUND'],
       ['/nope', undefined, 404, 'E_NOT_FOUND'],

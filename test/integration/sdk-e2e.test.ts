@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestDevnet, faucet, until } from '../helpers/devnet.ts';
 import { preimageFill, PREIMAGE_ID } from '../helpers/market.ts';
-import { QuarryClient, SigningQuarryClient, Ed25519Wallet, RpcError, TxFailedError, QuarryClientError, poseidonHash, proofToSnarkjs, type ChainEventJson, type Signer } from '../../client/index.ts';
+import { QuarryClient, SigningQuarryClient, Ed25519Wallet, verifyBlockProofs, RpcError, TxFailedError, QuarryClientError, poseidonHash, proofToSnarkjs, type ChainEventJson, type Signer } from '../../client/index.ts';
 import { toHex } from '../../protocol/encoding/bytes.ts';
 import { encodeProof, fromSnarkjs } from '../../protocol/proof-codec.ts';
 
@@ -122,6 +122,8 @@ test('SDK: queries, signing, staking, market, subscriptions and error codes on a
     const aggregate = await client.getBlockProofs(filled.height, toHex(PREIMAGE_ID));
     assert.deepEqual(aggregate.proofs.map((p) => [p.request, p.proof]), [[requestId, toHex(fill.proof)]], 'the block\'s proofs for the circuit, as one deliverable');
     assert.equal(aggregate.seed.length, 64);
+    const preimageCircuit = (await client.getCircuits()).find((c) => c.name === 'poseidon-preimage')!;
+    assert.equal(verifyBlockProofs(aggregate, preimageCircuit.wasmHash), true, 'the aggregate verifies as one batch, under the key the circuit id commits to');
     const bobAsProver = await client.getProver(bob.address);
     assert.deepEqual([bobAsProver.stake, bobAsProver.delegation?.commissionPpm, bobAsProver.delegation?.delegators], [String(8n * QRY), '100000', '1']);
     const share = await client.getProverDelegation(bob.address, alice.address);

@@ -7,7 +7,10 @@ import type { AnyMsg } from '../../protocol/messages/index.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openTestChain, makeTx } from '../helpers/chain.ts';
-import { MarketDriver, PREIMAGE_ID, preimageFill, requestMsg, MARKET_TX_FEE } from '../helpers/market.ts';
+import { MarketDriver, PREIMAGE, PREIMAGE_ID, preimageFill, requestMsg, MARKET_TX_FEE } from '../helpers/market.ts';
+import { verifyBlockProofs } from '../../client/aggregate.ts';
+import { toHex } from '../../protocol/encoding/bytes.ts';
+import type { BlockProofs } from '../../protocol/rpc-types.ts';
 import { Groth16Verifier } from '../../node/market/groth16-verifier.ts';
 import { getAccount } from '../../node/modules/bank/account.ts';
 import { getRequest } from '../../node/modules/market/state.ts';
@@ -52,4 +55,22 @@ test('three fills in three transactions of one block: one multi-pairing; with a 
     await t.close();
     await verifier.close();
   }
+});
+
+test('the SDK checks a block\'s delivered proofs as one batch, and finds a false one among them', async () => {
+  const fills = [await preimageFill(711n), await preimageFill(712n), await preimageFill(713n)];
+  const delivered = (proofs: typeof fills): BlockProofs => ({
+    height: '9',
+    blockHash: 'ab'.repeat(32),
+    circuit: toHex(PREIMAGE_ID),
+    vk: toHex(PREIMAGE.vk),
+    seed: toHex(new Uint8Array(32).fill(5)),
+    proofs: proofs.map((f, i) => ({ request: String(i).padStart(64, '0'), proof: toHex(f.proof), publicSignals: f.publicSignals })),
+  });
+  assert.equal(verifyBlockProofs(delivered(fills), toHex(PREIMAGE.wasmHash)), true);
+  assert.equal(verifyBlockProofs(delivered([])), true, 'nothing delivered, nothing false');
+  assert.equal(verifyBlockProofs(delivered([fills[0]!, fills[1]!, { ...fills[2]!, proof: fills[1]!.proof }])), false, 'a proof of another statement');
+  assert.equal(verifyBlockProofs(delivered([fills[0]!, { ...fills[1]!, publicSignals: fills[0]!.publicSignals }, fills[2]!])), false, 'signals swapped');
+  assert.equal(verifyBlockProofs(delivered(fills), toHex(new Uint8Array(32))), false, 'a key the circuit id does not commit to');
+  assert.equal(verifyBlockProofs({ ...delivered(fills), proofs: [{ request: '00', proof: '00'.repeat(256), publicSignals: ['1'] }] }), false, 'not a curve point');
 });

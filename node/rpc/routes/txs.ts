@@ -4,6 +4,7 @@ import type { NodeServices } from '../../services/services.ts';
 import { QuarryError } from '../../../protocol/errors.ts';
 import { toHex } from '../../../protocol/encoding/bytes.ts';
 import { txResponse } from '../json.ts';
+import { txHash } from '../../../protocol/tx.ts';
 import { bodyBytes, countParam, hashParam, heightParam } from '../params.ts';
 import { decodeAddress } from '../../../protocol/crypto/address.ts';
 import type { TxResponse, TxSearchResponse } from '../../../protocol/rpc-types.ts';
@@ -30,6 +31,15 @@ export function txRoutes(app: FastifyInstance, node: NodeServices): void {
     if (found) return found;
     if (node.mempool.has(hash)) return { hash: req.params.hash, status: 'pending' };
     throw new QuarryError('E_NOT_FOUND', `no transaction ${req.params.hash}`);
+  });
+
+  // inclusion: the hashes of the block's transactions, in order (their Merkle root is the header's txRoot)
+  app.get<{ Params: { hash: string } }>('/txs/:hash/inclusion', async (req) => {
+    const found = await node.chain.getTx(hashParam(req.params.hash, 'transaction hash'));
+    if (!found) throw new QuarryError('E_NOT_FOUND', `no committed transaction ${req.params.hash}`);
+    const block = await node.chain.getBlock(found.height);
+    if (!block) throw new QuarryError('E_NOT_FOUND', `no block at height ${found.height}`);
+    return { height: found.height.toString(), index: found.index, hashes: block.block.txs.map((t) => toHex(txHash(t))) };
   });
 
   // committed transactions of one sender (newest first, paged with `before`) or of one block
