@@ -2,7 +2,8 @@
  * The multi-process devnet's directory layout (docs/devnet.md): one home per validator
  * (`node-<i>/`, with its own LevelDB, config, BLS key and libp2p key) and per miner (`miner-<j>/`),
  * all sharing the deterministic devnet genesis, every node listing the others as bootstrap peers.
- * Ports: validator i has RPC `rpcBase + 10·i` and p2p `p2pBase + 10·i` on 127.0.0.1.
+ * Ports: validator i has RPC `rpcBase + 10·i` and p2p `p2pBase + 10·i` on 127.0.0.1. Full nodes (the
+ * testnet's) follow the validators in the same numbering (`node-<validators + k>/`, named `f<k>`).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +19,8 @@ import type { Ed25519PrivateKey } from '@libp2p/interface';
 export interface DevnetSpec {
   home: string;
   validators: number;
+  /** Full nodes (no validator key) after the validators, named `f<k>`; default 0. */
+  fullNodes?: number;
   miners: number;
   rpcBase: number;
   p2pBase: number;
@@ -51,12 +54,12 @@ export async function prepareDevnet(spec: DevnetSpec, genesisGiven?: Genesis): P
   mkdirSync(spec.home, { recursive: true, mode: 0o700 });
   const net = spec.network ?? { listenIp: () => '127.0.0.1', dialAddr: (_i: number, j: number) => `/ip4/127.0.0.1/tcp/${spec.p2pBase + 10 * j}` };
   const nodes: DevnetNode[] = [];
-  for (let i = 0; i < spec.validators; i++) {
+  for (let i = 0; i < spec.validators + (spec.fullNodes ?? 0); i++) {
     const home = nodeHome(spec.home, i);
     mkdirSync(home, { recursive: true, mode: 0o700 });
     const key = (await loadNodeKey(home)) as Ed25519PrivateKey;
     const p2p = `/ip4/${net.listenIp(i)}/tcp/${spec.p2pBase + 10 * i}`;
-    nodes.push({ name: `v${i}`, home, rpc: `http://${net.listenIp(i)}:${spec.rpcBase + 10 * i}`, p2p: `${p2p}/p2p/${peerIdFromPrivateKey(key).toString()}`, peerId: peerIdFromPrivateKey(key).toString() });
+    nodes.push({ name: i < spec.validators ? `v${i}` : `f${i - spec.validators}`, home, rpc: `http://${net.listenIp(i)}:${spec.rpcBase + 10 * i}`, p2p: `${p2p}/p2p/${peerIdFromPrivateKey(key).toString()}`, peerId: peerIdFromPrivateKey(key).toString() });
   }
   const peerAddr = (i: number, j: number) => `${net.dialAddr(i, j)}/p2p/${nodes[j]!.peerId}`;
   const genesisText = JSON.stringify(genesisToJson(genesis), null, 2) + '\n';
@@ -73,6 +76,7 @@ export async function prepareDevnet(spec: DevnetSpec, genesisGiven?: Genesis): P
       // devnet validators share this machine's cores: skip the audit precomputation burst
       puzzle: { precomputeAudit: false },
     });
+    if (i >= spec.validators) return; // a full node: no validator key, no operator account
     saveValidatorKey(n.home, devnetValidatorKey(i));
     for (const name of ['faucet', `validator-${i}`]) if (!existsSync(join(n.home, 'keys', `${name}.json`))) saveAccountKey(n.home, devnetAccount(name));
   });

@@ -94,7 +94,7 @@ export class Devnet {
     await Promise.all(this.nodes.map((n) => this.waitUp(n)));
     for (let j = 0; j < this.o.miners; j++) this.startMiner(j);
     if (this.o.epochProver) this.startEpochProver();
-    const operators = this.nodes.map((_, i) => devnetAccount(`validator-${i}`));
+    const operators = this.nodes.slice(0, this.o.validators).map((_, i) => devnetAccount(`validator-${i}`));
     this.unjailer = new DevnetUnjailer(this.nodes[0]!.rpc, operators, (line) => this.o.onLine?.('devnet', line));
     this.unjailer.start();
     this.record();

@@ -1,6 +1,6 @@
 /**
- * Testnet scenarios and their runner (docs/testnet.md): validators in their own network namespaces
- * behind emulated links, a transfer load, perturbations on a timeline (kill -9, restart, SIGSTOP,
+ * Testnet scenarios and their runner (docs/testnet.md): validators and full nodes in their own
+ * network namespaces behind emulated links, a transfer load, perturbations on a timeline (kill -9, restart, SIGSTOP,
  * partitions, latency, a hostile peer, a double signer), the time each healing takes until every
  * node advances two blocks past the highest head at the heal (for a double signer: until every
  * node has it tombstoned), and the checker's verdict at the end.
@@ -20,6 +20,7 @@ import { ProofRequestLoad, type RequestReport } from './requests.ts';
 import { drained, flood } from './flood.ts';
 import type { AcceptedTx } from './load.ts';
 
+/** `node` numbers validators first, then full nodes (`validators + k` is full node f<k>). */
 export type Step =
   | { at: number; do: 'kill' | 'restart' | 'pause' | 'resume'; node: number }
   | { at: number; do: 'partition'; groups: number[][] }
@@ -37,6 +38,8 @@ export type Step =
 export interface Scenario {
   name: string;
   validators: number;
+  /** Full nodes (no validator key), each in its own namespace like a validator. */
+  fullNodes: number;
   /** Seconds of load and perturbations; then the load stops and the network settles. */
   durationSec: number;
   latencyMs: number;
@@ -53,6 +56,7 @@ export interface Scenario {
 const SHORT: Scenario = {
   name: 'short',
   validators: 4,
+  fullNodes: 1,
   durationSec: 62,
   latencyMs: 100,
   jitterMs: 20,
@@ -92,23 +96,27 @@ function soak(minutes = 60): Scenario {
       { at: t + 250, do: 'latency', latencyMs: 100, jitterMs: 20 },
       { at: t + 265, do: 'hostile' },
       { at: t + 280, do: 'flood', node: (v + 2) % 4, txs: 64 },
+      // the full node dies too, and must catch up by block sync under load
+      { at: t + 300, do: 'kill', node: 4 },
+      { at: t + 320, do: 'restart', node: 4 },
     );
   }
   // last: a double signer is tombstoned, which leaves three validators (no kill is survivable after);
   // the load runs on for 150 s, so the chain must stay live with them under load
   steps.push({ at: CYCLE_SEC * cycles, do: 'double-sign', node: 3 });
-  return { name: 'soak', validators: 4, durationSec: CYCLE_SEC * cycles + 150, latencyMs: 100, jitterMs: 20, tps: 4, senders: 16, miners: 1, requestEverySec: 20, steps };
+  return { name: 'soak', validators: 4, fullNodes: 1, durationSec: CYCLE_SEC * cycles + 150, latencyMs: 100, jitterMs: 20, tps: 4, senders: 16, miners: 1, requestEverySec: 20, steps };
 }
 
 const CYCLE_SEC = 360;
 
 /** Issue #16 finding 1 replayed under load: 70 transactions of 60 KB back to back to one validator. */
-const FLOOD: Scenario = { name: 'flood', validators: 4, durationSec: 90, latencyMs: 100, jitterMs: 20, tps: 4, senders: 8, steps: [{ at: 10, do: 'flood', node: 0, txs: 70 }] };
+const FLOOD: Scenario = { name: 'flood', validators: 4, fullNodes: 1, durationSec: 90, latencyMs: 100, jitterMs: 20, tps: 4, senders: 8, steps: [{ at: 10, do: 'flood', node: 0, txs: 70 }] };
 
 /** A double signer while a crowd of peers that serve nothing is connected, after a flood (the end of the hour soak). */
 const CROWD: Scenario = {
   name: 'crowd',
   validators: 4,
+  fullNodes: 1,
   durationSec: 200,
   latencyMs: 100,
   jitterMs: 20,
@@ -129,6 +137,7 @@ const CROWD: Scenario = {
 const ENDGAME: Scenario = {
   name: 'endgame',
   validators: 4,
+  fullNodes: 1,
   durationSec: 150,
   latencyMs: 100,
   jitterMs: 20,
@@ -177,12 +186,13 @@ export async function runTestnet(s: Scenario, o: RunOptions): Promise<TestnetRep
   const progress = o.progress ?? (() => undefined);
   const hosts = new TestnetHosts();
   hosts.clearStale();
-  for (let i = 0; i < s.validators; i++) hosts.add();
+  for (let i = 0; i < s.validators + s.fullNodes; i++) hosts.add();
   const links = new LinkEmulator(hosts.hosts, (j) => P2P_BASE + 10 * j, { latencyMs: s.latencyMs, jitterMs: s.jitterMs });
   const lines: string[] = [];
   const devnet = new Devnet({
     home: o.home,
     validators: s.validators,
+    fullNodes: s.fullNodes,
     miners: s.miners ?? 0,
     minerThreads: 1,
     minerAsks: DEVNET_ASKS,
@@ -190,8 +200,8 @@ export async function runTestnet(s: Scenario, o: RunOptions): Promise<TestnetRep
     rpcBase: RPC_BASE,
     p2pBase: P2P_BASE,
     network: { listenIp: (i) => hosts.hosts[i]!.addr, dialAddr: (i, j) => links.dialAddr(i, j) },
-    // validator i in its namespace; miner j beside validator j (its node), like a miner's own host
-    wrap: (name) => hosts.wrap(hosts.hosts[Number(name.replace(/^(v|miner)/, '')) % s.validators]!),
+    // every node in its namespace; miner j beside validator j (its node), like a miner's own host
+    wrap: (name) => hosts.wrap(hosts.hosts[hostOf(name, s.validators)]!),
     onLine: (name, line) => {
       lines.push(`${name} ${line}`);
       o.onLine?.(name, line);
@@ -207,7 +217,7 @@ export async function runTestnet(s: Scenario, o: RunOptions): Promise<TestnetRep
     devnet.nodes.forEach((_, i) => devnet.startNode(i));
     await Promise.all(devnet.nodes.map((n) => devnet.waitUp(n)));
     for (let j = 0; j < (s.miners ?? 0); j++) devnet.startMiner(j);
-    progress(`${s.validators} validators up in namespaces ${hosts.hosts.map((h) => h.ns).join(', ')}; links ${s.latencyMs} ± ${s.jitterMs} ms`);
+    progress(`${s.validators} validators and ${s.fullNodes} full node(s) up in namespaces ${hosts.hosts.map((h) => h.ns).join(', ')}; links ${s.latencyMs} ± ${s.jitterMs} ms`);
     const live = () => devnet.nodes.filter((_, i) => !down.has(i)).map((n) => n.rpc);
     const load = new LoadGenerator(s.senders, live);
     await load.fund(devnet.nodes[0]!.rpc, devnetAccount('faucet'));
@@ -217,13 +227,15 @@ export async function runTestnet(s: Scenario, o: RunOptions): Promise<TestnetRep
     requests?.start(s.requestEverySec!);
     const start = Date.now();
     const recoveries: Array<Promise<Recovery>> = [];
+    const name = (i: number) => devnet.nodes[i]!.name;
     for (const step of s.steps) {
       await sleep(start + step.at * 1000 - Date.now());
-      progress(`t=${step.at}s ${describe(step)}`);
+      const what = describe(step, name);
+      progress(`t=${step.at}s ${what}`);
       const heals = await apply(step, { devnet, links, down, hostile, flooded, floods });
-      if (heals === 'punished') recoveries.push(measurePunished(describe(step), live, hostile));
-      else if (heals === 'drained') recoveries.push(drained(live, flooded.at(-1)).then((seconds) => ({ step: `${describe(step)} (drained)`, seconds })));
-      else if (heals) recoveries.push(measureRecovery(describe(step), live));
+      if (heals === 'punished') recoveries.push(measurePunished(what, live, hostile));
+      else if (heals === 'drained') recoveries.push(drained(live, flooded.at(-1)).then((seconds) => ({ step: `${what} (drained)`, seconds })));
+      else if (heals) recoveries.push(measureRecovery(what, live));
     }
     await sleep(start + s.durationSec * 1000 - Date.now());
     await Promise.all([load.stop(), requests?.stop()]);
@@ -240,20 +252,28 @@ export async function runTestnet(s: Scenario, o: RunOptions): Promise<TestnetRep
     return { scenario: s.name, recoveries: done, load: { accepted: load.stats.accepted.length, refused: Object.fromEntries(load.stats.refused) }, check, requests: requestReport, floods };
   } finally {
     await Promise.all(hostile.adversaries.map((a) => a.stop()));
-    for (const i of down) devnet.procs.get(`v${i}`)?.kill('SIGCONT');
+    for (const i of down) devnet.procs.get(devnet.nodes[i]!.name)?.kill('SIGCONT');
     await devnet.stop();
     await links.close();
     hosts.destroy();
   }
 }
 
+/** The host of a process by its devnet name: v<i> → i, f<k> (full node k) → validators + k, miner<j> → j's validator. */
+function hostOf(name: string, validators: number): number {
+  const [, kind, n] = /^(v|f|miner)(\d+)$/.exec(name) ?? [];
+  if (kind === undefined || n === undefined) throw new Error(`no host for process ${name}`);
+  return kind === 'v' ? Number(n) : kind === 'f' ? validators + Number(n) : Number(n) % validators;
+}
+
 /** How long the settle phase waits for the mempools to empty. */
 const DRAIN_MS = 300_000;
 
-function describe(step: Step): string {
-  if (step.do === 'flood') return `flood v${step.node} with ${step.txs} × 60 KB`;
-  if ('node' in step) return `${step.do} v${step.node}`;
-  if (step.do === 'partition') return `partition ${step.groups.map((g) => `{${g.map((n) => `v${n}`).join(',')}}`).join(' | ')}`;
+/** A step in words; `name` names node i (v<i> for validators, f<k> for full nodes). */
+function describe(step: Step, name: (i: number) => string): string {
+  if (step.do === 'flood') return `flood ${name(step.node)} with ${step.txs} × 60 KB`;
+  if ('node' in step) return `${step.do} ${name(step.node)}`;
+  if (step.do === 'partition') return `partition ${step.groups.map((g) => `{${g.map(name).join(',')}}`).join(' | ')}`;
   if (step.do === 'latency') return `latency ${step.latencyMs} ± ${step.jitterMs} ms`;
   if (step.do === 'crowd') return `crowd of ${step.peers} silent peers`;
   return step.do;
@@ -307,11 +327,11 @@ async function apply(step: Step, t: { devnet: Devnet; links: LinkEmulator; down:
   switch (step.do) {
     case 'kill':
       down.add(step.node);
-      await devnet.kill(`v${step.node}`);
+      await devnet.kill(devnet.nodes[step.node]!.name);
       return false;
     case 'pause':
       down.add(step.node);
-      devnet.procs.get(`v${step.node}`)?.kill('SIGSTOP');
+      devnet.procs.get(devnet.nodes[step.node]!.name)?.kill('SIGSTOP');
       return false;
     case 'restart':
       devnet.startNode(step.node);
@@ -319,7 +339,7 @@ async function apply(step: Step, t: { devnet: Devnet; links: LinkEmulator; down:
       down.delete(step.node);
       return true;
     case 'resume':
-      devnet.procs.get(`v${step.node}`)?.kill('SIGCONT');
+      devnet.procs.get(devnet.nodes[step.node]!.name)?.kill('SIGCONT');
       down.delete(step.node);
       return true;
     case 'partition':

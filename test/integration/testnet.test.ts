@@ -1,12 +1,12 @@
 /**
- * The testnet harness's short scenario (docs/testnet.md): 4 validators in their own network
- * namespaces behind 100 ± 20 ms links, a transfer load, one validator killed with SIGKILL and
+ * The testnet harness's short scenario (docs/testnet.md): 4 validators and a full node in their own
+ * network namespaces behind 100 ± 20 ms links, a transfer load, one validator killed with SIGKILL and
  * restarted, a 2/2 partition (the chain halts: no side has 2/3) healed, a hostile peer sending
  * junk, 64 transactions of 60 KB at once to v0 (the large-block attack of finding 1, which once
  * halted the chain for good), then a second signer double-signing with v3's key while v3 runs. The checker must find
  * the same blocks on every node, every accepted transaction committed everywhere or nowhere,
  * balances conserved, no honest validator jailed and no honest peer banned, the hostile peer
- * banned by all four nodes and v3 tombstoned; every recovery within the bound. Skipped where
+ * banned by all five nodes and v3 tombstoned; every recovery within the bound. Skipped where
  * network namespaces cannot be made (not root).
  */
 import { test } from 'node:test';
@@ -31,7 +31,8 @@ test('testnet in namespaces: a kill, a 2/2 partition, a hostile peer, a flood of
     assert.deepEqual(check.jailed, []);
     assert.deepEqual(check.bans, [], 'no honest peer banned');
     assert.deepEqual(check.unpunished, [], 'the double signer is tombstoned');
-    assert.deepEqual(Object.values(check.hostileBans), [4], 'every node banned the hostile peer');
+    assert.equal(check.heights.length, 5, 'the full node is checked like the validators');
+    assert.deepEqual(Object.values(check.hostileBans), [5], 'every node, the full node too, banned the hostile peer');
     assert.equal(report.floods[0]?.accepted, 64, 'the flood was admitted (a sender may queue 64)');
     assert.ok(check.accepted >= 50, `load ran (${check.accepted} accepted)`);
     // an accepted transaction either committed, or the sender re-signed its sequence after losing
