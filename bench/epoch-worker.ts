@@ -1,13 +1,14 @@
 /**
  * One epoch-program measurement in a process of its own (so peak memory is this size's alone):
- * compile (cold: a fresh key cache), prove genesis and one handoff signed by every member of a
- * synthetic set of N validators, verify. Prints one JSON line. `--rows-only` (the smoke run) stops
+ * compile (cold: a fresh key cache), prove genesis, a step of one handoff signed by every member of
+ * a synthetic set of N validators and a step of a full batch (the next `batch` epochs: how a prover
+ * that fell behind catches up), verify. Prints one JSON line. `--rows-only` (the smoke run) stops
  * after the circuit analysis: the o1js compile alone takes minutes.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { epochProgram, verifyEpochProof } from '../consensus/epoch/program.ts';
+import { epochOutput, epochProgram, verifyEpochProof, type HandoffWitness } from '../consensus/epoch/program.ts';
 import { handoffMessage, setCommitment, genesisId, type EpochMember } from '../consensus/epoch/commitment.ts';
 import { pallasPublicKey, pallasSign } from '../node/crypto/pallas.ts';
 import { timeIt } from './util.ts';
@@ -22,14 +23,20 @@ async function prove(program: Awaited<ReturnType<typeof epochProgram>>, secrets:
     const genesisHash = new Uint8Array(32).fill(7);
     const c0 = await setCommitment(members, n);
     const base = await timeIt(() => program.proveGenesis(genesisHash, c0));
-    const boundary = { headerHash: new Uint8Array(32).fill(1), stateRoot: new Uint8Array(32).fill(2) };
-    const message = handoffMessage({ genesisId: await genesisId(genesisHash, c0), epoch: 1n, commitment: c0, ...boundary });
-    const signatures = new Map<number, Uint8Array>();
-    for (const [i, s] of secrets.entries()) signatures.set(i, await pallasSign(s, message));
-    const step = await timeIt(() => program.proveHandoff(base.value, { members, signatures, next: c0, boundary }));
-    const verify = await timeIt(() => verifyEpochProof(step.value, compile.value));
-    if (!verify.value) throw new Error('the step proof does not verify');
-    return { compileMs: compile.ms, genesisMs: base.ms, stepMs: step.ms, verifyMs: verify.ms, proofBytes: JSON.stringify(step.value).length };
+    const id = await genesisId(genesisHash, c0);
+    const witness = async (epoch: bigint): Promise<HandoffWitness> => {
+      const boundary = { headerHash: new Uint8Array(32).fill(Number(epoch)), stateRoot: new Uint8Array(32).fill(2) };
+      const message = handoffMessage({ genesisId: id, epoch, commitment: c0, ...boundary });
+      const signatures = new Map<number, Uint8Array>();
+      for (const [i, s] of secrets.entries()) signatures.set(i, await pallasSign(s, message));
+      return { members, signatures, next: c0, boundary };
+    };
+    const step = await timeIt(async () => program.proveHandoffs(base.value, [await witness(1n)]));
+    const batch = await timeIt(async () => program.proveHandoffs(step.value, await Promise.all(Array.from({ length: program.batch }, (_, i) => witness(2n + BigInt(i))))));
+    const verify = await timeIt(() => verifyEpochProof(batch.value, compile.value));
+    if (!verify.value) throw new Error('the batch proof does not verify');
+    if (epochOutput(batch.value).epoch !== 1n + BigInt(program.batch)) throw new Error('the batch proof proves another epoch');
+    return { compileMs: compile.ms, genesisMs: base.ms, stepMs: step.ms, batchMs: batch.ms, verifyMs: verify.ms, proofBytes: JSON.stringify(step.value).length };
   } finally {
     rmSync(cache, { recursive: true, force: true });
   }
@@ -42,5 +49,5 @@ const program = await epochProgram(n);
 const rows = await program.rows();
 const proved = rowsOnly ? {} : await prove(program, secrets, members);
 const peakMb = Math.round(process.resourceUsage().maxRSS / 1024);
-process.stdout.write(JSON.stringify({ n, rows, ...proved, peakMb }) + '\n');
+process.stdout.write(JSON.stringify({ n, batch: program.batch, rows, ...proved, peakMb }) + '\n');
 process.exit(0);

@@ -33,6 +33,11 @@ export interface NodeConfig {
   p2p: P2PConfig & { enabled: boolean };
   /** Precompute the audit bases (faster audits for seconds of CPU at the first solution). */
   puzzle: { precomputeAudit: boolean };
+  /**
+   * Fetch epoch proofs this node lacks from its peers, every `fetchIntervalMs`, and serve them
+   * (docs/epochs.md §serving). Each fetched proof is verified in a worker thread that loads o1js.
+   */
+  epochProofs: { fetchFromPeers: boolean; fetchIntervalMs: number };
 }
 
 export const DEFAULT_CONFIG: NodeConfig = {
@@ -43,6 +48,7 @@ export const DEFAULT_CONFIG: NodeConfig = {
   pruning: { keepRecent: 0 },
   p2p: { ...DEFAULT_P2P_CONFIG, enabled: true },
   puzzle: { precomputeAudit: true },
+  epochProofs: { fetchFromPeers: true, fetchIntervalMs: 30_000 },
 };
 
 type Json = Record<string, unknown>;

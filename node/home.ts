@@ -18,6 +18,6 @@ export const homePaths = (home: string) => ({
   epochProofs: join(home, 'epoch-proofs'),
   /** Compiled o1js keys of the epoch program, per maximum set size (minutes to build, so cached). */
   epochKeys: join(home, 'epoch-keys'),
-  /** The light client's proof-system cache (SRS and Lagrange bases; ≈ 1 min to build once). */
+  /** o1js's verifier cache (SRS and Lagrange bases; ≈ 1 min to build once): the light client's and the node's epoch-proof verifier's. */
   lightCache: join(home, 'light-cache'),
 });

@@ -38,6 +38,10 @@ import { catchUpPeers } from './p2p/catch-up.ts';
 import { encode } from '../protocol/encoding/cbor.ts';
 import type { ConsensusNetwork } from './consensus/driver.ts';
 import { EpochProofStore } from './epoch/proof-store.ts';
+import { EpochProofSync } from './epoch/proof-sync.ts';
+import { EpochProofVerifier } from './epoch/verifier.ts';
+import { epochFacts } from './modules/epoch/view.ts';
+import { PINNED_EPOCH_VK_HASHES } from '../consensus/epoch/verification-keys.ts';
 import { BlockImporter } from './services/importer.ts';
 import { Ingress } from './services/ingress.ts';
 import { MetricsFeed } from './services/metrics-feed.ts';
@@ -60,6 +64,7 @@ export class QuarryNode implements NodeRoles {
   private readonly metricsFeed: MetricsFeed;
   private readonly loopWatch: LoopWatch;
   private readonly rebroadcaster: Rebroadcaster;
+  private readonly proofSync: EpochProofSync;
   network: P2PNetwork | null = null;
   syncer: Syncer | null = null;
   rpc: RpcServer | null = null;
@@ -97,8 +102,30 @@ export class QuarryNode implements NodeRoles {
     this.metricsFeed = new MetricsFeed(this.services);
     this.loopWatch = new LoopWatch(o.log);
     this.rebroadcaster = new Rebroadcaster({ entries: () => mempool.entries(), publish: (bytes) => this.network?.publish('txs', bytes) ?? Promise.resolve() });
+    this.proofSync = this.makeProofSync();
     const key = o.validatorKey;
     this.role = new ValidatorRole({ chain, blsPublicKey: key?.blsPublicKey ?? null, makeDriver: () => this.makeDriver(key!), log: o.log.child({ module: 'consensus' }) });
+  }
+
+  /**
+   * Epoch proofs from peers, held to the pinned key of the chain's set size, or else to the key of
+   * this home's own proofs (its prover compiled it); with neither it fetches nothing.
+   */
+  private makeProofSync(): EpochProofSync {
+    const { chain, epochProofs: store } = this.services;
+    const maxSize = Number(this.o.genesis.params.staking.maxValidators);
+    return new EpochProofSync({
+      store,
+      network: () => this.network,
+      facts: (epoch) => epochFacts(chain.latestState, epoch),
+      vkHash: () => {
+        const own = store.latest();
+        return PINNED_EPOCH_VK_HASHES[maxSize] ?? (own === null ? null : store.get(own).vk.hash);
+      },
+      verifier: new EpochProofVerifier(homePaths(this.o.home).lightCache),
+      log: this.log.child({ module: 'epoch-proofs' }),
+      intervalMs: this.o.config.epochProofs.fetchIntervalMs,
+    });
   }
 
   /** The consensus driver while this node validates (docs/consensus.md §validator role). */
@@ -188,6 +215,7 @@ export class QuarryNode implements NodeRoles {
     }
     this.loopWatch.start();
     if (this.network) this.rebroadcaster.start();
+    if (this.network && this.o.config.epochProofs.fetchFromPeers) this.proofSync.start();
     this.log.info(
       { chainId: chain.chainId, height: chain.head.height.toString(), rpc: this.rpc.url, p2p: this.network?.multiaddrs()[0] ?? null, peerId: this.network?.peerId ?? null, validator: this.driver !== null },
       'node started',
@@ -253,6 +281,7 @@ export class QuarryNode implements NodeRoles {
   async stop(): Promise<void> {
     this.loopWatch.stop();
     this.rebroadcaster.stop();
+    await this.proofSync.stop();
     this.syncer?.stop();
     await this.role.stop();
     await this.network?.stop();

@@ -1,8 +1,9 @@
 /**
  * The epoch prover (docs/epochs.md §prover): a process of its own, so a 1–2 minute proof never
- * stalls consensus. It compiles the epoch program once (keys cached under the home), then for each
- * epoch whose handoff is complete fetches the record over RPC, proves the step from the previous
- * proof, checks it, and stores it where the node's RPC serves it.
+ * stalls consensus. It compiles the epoch program once (keys cached under the home), then fetches
+ * the records of the epochs whose handoff is complete over RPC, proves them from the previous proof
+ * in one recursive step (all that are ready, up to the program's batch: how it catches up, docs/epochs.md
+ * §keeping up), checks the proof, and stores it where the node's RPC serves it.
  */
 import type { Logger } from 'pino';
 import { join } from 'node:path';
@@ -15,17 +16,24 @@ import { withHeartbeat } from '../util/heartbeat.ts';
 import type { LogFormat } from '../log.ts';
 import type { EpochInfo } from '../../protocol/rpc-types.ts';
 
-/** One step: the genesis proof for epoch 0, else the handoff from `prevView` (epoch − 1) to `view`. */
-export async function proveEpoch(program: EpochProgram, view: EpochView, prev: { proof: EpochProofJson; view: EpochView } | null): Promise<EpochProofJson> {
-  if (view.epoch === 0n) return program.proveGenesis(view.genesisHash, view.commitment);
-  if (!prev) throw new QuarryError('E_NOT_FOUND', `epoch ${view.epoch} needs the proof of epoch ${view.epoch - 1n}`);
-  if (!view.handoff.complete || !view.boundary) throw new QuarryError('E_UNAVAILABLE', `the handoff into epoch ${view.epoch} is not complete yet`);
-  return program.proveHandoff(prev.proof, {
-    members: prev.view.members,
-    signatures: view.handoff.signatures,
-    next: view.commitment,
-    boundary: { headerHash: view.boundary.hash, stateRoot: view.boundary.stateRoot },
+/**
+ * One step: the genesis proof for epoch 0, else the handoffs into `views` (consecutive epochs from
+ * prev + 1, at most the program's batch), each signed by the set of the epoch before it.
+ */
+export async function proveEpochs(program: EpochProgram, views: readonly EpochView[], prev: { proof: EpochProofJson; view: EpochView } | null): Promise<EpochProofJson> {
+  const first = views[0];
+  if (!first) throw new QuarryError('E_INTERNAL', 'nothing to prove');
+  if (first.epoch === 0n) return program.proveGenesis(first.genesisHash, first.commitment);
+  if (!prev) throw new QuarryError('E_NOT_FOUND', `epoch ${first.epoch} needs the proof of epoch ${first.epoch - 1n}`);
+  let signer = prev.view;
+  const witnesses = views.map((view) => {
+    if (view.epoch !== signer.epoch + 1n) throw new QuarryError('E_INTERNAL', `epoch ${view.epoch} does not follow epoch ${signer.epoch}`);
+    if (!view.handoff.complete || !view.boundary) throw new QuarryError('E_UNAVAILABLE', `the handoff into epoch ${view.epoch} is not complete yet`);
+    const w = { members: signer.members, signatures: view.handoff.signatures, next: view.commitment, boundary: { headerHash: view.boundary.hash, stateRoot: view.boundary.stateRoot } };
+    signer = view;
+    return w;
   });
+  return program.proveHandoffs(prev.proof, witnesses);
 }
 
 export interface EpochProverOptions {
@@ -77,15 +85,29 @@ export class EpochProverLoop {
     let next = (this.store.latest() ?? -1n) + 1n;
     let prev = next === 0n ? null : { proof: this.store.get(next - 1n).proof, view: await this.view(next - 1n) };
     while (!this.stopped && (this.o.until === undefined || next <= this.o.until)) {
-      const view = await this.view(next).catch(() => null);
-      if (!view || (next > 0n && !view.handoff.complete)) {
+      const views = await this.ready(next, next === 0n ? 1 : program.batch);
+      if (views.length === 0) {
         await new Promise((r) => setTimeout(r, this.o.pollMs ?? 2000));
         continue;
       }
-      const proof = await this.proveAndStore(program, vk, view, prev);
-      prev = { proof, view };
-      next += 1n;
+      const proof = await this.proveAndStore(program, vk, views, prev);
+      prev = { proof, view: views.at(-1)! };
+      next += BigInt(views.length);
     }
+  }
+
+  /**
+   * The epochs from `from` that can be proven now, in a row, at most `max` (and none past
+   * `until`): epoch 0 always, a later one once its handoff is complete.
+   */
+  private async ready(from: bigint, max: number): Promise<EpochView[]> {
+    const views: EpochView[] = [];
+    for (let e = from; views.length < max && (this.o.until === undefined || e <= this.o.until); e++) {
+      const view = await this.view(e).catch(() => null);
+      if (!view || (e > 0n && !view.handoff.complete)) break;
+      views.push(view);
+    }
+    return views;
   }
 
   /**
@@ -97,16 +119,18 @@ export class EpochProverLoop {
     return current ? Math.max(0, Number(BigInt(current.epoch) - proven)) : null;
   }
 
-  private async proveAndStore(program: EpochProgram, vk: VerificationKey, view: EpochView, prev: { proof: EpochProofJson; view: EpochView } | null): Promise<EpochProofJson> {
+  private async proveAndStore(program: EpochProgram, vk: VerificationKey, views: readonly EpochView[], prev: { proof: EpochProofJson; view: EpochView } | null): Promise<EpochProofJson> {
     const { log } = this.o;
-    log.info({ epoch: view.epoch.toString(), members: view.members.length }, 'proving epoch');
+    const view = views.at(-1)!;
+    const from = views[0]!.epoch;
+    log.info({ epoch: view.epoch.toString(), ...(views.length > 1 ? { from: from.toString(), handoffs: views.length } : {}), members: view.members.length }, views.length > 1 ? 'proving epochs in one step (catching up)' : 'proving epoch');
     const t0 = Date.now();
-    const proof = await this.withHeartbeat(`proving epoch ${view.epoch}`, () => proveEpoch(program, view, prev));
+    const proof = await this.withHeartbeat(`proving epoch ${views.length > 1 ? `${from}…` : ''}${view.epoch}`, () => proveEpochs(program, views, prev));
     if (!(await verifyEpochProof(proof, vk))) throw new QuarryError('E_INTERNAL', `the proof of epoch ${view.epoch} does not verify`);
     const out = epochOutput(proof);
     if (out.epoch !== view.epoch || out.commitment !== view.commitment || out.genesisId !== view.genesisId) throw new QuarryError('E_INTERNAL', `the proof of epoch ${view.epoch} proves something else`);
     this.store.put({ epoch: view.epoch.toString(), maxSize: view.maxSize, vk, proof });
-    log.info({ epoch: view.epoch.toString(), ms: Date.now() - t0, lagEpochs: await this.lagAfter(view.epoch), bytes: JSON.stringify(proof).length, rssMb: Math.round(process.memoryUsage().rss / 1e6) }, 'epoch proven');
+    log.info({ epoch: view.epoch.toString(), handoffs: views.length, ms: Date.now() - t0, lagEpochs: await this.lagAfter(view.epoch), bytes: JSON.stringify(proof).length, rssMb: Math.round(process.memoryUsage().rss / 1e6) }, 'epoch proven');
     return proof;
   }
 }

@@ -99,3 +99,21 @@ export function epochViewFromJson(j: EpochViewJson): EpochView {
     },
   };
 }
+
+/** What this node's state says of an epoch: the outputs a proof of it must have. */
+export interface EpochFacts {
+  genesisId: bigint;
+  commitment: bigint;
+  maxSize: number;
+  /** The handoff into the epoch is complete here (a proof of it needs that). */
+  complete: boolean;
+}
+
+/** The outputs a proof of `epoch` must have here, and whether its handoff is complete; null before it begins. */
+export async function epochFacts(state: StateReader, epoch: bigint): Promise<EpochFacts | null> {
+  const set = await getEpochSet(state, epoch);
+  const genesis = await epochGenesis.get(state, NO_ID);
+  if (!set || !genesis) return null;
+  const complete = epoch === 0n || (await getHandoff(state, epoch)).complete;
+  return { genesisId: bytesToBigint(genesis.genesisId), commitment: bytesToBigint(set.commitment), maxSize: Number(set.maxSize), complete };
+}
