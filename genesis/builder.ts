@@ -83,7 +83,7 @@ export function addValidator(g: Genesis, operator: string, key: ValidatorRegistr
 /** The devnet: a funded faucet and `validators` validators with well-known keys. */
 export async function devnetGenesis(validators = 1): Promise<Genesis> {
   let g = newGenesis(DEVNET_CHAIN_ID, DEVNET_GENESIS_TIME);
-  // 16 slots, not 64: the epoch program compiles in ≈ 3 min and proves an epoch in ≈ 1.5 min here (docs/epochs.md)
+  // 16 slots, not 64: room for the devnet's up to 16 validators, and a step proves up to four epochs (docs/epochs.md §keeping up)
   g = { ...g, params: { ...g.params, staking: { ...g.params.staking, maxValidators: 16n } } };
   g = addAccount(g, devnetAccount('faucet').address, DEVNET_FAUCET_BALANCE);
   for (let j = 0; j < DEVNET_MAX_MINERS; j++) g = addAccount(g, devnetAccount(`miner-${j}`).address, DEVNET_MINER_BALANCE);
