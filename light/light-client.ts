@@ -204,13 +204,14 @@ export class LightClient {
     } catch (err) {
       throw new LightClientError('E_LIGHT_PROOF', (err as Error).message);
     }
-    const fault = await epochProofFault(stored.proof, stored.vk, this.o.cacheDir);
-    if (fault === 'key') throw new LightClientError('E_LIGHT_VK', `the verification key's data is not the key its hash ${stored.vk.hash.slice(0, 16)}… names`);
-    if (fault === 'proof') throw new LightClientError('E_LIGHT_PROOF', `the proof of epoch ${out.epoch} does not verify`);
+    // the cheap checks first: a proof of another chain is refused before the verifier runs
     const g = this.o.genesis;
     const members = g.validators.map((v) => ({ address: v.address, blsPubKey: v.blsPubKey, pallasPubKey: v.pallasPubKey, power: v.power }));
     const expected = await genesisId(genesisHash(g), await setCommitment(members, Number(g.params.staking.maxValidators)));
     if (out.genesisId !== expected) throw new LightClientError('E_LIGHT_GENESIS', 'the epoch proof descends from another genesis');
+    const fault = await epochProofFault(stored.proof, stored.vk, this.o.cacheDir);
+    if (fault === 'key') throw new LightClientError('E_LIGHT_VK', `the verification key's data is not the key its hash ${stored.vk.hash.slice(0, 16)}… names`);
+    if (fault === 'proof') throw new LightClientError('E_LIGHT_PROOF', `the proof of epoch ${out.epoch} does not verify`);
     return out;
   }
 

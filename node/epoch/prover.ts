@@ -50,6 +50,7 @@ export interface EpochProverOptions {
 
 export class EpochProverLoop {
   private stopped = false;
+  private compiling?: Promise<{ program: EpochProgram; vk: VerificationKey }>;
   private readonly rpc: RpcClient;
   readonly store: EpochProofStore;
 
@@ -74,18 +75,28 @@ export class EpochProverLoop {
     return this.rpc.get<EpochViewJson>(`/epochs/${epoch}`).then(epochViewFromJson);
   }
 
-  async run(): Promise<void> {
-    const { log } = this.o;
-    const first = await this.view(0n);
-    log.info({ maxSize: first.maxSize, keys: this.o.keysDir }, 'compiling the epoch program (minutes the first time; the keys are cached)');
-    const started = Date.now();
-    const program = await epochProgram(first.maxSize);
-    const vk = await this.withHeartbeat('compiling', () => program.compile(join(this.o.keysDir, String(first.maxSize))));
-    log.info({ ms: Date.now() - started, vkHash: vk.hash }, 'epoch program ready');
+  /** The epoch program for the chain's set size, compiled once per loop (keys cached under `keysDir`). */
+  compiled(): Promise<{ program: EpochProgram; vk: VerificationKey }> {
+    this.compiling ??= (async () => {
+      const { log } = this.o;
+      const first = await this.view(0n);
+      log.info({ maxSize: first.maxSize, keys: this.o.keysDir }, 'compiling the epoch program (minutes the first time; the keys are cached)');
+      const started = Date.now();
+      const program = await epochProgram(first.maxSize);
+      const vk = await this.withHeartbeat('compiling', () => program.compile(join(this.o.keysDir, String(first.maxSize))));
+      log.info({ ms: Date.now() - started, vkHash: vk.hash }, 'epoch program ready');
+      return { program, vk };
+    })();
+    return this.compiling;
+  }
+
+  /** Proves every epoch that is ready, in order, until `until` is proven (default: until stopped). */
+  async run(until = this.o.until): Promise<void> {
+    const { program, vk } = await this.compiled();
     let next = (this.store.latest() ?? -1n) + 1n;
     let prev = next === 0n ? null : { proof: this.store.get(next - 1n).proof, view: await this.view(next - 1n) };
-    while (!this.stopped && (this.o.until === undefined || next <= this.o.until)) {
-      const views = await this.ready(next, next === 0n ? 1 : program.batch);
+    while (!this.stopped && (until === undefined || next <= until)) {
+      const views = await this.ready(next, next === 0n ? 1 : program.batch, until);
       if (views.length === 0) {
         await new Promise((r) => setTimeout(r, this.o.pollMs ?? 2000));
         continue;
@@ -100,9 +111,9 @@ export class EpochProverLoop {
    * The epochs from `from` that can be proven now, in a row, at most `max` (and none past
    * `until`): epoch 0 always, a later one once its handoff is complete.
    */
-  private async ready(from: bigint, max: number): Promise<EpochView[]> {
+  private async ready(from: bigint, max: number, until: bigint | undefined): Promise<EpochView[]> {
     const views: EpochView[] = [];
-    for (let e = from; views.length < max && (this.o.until === undefined || e <= this.o.until); e++) {
+    for (let e = from; views.length < max && (until === undefined || e <= until); e++) {
       const view = await this.view(e).catch(() => null);
       if (!view || (e > 0n && !view.handoff.complete)) break;
       views.push(view);

@@ -26,7 +26,7 @@ import { decodeAs, encode } from '../../protocol/encoding/cbor.ts';
 import { fromHex, toHex } from '../../protocol/encoding/bytes.ts';
 import { commitSchema } from '../../consensus/messages.ts';
 import { EpochProverLoop } from '../../node/epoch/prover.ts';
-import { epochOutput, epochProgram, verifyEpochProof, type EpochProofJson, type VerificationKey } from '../../consensus/epoch/program.ts';
+import { epochOutput, verifyEpochProof, type EpochProofJson, type VerificationKey } from '../../consensus/epoch/program.ts';
 import { epochView } from '../../node/modules/epoch/view.ts';
 import { boundaryOf } from '../../node/chain/handoffs.ts';
 import { LightClient, LightClientError } from '../../light/light-client.ts';
@@ -80,7 +80,8 @@ test('epochs 0–3 prove recursively across a validator-set change; the light cl
   // a full node with no prover of its own: it fetches the proofs from the validator over libp2p
   const full = await startTestNode(genesis, null, { p2p: { ...DEFAULT_CONFIG.p2p, listen: ['/ip4/127.0.0.1/tcp/0'], peers: [node.network!.multiaddrs()[0]!] }, epochProofs: { fetchFromPeers: true, fetchIntervalMs: 500 } });
   const front = await proxy(node.rpc!.url);
-  const log = createLogger({ level: 'warn', format: 'json', stream: { write: () => true } as unknown as NodeJS.WritableStream });
+  const proverLines: string[] = [];
+  const log = createLogger({ level: 'info', format: 'json', stream: { write: (line: string) => proverLines.push(line) } as unknown as NodeJS.WritableStream });
   let daemon: LightDaemon | undefined;
   let api: ReturnType<typeof lightApi> | undefined;
   try {
@@ -97,24 +98,28 @@ test('epochs 0–3 prove recursively across a validator-set change; the light cl
     // a transfer inside epoch 3 (blocks 13–16), for the daemon's inclusion proof below
     const transfer = makeTx(alice, [{ type: 'bank/send', to: decodeAddress(deterministicUser(2).address), amount: 1n } as AnyMsg], { sequence: 1n, fee: 200_000n });
     await node.services.ingress.submitTx(transfer);
-    const proverUntil = (until: bigint) => new EpochProverLoop({ rpcUrl: node.rpc!.url, home: node.o.home, keysDir: `${node.o.home}/epoch-keys`, log, until, pollMs: 200 });
-    const prover = proverUntil(1n);
-    await prover.run();
+    // one prover, compiled once: epoch 0 (the genesis proof), then epochs 1–3 in one recursive step
+    const prover = new EpochProverLoop({ rpcUrl: node.rpc!.url, home: node.o.home, keysDir: `${node.o.home}/epoch-keys`, log, pollMs: 200 });
+    await prover.run(0n);
 
-    // the daemon: verified from genesis at epoch 1, then it follows the prover through epochs 2 and 3 (the set changes on the way)
-    const vkHash = prover.store.get(1n).vk.hash;
+    // the daemon: verified from genesis at epoch 0, then it follows the prover to epoch 3 (the set changes on the way)
+    const vkHash = prover.store.get(0n).vk.hash;
     const daemonOf = (rpcUrl: string, o: Partial<ConstructorParameters<typeof LightClient>[0]> = {}) => new LightDaemon(new LightClient({ rpcUrl, genesis, trustedVkHash: vkHash, ...o }), { pollMs: 200 });
     const following = daemonOf(front.url);
     daemon = following;
     const started = await following.start();
-    assert.equal(started.epoch, 1n);
+    assert.equal(started.epoch, 0n);
     api = lightApi(following, { chainId: genesis.chainId, genesisHash: toHex(genesisHash(genesis)), source: () => front.url });
     const apiUrl = await api.listen({ host: '127.0.0.1', port: 0 });
     const ask = async <T>(path: string) => (await (await fetch(apiUrl + path)).json()) as T;
-    await proverUntil(3n).run();
+    await prover.run(3n);
     const stored = prover.store.get(3n);
     assert.equal(stored.epoch, '3');
-    assert.equal(prover.store.has(2n), false, 'epochs 2 and 3 were both ready: one recursive step proved them (docs/epochs.md §keeping up)');
+    assert.deepEqual([prover.store.has(1n), prover.store.has(2n)], [false, false], 'epochs 1–3 were all ready: one recursive step proved them (docs/epochs.md §keeping up)');
+    for (const line of proverLines.filter((l) => /epoch program ready|epoch proven/.test(l))) {
+      const { msg, ms, epoch, handoffs } = JSON.parse(line) as { msg: string; ms: number; epoch?: string; handoffs?: number };
+      t.diagnostic(`prover: ${msg}${epoch === undefined ? '' : ` ${epoch} (${handoffs} handoffs)`} in ${ms} ms`);
+    }
 
     // proving blocks this process's event loop (the node runs in it), so the tip may still be inside epoch 3
     await until('block 16, the last of epoch 3, is committed', async () => (await node.services.chain.getCommit(16n)) !== undefined, 60_000);
@@ -140,12 +145,13 @@ test('epochs 0–3 prove recursively across a validator-set change; the light cl
     assert.equal((await ask<{ error: { code: string } }>(`/market/requests/${'00'.repeat(32)}`)).error.code, 'E_NOT_FOUND', 'proven absent');
     assert.equal((await ask<{ error: { code: string } }>('/accounts/qry1bad')).error.code, 'E_DECODE');
 
-    // the CLI: the verified answer with each step's time; a refusal is one line and exit code 1
+    // the CLI: the verified answer through the running daemon; a refusal is one line and exit code 1
     const genesisFile = `${node.o.home}/light-genesis.json`;
     writeFileSync(genesisFile, JSON.stringify(genesisToJson(genesis)));
     const light = (g: string, ...args: string[]) => runQuarry(['--home', `${node.o.home}/light-home`, 'light', '--rpc', front.url, '--genesis', g, '--vk-hash', stored.vk.hash, ...args]);
-    const cli = await light(genesisFile, 'account', user.address);
+    const cli = await light(genesisFile, '--daemon', apiUrl, 'account', user.address);
     assert.equal(cli.code, 0, cli.stderr);
+    assert.match(cli.stdout, new RegExp(`light daemon ${apiUrl.replace(/[.]/g, '\\.')}`));
     assert.match(cli.stdout, new RegExp(`balance\\s+${USER_BALANCE} uqry`));
     assert.match(cli.stdout, /verified\s+at height 16 \(epoch 3\)/);
     writeFileSync(`${genesisFile}.other`, JSON.stringify(genesisToJson({ ...genesis, genesisTime: genesis.genesisTime + 1n })));
@@ -154,9 +160,9 @@ test('epochs 0–3 prove recursively across a validator-set change; the light cl
     assert.match(refused.stderr, /^error: E_LIGHT_GENESIS: the epoch proof descends from another genesis\n$/);
 
     // freshness: a source serving an older, valid proof is outvoted by an honest one; alone, it is refused as stale
-    const epoch1 = (await (await fetch(`${node.rpc!.url}/epoch-proofs/1`)).json()) as Record<string, unknown>;
+    const epoch0 = (await (await fetch(`${node.rpc!.url}/epoch-proofs/0`)).json()) as Record<string, unknown>;
     const stale = await proxy(node.rpc!.url);
-    stale.rewrite((p, b) => (p.startsWith('/epoch-proofs/latest') ? epoch1 : b));
+    stale.rewrite((p, b) => (p.startsWith('/epoch-proofs/latest') ? epoch0 : b));
     const timeOf = async (h: number) => BigInt(((await (await fetch(`${node.rpc!.url}/blocks/${h}`)).json()) as { header: { time: string } }).header.time);
     const [t12, t16] = [await timeOf(12), await timeOf(16)];
     const fresh = { now: () => Number(t16) + 100, maxAgeMs: Number(t16 - t12) / 2 };
@@ -169,7 +175,7 @@ test('epochs 0–3 prove recursively across a validator-set change; the light cl
     assert.equal(await refusal(client({ trustedVkHash: stored.vk.hash.slice(0, -1) + (stored.vk.hash.endsWith('1') ? '2' : '1') }).verifyHead()), 'E_LIGHT_VK', 'a proof under another verification key');
     assert.equal(await refusal(client({ genesis: { ...genesis, genesisTime: genesis.genesisTime + 1n } }).verifyHead()), 'E_LIGHT_GENESIS', 'a proof from another genesis');
     const cases: Array<[string, Rewrite, string]> = [
-      ['a forged proof output', (p, b) => (p.startsWith('/epoch-proofs') ? { ...b, proof: { ...(b.proof as object), publicOutput: ['1', '3', '5'] } } : b), 'E_LIGHT_PROOF'],
+      ['a forged proof output', (p, b) => (p.startsWith('/epoch-proofs') ? { ...b, proof: { ...(b.proof as { publicOutput: string[] }), publicOutput: [(b.proof as { publicOutput: string[] }).publicOutput[0]!, '3', '5'] } } : b), 'E_LIGHT_PROOF'],
       ['a swapped validator set', (p, b) => (p.startsWith('/epochs/3') ? { ...b, members: (b.members as Array<Record<string, string>>).map((m) => ({ ...m, power: '1000' })) } : b), 'E_LIGHT_VALSET'],
       ['a commit with too little stake', (p, b) => (p.startsWith('/headers/') ? { ...b, commit: recommit(b.commit as string, (c) => ({ ...c, signers: new Uint8Array(c.signers.length) })) } : b), 'E_LIGHT_COMMIT'],
       ['a commit with a bad signature', (p, b) => (p.startsWith('/headers/') ? { ...b, commit: recommit(b.commit as string, (c) => ({ ...c, signature: Uint8Array.from(c.signature, (x, i) => (i === 50 ? x ^ 1 : x)) })) } : b), 'E_LIGHT_COMMIT'],
@@ -198,17 +204,19 @@ test('epochs 0–3 prove recursively across a validator-set change; the light cl
     front.rewrite(null);
     assert.equal(await refusal(client({ now: () => Date.now() + 30 * 24 * 3600 * 1000 }).verifyHead()), 'E_LIGHT_EXPIRED', 'a header older than the trusting period');
 
-    // the circuit refuses, in the second handoff of a batch, a handoff signed by no more than 2/3 of
-    // the outgoing power, and a handoff signed by a set other than the one committed to
-    const program = await epochProgram(4);
-    await program.compile(`${node.o.home}/epoch-keys/4`);
+    // the circuit (the prover's, already compiled) refuses, after valid handoffs in the same batch, a
+    // handoff signed by no more than 2/3 of the outgoing power, and one signed by a set other than
+    // the one committed to (here the committed members with one power changed)
+    const { program } = await prover.compiled();
     const viewOf = (e: bigint) => epochView(state(), e, boundaryOf(node.services.chain));
-    const [v1, v2, v3] = [await viewOf(1n), await viewOf(2n), await viewOf(3n)];
+    const [v0, v1, v2, v3] = [await viewOf(0n), await viewOf(1n), await viewOf(2n), await viewOf(3n)];
     const into = (signer: typeof v1, view: typeof v1, signatures = view.handoff.signatures) => ({ members: signer.members, signatures, next: view.commitment, boundary: { headerHash: view.boundary!.hash, stateRoot: view.boundary!.stateRoot } });
     const aliceIndex = v2.members.findIndex((m) => m.power < 50n);
     const aliceSignature = await pallasSign(pallasSecretFromBls(key.blsSecretKey), await handoffFields(state(), 3n, v3.boundary!));
-    await assert.rejects(program.proveHandoffs(prover.store.get(1n).proof, [into(v1, v2), into(v2, v3, new Map([[aliceIndex, aliceSignature]]))]), /2\/3/);
-    await assert.rejects(program.proveHandoffs(prover.store.get(1n).proof, [into(v1, v2), into(v1, v3)]), /not the set the previous epoch committed to/);
+    const genesisProof = prover.store.get(0n).proof;
+    await assert.rejects(program.proveHandoffs(genesisProof, [into(v0, v1), into(v1, v2), into(v2, v3, new Map([[aliceIndex, aliceSignature]]))]), /2\/3/);
+    const otherSet = { ...v1, members: v1.members.map((m, i) => (i === 0 ? { ...m, power: m.power + 1n } : m)) };
+    await assert.rejects(program.proveHandoffs(genesisProof, [into(v0, v1), into(otherSet, v2)]), /not the set the previous epoch committed to/);
     assert.equal(stored.vk.hash, PINNED_EPOCH_VK_HASHES[4], 'the pinned 4-slot verification key is current (update consensus/epoch/verification-keys.ts)');
 
     // the full node fetched the newest proof from its peer, verified it, and serves it
