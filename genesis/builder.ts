@@ -30,6 +30,7 @@ export const DEVNET_VALIDATOR_BALANCE = 1_000_000n * 1_000_000n;
 /** Each devnet miner account (`miner-0` … `miner-7`): enough for its market bond and fees. */
 export const DEVNET_MINER_BALANCE = 10_000n * 1_000_000n;
 export const DEVNET_MAX_MINERS = 8;
+export const DEVNET_EPOCH_LENGTH = 200n;
 
 export function devnetAccount(name: string): AccountKey {
   return accountKeyFromPair(name, generateKeyPair(sha256(utf8(`quarry/devnet/account/${name}`))));
@@ -83,8 +84,10 @@ export function addValidator(g: Genesis, operator: string, key: ValidatorRegistr
 /** The devnet: a funded faucet and `validators` validators with well-known keys. */
 export async function devnetGenesis(validators = 1): Promise<Genesis> {
   let g = newGenesis(DEVNET_CHAIN_ID, DEVNET_GENESIS_TIME);
-  // 16 slots, not 64: room for the devnet's up to 16 validators, and a step proves up to four epochs (docs/epochs.md §keeping up)
-  g = { ...g, params: { ...g.params, staking: { ...g.params.staking, maxValidators: 16n } } };
+  // 16 slots, not 64: room for the devnet's up to 16 validators, and a step proves up to four epochs;
+  // 200-block epochs, not 100: the epoch prover shares 2 cores with the validators and the miner,
+  // and keeps up only while a step (≈ 5½–10 min here) is shorter than four epochs (docs/epochs.md §keeping up)
+  g = { ...g, params: { ...g.params, chain: { ...g.params.chain, epochLength: DEVNET_EPOCH_LENGTH }, staking: { ...g.params.staking, maxValidators: 16n } } };
   g = addAccount(g, devnetAccount('faucet').address, DEVNET_FAUCET_BALANCE);
   for (let j = 0; j < DEVNET_MAX_MINERS; j++) g = addAccount(g, devnetAccount(`miner-${j}`).address, DEVNET_MINER_BALANCE);
   for (let i = 0; i < validators; i++) {

@@ -18,8 +18,8 @@
  * size (the staking maxValidators), since the set is a fixed-length array in the circuit.
  */
 import type { JsonProof } from 'o1js';
-import { mkdirSync } from 'node:fs';
 import { o1js, decodePallasPublicKey, decodePallasSignature, hashToFields, PALLAS_P } from '../../node/crypto/pallas.ts';
+import { withVerifierCache } from './verifier-cache.ts';
 import { blsKeyField, GENESIS_TAG, HANDOFF_TAG, handoffMessage, type EpochMember } from './commitment.ts';
 
 export type EpochProofJson = JsonProof;
@@ -219,28 +219,11 @@ export async function verifyEpochProof(proof: EpochProofJson, vk: VerificationKe
 export async function epochProofFault(proof: EpochProofJson, vk: VerificationKey, cacheDir?: string): Promise<'key' | 'proof' | null> {
   const { verify, VerificationKey, Field } = await o1js();
   try {
-    return await withSrsCache(cacheDir, async () => {
+    return await withVerifierCache(cacheDir, async () => {
       if (!(await VerificationKey.checkValidity(new VerificationKey({ data: vk.data, hash: Field(vk.hash) })))) return 'key';
       return (await verify(proof, vk.data)) ? null : 'proof';
     });
   } catch {
     return 'proof';
-  }
-}
-
-/**
- * o1js reads and writes its SRS cache only while compiling; its `setSrsCache` is not exported
- * from the package entry, so it is loaded from the same module file the entry uses.
- */
-async function withSrsCache<T>(dir: string | undefined, f: () => Promise<T>): Promise<T> {
-  if (!dir) return f();
-  const { Cache } = await o1js();
-  mkdirSync(dir, { recursive: true });
-  const srs = (await import(new URL('./bindings/crypto/cache.js', import.meta.resolve('o1js')).href)) as { setSrsCache(c: unknown): void; unsetSrsCache(): void };
-  srs.setSrsCache(Cache.FileSystem(dir));
-  try {
-    return await f();
-  } finally {
-    srs.unsetSrsCache();
   }
 }

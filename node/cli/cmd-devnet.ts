@@ -39,7 +39,7 @@ export function registerDevnet(command: Command): void {
     .option('--rpc-port <port>', 'RPC port of validator 0 (validator i uses port + 10·i)', '26657')
     .option('--p2p-port <port>', 'p2p port of validator 0 (validator i uses port + 10·i)', '26656')
     .option('--no-market', 'miners only mine (by default they also serve the proof market: asks of 0.1 QRY on the example circuits, a 100 QRY bond)')
-    .option('--no-epoch-prover', 'do not run the epoch prover (by default it proves every epoch into node-0/epoch-proofs at low CPU priority, so `quarry light` works; ≈ 2 GB of memory)')
+    .option('--no-epoch-prover', 'do not run the epoch prover (by default it proves every epoch into node-0/epoch-proofs at low CPU priority, so `quarry light` works; ≈ 3.5 GB of memory)')
     .option('--reset', 'delete the devnet home and start a new chain')
     .action(
       action(async (f: DevnetFlags, cmd: Command) => {
@@ -74,7 +74,7 @@ export function registerDevnet(command: Command): void {
           `  faucet ${devnetAccount('faucet').address} (key file ${devnet.nodes[0]!.home}/keys/faucet.json)`,
           ...(f.market && Number(f.miners) > 0 ? [`  market: the miners sell proofs (${DEVNET_ASKS.join(', ')}), bonded 100 QRY`] : []),
           ...(f.epochProver
-            ? [`  epoch prover: proves each epoch into ${devnet.nodes[0]!.home}/epoch-proofs at low priority (the first proof ≈ 5 min on 2 cores: compiling ≈ 3–4 min, cached after; then ≈ 1–2 min per epoch); \`quarry light\` works from then on`]
+            ? [`  epoch prover: proves each epoch into ${devnet.nodes[0]!.home}/epoch-proofs at low priority (the first proof ≈ 13 min beside the devnet on 2 cores: compiling ≈ 12 min, cached after; then a step of up to four epochs every ≈ 5 min); \`quarry light\` works from then on`]
             : []),
           `  try:   curl ${devnet.nodes[0]!.rpc}/status`,
           `         npx quarry --home ${devnet.nodes[0]!.home} tx send --from faucet --to <qry1…> --amount 5qry`,
