@@ -6,7 +6,7 @@
  * Uses a 4-slot epoch program (staking maxValidators 4) so compiling and proving stay in minutes.
  */
 import type { AnyMsg } from '../../protocol/messages/index.ts';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { runQuarry } from '../helpers/proc.ts';
 import { genesisToJson } from '../../node/genesis.ts';
 import { test } from 'node:test';
@@ -224,6 +224,8 @@ test('epochs 0–3 prove recursively across a validator-set change; the light cl
     assert.deepEqual(full.node.services.epochProofs.get(3n), stored);
     const served = (await (await fetch(`${full.node.rpc!.url}/epoch-proofs/latest`)).json()) as { epoch: string };
     assert.equal(served.epoch, '3');
+    // its verifier stored o1js's wrap-domain Lagrange basis beside the SRS: its next cold start verifies in seconds
+    assert.ok(readdirSync(`${full.node.o.home}/light-cache`).some((f) => /^lagrange-basis-fq-\d+$/.test(f)), 'the verifier cache holds the Lagrange basis');
   } finally {
     daemon?.stop();
     await api?.close();
