@@ -4,7 +4,7 @@
  * verification needs: computing that basis is ≈ 50 s of a cold verification's ≈ 56 s here. So
  * around a verification this sets o1js's SRS cache to `dir`, loads any wrap-domain (Fq) Lagrange
  * basis stored there, and afterwards stores any basis the verification computed: a later process
- * verifies cold in ≈ 6 s. The cache sits in the user's home beside the keys and is trusted like
+ * verifies cold in ≈ 9 s (≈ 4 s of it loading o1js). The cache sits in the user's home beside the keys and is trusted like
  * them. These are o1js internals (o1js is pinned): if they move, verification stays correct and
  * is only slow again.
  */
@@ -14,13 +14,16 @@ import { o1js } from '../../node/crypto/pallas.ts';
 interface SrsBindings {
   addLagrangeBasis(srs: unknown, logSize: number): void;
 }
+/** The Fq SRS and its Lagrange-basis calls; null when o1js no longer has them where expected. */
+interface Lagrange {
+  loadSrsFq(): unknown;
+  maybeCommitment(srs: unknown, size: number, i: number): unknown;
+  fq: SrsBindings;
+}
 interface Internals {
   setSrsCache(c: unknown): void;
   unsetSrsCache(): void;
-  initializeBindings(): Promise<void>;
-  loadSrsFq(): unknown;
-  maybeCommitment(srs: unknown, size: number, i: number): unknown;
-  fq: SrsBindings | null;
+  lagrange: Lagrange | null;
 }
 
 const LAGRANGE_FILE = /^lagrange-basis-fq-(\d+)$/;
@@ -33,14 +36,9 @@ async function internals(): Promise<Internals> {
   const b = (await import(new URL('./bindings.js', base).href)) as { initializeBindings(): Promise<void>; Pickles: { loadSrsFq(): unknown }; wasm: Record<string, unknown> };
   await b.initializeBindings();
   const ts = (globalThis as { __snarkyTsBindings?: { srs(wasm: unknown): { fq: SrsBindings } } }).__snarkyTsBindings;
-  const maybe = b.wasm.caml_fq_srs_maybe_lagrange_commitment as Internals['maybeCommitment'] | undefined;
-  return {
-    ...cache,
-    initializeBindings: b.initializeBindings,
-    loadSrsFq: () => b.Pickles.loadSrsFq(),
-    maybeCommitment: maybe ?? (() => undefined),
-    fq: ts && typeof maybe === 'function' ? ts.srs(b.wasm).fq : null,
-  };
+  const maybe = b.wasm.caml_fq_srs_maybe_lagrange_commitment as Lagrange['maybeCommitment'] | undefined;
+  const lagrange = ts && typeof maybe === 'function' ? { loadSrsFq: () => b.Pickles.loadSrsFq(), maybeCommitment: maybe, fq: ts.srs(b.wasm).fq } : null;
+  return { ...cache, lagrange };
 }
 
 /** Runs `f` (an o1js verification) with o1js's caches in `dir` (none: o1js's defaults, in memory). */
@@ -51,7 +49,7 @@ export async function withVerifierCache<T>(dir: string | undefined, f: () => Pro
   const o = await internals();
   o.setSrsCache(Cache.FileSystem(dir));
   try {
-    const keep = loadLagrange(o, dir);
+    const keep = o.lagrange ? loadLagrange(o.lagrange, dir) : () => undefined;
     const out = await f();
     keep();
     return out;
@@ -61,12 +59,11 @@ export async function withVerifierCache<T>(dir: string | undefined, f: () => Pro
 }
 
 /** Loads the stored wrap-domain bases; returns what stores the ones computed since. */
-function loadLagrange(o: Internals, dir: string): () => void {
-  const fq = o.fq;
-  if (!fq) return () => undefined;
+function loadLagrange(o: Lagrange, dir: string): () => void {
+  const { fq } = o;
   try {
     const srs = o.loadSrsFq();
-    const stored = new Set(readdirSync(dir).flatMap((n) => (LAGRANGE_FILE.test(n) ? [Number(LAGRANGE_FILE.exec(n)![1])] : [])));
+    const stored = new Set(readdirSync(dir).flatMap((n) => LAGRANGE_FILE.exec(n)?.slice(1).map(Number) ?? []));
     for (const size of stored) fq.addLagrangeBasis(srs, Math.log2(size));
     return () => {
       try {
