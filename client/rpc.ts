@@ -40,7 +40,7 @@ export class RpcClient {
 
   /** Uploads raw bytes (circuit artifacts). */
   async putBytes<T>(path: string, bytes: Uint8Array): Promise<T> {
-    return this.parse<T>(await this.send(path, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: bytes }));
+    return this.parse<T>(await this.send(path, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: bytes.slice() }));
   }
 
   /** Downloads raw bytes (circuit artifacts). */

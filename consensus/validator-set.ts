@@ -4,6 +4,7 @@
  * proposer for every (height, round).
  */
 import { encode } from '../protocol/encoding/cbor.ts';
+import { equalBytes } from '../protocol/encoding/bytes.ts';
 import { taggedHash } from '../node/crypto/hash.ts';
 import { decodeBlsPublicKey, type BlsPublicKey } from '../node/crypto/bls.ts';
 import { array, bytes, struct, u64, type Infer } from '../protocol/encoding/schema.ts';
@@ -60,7 +61,7 @@ export class ValidatorSet {
   }
 
   indexOf(address: Uint8Array): number {
-    return this.validators.findIndex((v) => Buffer.compare(v.address, address) === 0);
+    return this.validators.findIndex((v) => equalBytes(v.address, address));
   }
 
   /**

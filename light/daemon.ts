@@ -20,6 +20,8 @@ export type Head = Omit<VerifiedHeader, 'timings'>;
 export interface DaemonEvents {
   /** A phase of the cold start began or ended, or the chain advanced (one line each for the operator). */
   onProgress?: (msg: string, fields?: Record<string, unknown>) => void;
+  /** A header was verified and became the newest (the explorer lists them). */
+  onHead?: (head: Head) => void;
 }
 
 interface StateProofJson {
@@ -161,6 +163,7 @@ export class LightDaemon {
     this.latest = h;
     this.headers.set(h.height, h);
     if (this.headers.size > KEEP_HEADERS) this.headers.delete(this.headers.keys().next().value!);
+    this.o.onHead?.(h);
   }
 
   private progress(msg: string, fields?: Record<string, unknown>): void {

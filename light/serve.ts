@@ -7,25 +7,10 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { QuarryError } from '../protocol/errors.ts';
-import { fromHex, toHex } from '../protocol/encoding/bytes.ts';
-import { decodeAddress, encodeAddress } from '../protocol/crypto/address.ts';
-import { marketRequestJson } from '../node/rpc/routes/market.ts';
-import { requestProofs, requests, type ProofRequest } from '../node/modules/market/state.ts';
 import { LightClientError } from './light-client.ts';
 import { QuarryClientError } from '../client/errors.ts';
-import type { Head, LightDaemon } from './daemon.ts';
-
-const HEX32 = /^[0-9a-f]{64}$/;
-
-function verified(h: Head) {
-  return { epoch: h.epoch.toString(), height: h.height.toString(), header: h.hash, stateRoot: toHex(h.stateRoot), time: h.time.toString() };
-}
-
-function hash32(v: string, what: string): Uint8Array {
-  const s = v.toLowerCase();
-  if (!HEX32.test(s)) throw new QuarryError('E_BAD_REQUEST', `${what} must be 64 hex characters`);
-  return fromHex(s);
-}
+import { accountAnswer, headerAnswer, marketRequestAnswer, txAnswer, validatorsAnswer, verifiedJson } from './answers.ts';
+import type { LightDaemon } from './daemon.ts';
 
 export function lightApi(daemon: LightDaemon, info: { chainId: string; genesisHash: string; source: () => string }): FastifyInstance {
   const app = Fastify({ logger: false });
@@ -35,33 +20,12 @@ export function lightApi(daemon: LightDaemon, info: { chainId: string; genesisHa
     const status = err instanceof LightClientError ? 502 : code === 'E_BAD_REQUEST' || code === 'E_DECODE' ? 400 : code === 'E_NOT_FOUND' ? 404 : 502;
     void reply.status(status).send({ error: { code, message: (err as Error).message } });
   });
-  app.get('/status', async () => ({ chainId: info.chainId, genesisHash: info.genesisHash, source: info.source(), coldStartMs: daemon.coldStartMs, verified: verified(daemon.head()) }));
-  app.get('/headers/latest', async () => ({ verified: verified(daemon.header()) }));
-  app.get<{ Params: { height: string } }>('/headers/:height', async (req) => {
-    if (!/^\d{1,19}$/.test(req.params.height)) throw new QuarryError('E_BAD_REQUEST', 'height must be a whole number');
-    return { verified: verified(daemon.header(BigInt(req.params.height))) };
-  });
-  app.get('/validators', async () => {
-    const v = daemon.validators();
-    return { epoch: v.epoch.toString(), members: v.members.map((m) => ({ address: encodeAddress(m.address), power: m.power.toString() })), verified: verified(daemon.head()) };
-  });
-  app.get<{ Params: { address: string } }>('/accounts/:address', async (req) => {
-    decodeAddress(req.params.address); // E_DECODE for a bad address, before any fetch
-    const a = await daemon.account(req.params.address);
-    return { address: req.params.address, balance: a.balance.toString(), sequence: a.sequence.toString(), verified: verified(a.head) };
-  });
-  app.get<{ Params: { hash: string } }>('/txs/:hash', async (req) => {
-    hash32(req.params.hash, 'transaction hash');
-    const t = await daemon.txInclusion(req.params.hash.toLowerCase());
-    return { hash: req.params.hash.toLowerCase(), included: true, height: t.height.toString(), index: t.index, verified: verified(t.head) };
-  });
-  app.get<{ Params: { id: string } }>('/market/requests/:id', async (req) => {
-    const id = hash32(req.params.id, 'request id');
-    const r = await daemon.record(requests, id);
-    if (!r.value) throw new QuarryError('E_NOT_FOUND', `no request ${req.params.id} in the verified state (proven absent)`);
-    const delivered = await daemon.record(requestProofs, id);
-    const proof = delivered.value && { proof: toHex(delivered.value.proof), publicSignals: delivered.value.publicSignals };
-    return { ...marketRequestJson(id, r.value as ProofRequest, r.head.height + 1n), proof, verified: verified(r.head) };
-  });
+  app.get('/status', async () => ({ chainId: info.chainId, genesisHash: info.genesisHash, source: info.source(), coldStartMs: daemon.coldStartMs, verified: verifiedJson(daemon.head()) }));
+  app.get('/headers/latest', async () => headerAnswer(daemon));
+  app.get<{ Params: { height: string } }>('/headers/:height', async (req) => headerAnswer(daemon, req.params.height));
+  app.get('/validators', async () => validatorsAnswer(daemon));
+  app.get<{ Params: { address: string } }>('/accounts/:address', async (req) => accountAnswer(daemon, req.params.address));
+  app.get<{ Params: { hash: string } }>('/txs/:hash', async (req) => txAnswer(daemon, req.params.hash));
+  app.get<{ Params: { id: string } }>('/market/requests/:id', async (req) => marketRequestAnswer(daemon, req.params.id));
   return app;
 }

@@ -21,7 +21,7 @@ import { CHAIN_ID_PATTERN } from '../protocol/tx.ts';
 import type { Validator } from '../consensus/validator-set.ts';
 import { puzzleParams, puzzleTargets, type PuzzleParamsRecord } from './modules/puzzle/state.ts';
 import { initialTargets } from '../puzzle/target.ts';
-import { CIRCUITS, type CircuitName } from '../circuits/artifacts.ts';
+import { CIRCUITS, type CircuitName } from '../circuits/catalog.ts';
 import { DEFAULT_STAKING_PARAMS, stakingParams, type StakingParams } from './modules/staking/state.ts';
 import { registerValidator } from './modules/staking/register.ts';
 import { checkMarketParams } from './modules/market/economics.ts';

@@ -5,7 +5,7 @@
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
-const ROOTS = ['node', 'consensus', 'puzzle', 'client', 'tui', 'genesis', 'circuits', 'protocol', 'miner', 'light'];
+const ROOTS = ['node', 'consensus', 'puzzle', 'client', 'tui', 'genesis', 'circuits', 'protocol', 'miner', 'light', 'web'];
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
 
 function files(dir) {

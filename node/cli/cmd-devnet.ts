@@ -76,6 +76,7 @@ export function registerDevnet(command: Command): void {
           ...(f.epochProver
             ? [`  epoch prover: proves each epoch into ${devnet.nodes[0]!.home}/epoch-proofs at low priority (the first proof ≈ 13 min beside the devnet on 2 cores: compiling ≈ 12 min, cached after; then a step of up to four epochs every ≈ 5 min); \`quarry light\` works from then on`]
             : []),
+          `  explorer (verified from genesis in your browser, once the first epoch is proven): ${devnet.nodes[0]!.rpc}/explorer/`,
           `  try:   curl ${devnet.nodes[0]!.rpc}/status`,
           `         npx quarry --home ${devnet.nodes[0]!.home} tx send --from faucet --to <qry1…> --amount 5qry`,
           'Ctrl-C stops every process; running it again continues the same chain.',

@@ -3,9 +3,9 @@
  * layer uses for browsers (protocol/crypto/hash.ts, which also defines the tagging rule).
  */
 import { hash } from 'node:crypto';
-import { tagPrefix } from '../../protocol/crypto/hash.ts';
+import { tagPrefix, ZERO_HASH } from '../../protocol/crypto/hash.ts';
 
-export { tagPrefix };
+export { tagPrefix, ZERO_HASH };
 
 export function sha256(...parts: Uint8Array[]): Uint8Array {
   const out = hash('sha256', parts.length === 1 ? parts[0]! : Buffer.concat(parts), 'buffer');
@@ -15,5 +15,3 @@ export function sha256(...parts: Uint8Array[]): Uint8Array {
 export function taggedHash(tag: string, ...parts: Uint8Array[]): Uint8Array {
   return sha256(tagPrefix(tag), ...parts);
 }
-
-export const ZERO_HASH = new Uint8Array(32);

@@ -12,7 +12,7 @@
  * with the parity of y in the top bit (x < 2^255); a signature is r ‖ s, 32 bytes each.
  */
 import { taggedHash } from './hash.ts';
-import { concatBytes, toHex } from '../../protocol/encoding/bytes.ts';
+import { concatBytes, fromHex, toHex } from '../../protocol/encoding/bytes.ts';
 import { PALLAS_PUBKEY_BYTES, PALLAS_SIGNATURE_BYTES } from '../../protocol/messages/staking.ts';
 
 export { PALLAS_PUBKEY_BYTES, PALLAS_SIGNATURE_BYTES };
@@ -34,7 +34,7 @@ export function bytesToBigint(b: Uint8Array): bigint {
 }
 
 export function bigintToBytes(n: bigint, len = 32): Uint8Array {
-  return Uint8Array.from(Buffer.from(n.toString(16).padStart(len * 2, '0'), 'hex'));
+  return fromHex(n.toString(16).padStart(len * 2, '0'));
 }
 
 /** A field element from a short ASCII tag (≤ 31 bytes), used as a domain separator. */

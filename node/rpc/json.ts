@@ -9,6 +9,8 @@ import type { Tx } from '../tx/tx.ts';
 import type { Receipt } from '../exec/execute.ts';
 import type { ChainEvent } from '../modules/types.ts';
 import type { CommitCertificate } from '../../consensus/messages.ts';
+import type { ProofRequest } from '../modules/market/state.ts';
+import { auctionPrice } from '../modules/market/pricing.ts';
 import type { BlockJson, CommitJson, JsonOf, ReceiptJson, TxJson, TxResponse } from '../../protocol/rpc-types.ts';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };
@@ -58,5 +60,14 @@ export function blockJson(block: Block, hash: Uint8Array, txs: Tx[], receipts: R
     txs: txs.map((t, i) => ({ ...txJson(t), result: receipts[i] ? receiptJson(receipts[i]) : null })),
     events: toJson(events),
     lastCommit: commitJson(block.lastCommit),
+  };
+}
+
+/** A proof request as the RPC and the light API answer it; `currentPrice` is the auction price at `nextHeight`. */
+export function marketRequestJson(id: Uint8Array, r: ProofRequest, nextHeight: bigint) {
+  return {
+    id: toHex(id),
+    ...toJson({ ...r, lock: r.lock }),
+    currentPrice: r.status === 'open' ? auctionPrice(r, nextHeight).toString() : null,
   };
 }

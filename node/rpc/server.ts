@@ -19,10 +19,11 @@ import { eventRoutes } from './routes/events.ts';
 import { puzzleRoutes } from './routes/puzzle.ts';
 import { stakingRoutes } from './routes/staking.ts';
 import { marketRoutes } from './routes/market.ts';
+import { explorerRoutes } from './routes/explorer.ts';
 import { rejectRepeatedQuery } from './params.ts';
 
 type Routes = (app: FastifyInstance, node: NodeServices, config: RpcConfig) => void;
-const ROUTES: Routes[] = [chainRoutes, accountRoutes, txRoutes, puzzleRoutes, stakingRoutes, marketRoutes, epochRoutes, eventRoutes];
+const ROUTES: Routes[] = [chainRoutes, accountRoutes, txRoutes, puzzleRoutes, stakingRoutes, marketRoutes, epochRoutes, eventRoutes, explorerRoutes];
 
 function errorBody(err: QuarryError) {
   return { error: { code: err.code, message: err.message } };

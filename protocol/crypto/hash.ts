@@ -28,3 +28,5 @@ export function tagPrefix(tag: string): Uint8Array {
 export function taggedHash(tag: string, ...parts: Uint8Array[]): Uint8Array {
   return sha256(tagPrefix(tag), ...parts);
 }
+
+export const ZERO_HASH = new Uint8Array(32);

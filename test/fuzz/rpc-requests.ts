@@ -28,7 +28,7 @@ export interface StoredRequest {
 export const toStored = (r: RpcRequest): StoredRequest => ({ method: r.method, url: r.url, headers: r.headers, ...(r.body ? { body: toHex(r.body) } : {}) });
 export const fromStored = (s: StoredRequest): RpcRequest => ({ method: s.method, url: s.url, headers: s.headers, ...(s.body !== undefined ? { body: fromHex(s.body) } : {}) });
 
-type Kind = 'height' | 'epoch' | 'hash' | 'address' | 'limit' | 'prove' | 'status' | 'types';
+type Kind = 'height' | 'epoch' | 'hash' | 'address' | 'limit' | 'prove' | 'status' | 'types' | 'file';
 
 interface Route {
   method: 'GET' | 'POST' | 'PUT';
@@ -71,6 +71,9 @@ export const ROUTES: Route[] = [
   { method: 'GET', path: '/epoch-proofs/:epoch', params: { epoch: 'epoch' } },
   { method: 'GET', path: '/headers/:height', params: { height: 'height' } },
   { method: 'GET', path: '/events', query: { types: 'types' } },
+  { method: 'GET', path: '/explorer' },
+  { method: 'GET', path: '/explorer/' },
+  { method: 'GET', path: '/explorer/:file', params: { file: 'file' } },
 ];
 
 /** `types` filters of the event stream, good and bad (shared with the WebSocket surfaces). */
@@ -89,6 +92,7 @@ function dictionary(f: RpcFixture): Record<Kind, string[]> {
     prove: ['true', 'false', '1', '0', 'yes', 'TRUE', ''],
     status: ['open', 'locked', 'open-fill', 'fulfilled', 'expired', 'cancelled', 'OPEN', ''],
     types: TYPES_VALUES,
+    file: ['index.html', 'explorer.js', 'genesis.json', 'nope.js', '..', '%2e%2e%2fpackage.json', '.env', 'index.html%00.js', 'x'.repeat(101)],
   };
 }
 
@@ -145,6 +149,7 @@ export function requestFor(rng: Rng, f: RpcFixture, route: Route, valid = false)
 function validValue(f: RpcFixture, kind: Kind, name: string): string {
   if (kind === 'address') return f.addresses[0]!;
   if (kind === 'hash') return name === 'id' ? f.circuitId : f.txHashes[0]!;
+  if (kind === 'file') return 'explorer.js';
   return '1';
 }
 

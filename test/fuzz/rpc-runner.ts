@@ -74,7 +74,7 @@ export async function within<T>(p: Promise<T>, ms: number, what: string): Promis
 }
 
 /** Routes whose success is not JSON. */
-const NON_JSON = [/^\/metrics(\?|$)/, /^\/artifacts\/[^/?]+(\?|$)/];
+const NON_JSON = [/^\/metrics(\?|$)/, /^\/artifacts\/[^/?]+(\?|$)/, /^\/explorer(\/|$)/];
 
 /** Sends one request through `server.inject` and judges it. */
 export async function judgeHttp(server: RpcServer, r: RpcRequest): Promise<Outcome> {

@@ -35,6 +35,8 @@ import { lightApi } from '../../light/serve.ts';
 import { genesisHash } from '../../node/genesis.ts';
 import { txHash } from '../../protocol/tx.ts';
 import { PINNED_EPOCH_VK_HASHES } from '../../consensus/epoch/verification-keys.ts';
+import { formatAmount } from '../../client/amount.ts';
+import { runExplorer } from '../helpers/explorer.ts';
 
 import { pallasSecretFromBls, pallasSign } from '../../node/crypto/pallas.ts';
 import { handoffFields } from '../../node/modules/epoch/handoff.ts';
@@ -226,6 +228,22 @@ test('epochs 0–3 prove recursively across a validator-set change; the light cl
     assert.equal(served.epoch, '3');
     // its verifier stored o1js's wrap-domain Lagrange basis beside the SRS: its next cold start verifies in seconds
     assert.ok(readdirSync(`${full.node.o.home}/light-cache`).some((f) => /^lagrange-basis-fq-\d+$/.test(f)), 'the verifier cache holds the Lagrange basis');
+
+    // the explorer the full node serves verifies epoch 3 from genesis in the browser, shows the
+    // node's balance as verified, and flags an answer tampered in flight (docs/explorer.md)
+    const page = await runExplorer(`${full.node.rpc!.url}/explorer/`, user.address, alice.address);
+    assert.equal(page.state.verified, 'yes', `explorer: ${page.state.text}`);
+    assert.deepEqual([page.epoch, page.height], ['3', '16']);
+    const nodeBalance = (await (await fetch(`${full.node.rpc!.url}/accounts/${user.address}`)).json()) as { balance: string };
+    assert.deepEqual(page.account, { verified: 'yes', balance: `${formatAmount(nodeBalance.balance)} QRY` }, 'the verified balance is the node\'s');
+    assert.deepEqual(page.tampered, { verified: 'no', code: 'E_LIGHT_ACCOUNT' }, 'a balance changed in flight is flagged');
+    // the first visit stored o1js's Lagrange basis in the browser; the second loads it instead of computing it
+    assert.ok(page.phases.some((p) => /^stored the verifier's Lagrange basis/.test(p.msg)), 'the first visit stores the basis');
+    assert.equal(page.again.verified, 'yes');
+    assert.ok(page.again.phases.some((p) => /^loaded the verifier's Lagrange basis/.test(p.msg)), 'the second visit loads it');
+    for (const [visit, run] of [['first', page], ['second', page.again]] as const) {
+      t.diagnostic(`explorer ${visit} visit: first verified number ${run.firstVerifiedMs} ms after navigation (cold start ${run.coldStartMs} ms); ${run.phases.map((p) => `${p.at} ms ${p.msg}`).join(' | ')}`);
+    }
   } finally {
     daemon?.stop();
     await api?.close();

@@ -25,7 +25,7 @@ import { openTestChain, makeTx, CHAIN_ID, type TestChain } from '../helpers/chai
 import { assertMarketBalanced, MarketDriver, PREIMAGE_ID, requestMsg } from '../helpers/market.ts';
 import { minimumFee } from '../../protocol/tx.ts';
 import { planMarket, type MarketAction, type PolicyRequest } from '../../miner/market-policy.ts';
-import { marketRequestJson } from '../../node/rpc/routes/market.ts';
+import { marketRequestJson } from '../../node/rpc/json.ts';
 import { openRequestIds } from '../../node/modules/market/request-index.ts';
 import { getProver, getRequest, reputationPpm } from '../../node/modules/market/state.ts';
 import { getAccount } from '../../node/modules/bank/account.ts';

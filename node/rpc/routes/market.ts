@@ -6,7 +6,6 @@ import { decodeAddress, encodeAddress } from '../../../protocol/crypto/address.t
 import { toHex } from '../../../protocol/encoding/bytes.ts';
 import { NO_ID } from '../../state/record.ts';
 import { decodeCanonicalVk } from '../../../protocol/verification-key.ts';
-import { auctionPrice } from '../../modules/market/pricing.ts';
 import { askers, askId, asks, circuitList, circuits, getRequest, requestProofs, seals, type ProofRequest, type RequestStatus } from '../../modules/market/state.ts';
 import { openRequestIds } from '../../modules/market/request-index.ts';
 import { getMarketTotals } from '../../modules/market/totals.ts';
@@ -16,21 +15,12 @@ import { MAX_ARTIFACT_BYTES, type StagingLimits } from '../../market/artifacts.t
 import { artifactRefs } from '../../market/references.ts';
 import type { RpcConfig } from '../../config.ts';
 import { bodyBytes, countParam, hashParam, oneOfParam } from '../params.ts';
-import { toJson } from '../json.ts';
+import { marketRequestJson, toJson } from '../json.ts';
 import type { MarketTotals, SealView } from '../../../protocol/rpc-types.ts';
 
 // Every request status; `satisfies` makes the compiler check the list is complete.
 const STATUSES = Object.keys({ open: 0, locked: 0, 'open-fill': 0, race: 0, fulfilled: 0, expired: 0, cancelled: 0 } satisfies Record<RequestStatus, 0>) as RequestStatus[];
 const MAX_LIMIT = 1000;
-
-/** A request as the RPC serves it; `currentPrice` is the auction's at `nextHeight` (open requests). */
-export function marketRequestJson(id: Uint8Array, r: ProofRequest, nextHeight: bigint) {
-  return {
-    id: toHex(id),
-    ...(toJson({ ...r, lock: r.lock }) as object),
-    currentPrice: r.status === 'open' ? auctionPrice(r, nextHeight).toString() : null,
-  };
-}
 
 export function marketRoutes(app: FastifyInstance, node: NodeServices, config: RpcConfig): void {
   const { chain } = node;
