@@ -111,7 +111,7 @@ async function coldStart(daemon: LightDaemon): Promise<Head> {
 }
 
 async function main(): Promise<void> {
-  await installVerifierCache((event) => progress(event));
+  await installVerifierCache(progress);
   const genesis = await loadGenesis();
   const maxSize = Number(genesis.params.staking.maxValidators);
   const trustedVkHash = params.get('vk') ?? PINNED_EPOCH_VK_HASHES[maxSize];

@@ -11,7 +11,6 @@ import { tagPrefix } from '../../protocol/crypto/hash.ts';
 
 export const BLS_PUBKEY_BYTES = 48;
 export const BLS_SIGNATURE_BYTES = 96;
-export const BLS_SECRET_BYTES = 32;
 
 const DST = 'BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_';
 const sigs = bls12_381.longSignatures;

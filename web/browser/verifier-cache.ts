@@ -8,9 +8,8 @@
  * o1js's web build keeps its SRS cache hook private and can create an SRS only inside its worker
  * pool (outside it the WASM traps), so `installVerifierCache` wraps the SRS constructor o1js reads
  * when it initializes: the new wrap SRS gets the stored basis before the verifier needs it. The page
- * calls it before anything initializes o1js. These are
- * o1js internals (o1js is pinned): when they are not where expected, verification is only slow
- * again, never wrong.
+ * calls it before anything initializes o1js. These are o1js internals (o1js is pinned): when they
+ * are not where expected, verification is only slow again, never wrong.
  */
 import { o1js } from '../../node/crypto/pallas.ts';
 
