@@ -34,15 +34,15 @@ interface Sizes {
   /** Flood transactions (1,792 multi-send outputs each) in the multi-send block. */
   floodTxs: number;
 }
-const FULL: Sizes = { syncBlocks: 300, senders: 2000, blocks: 3, sample: 1000, rounds: 4, smtBatch: 2000, smtVersions: 25, floodTxs: 4 };
-const SMOKE: Sizes = { syncBlocks: 5, senders: 20, blocks: 2, sample: 20, rounds: 1, smtBatch: 50, smtVersions: 3, floodTxs: 1 };
+export const CHAIN_FULL: Sizes = { syncBlocks: 300, senders: 2000, blocks: 3, sample: 1000, rounds: 4, smtBatch: 2000, smtVersions: 25, floodTxs: 4 };
+export const CHAIN_SMOKE: Sizes = { syncBlocks: 5, senders: 20, blocks: 2, sample: 20, rounds: 1, smtBatch: 50, smtVersions: 3, floodTxs: 1 };
 
 /**
  * Cold: every transaction decoded and signature-checked (block sync, or a validator that never saw
  * them); warm: the transactions are already in the validator's mempool (KnownTxs), the usual case
  * for a proposal. Both verify the same block against the same head; the warm result is committed.
  */
-async function transfersPerSecond(z: Sizes): Promise<{ tps: number; warmTps: number; vps: number }> {
+export async function transfersPerSecond(z: Sizes): Promise<{ tps: number; warmTps: number; vps: number }> {
   const t = await openTestChain({ users: z.senders, params: { maxBlockTxs: 10_000n } });
   try {
     const receiver = deterministicKey('outsider', 0);
@@ -163,7 +163,7 @@ async function syncApply(blocks: number): Promise<{ perSecond: number; phases: n
 }
 
 export async function benchChain(o: BenchOptions): Promise<void> {
-  const z = sized(o, FULL, SMOKE);
+  const z = sized(o, CHAIN_FULL, CHAIN_SMOKE);
   heading('chain: transfers applied vs ed25519 verifications (same run)');
   const { tps, warmTps, vps } = await transfersPerSecond(z);
   figure(`transfers applied, cold (${z.blocks} blocks of ${z.senders}, every signature checked)`, tps, 'transfers/s');

@@ -23,9 +23,12 @@ export interface RpcConfig {
   maxStagedArtifactBytes: number;
 }
 
+/** The proposer's build budget, percent of the propose timeout (docs/consensus.md §proposal budget). */
+export const DEFAULT_PROPOSAL_BUDGET_PERCENT = 40;
+
 export interface NodeConfig {
   rpc: RpcConfig;
-  consensus: { blockTimeMs: number; timeouts: Timeouts };
+  consensus: { blockTimeMs: number; timeouts: Timeouts; proposalBudgetPercent: number };
   mempool: MempoolConfig;
   log: { level: string };
   /** Keep this many recent state versions for proofs; 0 keeps all. */
@@ -42,7 +45,7 @@ export interface NodeConfig {
 
 export const DEFAULT_CONFIG: NodeConfig = {
   rpc: { listen: '127.0.0.1:26657', maxBodyBytes: 1024 * 1024, maxSubscribers: 100, maxInFlight: 256, maxStagedArtifacts: 64, maxStagedArtifactBytes: 256 * 1024 * 1024 },
-  consensus: { blockTimeMs: 1000, timeouts: DEFAULT_TIMEOUTS },
+  consensus: { blockTimeMs: 1000, timeouts: DEFAULT_TIMEOUTS, proposalBudgetPercent: DEFAULT_PROPOSAL_BUDGET_PERCENT },
   mempool: DEFAULT_MEMPOOL_CONFIG,
   log: { level: 'info' },
   pruning: { keepRecent: 0 },
@@ -105,6 +108,8 @@ export function checkConfig(config: NodeConfig): NodeConfig {
     const v = config.rpc[key];
     if (!Number.isSafeInteger(v) || v < 1) throw new QuarryError('E_CONFIG', `config rpc.${key} must be a positive integer, got ${v}`);
   }
+  const budget = config.consensus.proposalBudgetPercent;
+  if (budget < 1 || budget > 100) throw new QuarryError('E_CONFIG', `config consensus.proposalBudgetPercent must be 1–100, got ${budget}`);
   return config;
 }
 

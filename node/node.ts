@@ -83,6 +83,7 @@ export class QuarryNode implements NodeRoles {
     const events = new EventEmitter<NodeEvents>();
     const evidence = new EvidencePool();
     const handoffs = new HandoffPool();
+    const importer = new BlockImporter(chain, builder, { mempool, solutions, evidence, handoffs });
     this.services = {
       log: o.log,
       chain,
@@ -95,13 +96,13 @@ export class QuarryNode implements NodeRoles {
       epochProofs: new EpochProofStore(homePaths(o.home).epochProofs),
       metrics,
       events,
-      importer: new BlockImporter(chain, builder, { mempool, solutions, evidence, handoffs }),
-      ingress: new Ingress({ mempool, solutions, metrics, events, gossip: () => this.network }),
+      importer,
+      ingress: new Ingress({ mempool, solutions, metrics, events, gossip: () => this.network, gate: importer.gate }),
       roles: this,
     };
     this.metricsFeed = new MetricsFeed(this.services);
     this.loopWatch = new LoopWatch(o.log);
-    this.rebroadcaster = new Rebroadcaster({ entries: () => mempool.entries(), publish: (bytes) => this.network?.publish('txs', bytes) ?? Promise.resolve() });
+    this.rebroadcaster = new Rebroadcaster({ entries: () => mempool.entries(), publish: async (bytes) => this.services.ingress.txGossip.add(bytes) });
     this.proofSync = this.makeProofSync();
     const key = o.validatorKey;
     this.role = new ValidatorRole({ chain, blsPublicKey: key?.blsPublicKey ?? null, makeDriver: () => this.makeDriver(key!), log: o.log.child({ module: 'consensus' }) });

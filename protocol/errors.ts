@@ -31,6 +31,8 @@ export const ErrorCodes = {
   E_STORE: 500,
   E_INTERNAL: 500,
   E_UNAVAILABLE: 503,
+  /** The node is executing a block and its admission queue is full: retry shortly (docs/mempool.md §consensus first). */
+  E_BUSY: 503,
   /** A peer or node answered with something malformed. */
   E_BAD_RESPONSE: 502,
   // proof of succinct work (docs/puzzle.md §verification)

@@ -40,8 +40,8 @@ export interface BuildOptions {
   time: bigint;
   proposer: Uint8Array;
   lastCommit: CommitCertificate | null;
-  /** The proposer's time budget for executing transactions (docs/consensus.md §proposal budget): true once spent. */
-  full?: () => boolean;
+  /** The proposer's budget (docs/consensus.md §proposal budget), asked with the transactions included so far: true once spent. */
+  full?: (included: number) => boolean;
   /** The proposer's beacon signature; without it the builder signs with the proposer's key if it holds it. */
   beacon?: Uint8Array;
 }

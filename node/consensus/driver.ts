@@ -11,6 +11,8 @@ import type { ValidatorSet } from '../../consensus/validator-set.ts';
 import { validProposal } from './verify-messages.ts';
 import { VoteBatcher } from './vote-batcher.ts';
 import { LatePrecommits } from './late-precommits.ts';
+import { BuildCost } from './build-cost.ts';
+import { DEFAULT_PROPOSAL_BUDGET_PERCENT } from '../config.ts';
 import { FutureBuffer } from './future-buffer.ts';
 import type { ConsensusGossip, VotesResponse } from '../p2p/messages.ts';
 import type { Verdict } from '../p2p/network.ts';
@@ -42,6 +44,13 @@ export interface DriverConfig {
   /** Target time between blocks; the next height starts this long after the last block's time. */
   blockTimeMs: number;
   timeouts: Timeouts;
+  /**
+   * Percent of the propose timeout a proposer may spend building its block, state root and encoding
+   * included (docs/consensus.md §proposal budget): a block that takes longer to build than the
+   * others wait for it arrives after they prevoted nil, and the next proposer builds another such
+   * block. Default DEFAULT_PROPOSAL_BUDGET_PERCENT.
+   */
+  proposalBudgetPercent?: number;
 }
 
 export interface DriverOptions {
@@ -72,12 +81,6 @@ export interface DriverOptions {
 export const MAX_CLOCK_DRIFT_MS = 2_000;
 
 const CATCH_UP_MS = 1000;
-/**
- * Share of the propose timeout a proposer may spend executing its block's transactions
- * (docs/consensus.md §proposal budget): a block that takes longer to build than the others wait
- * for it arrives after they prevoted nil, and the next proposer builds another such block.
- */
-const PROPOSAL_BUDGET = 0.2;
 /** Block bytes one catch-up answer may carry (the asker reads up to twice BLOCK_DECODE_CAP). */
 const HELD_PROPOSAL_BYTES = BLOCK_DECODE_CAP;
 
@@ -89,6 +92,7 @@ export class ConsensusDriver {
   private readonly timers = new Set<NodeJS.Timeout>();
   private lastCommit: CommitCertificate | null = null;
   private readonly late = new LatePrecommits();
+  private readonly buildCost = new BuildCost();
   private running = false;
   private started = false;
   /** When the round in progress started (this node's clock), for the round-duration metric. */
@@ -252,12 +256,13 @@ export class ConsensusDriver {
 
   /**
    * How long a round-0 proposer waits past the block time for precommits of the last block still
-   * missing (docs/consensus.md §commit certificate): half the propose timeout, so the others, whose
-   * propose timers started with the height, do not give up on it. It costs nothing when every
+   * missing (docs/consensus.md §commit certificate): a quarter of the propose timeout, so that with
+   * the build budget it leaves a quarter for the block to travel before the others, whose propose
+   * timers started with the height, give up on it. It costs nothing when every
    * validator is live, and delays this node's proposals by the grace while one is down.
    */
   private async awaitLatePrecommits(round: number): Promise<void> {
-    const grace = this.o.config.timeouts.propose / 2;
+    const grace = this.o.config.timeouts.propose / 4;
     if (round > 0 || grace <= 0) return;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.late.whenFull(this.chain.head.height), new Promise((r) => (timer = setTimeout(r, grace)))]);
@@ -278,11 +283,14 @@ export class ConsensusDriver {
     const handoffs = this.o.handoffs.reap(MAX_BLOCK_HANDOFFS);
     const lastCommit = this.late.commitFor(chain.head.height) ?? this.lastCommit;
     const started = this.now();
-    const deadline = started + this.o.config.timeouts.propose * PROPOSAL_BUDGET;
-    const full = () => this.now() > deadline;
+    const budgetMs = (this.o.config.timeouts.propose * (this.o.config.proposalBudgetPercent ?? DEFAULT_PROPOSAL_BUDGET_PERCENT)) / 100;
+    const maxTxs = this.buildCost.maxTxs(budgetMs);
+    const full = (included: number) => included >= maxTxs || this.now() > started + budgetMs;
     const beacon = this.o.signer!.signBeacon(height);
-    const candidate = await this.o.builder.buildBlock({ txs, solutions, evidence, handoffs }, { time, proposer, lastCommit, full, beacon });
-    this.o.observe?.execution('build', (this.now() - started) / 1000);
+    const candidate = await this.o.importer.gate.during(() => this.o.builder.buildBlock({ txs, solutions, evidence, handoffs }, { time, proposer, lastCommit, full, beacon }));
+    const ms = this.now() - started;
+    this.buildCost.observe(ms, candidate.txs.length);
+    this.o.observe?.execution('build', ms / 1000);
     if (candidate.exec.rejected.length > 0) this.o.mempool.removeTxs(candidate.exec.rejected.map((r) => r.tx));
     if (candidate.exec.rejectedSolutions.length > 0) this.o.solutions.remove(candidate.exec.rejectedSolutions.map((r) => r.solution));
     this.candidates.set(toHex(candidate.hash), candidate);
@@ -448,7 +456,7 @@ export class ConsensusDriver {
     try {
       if (block.header.time > BigInt(this.now() + MAX_CLOCK_DRIFT_MS)) throw new Error('block time is too far in the future');
       const started = this.now();
-      const candidate = await this.o.builder.verifyBlock(block, (hash) => this.o.mempool.get(hash));
+      const candidate = await this.o.importer.gate.during(() => this.o.builder.verifyBlock(block, (hash) => this.o.mempool.get(hash)));
       this.candidates.set(toHex(candidate.hash), candidate);
       valid = true;
       // slower than the propose timeout: the others may have prevoted nil before this node could

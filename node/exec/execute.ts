@@ -141,11 +141,11 @@ async function prepareBlock(state: Overlay, ctx: BlockContext, txs: Tx[]): Promi
 }
 
 /**
- * Executes a block's contents on `base`. In build mode `full` (the proposer's time budget, checked
- * before each transaction) may end the transaction list early: the rest stay in the mempool for the
+ * Executes a block's contents on `base`. In build mode `full` (the proposer's budget, asked with
+ * the count included so far before each transaction) may end the transaction list early: the rest stay in the mempool for the
  * next block. Validity never depends on it; verification executes exactly what the block holds.
  */
-export async function executeBlock(base: StateReader, ctx: BlockContext, content: BlockContent, mode: 'build' | 'verify', full?: () => boolean): Promise<ExecResult> {
+export async function executeBlock(base: StateReader, ctx: BlockContext, content: BlockContent, mode: 'build' | 'verify', full?: (included: number) => boolean): Promise<ExecResult> {
   const { txs } = content;
   const state = new Overlay(base, { memoize: true });
   // one round trip for every sender's account instead of one per transaction
@@ -156,7 +156,7 @@ export async function executeBlock(base: StateReader, ctx: BlockContext, content
   const seen = new Set<string>();
   let fees = 0n;
   for (const tx of txs) {
-    if (mode === 'build' && result.included.length > 0 && full?.()) break;
+    if (mode === 'build' && result.included.length > 0 && full?.(result.included.length)) break;
     const id = toHex(tx.hash);
     const txState = state.child();
     try {

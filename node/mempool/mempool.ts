@@ -10,7 +10,7 @@
  */
 import { QuarryError } from '../../protocol/errors.ts';
 import { toHex } from '../../protocol/encoding/bytes.ts';
-import { decodeTx, type Tx } from '../tx/tx.ts';
+import { checkTxSignature, decodeTxUnverified, type Tx } from '../tx/tx.ts';
 import { checkTxStatic, maxSpend, txWeight } from '../exec/ante.ts';
 import { getAccount, type Account } from '../modules/bank/account.ts';
 import type { ChainParams } from '../modules/chain-params.ts';
@@ -122,11 +122,17 @@ export class Mempool {
     return [...this.byId.values()].sort((a, b) => (higherRate(a, b) ? -1 : 1));
   }
 
-  /** Admits raw transaction bytes or throws a QuarryError with a stable code; changes nothing on error. */
+  /**
+   * Admits raw transaction bytes or throws a QuarryError with a stable code; changes nothing on
+   * error. A duplicate, or a transaction a full pool would refuse anyway, is refused before its
+   * signature is checked: under a flood those refusals are most of what arrives (docs/mempool.md).
+   */
   async add(bytes: Uint8Array): Promise<Tx> {
-    const tx = decodeTx(bytes, Number((await this.chain.params()).maxTxBytes));
-    const id = toHex(tx.hash);
+    const unverified = decodeTxUnverified(bytes, Number((await this.chain.params()).maxTxBytes));
+    const id = toHex(unverified.hash);
     this.refuseDuplicate(id); // spares the reads for gossip repeats; `admit` decides
+    this.refuseIfFullFor(unverified);
+    const tx = checkTxSignature(unverified);
     const { height, value } = await this.atHead(() => Promise.all([this.chain.params(), getAccount(this.chain.state(), tx.sender)]));
     this.admit(tx, id, value[0], value[1], height);
     return tx;
@@ -142,6 +148,23 @@ export class Mempool {
       const value = await read();
       if (this.chain.nextHeight() === height) return { height, value };
     }
+  }
+
+  /**
+   * E_MEMPOOL_FULL, early, when the pool is at a cap and no other sender's tail entry pays a lower
+   * fee rate than `tx` (so nothing could be evicted for it). Judged per transaction weight only:
+   * `admit` re-checks exactly with the sender's run.
+   */
+  private refuseIfFullFor(tx: Tx): void {
+    if (this.byId.size < this.config.maxTxs && this.totalBytes + tx.bytes.length <= this.config.maxBytes) return;
+    const probe: MempoolEntry = { tx, id: '', weight: txWeight(tx), spend: 0n, arrival: this.arrivals, admittedAt: 0n };
+    const senderId = toHex(tx.sender);
+    for (const [sender, run] of this.bySender) if (sender !== senderId && higherRate(probe, run[run.length - 1]!)) return;
+    throw this.fullError();
+  }
+
+  private fullError(): QuarryError {
+    return new QuarryError('E_MEMPOOL_FULL', `mempool is full (${this.byId.size} transactions, ${this.totalBytes} bytes) and the fee rate is too low to evict anything`);
   }
 
   private refuseDuplicate(id: string): void {
@@ -199,7 +222,7 @@ export class Mempool {
         if (e && (!worst || higherRate(worst.e, e))) worst = { sender, e };
       }
       if (!worst || !higherRate(entry, worst.e)) {
-        throw new QuarryError('E_MEMPOOL_FULL', `mempool is full (${this.byId.size} transactions, ${this.totalBytes} bytes) and the fee rate is too low to evict anything`);
+        throw this.fullError();
       }
       victims.push(worst.e);
       tails.set(worst.sender, tails.get(worst.sender)! - 1);

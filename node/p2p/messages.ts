@@ -5,12 +5,21 @@
 import { array, bytes, literal, nullable, struct, u64, uint, variant, type Infer, type Schema } from '../../protocol/encoding/schema.ts';
 import { proposalSchema, voteSchema, type Proposal, type Vote } from '../../consensus/messages.ts';
 import { BLOCK_DECODE_CAP } from '../types/block.ts';
+import { TX_DECODE_CAP } from '../../protocol/tx.ts';
 
 export type ConsensusGossip = { type: 'proposal'; proposal: Proposal; block: Uint8Array } | { type: 'vote'; vote: Vote };
 export const consensusGossipSchema: Schema<ConsensusGossip> = variant<ConsensusGossip>({
   proposal: struct({ type: literal('proposal'), proposal: proposalSchema, block: bytes({ max: BLOCK_DECODE_CAP }) }),
   vote: struct({ type: literal('vote'), vote: voteSchema }),
 });
+
+/**
+ * Transactions travel in batches (docs/p2p.md §transaction gossip): one gossip message per flush
+ * of a node's newly submitted transactions, in submission order, instead of one per transaction.
+ */
+export const MAX_GOSSIP_BATCH_TXS = 512;
+export const GOSSIP_BATCH_MAX_BYTES = 1024 * 1024;
+export const txBatchSchema = array(bytes({ max: TX_DECODE_CAP }), MAX_GOSSIP_BATCH_TXS, 1);
 
 export const statusSchema = struct({ genesisHash: bytes({ len: 32 }), height: u64, hash: bytes({ len: 32 }) });
 export type Status = Infer<typeof statusSchema>;

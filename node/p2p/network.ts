@@ -11,7 +11,7 @@ import { tcp } from '@libp2p/tcp';
 import { noise } from '@libp2p/noise';
 import { yamux } from '@libp2p/yamux';
 import { identify } from '@libp2p/identify';
-import { gossipsub, TopicValidatorResult, type GossipSub } from '@libp2p/gossipsub';
+import { gossipsub, StrictNoSign, TopicValidatorResult, type GossipSub } from '@libp2p/gossipsub';
 import { lpStream } from '@libp2p/utils';
 import { multiaddr } from '@multiformats/multiaddr';
 import type { PeerId, PrivateKey } from '@libp2p/interface';
@@ -27,6 +27,7 @@ import {
   epochProofRequestSchema,
   epochProofResponseSchema,
   EPOCH_PROOF_MAX_BYTES,
+  GOSSIP_BATCH_MAX_BYTES,
   blocksRequestSchema,
   blocksResponseSchema,
   statusSchema,
@@ -59,8 +60,10 @@ export interface P2PHandlers {
   epochProof(epoch: bigint | null): Uint8Array | null;
 }
 
+/** Gossip topic version: 2 is unsigned gossipsub envelopes (StrictNoSign), which v1 nodes refuse. */
+const TOPIC_VERSION = 2;
 /** Per-topic caps on message size (bytes). */
-const TOPIC_CAP: Record<TopicKind, number> = { txs: 256 * 1024, solutions: 1024, consensus: BLOCK_DECODE_CAP + 4096, evidence: 2048, handoffs: 256 };
+const TOPIC_CAP: Record<TopicKind, number> = { txs: GOSSIP_BATCH_MAX_BYTES, solutions: 1024, consensus: BLOCK_DECODE_CAP + 4096, evidence: 2048, handoffs: 256 };
 const BAN_POINTS = 100;
 const BAN_MS = 10 * 60_000;
 /** Penalty points fade at this rate, so occasional faults of an honest peer never add up to a ban. */
@@ -110,6 +113,11 @@ export class P2PNetwork {
           allowPublishToZeroTopicPeers: true,
           maxInboundDataLength: BLOCK_DECODE_CAP + 65536,
           msgIdFn: (m) => sha256(m.data),
+          // every payload carries its own signatures (transactions, votes, solutions) or is checked
+          // against the chain (blocks, evidence), and ids are content hashes: a libp2p signature per
+          // message only cost a sign and one ed25519 check per receiver (a tenth of a loaded
+          // validator's CPU, docs/p2p.md)
+          globalSignaturePolicy: StrictNoSign,
         }),
       },
     });
@@ -129,7 +137,7 @@ export class P2PNetwork {
   }
 
   private topic(kind: TopicKind): string {
-    return `/quarry/${this.chainId}/${kind}/1`;
+    return `/quarry/${this.chainId}/${kind}/${TOPIC_VERSION}`;
   }
 
   private protocol(name: string): string {

@@ -35,7 +35,8 @@ export class RpcServer {
   static async listen(node: NodeServices, config: RpcConfig): Promise<RpcServer> {
     const send = (reply: FastifyReply, err: FastifyError | QuarryError) => {
       const e = fastifyToQuarry(err);
-      if (e.status >= 500) node.log.error({ err: e.message }, 'rpc error');
+      // a full mempool or a busy node (503) is the client's to retry, not this node's fault
+      if (e.status >= 500 && e.status !== 503) node.log.error({ err: e.message }, 'rpc error');
       void reply.status(e.status).send(errorBody(e));
     };
     const app = Fastify({

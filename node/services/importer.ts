@@ -18,6 +18,7 @@ import type { EvidencePool } from '../consensus/evidence-pool.ts';
 import type { HandoffPool } from '../consensus/handoff-pool.ts';
 import { getStakingParams } from '../modules/staking/state.ts';
 import { QuarryError } from '../../protocol/errors.ts';
+import { AdmissionGate } from './admission-gate.ts';
 
 export interface ImporterPools {
   mempool: Mempool;
@@ -31,24 +32,28 @@ export class BlockImporter extends EventEmitter<{ block: [CommittedBlock]; fatal
     private readonly chain: Chain,
     private readonly builder: BlockBuilder,
     private readonly pools: ImporterPools,
+    /** Shared with transaction admission, which waits while a block is verified or committed. */
+    readonly gate = new AdmissionGate(),
   ) {
     super();
   }
 
   /** Commits a block this node's consensus decided (it was executed when proposed or verified). */
   async importDecided(candidate: Candidate, commit: CommitCertificate): Promise<void> {
-    await this.chain.commit(candidate, commit).catch((err: unknown) => {
-      // the node cannot go on without its store (docs/storage.md §storage failures)
-      if (err instanceof QuarryError && err.code === 'E_STORE') this.emit('fatal', err);
-      throw err;
+    await this.gate.during(async () => {
+      await this.chain.commit(candidate, commit).catch((err: unknown) => {
+        // the node cannot go on without its store (docs/storage.md §storage failures)
+        if (err instanceof QuarryError && err.code === 'E_STORE') this.emit('fatal', err);
+        throw err;
+      });
+      await this.afterCommit(candidate);
     });
-    await this.afterCommit(candidate);
     this.emit('block', { block: candidate.block, hash: candidate.hash, receipts: candidate.exec.receipts, events: candidate.exec.events, candidate });
   }
 
   /** Verifies and commits a block finalized elsewhere (block sync). */
   async importSynced(block: Block, commit: CommitCertificate): Promise<Candidate> {
-    const candidate = await verifySynced(this.builder, block, commit, (hash) => this.pools.mempool.get(hash));
+    const candidate = await this.gate.during(() => verifySynced(this.builder, block, commit, (hash) => this.pools.mempool.get(hash)));
     await this.importDecided(candidate, commit);
     return candidate;
   }

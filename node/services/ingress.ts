@@ -11,6 +11,8 @@ import type { Mempool } from '../mempool/mempool.ts';
 import type { SolutionPool } from '../puzzle/pool.ts';
 import type { Metrics } from '../metrics.ts';
 import type { NodeEvents } from './events.ts';
+import type { AdmissionGate } from './admission-gate.ts';
+import { TxGossip } from './tx-gossip.ts';
 
 export type Origin = 'rpc' | 'peer';
 
@@ -25,16 +27,24 @@ export interface IngressOptions {
   metrics: Metrics;
   events: EventEmitter<NodeEvents>;
   gossip: () => Gossip | null;
+  /** Holds transaction admission while the node executes or commits a block. */
+  gate: AdmissionGate;
 }
 
 export class Ingress {
-  constructor(private readonly o: IngressOptions) {}
+  /** Batches what this node gossips of its own transactions (RPC submissions, rebroadcasts). */
+  readonly txGossip: TxGossip;
+
+  constructor(private readonly o: IngressOptions) {
+    this.txGossip = new TxGossip(o.gossip);
+  }
 
   async submitTx(bytes: Uint8Array, origin: Origin = 'rpc'): Promise<Tx> {
     const { mempool, metrics } = this.o;
     try {
+      await this.o.gate.pass();
       const tx = await mempool.add(bytes);
-      if (origin === 'rpc') void this.o.gossip()?.publish('txs', bytes);
+      if (origin === 'rpc') this.txGossip.add(bytes);
       metrics.mempoolSize.set(mempool.size);
       metrics.mempoolBytes.set(mempool.bytes);
       this.o.events.emit('tx', tx);

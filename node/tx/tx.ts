@@ -24,9 +24,22 @@ export function signTx(body: TxBody, secretKey: Uint8Array): Uint8Array {
 
 /** Decodes (strictly) and checks the signature; throws E_DECODE / E_BAD_SIGNATURE / E_TOO_LARGE. */
 export function decodeTx(bytes: Uint8Array, maxBytes = TX_DECODE_CAP): Tx {
+  return checkTxSignature(decodeTxUnverified(bytes, maxBytes));
+}
+
+/**
+ * Decodes (strictly) without the signature check, for refusals that cost less than the check
+ * (a duplicate, a full pool): nothing may be admitted or executed before `checkTxSignature`.
+ */
+export function decodeTxUnverified(bytes: Uint8Array, maxBytes = TX_DECODE_CAP): Tx {
   const tx = decodeSignedTx(bytes, maxBytes);
-  if (!verify(tx.signature, txSignBytes(tx.body), tx.body.signer)) {
+  return { tx, bytes, hash: sha256(bytes), sender: addressFromPubKey(tx.body.signer) };
+}
+
+/** The transaction itself when its signature verifies; E_BAD_SIGNATURE otherwise. */
+export function checkTxSignature(tx: Tx): Tx {
+  if (!verify(tx.tx.signature, txSignBytes(tx.tx.body), tx.tx.body.signer)) {
     throw new QuarryError('E_BAD_SIGNATURE', 'transaction signature does not verify');
   }
-  return { tx, bytes, hash: sha256(bytes), sender: addressFromPubKey(tx.body.signer) };
+  return tx;
 }

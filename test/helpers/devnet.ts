@@ -3,6 +3,7 @@ import { Devnet } from '../../node/devnet/supervisor.ts';
 import { devnetAccount, devnetGenesis } from '../../genesis/builder.ts';
 import { defaultPuzzleParams } from '../../genesis/builder.ts';
 import type { Genesis } from '../../node/genesis.ts';
+import type { Timeouts } from '../../consensus/engine.ts';
 import { RpcClient } from '../../client/rpc.ts';
 import { freePort } from './proc.ts';
 import { tempDir } from './tmp.ts';
@@ -31,7 +32,7 @@ export interface TestDevnet {
   cleanup(): Promise<void>;
 }
 
-export async function startTestDevnet(o: { validators: number; run?: number[]; genesis?: Genesis; blockTimeMs?: number }): Promise<TestDevnet> {
+export async function startTestDevnet(o: { validators: number; run?: number[]; genesis?: Genesis; blockTimeMs?: number; timeouts?: Timeouts }): Promise<TestDevnet> {
   const dir = tempDir('quarry-devnet-');
   const output: string[] = [];
   const devnet = new Devnet({
@@ -40,7 +41,7 @@ export async function startTestDevnet(o: { validators: number; run?: number[]; g
     miners: 0,
     minerThreads: 1,
     blockTimeMs: o.blockTimeMs ?? 300,
-    timeouts: FAST_TIMEOUTS,
+    timeouts: o.timeouts ?? FAST_TIMEOUTS,
     rpcBase: await freePort(),
     p2pBase: await freePort(),
     logFormat: 'compact',

@@ -14,6 +14,7 @@ import { toHex } from '../../protocol/encoding/bytes.ts';
 import { decodeTx } from '../../node/tx/tx.ts';
 import { DEFAULT_CONFIG } from '../../node/config.ts';
 import { until } from '../helpers/devnet.ts';
+import { encode } from '../../protocol/encoding/cbor.ts';
 import { P2PNetwork } from '../../node/p2p/network.ts';
 import { createLogger } from '../../node/log.ts';
 import { generateKeyPair } from '@libp2p/crypto/keys';
@@ -82,7 +83,7 @@ test('a peer flooding well-formed but unfundable transactions is banned; none en
     const paupers = Array.from({ length: 300 }, (_, i) => deterministicUser(5_000 + i));
     for (const p of paupers) {
       if (network.isBanned(flooder.peerId)) break;
-      await flooder.publish('txs', makeTx(p, [sendMsg(deterministicUser(0), 1n)], { sequence: 0n }));
+      await flooder.publish('txs', encode([makeTx(p, [sendMsg(deterministicUser(0), 1n)], { sequence: 0n })]));
     }
     await until('the flooder to be banned', async () => network.isBanned(flooder.peerId), 30_000);
     assert.equal(validator.node.services.mempool.size, 0);

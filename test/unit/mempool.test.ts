@@ -89,6 +89,15 @@ test('when full, a better fee rate evicts the worst tail; a worse one gets E_MEM
     await pool.add(makeTx(a!, [sendMsg(e!, 1n)], { sequence: 1n, fee: 2_000n }));
     await pool.add(makeTx(b!, [sendMsg(e!, 1n)], { sequence: 0n, fee: 4_000n }));
     assert.equal(await rejection(pool.add(makeTx(c!, [sendMsg(e!, 1n)], { sequence: 0n, fee: 1_000n }))), 'E_MEMPOOL_FULL');
+    // refused before its signature is checked (a flood's refusals must not cost a check each):
+    // the same low fee with a broken signature is still E_MEMPOOL_FULL, a high one is checked
+    const lowBadSig = makeTx(c!, [sendMsg(e!, 1n)], { sequence: 0n, fee: 1_000n });
+    lowBadSig[lowBadSig.length - 3]! ^= 1;
+    assert.equal(await rejection(pool.add(lowBadSig)), 'E_MEMPOOL_FULL');
+    const highBadSig = makeTx(d!, [sendMsg(e!, 1n)], { sequence: 0n, fee: 9_500n });
+    highBadSig[highBadSig.length - 3]! ^= 1;
+    assert.equal(await rejection(pool.add(highBadSig)), 'E_BAD_SIGNATURE');
+    assert.equal(pool.size, 3);
     await pool.add(makeTx(d!, [sendMsg(e!, 1n)], { sequence: 0n, fee: 9_000n }));
     assert.equal(pool.size, 3);
     // a's tail (sequence 1, the lowest rate) was evicted; a's head stays
