@@ -18,6 +18,8 @@ import { sha256 } from '../node/crypto/hash.ts';
 import { toHex, u64be } from '../protocol/encoding/bytes.ts';
 import { tempDir } from '../test/helpers/tmp.ts';
 import { verifyCommit } from '../consensus/commit.ts';
+import { preverifyRange } from '../node/chain/apply-synced.ts';
+import { MAX_BLOCKS_PER_REQUEST } from '../node/p2p/messages.ts';
 import { headerHash } from '../node/types/block.ts';
 import { figure, heading, ratio, sized, timeIt, type BenchOptions } from './util.ts';
 
@@ -34,7 +36,7 @@ interface Sizes {
   /** Flood transactions (1,792 multi-send outputs each) in the multi-send block. */
   floodTxs: number;
 }
-export const CHAIN_FULL: Sizes = { syncBlocks: 300, senders: 2000, blocks: 3, sample: 1000, rounds: 4, smtBatch: 2000, smtVersions: 25, floodTxs: 4 };
+export const CHAIN_FULL: Sizes = { syncBlocks: 1000, senders: 2000, blocks: 3, sample: 1000, rounds: 4, smtBatch: 2000, smtVersions: 25, floodTxs: 4 };
 export const CHAIN_SMOKE: Sizes = { syncBlocks: 5, senders: 20, blocks: 2, sample: 20, rounds: 1, smtBatch: 50, smtVersions: 3, floodTxs: 1 };
 
 /**
@@ -137,22 +139,27 @@ async function smtUpdatesPerSecond(batch: number, versions: number): Promise<num
 }
 
 /**
- * Empty blocks applied the way block sync applies them (commit certificate checked against the
- * set, block re-executed, one batch written), per phase: the ceiling of a full node's sync before
- * any network cost.
+ * Empty blocks applied the way block sync applies them, in ranges of 100 (commit certificate
+ * checked against the set, block re-executed, one batch written), per phase, with the range's
+ * signatures batch-checked first (`preverifyRange`, as block sync does) or not: the ceiling of a
+ * full node's sync before any network cost.
  */
-async function syncApply(blocks: number): Promise<{ perSecond: number; phases: number[] }> {
+async function syncApply(blocks: number, batched: boolean): Promise<{ perSecond: number; phases: number[] }> {
   const [source, target] = [await openTestChain(), await openTestChain()];
   try {
     for (let i = 0; i < blocks; i++) await source.produce();
-    const phases: [number, number, number] = [0, 0, 0];
-    for (let h = 1n; h <= BigInt(blocks); h++) {
-      const { block } = (await source.chain.getBlock(h))!;
-      const commit = (await source.chain.getCommit(h))!;
-      phases[0] += (await timeIt(async () => verifyCommit(target.chain.chainId, (await target.chain.activeSet()).set, commit, h, headerHash(block.header)))).ms;
-      const executed = await timeIt(() => target.builder.verifyBlock(block));
-      phases[1] += executed.ms;
-      phases[2] += (await timeIt(() => target.chain.commit(executed.value, commit))).ms;
+    const phases: [number, number, number, number] = [0, 0, 0, 0];
+    for (let from = 1n; from <= BigInt(blocks); from += BigInt(MAX_BLOCKS_PER_REQUEST)) {
+      const range: Parameters<typeof preverifyRange>[1] = [];
+      for (let h = from; h < from + BigInt(MAX_BLOCKS_PER_REQUEST) && h <= BigInt(blocks); h++) range.push({ block: (await source.chain.getBlock(h))!.block, commit: (await source.chain.getCommit(h))! });
+      if (batched) phases[0] += (await timeIt(() => preverifyRange(target.chain, range))).ms;
+      for (const { block, commit } of range) {
+        const h = block.header.height;
+        phases[1] += (await timeIt(async () => verifyCommit(target.chain.chainId, (await target.chain.activeSet()).set, commit, h, headerHash(block.header)))).ms;
+        const executed = await timeIt(() => target.builder.verifyBlock(block));
+        phases[2] += executed.ms;
+        phases[3] += (await timeIt(() => target.chain.commit(executed.value, commit))).ms;
+      }
     }
     const total = phases.reduce((a, b) => a + b, 0);
     return { perSecond: (blocks / total) * 1000, phases: phases.map((ms) => ms / blocks) };
@@ -177,9 +184,13 @@ export async function benchChain(o: BenchOptions): Promise<void> {
   figure('  state work only: one transfer per output (before)', both.oneByOne, 'outputs/s');
   ratio('  ratio', both.many / both.oneByOne, 2);
   heading('sync: empty blocks applied from a peer, in process (no network)');
-  const sync = await syncApply(z.syncBlocks);
-  figure(`blocks applied (${z.syncBlocks} empty)`, sync.perSecond, 'blocks/s');
-  figure('  per block: commit check / re-execution / write', sync.phases, 'ms', 2);
+  const single = await syncApply(z.syncBlocks, false);
+  const batched = await syncApply(z.syncBlocks, true);
+  figure(`blocks applied (${z.syncBlocks} empty), signatures checked singly`, single.perSecond, 'blocks/s');
+  figure('  per block: batch / commit check / re-execution / write', single.phases, 'ms', 2);
+  figure(`blocks applied (${z.syncBlocks} empty), each range's signatures in one batch`, batched.perSecond, 'blocks/s');
+  figure('  per block: batch / commit check / re-execution / write', batched.phases, 'ms', 2);
+  ratio('  ratio batched / single', batched.perSecond / single.perSecond, 2);
   heading('state: SMT on LevelDB');
   figure(`SMT updates (${z.smtVersions} batches of ${z.smtBatch})`, await smtUpdatesPerSecond(z.smtBatch, z.smtVersions), 'updates/s');
 }

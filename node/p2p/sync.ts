@@ -14,6 +14,7 @@ import type { Chain } from '../chain/chain.ts';
 import type { P2PNetwork } from './network.ts';
 import { MAX_BLOCKS_PER_REQUEST, type BlocksResponse } from './messages.ts';
 import { isPeerFault } from './faults.ts';
+import { preverifyRange } from '../chain/apply-synced.ts';
 
 export interface SyncOptions {
   chain: Chain;
@@ -146,14 +147,25 @@ export class Syncer {
     return total;
   }
 
-  /** Applies blocks in order until one does not follow the head or fails; returns how many applied. */
+  /**
+   * Applies blocks in order until one does not follow the head or fails; returns how many
+   * applied. The range's signatures are first checked in one batch (`preverifyRange`).
+   */
   private async applyRange(items: Array<{ block: Uint8Array; commit: Uint8Array }>, peer: string): Promise<number> {
     const { chain, network } = this.o;
-    let applied = 0;
+    const decoded: Array<{ block: Block; commit: CommitCertificate }> = [];
     for (const item of items) {
       try {
-        const block: Block = decodeBlock(item.block);
-        const commit: CommitCertificate = decodeAs(commitSchema, item.commit);
+        decoded.push(decodeSynced(item));
+      } catch {
+        break; // applied up to here, then the loop below decodes it again and charges the peer
+      }
+    }
+    await preverifyRange(chain, decoded);
+    let applied = 0;
+    for (const [i, item] of items.entries()) {
+      try {
+        const { block, commit } = decoded[i] ?? decodeSynced(item);
         if (block.header.height !== chain.head.height + 1n) break;
         await this.o.apply(block, commit);
       } catch (err) {
@@ -167,3 +179,8 @@ export class Syncer {
     return applied;
   }
 }
+
+const decodeSynced = (item: { block: Uint8Array; commit: Uint8Array }): { block: Block; commit: CommitCertificate } => ({
+  block: decodeBlock(item.block),
+  commit: decodeAs(commitSchema, item.commit),
+});
