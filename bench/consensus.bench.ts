@@ -1,10 +1,10 @@
 /**
- * Four validator processes (two in the smoke run) on loopback (real libp2p, BLS, LevelDB) at the
+ * Devnets of 1, 4 and 7 validator processes (one of two in the smoke run) on loopback (real libp2p, BLS, LevelDB) at the
  * devnet's settings (1 s block time, default round timeouts): block interval median and 99th
  * percentile idle and under a transfer load offered faster than the network commits (256
  * senders, each submitting its next transfer as soon as the node answered), transfers committed
  * per second beside what one node applies alone in the same run, the heights that needed a second
- * round, and the sync speed of a fresh full node. QUARRY_BENCH_LOG=<file> writes the devnet's logs.
+ * round, and the sync speed of a fresh full node. QUARRY_BENCH_LOG=<file> writes each devnet's logs to <file>.<validators>.
  */
 import { join } from 'node:path';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -27,15 +27,16 @@ import { toHex } from '../protocol/encoding/bytes.ts';
 import { figure, heading, ratio, sized, type BenchOptions } from './util.ts';
 
 interface Sizes {
-  validators: number;
+  /** A devnet of each size in turn. */
+  validators: number[];
   warmup: number;
   /** Idle blocks sampled. */
   sample: number;
   senders: number;
   loadSeconds: number;
 }
-const FULL: Sizes = { validators: 4, warmup: 10, sample: 60, senders: 256, loadSeconds: 30 };
-const SMOKE: Sizes = { validators: 2, warmup: 2, sample: 3, senders: 4, loadSeconds: 2 };
+const FULL: Sizes = { validators: [1, 4, 7], warmup: 10, sample: 60, senders: 256, loadSeconds: 30 };
+const SMOKE: Sizes = { validators: [2], warmup: 2, sample: 3, senders: 4, loadSeconds: 2 };
 /** The devnet's defaults (`quarry devnet`, node config): what a user's network runs. */
 const BLOCK_TIME_MS = 1000;
 
@@ -100,7 +101,7 @@ async function fundSenders(net: TestDevnet, count: number): Promise<Sender[]> {
  * node in order), with all senders concurrent. The network, not the generator, must be the
  * limit: the caller reports how many are still pending at the end. Returns the count submitted.
  */
-async function offerLoad(net: TestDevnet, chainId: string, senders: Sender[], z: Sizes): Promise<number> {
+async function offerLoad(net: TestDevnet, chainId: string, senders: Sender[], z: { validators: number; loadSeconds: number }): Promise<number> {
   const end = Date.now() + z.loadSeconds * 1000;
   let submitted = 0;
   await Promise.all(
@@ -124,15 +125,20 @@ async function offerLoad(net: TestDevnet, chainId: string, senders: Sender[], z:
 
 export async function benchConsensus(o: BenchOptions): Promise<void> {
   const z = sized(o, FULL, SMOKE);
-  heading(`consensus: ${z.validators} validator processes on loopback`);
-  // the reference, measured first on the quiet machine: what one node executes alone
+  heading('consensus: the reference, one node alone on the quiet machine');
   const { tps: alone } = await transfersPerSecond(sized(o, CHAIN_FULL, CHAIN_SMOKE));
   figure('transfers one node applies alone (cold, the chain benchmark)', alone, 'transfers/s');
+  for (const validators of z.validators) await benchNetwork({ ...z, validators }, alone);
+}
+
+/** One devnet of `validators` processes: idle, under load, then a fresh full node's sync. */
+async function benchNetwork(z: Omit<Sizes, 'validators'> & { validators: number }, alone: number): Promise<void> {
+  heading(`consensus: ${z.validators} validator process${z.validators === 1 ? '' : 'es'} on loopback`);
   const net = await startTestDevnet({ validators: z.validators, blockTimeMs: BLOCK_TIME_MS, timeouts: DEFAULT_TIMEOUTS });
   let full: QuarryProcess | null = null;
   try {
     const rpc = net.rpc(0);
-    await until('warm-up blocks', async () => (await net.height(0)) >= BigInt(z.warmup), 120_000);
+    await until('warm-up blocks', async () => (await net.height(0)) >= BigInt(z.warmup), 180_000);
     const idleFrom = await net.height(0);
     await until('idle sample', async () => (await net.height(0)) >= idleFrom + BigInt(z.sample), 300_000);
     const idle = stats((await intervals(rpc, idleFrom, idleFrom + BigInt(z.sample))).ms);
@@ -148,7 +154,7 @@ export async function benchConsensus(o: BenchOptions): Promise<void> {
     const seconds = load.ms.reduce((a, b) => a + b, 0) / 1000;
     figure('block interval under load, median / p99', [loaded.median, loaded.p99], 'ms');
     figure(`heights under load decided after round 0 (of ${load.ms.length})`, load.lateRounds, 'heights');
-    if (process.env.QUARRY_BENCH_LOG) writeFileSync(process.env.QUARRY_BENCH_LOG, net.output.join('\n') + '\n');
+    if (process.env.QUARRY_BENCH_LOG) writeFileSync(`${process.env.QUARRY_BENCH_LOG}.${z.validators}`, net.output.join('\n') + '\n');
     figure(`transfers committed (${submitted} submitted, ${submitted - load.txs} still pending)`, load.txs / seconds, 'transfers/s', 1);
     ratio('ratio committed by the network / applied by one node', load.txs / seconds / alone, 3);
 
