@@ -124,18 +124,18 @@ export class Mempool {
 
   /**
    * Admits raw transaction bytes or throws a QuarryError with a stable code; changes nothing on
-   * error. A duplicate, or a transaction a full pool would refuse anyway, is refused before its
-   * signature is checked: under a flood those refusals are most of what arrives (docs/mempool.md).
+   * error. Every refusal that needs no signature (a duplicate, a full pool, the sender's sequence,
+   * queue and funds) comes before the signature check, which is the last step before insertion:
+   * under a flood those refusals are most of what arrives (docs/mempool.md).
    */
   async add(bytes: Uint8Array): Promise<Tx> {
     const unverified = decodeTxUnverified(bytes, Number((await this.chain.params()).maxTxBytes));
     const id = toHex(unverified.hash);
     this.refuseDuplicate(id); // spares the reads for gossip repeats; `admit` decides
     this.refuseIfFullFor(unverified);
-    const tx = checkTxSignature(unverified);
-    const { height, value } = await this.atHead(() => Promise.all([this.chain.params(), getAccount(this.chain.state(), tx.sender)]));
-    this.admit(tx, id, value[0], value[1], height);
-    return tx;
+    const { height, value } = await this.atHead(() => Promise.all([this.chain.params(), getAccount(this.chain.state(), unverified.sender)]));
+    this.admit(unverified, id, value[0], value[1], height);
+    return unverified;
   }
 
   /**
@@ -171,7 +171,10 @@ export class Mempool {
     if (this.byId.has(id)) throw new QuarryError('E_DUPLICATE', 'transaction is already in the mempool');
   }
 
-  /** The atomic admission step (synchronous): every check against the pool, then the insertion. */
+  /**
+   * The atomic admission step (synchronous): every check against the pool, the signature, then the
+   * insertion. `tx` is decoded but not yet signature-checked.
+   */
   private admit(tx: Tx, id: string, params: ChainParams, acct: Account, height: bigint): void {
     this.refuseDuplicate(id);
     checkTxStatic(tx, this.chain.chainId, height, params);
@@ -191,6 +194,7 @@ export class Mempool {
     next[position] = entry;
     const needed = next.reduce((s, e) => s + e.spend, 0n);
     if (needed > acct.balance) throw new QuarryError('E_INSUFFICIENT_FUNDS', `pending transactions need ${needed} uqry, the account holds ${acct.balance}`);
+    checkTxSignature(tx);
     for (const victim of this.evictionsFor(entry, senderId, next)) this.truncateAt(victim);
     this.setRun(senderId, next);
     this.arrivals += 1;

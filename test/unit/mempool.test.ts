@@ -13,8 +13,11 @@ test('every rejection code, and a rejected transaction changes nothing', async (
     const [a, b, c] = t.users;
     const ok = makeTx(a!, [sendMsg(b!, 5n)], { sequence: 0n });
     assert.equal(await rejection(pool.add(ok)), 'accepted');
-    const badSig = Uint8Array.from(ok);
+    const badSig = makeTx(b!, [sendMsg(a!, 5n)], { sequence: 0n });
     badSig[badSig.length - 3] = badSig[badSig.length - 3]! ^ 1;
+    // refusals that need no signature come first: a gapped sequence with a broken one is E_SEQUENCE
+    const gappedBadSig = makeTx(b!, [sendMsg(a!, 5n)], { sequence: 9n });
+    gappedBadSig[gappedBadSig.length - 3] = gappedBadSig[gappedBadSig.length - 3]! ^ 1;
     const body = decodeTx(ok).tx.body;
     const cases: Array<[string, Uint8Array]> = [
       ['E_DECODE', new Uint8Array([0xa1, 0x01])],
@@ -24,6 +27,7 @@ test('every rejection code, and a rejected transaction changes nothing', async (
       ['E_UNKNOWN_MSG', encode({ body: { ...body, msgs: [{ type: 'bank/steal', to: new Uint8Array(20) }] }, signature: new Uint8Array(64) })],
       ['E_WRONG_CHAIN', makeTx(b!, [sendMsg(a!, 5n)], { sequence: 0n, chainId: 'other-1' })],
       ['E_SEQUENCE', makeTx(b!, [sendMsg(a!, 5n)], { sequence: 3n })],
+      ['E_SEQUENCE', gappedBadSig],
       ['E_FEE_TOO_LOW', makeTx(b!, [sendMsg(a!, 5n)], { sequence: 0n, fee: 2n })],
       ['E_FEE_TOO_LOW', makeTx(a!, [sendMsg(b!, 6n)], { sequence: 0n, fee: 10_500n })], // replacement below +10%
       ['E_INSUFFICIENT_FUNDS', makeTx(c!, [sendMsg(a!, USER_BALANCE)], { sequence: 0n })],
