@@ -210,7 +210,7 @@ export class QuarryNode implements NodeRoles {
     importer.on('block', () => void this.role.update());
     if (this.network) {
       const { role } = this;
-      const apply: SyncOptions['apply'] = (b, c) => (role.driver ? role.driver.applySynced(b, c) : importer.importSynced(b, c));
+      const apply: SyncOptions['apply'] = (b, c, durable) => (role.driver ? role.driver.applySynced(b, c, durable) : importer.importSynced(b, c, durable));
       this.syncer = new Syncer({ chain, network: this.network, log: this.log.child({ module: 'sync' }), apply, validating: () => role.driver !== null });
       this.syncer.start();
     }

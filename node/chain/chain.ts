@@ -154,8 +154,9 @@ export class Chain implements ChainHistory {
   /**
    * Writes the decided block and everything it changed in one atomic batch, then moves the head.
    * Nodes call it through the block importer, which also runs the post-commit housekeeping.
+   * `durable: false` only for a synced block that is not the last of its range (Database.write).
    */
-  async commit(candidate: Candidate, commit: CommitCertificate): Promise<void> {
+  async commit(candidate: Candidate, commit: CommitCertificate, durable = true): Promise<void> {
     const { block, hash } = candidate;
     const height = block.header.height;
     if (height !== this.headInfo.height + 1n || !equalBytes(block.header.prevHash, this.headInfo.hash)) {
@@ -174,7 +175,7 @@ export class Chain implements ChainHistory {
     });
     const head: Head = { height, hash, time: block.header.time };
     batch.put(META_HEAD, encode(head));
-    await this.db.write(batch);
+    await this.db.write(batch, durable);
     this.state.committed(candidate.state);
     this.headInfo = head;
   }

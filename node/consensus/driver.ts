@@ -418,12 +418,12 @@ export class ConsensusDriver {
   }
 
   /** A block finalized elsewhere (block sync): apply it in order with consensus, then move on. */
-  applySynced(block: Block, commit: CommitCertificate): Promise<void> {
+  applySynced(block: Block, commit: CommitCertificate, durable = true): Promise<void> {
     return new Promise((resolve, reject) => {
       this.enqueue(async () => {
         try {
           if (block.header.height !== this.chain.head.height + 1n) return resolve();
-          await this.o.importer.importSynced(block, commit);
+          await this.o.importer.importSynced(block, commit, durable);
           this.lastCommit = commit;
           this.late.clear();
           this.candidates.clear();

@@ -21,7 +21,8 @@ export interface SyncOptions {
   network: P2PNetwork;
   log: Logger;
   /** Verifies and commits one block: the block importer, through the driver's queue for validators. */
-  apply: (block: Block, commit: CommitCertificate) => Promise<unknown>;
+  /** `durable` is false for every block of a range but its last (docs/storage.md §sync writes). */
+  apply: (block: Block, commit: CommitCertificate, durable: boolean) => Promise<unknown>;
   /** True while consensus may still finish the next block itself (the node validates). */
   validating: () => boolean;
   intervalMs?: number;
@@ -167,7 +168,7 @@ export class Syncer {
       try {
         const { block, commit } = decoded[i] ?? decodeSynced(item);
         if (block.header.height !== chain.head.height + 1n) break;
-        await this.o.apply(block, commit);
+        await this.o.apply(block, commit, i === items.length - 1);
       } catch (err) {
         // only a block that is wrong is the peer's fault; our own failures (E_STORE) are not
         if (isPeerFault(err)) network.penalize(peer, 50, `served an invalid block: ${err.message}`);

@@ -39,9 +39,9 @@ export class BlockImporter extends EventEmitter<{ block: [CommittedBlock]; fatal
   }
 
   /** Commits a block this node's consensus decided (it was executed when proposed or verified). */
-  async importDecided(candidate: Candidate, commit: CommitCertificate): Promise<void> {
+  async importDecided(candidate: Candidate, commit: CommitCertificate, durable = true): Promise<void> {
     await this.gate.during(async () => {
-      await this.chain.commit(candidate, commit).catch((err: unknown) => {
+      await this.chain.commit(candidate, commit, durable).catch((err: unknown) => {
         // the node cannot go on without its store (docs/storage.md §storage failures)
         if (err instanceof QuarryError && err.code === 'E_STORE') this.emit('fatal', err);
         throw err;
@@ -51,10 +51,13 @@ export class BlockImporter extends EventEmitter<{ block: [CommittedBlock]; fatal
     this.emit('block', { block: candidate.block, hash: candidate.hash, receipts: candidate.exec.receipts, events: candidate.exec.events, candidate });
   }
 
-  /** Verifies and commits a block finalized elsewhere (block sync). */
-  async importSynced(block: Block, commit: CommitCertificate): Promise<Candidate> {
+  /**
+   * Verifies and commits a block finalized elsewhere (block sync); `durable: false` within a
+   * synced range, whose last block is written durably (docs/storage.md §sync writes).
+   */
+  async importSynced(block: Block, commit: CommitCertificate, durable = true): Promise<Candidate> {
     const candidate = await this.gate.during(() => verifySynced(this.builder, block, commit, (hash) => this.pools.mempool.get(hash)));
-    await this.importDecided(candidate, commit);
+    await this.importDecided(candidate, commit, durable);
     return candidate;
   }
 

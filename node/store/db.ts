@@ -78,9 +78,15 @@ export class Database {
     return (await this.level.getMany(keys).catch((err) => this.failed('reading', err))).map(plain);
   }
 
-  async write(batch: WriteBatch): Promise<void> {
+  /**
+   * Writes one atomic batch. `durable: false` skips the fsync: the batch still survives the
+   * process being killed (it is in LevelDB's log, written before this resolves), not the machine
+   * losing power; only for data that can be fetched again (blocks synced from peers, whose range
+   * ends with a durable write).
+   */
+  async write(batch: WriteBatch, durable = true): Promise<void> {
     if (batch.ops.length === 0) return;
-    await this.level.batch(batch.ops, { sync: true }).catch((err) => this.failed('writing', err));
+    await this.level.batch(batch.ops, { sync: durable }).catch((err) => this.failed('writing', err));
   }
 
   /**
