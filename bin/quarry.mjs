@@ -27,6 +27,8 @@ function bundleFresh() {
   }
 }
 
+if (process.env.QUARRY_CPU_PROFILE) await import('./cpu-profile.mjs');
+
 const command = commandOf(process.argv.slice(2));
 if ((command === null || FAST.has(command)) && !process.env.QUARRY_CLI_TSX && bundleFresh()) {
   await import('../dist/cli/main.mjs');
