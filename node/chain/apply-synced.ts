@@ -6,7 +6,7 @@
  */
 import { commitSignatureCheck, verifyCommit } from '../../consensus/commit.ts';
 import { blsPreverify, type BlsCheck } from '../crypto/bls.ts';
-import { beaconMessage } from './beacon.ts';
+import { beaconCheck } from './beacon.ts';
 import { equalBytes } from '../../protocol/encoding/bytes.ts';
 import type { CommitCertificate } from '../../consensus/messages.ts';
 import { headerHash, type Block } from '../types/block.ts';
@@ -38,7 +38,7 @@ export async function preverifyRange(chain: Chain, blocks: Array<{ block: Block;
       if (!equalBytes(h.validatorSetHash, set.hash)) break;
       checks.push(commitSignatureCheck(chain.chainId, set, commit, h.height, headerHash(h)));
       const proposer = set.indexOf(h.proposer);
-      if (proposer >= 0) checks.push({ signature: h.beacon, message: beaconMessage(chain.chainId, h.height), publicKeys: [set.publicKey(proposer)] });
+      if (proposer >= 0) checks.push(beaconCheck(chain.chainId, h.height, h.beacon, set.publicKey(proposer)));
       if (block.lastCommit && h.height > 1n) checks.push(commitSignatureCheck(chain.chainId, set, block.lastCommit, h.height - 1n, h.prevHash));
     }
   } catch {

@@ -6,7 +6,7 @@
  * market's stake-mode draws read.
  */
 import { concatBytes, u64be, utf8 } from '../../protocol/encoding/bytes.ts';
-import { BLS_SIGNATURE_BYTES, blsSign, blsVerify, type BlsPublicKey } from '../crypto/bls.ts';
+import { BLS_SIGNATURE_BYTES, blsSign, blsVerify, type BlsCheck, type BlsPublicKey } from '../crypto/bls.ts';
 
 export const BEACON_BYTES = BLS_SIGNATURE_BYTES;
 
@@ -16,6 +16,11 @@ export function beaconMessage(chainId: string, height: bigint): Uint8Array {
 
 export function signBeacon(chainId: string, height: bigint, blsSecretKey: Uint8Array): Uint8Array {
   return blsSign(beaconMessage(chainId, height), blsSecretKey);
+}
+
+/** The beacon as one signature check, for a batch (`blsPreverify`) or alone (`beaconValid`). */
+export function beaconCheck(chainId: string, height: bigint, signature: Uint8Array, proposerKey: BlsPublicKey): BlsCheck {
+  return { signature, message: beaconMessage(chainId, height), publicKeys: [proposerKey] };
 }
 
 export function beaconValid(chainId: string, height: bigint, signature: Uint8Array, proposerKey: BlsPublicKey | Uint8Array): boolean {

@@ -12,7 +12,6 @@ import { validProposal } from './verify-messages.ts';
 import { VoteBatcher } from './vote-batcher.ts';
 import { LatePrecommits } from './late-precommits.ts';
 import { BuildCost } from './build-cost.ts';
-import { DEFAULT_PROPOSAL_BUDGET_PERCENT } from '../config.ts';
 import { FutureBuffer } from './future-buffer.ts';
 import type { ConsensusGossip, VotesResponse } from '../p2p/messages.ts';
 import type { Verdict } from '../p2p/network.ts';
@@ -48,9 +47,9 @@ export interface DriverConfig {
    * Percent of the propose timeout a proposer may spend building its block, state root and encoding
    * included (docs/consensus.md §proposal budget): a block that takes longer to build than the
    * others wait for it arrives after they prevoted nil, and the next proposer builds another such
-   * block. Default DEFAULT_PROPOSAL_BUDGET_PERCENT.
+   * block. Config key consensus.proposalBudgetPercent (node/config.ts).
    */
-  proposalBudgetPercent?: number;
+  proposalBudgetPercent: number;
 }
 
 export interface DriverOptions {
@@ -283,7 +282,7 @@ export class ConsensusDriver {
     const handoffs = this.o.handoffs.reap(MAX_BLOCK_HANDOFFS);
     const lastCommit = this.late.commitFor(chain.head.height) ?? this.lastCommit;
     const started = this.now();
-    const budgetMs = (this.o.config.timeouts.propose * (this.o.config.proposalBudgetPercent ?? DEFAULT_PROPOSAL_BUDGET_PERCENT)) / 100;
+    const budgetMs = (this.o.config.timeouts.propose * this.o.config.proposalBudgetPercent) / 100;
     const maxTxs = this.buildCost.maxTxs(budgetMs);
     const full = (included: number) => included >= maxTxs || this.now() > started + budgetMs;
     const beacon = this.o.signer!.signBeacon(height);

@@ -168,7 +168,10 @@ export class Syncer {
       try {
         const { block, commit } = decoded[i] ?? decodeSynced(item);
         if (block.header.height !== chain.head.height + 1n) break;
-        await this.o.apply(block, commit, i === items.length - 1);
+        // fsync the range's last block that can apply; when a block fails validation the head
+        // stays unsynced until the next durable write (the next range or this node's own block),
+        // and a power loss meanwhile rolls back to blocks that are simply fetched again
+        await this.o.apply(block, commit, i >= decoded.length - 1);
       } catch (err) {
         // only a block that is wrong is the peer's fault; our own failures (E_STORE) are not
         if (isPeerFault(err)) network.penalize(peer, 50, `served an invalid block: ${err.message}`);

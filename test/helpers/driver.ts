@@ -5,11 +5,12 @@ import { EvidencePool } from '../../node/consensus/evidence-pool.ts';
 import { HandoffPool } from '../../node/consensus/handoff-pool.ts';
 import { BlockImporter } from '../../node/services/importer.ts';
 import { createLogger } from '../../node/log.ts';
+import { DEFAULT_PROPOSAL_BUDGET_PERCENT } from '../../node/config.ts';
 import { testChecker, type TestChain } from './chain.ts';
 import { poolFor } from './mempool.ts';
 
 /** Round timeouts that never fire during a test: heights advance only by what the test feeds. */
-export const PATIENT = { blockTimeMs: 0, timeouts: { propose: 60_000, prevote: 60_000, precommit: 60_000, delta: 0 } };
+export const PATIENT = { blockTimeMs: 0, timeouts: { propose: 60_000, prevote: 60_000, precommit: 60_000, delta: 0 }, proposalBudgetPercent: DEFAULT_PROPOSAL_BUDGET_PERCENT };
 
 export function testDriver(t: TestChain, o: Pick<DriverOptions, 'signer' | 'config'> & Partial<Pick<DriverOptions, 'network' | 'penalize' | 'log'>>): ConsensusDriver {
   const pools = { mempool: poolFor(t), solutions: new SolutionPool(t.chain, testChecker), evidence: new EvidencePool(), handoffs: new HandoffPool() };

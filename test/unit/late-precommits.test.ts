@@ -59,7 +59,7 @@ test("a validator's precommit arriving after the decision is in the next block's
   const dir = tempDir();
   const driver = testDriver(t, {
     signer: new ValidatorSigner(t.validator, join(dir.path, 'sign-state.json'), CHAIN_ID),
-    config: { blockTimeMs: 1_500, timeouts: { propose: 300, prevote: 300, precommit: 300, delta: 100 } },
+    config: { ...PATIENT, blockTimeMs: 1_500, timeouts: { propose: 300, prevote: 300, precommit: 300, delta: 100 } },
   });
   try {
     const { set } = await t.chain.activeSet();
@@ -93,7 +93,7 @@ test('the proposer waits a bounded grace past the block time for a missing preco
   const t = await twoValidatorChain();
   const dir = tempDir();
   // block time 0: without the grace, height 2 would be proposed the moment height 1 is decided
-  const config = { blockTimeMs: 0, timeouts: { propose: 10_000, prevote: 60_000, precommit: 60_000, delta: 0 } };
+  const config = { ...PATIENT, timeouts: { propose: 10_000, prevote: 60_000, precommit: 60_000, delta: 0 } };
   const driver = testDriver(t, { signer: new ValidatorSigner(t.validator, join(dir.path, 'sign-state.json'), CHAIN_ID), config });
   try {
     const { set } = await t.chain.activeSet();
