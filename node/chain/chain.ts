@@ -64,6 +64,8 @@ export class Chain implements ChainHistory {
   private readonly sets = new Map<string, ValidatorSet>();
   private readonly challenges = new Map<bigint, bigint>();
   private readonly receiptsCache = new Lru<bigint, Receipt[]>(32);
+  /** The head block as committed: the next block's checks read it twice (its commit, its set). */
+  private headBlock: { block: Block; hash: Uint8Array } | null = null;
 
   private constructor(readonly db: Database, readonly genesis: Genesis, head: Head) {
     this.state = new StateDb(db);
@@ -178,10 +180,13 @@ export class Chain implements ChainHistory {
     await this.db.write(batch, durable);
     this.state.committed(candidate.state);
     this.headInfo = head;
+    this.headBlock = { block, hash };
   }
 
+  /** A committed block; callers must not modify it (the head block is shared, not decoded again). */
   async getBlock(height: bigint): Promise<{ block: Block; hash: Uint8Array } | undefined> {
     if (height < 1n || height > this.headInfo.height) return undefined;
+    if (height === this.headInfo.height && this.headBlock) return this.headBlock;
     const bytes = await this.db.get(key(Prefix.block, u64be(height)));
     if (!bytes) return undefined;
     const block = decodeBlock(bytes);

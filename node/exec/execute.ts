@@ -8,7 +8,8 @@ import { QuarryError, asQuarryError, type ErrorCode } from '../../protocol/error
 import { Overlay, type StateReader } from '../state/view.ts';
 import { accounts, bumpSequence, debit } from '../modules/bank/account.ts';
 import { stakingEndBlock, type StakingBlockContext } from '../modules/staking/end-block.ts';
-import { marketEndBlock } from '../modules/market/end-block.ts';
+import { marketDueKeys, marketEndBlock } from '../modules/market/end-block.ts';
+import { unbondingDueKey } from '../modules/staking/unbonding.ts';
 import { getChainParams, type ChainParams } from '../modules/chain-params.ts';
 import { handlerFor } from '../modules/registry.ts';
 import { PenalizedRejection, type ChainEvent, type MsgContext, type ProofVerifier } from '../modules/types.ts';
@@ -189,6 +190,8 @@ export async function executeBlock(base: StateReader, ctx: BlockContext, content
  * set); at an epoch boundary the new set is recorded for the epoch prover.
  */
 async function endBlock(state: Overlay, ctx: BlockContext, params: ChainParams, fees: bigint, events: ChainEvent[]): Promise<void> {
+  // the queues due at this height are read whether or not they exist: one round trip for all
+  await state.prefetch([...marketDueKeys(ctx.height), unbondingDueKey(ctx.height)]);
   await mixBeacon(state, ctx.beacon);
   await marketEndBlock(state, ctx.height, events);
   await stakingEndBlock(

@@ -11,6 +11,8 @@ import type { Overlay, StateReader } from './view.ts';
 
 
 export interface LinkedSet {
+  /** The state key of a list's ends record (what `first` and `count` read), for prefetching. */
+  endsKey(list: Uint8Array): Uint8Array;
   add(state: Overlay, list: Uint8Array, id: Uint8Array): Promise<void>;
   /** Removes a member (a no-op for an id not in the list). */
   remove(state: Overlay, list: Uint8Array, id: Uint8Array): Promise<void>;
@@ -36,6 +38,7 @@ export function linkedSet(namespace: string, idLength = 32): LinkedSet {
     links.put(state, at(list, id), { ...l, [side]: to });
   }
   const set: LinkedSet = {
+    endsKey: (list) => ends.key(list),
     async add(state, list, id) {
       const e = await ends.get(state, list);
       links.put(state, at(list, id), { prev: e?.last ?? null, next: null });

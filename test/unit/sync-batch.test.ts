@@ -62,3 +62,23 @@ test('a synced range batch-checked applies as before; a forged certificate insid
     await target.close();
   }
 });
+
+test('an empty synced block costs one storage read: its due queues in one batch, the head block and root from memory', async () => {
+  const { source, range } = await chainOf(5);
+  const target = await openTestChain();
+  try {
+    const apply = async ({ block, commit }: (typeof range)[number]) => target.chain.commit(await verifySynced(target.builder, block, commit), commit);
+    await apply(range[0]!); // warms the parameter, validator and pool records every block reads
+    const db = target.chain.db;
+    const reads: string[] = [];
+    const [get, getMany] = [db.get.bind(db), db.getMany.bind(db)];
+    db.get = (k) => (reads.push('get'), get(k));
+    db.getMany = (ks) => (reads.push(`getMany(${ks.length})`), getMany(ks));
+    for (const item of range.slice(1)) await apply(item);
+    assert.deepEqual(reads, Array(4).fill('getMany(6)'), 'per block: one batched read of the six queues due at its height');
+    assert.equal(target.chain.head.height, 5n);
+  } finally {
+    await source.close();
+    await target.close();
+  }
+});

@@ -13,12 +13,21 @@ import { askCandidates, missLock, tryMatch } from './match.ts';
 import type { AskCandidate } from './pricing.ts';
 import { refundRequest, releaseCollateral, unsealedLock, type Emit } from './settle.ts';
 import { expiring, getMarketParams, getProver, getRequest, MARKET_BONDS, MARKET_ESCROW, offers, PPM, provers, reservations, unbondQueue, type MarketParams, type ProofRequest } from './state.ts';
-import { releaseUndelegations } from './delegation.ts';
+import { releaseUndelegations, undelegationQueue } from './delegation.ts';
 import { settleRace } from './race.ts';
 import { carryMatching, dueAt, matchDue, putRequest, waiting } from './request-index.ts';
 
 /** Waiting requests one circuit's asks try per block; the rest are tried in the blocks after (docs/market.md §due-index). */
 export const MATCH_SCAN_LIMIT = 64;
+
+/**
+ * The records `marketEndBlock` reads at `height` in every block, most of them absent: execution
+ * loads them in one storage round trip (node/exec/execute.ts) instead of one each.
+ */
+export function marketDueKeys(height: bigint): Uint8Array[] {
+  const at = u64be(height);
+  return [dueAt.endsKey(at), matchDue.key(at), unbondQueue.key(at), undelegationQueue.key(at), expiring.key(at)];
+}
 
 export async function marketEndBlock(state: Overlay, height: bigint, events: ChainEvent[]): Promise<void> {
   const params = await getMarketParams(state);

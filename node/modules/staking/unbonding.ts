@@ -9,6 +9,9 @@ export async function enqueueUnbonding(state: Overlay, completeAt: bigint, entry
   unbondingQueue.put(state, queueKey(completeAt), { entries: [...queue, entry] });
 }
 
+/** The record `matureUnbondings` reads at `height` (prefetched with the block's other due records). */
+export const unbondingDueKey = (height: bigint): Uint8Array => unbondingQueue.key(queueKey(height));
+
 /** Pays out the entries that mature at `height`. */
 export async function matureUnbondings(state: Overlay, height: bigint): Promise<UnbondingEntry[]> {
   const queue = (await unbondingQueue.get(state, queueKey(height)))?.entries ?? [];
