@@ -86,7 +86,14 @@ export class Database {
    */
   async write(batch: WriteBatch, durable = true): Promise<void> {
     if (batch.ops.length === 0) return;
-    await this.level.batch(batch.ops, { sync: durable }).catch((err) => this.failed('writing', err));
+    // a chained batch: abstract-level's array form checks and copies every operation, ≈ 3x the
+    // cost (41 operations, an empty block: 1.04 vs 0.33 ms, classic-level 3)
+    const chained = this.level.batch();
+    for (const op of batch.ops) {
+      if (op.type === 'put') chained.put(op.key, op.value);
+      else chained.del(op.key);
+    }
+    await chained.write({ sync: durable }).catch((err) => this.failed('writing', err));
   }
 
   /**

@@ -11,8 +11,8 @@ import { getEpochSet, getHandoff, epochGenesis } from '../../node/modules/epoch/
 import { verifyHandoff, type HandoffSignature } from '../../node/modules/epoch/handoff.ts';
 import { boundaryOf, checkHandoffs } from '../../node/chain/handoffs.ts';
 import { signHandoff } from '../../node/consensus/handoff-signer.ts';
-import { setCommitment, genesisId } from '../../consensus/epoch/commitment.ts';
-import { bytesToBigint } from '../../node/crypto/pallas.ts';
+import { setCommitment, setFields, genesisId } from '../../consensus/epoch/commitment.ts';
+import { bytesToBigint, poseidonHash } from '../../node/crypto/pallas.ts';
 import { genesisHash } from '../../node/genesis.ts';
 import { NO_ID } from '../../node/state/record.ts';
 import { QuarryError } from '../../protocol/errors.ts';
@@ -25,6 +25,20 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
     return err instanceof QuarryError ? err.code : `thrown: ${(err as Error).message}`;
   }
 }
+
+test('a set commitment is recomputed for a changed set and reused for the same one', async () => {
+  const second = { key: devnetValidatorKey(1), operator: deterministicUser(2000), power: 100n };
+  const t = await openTestChain({ staking: { maxValidators: 4n }, extraValidators: [second] });
+  try {
+    const { members } = (await getEpochSet(t.chain.latestState, 0n))!;
+    const variants = [members, members.slice(0, 1), [{ ...members[0]!, power: members[0]!.power + 1n }, members[1]!]];
+    const direct = await Promise.all(variants.map(async (m) => poseidonHash(await setFields(m, 4))));
+    assert.equal(new Set(direct).size, 3, 'three sets, three commitments');
+    for (const round of [0, 1]) for (const [i, m] of variants.entries()) assert.equal(await setCommitment(m, 4), direct[i], `set ${i}, round ${round}`);
+  } finally {
+    await t.close();
+  }
+});
 
 test('sets are committed at genesis and each boundary; handoffs complete past 2/3; bad signatures are refused', async () => {
   const second = { key: devnetValidatorKey(1), operator: deterministicUser(2000), power: 100n };
