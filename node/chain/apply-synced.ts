@@ -5,7 +5,8 @@
  * store-to-store form for recovery tests and tools.
  */
 import { commitSignatureCheck, verifyCommit } from '../../consensus/commit.ts';
-import { blsPreverify, type BlsCheck } from '../crypto/bls.ts';
+import { blsBatchSets, recordPreverified, type BlsCheck } from '../crypto/bls.ts';
+import { blsBatchValidOffThread } from '../crypto/verify-thread.ts';
 import { beaconCheck } from './beacon.ts';
 import { equalBytes } from '../../protocol/encoding/bytes.ts';
 import type { CommitCertificate } from '../../consensus/messages.ts';
@@ -27,7 +28,9 @@ export async function verifySynced(builder: BlockBuilder, block: Block, commit: 
  * validator set for the whole range and stops collecting at the first block whose header names
  * another set (the sets a block is checked against are known only once the blocks before it are
  * applied). Best effort: a block it skipped, or a batch that failed, is checked singly as before.
- * Returns how many signatures it recorded as checked (0 when the batch failed).
+ * The batch runs on the verify thread, so a range's check overlaps the execution of the one
+ * before it (node/p2p/sync.ts). Returns how many signatures it recorded as checked (0 when the
+ * batch failed).
  */
 export async function preverifyRange(chain: Chain, blocks: Array<{ block: Block; commit: CommitCertificate }>): Promise<number> {
   const { set } = await chain.activeSet();
@@ -44,7 +47,10 @@ export async function preverifyRange(chain: Chain, blocks: Array<{ block: Block;
   } catch {
     // a malformed certificate: the single checks will name it; batch what came before
   }
-  return blsPreverify(checks) ? checks.length : 0;
+  const sets = blsBatchSets(checks);
+  if (!sets || !(await blsBatchValidOffThread(sets))) return 0;
+  recordPreverified(sets);
+  return sets.length;
 }
 
 /** Re-applies blocks 1..upTo of `source` onto `target` (a fresh store of the same genesis). */

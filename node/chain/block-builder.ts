@@ -24,7 +24,8 @@ import { checkHandoffs } from './handoffs.ts';
 import { HANDOFF_MAX_BYTES, handoffId, handoffSchema } from '../modules/epoch/handoff.ts';
 import { EVIDENCE_MAX_BYTES } from '../types/block.ts';
 import type { Validator } from '../../consensus/validator-set.ts';
-import { decodeTx, type Tx } from '../tx/tx.ts';
+import { decodeTxUnverified, type Tx } from '../tx/tx.ts';
+import { firstBadTxSignatureOffThread } from '../crypto/verify-thread.ts';
 import { sha256 } from '../crypto/hash.ts';
 import { txWeight } from '../exec/ante.ts';
 import type { Chain, Candidate } from './chain.ts';
@@ -85,9 +86,10 @@ export class BlockBuilder {
     if (!beaconValid(h.chainId, h.height, h.beacon, set.publicKey(at))) throw new QuarryError('E_BAD_BLOCK', "block beacon is not its proposer's signature");
     await this.verifyLastCommit(block);
     let content: BlockContent;
+    const unchecked: Uint8Array[] = []; // transactions this node has not seen: signatures still to check
     try {
       content = {
-        txs: block.txs.map((b) => known?.(sha256(b)) ?? decodeTx(b)),
+        txs: block.txs.map((b) => known?.(sha256(b)) ?? (unchecked.push(b), decodeTxUnverified(b))),
         solutions: block.solutions.map((b) => decodeSolution(b, this.chain.chainId)),
         evidence: block.evidence.map((b) => decodeAs(evidenceSchema, b, EVIDENCE_MAX_BYTES)),
         handoffs: block.handoffs.map((b) => decodeAs(handoffSchema, b, HANDOFF_MAX_BYTES)),
@@ -95,7 +97,13 @@ export class BlockBuilder {
     } catch (err) {
       throw new QuarryError('E_BAD_BLOCK', `block carries an undecodable transaction or solution: ${(err as Error).message}`);
     }
-    const candidate = await this.assemble(content, { time: h.time, proposer: h.proposer, lastCommit: block.lastCommit, beacon: h.beacon }, 'verify');
+    // checked on the verify thread while the block executes; a bad one fails the block either way
+    const signatures = firstBadTxSignatureOffThread(unchecked);
+    const candidate = await this.assemble(content, { time: h.time, proposer: h.proposer, lastCommit: block.lastCommit, beacon: h.beacon }, 'verify').catch(async (err: unknown) => {
+      await refuseBadSignature(signatures);
+      throw err;
+    });
+    await refuseBadSignature(signatures);
     if (!equalBytes(candidate.hash, headerHash(h))) {
       const mismatch = (Object.keys(h) as Array<keyof Header>).filter((k) => toHex(encode(h[k])) !== toHex(encode(candidate.block.header[k])));
       throw new QuarryError('E_BAD_BLOCK', `block header does not match its re-execution (${mismatch.join(', ')})`);
@@ -171,6 +179,15 @@ export class BlockBuilder {
     const set = await this.chain.validatorSetByHash(prev.block.header.validatorSetHash);
     return { members: set.validators, signed: set.validators.map((_, i) => bitmapSet(commit.signers, i)) };
   }
+}
+
+/**
+ * A block whose transaction fails its signature check is invalid, whatever its execution found
+ * (executing first only costs the work: nothing of it is kept). Names the signature first.
+ */
+async function refuseBadSignature(firstBad: Promise<number>): Promise<void> {
+  const at = await firstBad;
+  if (at >= 0) throw new QuarryError('E_BAD_BLOCK', `block carries a transaction whose signature does not verify (${at + 1} of those this node had not seen)`);
 }
 
 /** Enforces block size and weight limits: the builder must have respected them; a block that does not is invalid. */

@@ -60,15 +60,16 @@ function decodeSignature(bytes: Uint8Array): Signature | null {
 const preverified = new Set<string>();
 const PREVERIFIED_MAX = 8192;
 
-const tripleId = (signature: Uint8Array, message: Uint8Array, pk: BlsPublicKey): string =>
-  createHash('sha256').update(signature).update(message).update(pk.toBytes(true)).digest('hex');
+const tripleId = (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): string =>
+  createHash('sha256').update(signature).update(message).update(publicKey).digest('hex');
 
 export function blsVerify(signature: Uint8Array, message: Uint8Array, publicKey: BlsPublicKey | Uint8Array): boolean {
   const pk = publicKey instanceof Uint8Array ? decodeBlsPublicKey(publicKey) : publicKey;
-  const sig = decodeSignature(signature);
-  if (!pk || !sig) return false;
+  if (!pk) return false;
   // the lookup hashes the triple: skip it on the hot vote path, where nothing was batch-checked
-  if (preverified.size > 0 && preverified.has(tripleId(signature, message, pk))) return true;
+  if (preverified.size > 0 && preverified.has(tripleId(signature, message, pk.toBytes(true)))) return true;
+  const sig = decodeSignature(signature);
+  if (!sig) return false;
   try {
     return verify(message, pk, sig);
   } catch {
@@ -88,28 +89,54 @@ export interface BlsCheck {
   publicKeys: BlsPublicKey[];
 }
 
+/** A check with its signers' keys aggregated (compressed): plain bytes, so it can cross threads. */
+export interface BlsBatchSet {
+  signature: Uint8Array;
+  message: Uint8Array;
+  publicKey: Uint8Array;
+}
+
+/** The checks as batch sets; null when one names no signer (it cannot hold). */
+export function blsBatchSets(checks: BlsCheck[]): BlsBatchSet[] | null {
+  if (checks.some((c) => c.publicKeys.length === 0)) return null;
+  return checks.map((c) => ({ signature: c.signature, message: c.message, publicKey: aggregatePublicKeys(c.publicKeys).toBytes(true) }));
+}
+
 /**
  * Checks many signatures at once with blst's randomized batch (one final exponentiation for all,
- * https://ethresear.ch/t/fast-verification-of-multiple-bls-signatures/5407) and, when the batch
- * holds, records each as verified so the single checks that follow (`blsVerify`,
- * `blsVerifyAggregate`) pass at once. When it fails nothing is recorded: the single checks find the
- * bad one. Returns whether the batch held. Block sync uses it per range of blocks.
+ * https://ethresear.ch/t/fast-verification-of-multiple-bls-signatures/5407): true only when every
+ * one holds. Runs on any thread (node/crypto/verify-thread.ts).
  */
-export function blsPreverify(checks: BlsCheck[]): boolean {
-  const sets = [];
-  for (const c of checks) {
-    const sig = decodeSignature(c.signature);
-    if (!sig || c.publicKeys.length === 0) return false;
-    sets.push({ msg: c.message, pk: aggregatePublicKeys(c.publicKeys), sig });
+export function blsBatchValid(sets: BlsBatchSet[]): boolean {
+  const decoded = [];
+  for (const s of sets) {
+    const sig = decodeSignature(s.signature);
+    const pk = decodeBlsPublicKey(s.publicKey);
+    if (!sig || !pk) return false;
+    decoded.push({ msg: s.message, pk, sig });
   }
-  if (sets.length === 0) return true;
   try {
-    if (!verifyMultipleAggregateSignatures(sets)) return false;
+    return decoded.length === 0 || verifyMultipleAggregateSignatures(decoded);
   } catch {
     return false;
   }
+}
+
+/** Records sets a batch found valid, so the single checks that follow (`blsVerify`, `blsVerifyAggregate`) pass at once. */
+export function recordPreverified(sets: BlsBatchSet[]): void {
   if (preverified.size + sets.length > PREVERIFIED_MAX) preverified.clear();
-  for (const [i, set] of sets.entries()) preverified.add(tripleId(checks[i]!.signature, set.msg, set.pk));
+  for (const s of sets) preverified.add(tripleId(s.signature, s.message, s.publicKey));
+}
+
+/**
+ * Batch-checks signatures and, when the batch holds, records each as verified. When it fails
+ * nothing is recorded: the single checks find the bad one. Returns whether the batch held. Block
+ * sync does this per range of blocks, on the verify thread (chain/apply-synced.ts).
+ */
+export function blsPreverify(checks: BlsCheck[]): boolean {
+  const sets = blsBatchSets(checks);
+  if (!sets || !blsBatchValid(sets)) return false;
+  recordPreverified(sets);
   return true;
 }
 

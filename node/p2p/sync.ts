@@ -120,49 +120,56 @@ export class Syncer {
 
   /**
    * Ranges from `from` to `target`, each requested before the previous one is applied (so the
-   * network and execution overlap) and from the peers that have it in turn. Stops at the first
-   * range that fails or is not applied whole. Returns the blocks applied.
+   * network and execution overlap) and from the peers that have it in turn; a range's signatures
+   * are batch-checked on the verify thread as soon as it arrives, beside the execution of the one
+   * before. Stops at the first range that fails or is not applied whole. Returns the blocks applied.
    */
   private async pipeline(peers: Array<{ peer: string; height: bigint }>, from: bigint, target: bigint): Promise<number> {
     const started = Date.now();
-    type Pending = { peer: string; start: bigint; answer: Promise<BlocksResponse | null> };
+    type Pending = { peer: string; start: bigint; range: Promise<Fetched | null> };
     const request = (start: bigint): Pending => {
       const servers = peers.filter((p) => p.height >= start);
       const { peer, height } = servers[this.turn++ % servers.length]!;
       const end = height < start + BigInt(MAX_BLOCKS_PER_REQUEST) - 1n ? height : start + BigInt(MAX_BLOCKS_PER_REQUEST) - 1n;
-      return { peer, start, answer: this.o.network.blocks(peer, start, Number(end - start + 1n)).catch(() => null) };
+      const range = this.o.network.blocks(peer, start, Number(end - start + 1n)).then((res) => (res.blocks.length > 0 ? this.prepare(res) : null));
+      return { peer, start, range: range.catch(() => null) };
     };
     let total = 0;
     for (let next: Pending | null = request(from); next; ) {
-      const { peer, start, answer }: Pending = next;
-      const res = await answer;
-      if (!res || res.blocks.length === 0) break;
-      const after: bigint = start + BigInt(res.blocks.length);
+      const { peer, start, range }: Pending = next;
+      const fetched = await range;
+      if (!fetched) break;
+      const after: bigint = start + BigInt(fetched.items.length);
       next = after <= target ? request(after) : null;
-      const applied = await this.applyRange(res.blocks, peer);
+      const applied = await this.applyRange(fetched, peer);
       total += applied;
       if (applied > 0) this.logProgress(start, target, applied, peer, started);
-      if (applied < res.blocks.length) break;
+      if (applied < fetched.items.length) break;
     }
     this.applied += total;
     return total;
   }
 
-  /**
-   * Applies blocks in order until one does not follow the head or fails; returns how many
-   * applied. The range's signatures are first checked in one batch (`preverifyRange`).
-   */
-  private async applyRange(items: Array<{ block: Uint8Array; commit: Uint8Array }>, peer: string): Promise<number> {
-    const { chain, network } = this.o;
-    const decoded: Array<{ block: Block; commit: CommitCertificate }> = [];
-    for (const item of items) {
+  /** Decodes a range (up to its first undecodable block) and starts its batch signature check. */
+  private prepare(res: BlocksResponse): Fetched {
+    const decoded: Decoded[] = [];
+    for (const item of res.blocks) {
       try {
         decoded.push(decodeSynced(item));
       } catch {
-        break; // applied up to here, then the loop below decodes it again and charges the peer
+        break; // applied up to here, then `applyRange` decodes it again and charges the peer
       }
     }
-    await preverifyRange(chain, decoded);
+    return { items: res.blocks, decoded, checked: preverifyRange(this.o.chain, decoded).catch(() => 0) };
+  }
+
+  /**
+   * Applies blocks in order until one does not follow the head or fails; returns how many
+   * applied. The range's batch signature check (`prepare`) is awaited first.
+   */
+  private async applyRange({ items, decoded, checked }: Fetched, peer: string): Promise<number> {
+    const { chain, network } = this.o;
+    await checked;
     let applied = 0;
     for (const [i, item] of items.entries()) {
       try {
@@ -184,7 +191,10 @@ export class Syncer {
   }
 }
 
-const decodeSynced = (item: { block: Uint8Array; commit: Uint8Array }): { block: Block; commit: CommitCertificate } => ({
+type Decoded = { block: Block; commit: CommitCertificate };
+type Fetched = { items: BlocksResponse['blocks']; decoded: Decoded[]; checked: Promise<number> };
+
+const decodeSynced = (item: { block: Uint8Array; commit: Uint8Array }): Decoded => ({
   block: decodeBlock(item.block),
   commit: decodeAs(commitSchema, item.commit),
 });
