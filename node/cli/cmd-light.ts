@@ -67,7 +67,9 @@ function lightOptions(f: LightFlags, genesis: Genesis, pinned: Record<number, st
 /** A light daemon answering for this genesis at `url`, or null (none running, another chain). */
 async function runningDaemon(url: string, genesisFile: string): Promise<RpcClient | null> {
   const [{ loadGenesisFile, genesisHash }, { RpcClient: Client }] = await Promise.all([import('../genesis.ts'), import('../../client/rpc.ts')]);
-  const daemon = new Client(url, 2_000);
+  // nothing listening fails at once; a daemon that is there but busy (verifying a new epoch proof
+  // blocks it for seconds) is still far faster to wait for than a cold verification (≈ 100 s)
+  const daemon = new Client(url, 15_000);
   const status = await daemon.get<{ genesisHash: string }>('/status').catch(() => null);
   return status?.genesisHash === toHex(genesisHash(loadGenesisFile(genesisFile))) ? daemon : null;
 }
