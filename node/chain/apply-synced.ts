@@ -24,9 +24,9 @@ export async function verifySynced(builder: BlockBuilder, block: Block, commit: 
 /**
  * Checks the BLS signatures of a synced range in one batch before its blocks are applied one by
  * one (docs/p2p.md §sync): each block's commit certificate, its beacon and the previous block's
- * certificate it carries, three pairing checks a block done singly. It assumes the head's
- * validator set for the whole range and stops collecting at the first block whose header names
- * another set (the sets a block is checked against are known only once the blocks before it are
+ * certificate it carries (unless it is the previous block's own), three pairing checks a block
+ * done singly. It assumes the head's validator set for the whole range and stops collecting at the
+ * first block whose header names another set (the sets a block is checked against are known only once the blocks before it are
  * applied). Best effort: a block it skipped, or a batch that failed, is checked singly as before.
  * The batch runs on the verify thread, so a range's check overlaps the execution of the one
  * before it (node/p2p/sync.ts). Returns how many signatures it recorded as checked (0 when the
@@ -35,6 +35,7 @@ export async function verifySynced(builder: BlockBuilder, block: Block, commit: 
 export async function preverifyRange(chain: Chain, blocks: Array<{ block: Block; commit: CommitCertificate }>): Promise<number> {
   const { set } = await chain.activeSet();
   const checks: BlsCheck[] = [];
+  let previous: CommitCertificate | null = null;
   try {
     for (const { block, commit } of blocks) {
       const h = block.header;
@@ -42,7 +43,11 @@ export async function preverifyRange(chain: Chain, blocks: Array<{ block: Block;
       checks.push(commitSignatureCheck(chain.chainId, set, commit, h.height, headerHash(h)));
       const proposer = set.indexOf(h.proposer);
       if (proposer >= 0) checks.push(beaconCheck(chain.chainId, h.height, h.beacon, set.publicKey(proposer)));
-      if (block.lastCommit && h.height > 1n) checks.push(commitSignatureCheck(chain.chainId, set, block.lastCommit, h.height - 1n, h.prevHash));
+      // the certificate a block carries for its parent is often the parent's own, byte for byte: the
+      // parent's check records it (a carried one that only looks the same is checked singly)
+      const carried = block.lastCommit && h.height > 1n && !(previous && equalBytes(block.lastCommit.signature, previous.signature));
+      if (carried) checks.push(commitSignatureCheck(chain.chainId, set, block.lastCommit!, h.height - 1n, h.prevHash));
+      previous = commit;
     }
   } catch {
     // a malformed certificate: the single checks will name it; batch what came before

@@ -9,6 +9,7 @@ import { QuarryError } from '../../protocol/errors.ts';
 import { decodeNode, decodeRef, encodeNode, encodeRef } from './node-codec.ts';
 import { getValue, proveKey, rootHash, updateTree, type NodeRef, type NodeSource, type SmtChange, type SmtNode } from './smt.ts';
 import type { SmtProof } from '../../protocol/smt-verify.ts';
+import { keyId } from './view.ts';
 
 const nodeKey = (ref: NodeRef) => key(Prefix.smtNode, u64be(ref.version), ref.hash);
 const cacheKey = (ref: NodeRef) => `${ref.version}:${Buffer.from(ref.hash).toString('latin1')}`;
@@ -21,8 +22,6 @@ export interface StateCommit {
   /** The flat values this commit writes (`committed` takes them into the read cache). */
   changes: SmtChange[];
 }
-
-const valueId = (k: Uint8Array) => Buffer.from(k.buffer, k.byteOffset, k.byteLength).toString('latin1');
 
 export class StateDb implements NodeSource {
   private readonly cache = new Lru<string, SmtNode>(200_000);
@@ -60,7 +59,7 @@ export class StateDb implements NodeSource {
   }
 
   async latestMany(keys: Uint8Array[]): Promise<Array<Uint8Array | undefined>> {
-    const ids = keys.map(valueId);
+    const ids = keys.map(keyId);
     const out: Array<Uint8Array | null | undefined> = ids.map((id) => this.values.get(id));
     const missing = out.flatMap((v, i) => (v === undefined ? [i] : []));
     if (missing.length === 0) return out.map((v) => v ?? undefined);
@@ -77,7 +76,7 @@ export class StateDb implements NodeSource {
   committed(commit: StateCommit): void {
     this.commits++;
     this.head = { version: commit.version, root: commit.root };
-    for (const c of commit.changes) this.values.set(valueId(c.key), c.value);
+    for (const c of commit.changes) this.values.set(keyId(c.key), c.value);
   }
 
   /** Root of the tree at a version; undefined when that version was never written or was pruned. */

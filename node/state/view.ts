@@ -3,7 +3,6 @@
  * state; each transaction's messages run in a child overlay that is merged on success and dropped
  * on failure, so a failed message changes nothing but the fee and sequence.
  */
-import { toHex } from '../../protocol/encoding/bytes.ts';
 import type { SmtChange } from './smt.ts';
 
 export interface StateReader {
@@ -13,6 +12,12 @@ export interface StateReader {
 }
 
 const ABSENT = null;
+
+/**
+ * A state key as a map key: its bytes as a latin1 string (a native conversion, ≈ 2× faster than
+ * hex here; execution makes several per transaction and overlay level).
+ */
+export const keyId = (k: Uint8Array): string => Buffer.from(k.buffer, k.byteOffset, k.byteLength).toString('latin1');
 
 export class Overlay implements StateReader {
   private readonly writes = new Map<string, SmtChange>();
@@ -24,7 +29,7 @@ export class Overlay implements StateReader {
   }
 
   async get(key: Uint8Array): Promise<Uint8Array | undefined> {
-    const id = toHex(key);
+    const id = keyId(key);
     const w = this.writes.get(id);
     if (w) return w.value ?? undefined;
     if (!this.reads) return this.parent.get(key);
@@ -38,17 +43,17 @@ export class Overlay implements StateReader {
   /** Loads many keys in one round trip into the read memo (a no-op without memoization). */
   async prefetch(keys: Uint8Array[]): Promise<void> {
     if (!this.reads || !this.parent.getMany) return;
-    const wanted = keys.filter((k) => !this.reads!.has(toHex(k)));
+    const wanted = keys.filter((k) => !this.reads!.has(keyId(k)));
     const values = await this.parent.getMany(wanted);
-    wanted.forEach((k, i) => this.reads!.set(toHex(k), values[i] ?? ABSENT));
+    wanted.forEach((k, i) => this.reads!.set(keyId(k), values[i] ?? ABSENT));
   }
 
   set(key: Uint8Array, value: Uint8Array): void {
-    this.writes.set(toHex(key), { key, value });
+    this.writes.set(keyId(key), { key, value });
   }
 
   delete(key: Uint8Array): void {
-    this.writes.set(toHex(key), { key, value: null });
+    this.writes.set(keyId(key), { key, value: null });
   }
 
   child(): Overlay {
