@@ -180,7 +180,7 @@ async function syncApply(blocks: number, asSync: boolean): Promise<{ perSecond: 
 
 export async function benchChain(o: BenchOptions): Promise<void> {
   const z = sized(o, CHAIN_FULL, CHAIN_SMOKE);
-  await startVerifyThread(); // as a node does at start: otherwise the first blocks check in line
+  await startVerifyThread(); // a node starts it on first use; here the first timed block would check in line
   heading('chain: transfers applied vs ed25519 verifications (same run)');
   const { tps, warmTps, vps } = await transfersPerSecond(z);
   figure(`transfers applied, cold (${z.blocks - 1} blocks of ${z.senders} after one untimed, every signature checked, on the verify thread)`, tps, 'transfers/s');

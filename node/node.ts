@@ -24,7 +24,6 @@ import { toHex } from '../protocol/encoding/bytes.ts';
 import { QuarryError } from '../protocol/errors.ts';
 import { loadCircuit } from '../puzzle/circuit.ts';
 import { WorkerChecker } from './puzzle/checker.ts';
-import { startVerifyThread } from './crypto/verify-thread.ts';
 import { SolutionPool } from './puzzle/pool.ts';
 import { Groth16Verifier } from './market/groth16-verifier.ts';
 import { MarketService } from './market/service.ts';
@@ -203,8 +202,6 @@ export class QuarryNode implements NodeRoles {
     importer.on('block', (b) => this.onBlock(b));
     importer.on('block', (b) => s.market.onBlock(b));
     importer.on('fatal', (err) => this.fail(err));
-    // sync and peers' blocks check signatures there beside execution; until it is up, in line
-    void startVerifyThread().then((ok) => this.log.debug({ ok }, 'verify thread ready'));
     this.rpc = await RpcServer.listen(s, this.o.config.rpc);
     if (this.o.config.p2p.enabled) {
       this.network = await P2PNetwork.start({ key: await loadNodeKey(this.o.home), config: this.o.config.p2p, chainId: chain.chainId, log: this.log.child({ module: 'p2p' }), handlers: nodeHandlers(s) });

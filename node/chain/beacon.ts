@@ -18,7 +18,7 @@ export function signBeacon(chainId: string, height: bigint, blsSecretKey: Uint8A
   return blsSign(beaconMessage(chainId, height), blsSecretKey);
 }
 
-/** The beacon as one signature check, for a batch (`blsPreverify`) or alone (`beaconValid`). */
+/** The beacon as one signature check, for a batch (`preverifyRange`) or alone (`beaconValid`). */
 export function beaconCheck(chainId: string, height: bigint, signature: Uint8Array, proposerKey: BlsPublicKey): BlsCheck {
   return { signature, message: beaconMessage(chainId, height), publicKeys: [proposerKey] };
 }

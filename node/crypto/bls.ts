@@ -82,7 +82,7 @@ export function blsVerifyAggregate(signature: Uint8Array, message: Uint8Array, p
   return publicKeys.length > 0 && blsVerify(signature, message, aggregatePublicKeys(publicKeys));
 }
 
-/** One signature check for `blsPreverify`: an aggregate over one message counts as one. */
+/** One signature check for a batch (`blsBatchSets`): an aggregate over one message counts as one. */
 export interface BlsCheck {
   signature: Uint8Array;
   message: Uint8Array;
@@ -126,18 +126,6 @@ export function blsBatchValid(sets: BlsBatchSet[]): boolean {
 export function recordPreverified(sets: BlsBatchSet[]): void {
   if (preverified.size + sets.length > PREVERIFIED_MAX) preverified.clear();
   for (const s of sets) preverified.add(tripleId(s.signature, s.message, s.publicKey));
-}
-
-/**
- * Batch-checks signatures and, when the batch holds, records each as verified. When it fails
- * nothing is recorded: the single checks find the bad one. Returns whether the batch held. Block
- * sync does this per range of blocks, on the verify thread (chain/apply-synced.ts).
- */
-export function blsPreverify(checks: BlsCheck[]): boolean {
-  const sets = blsBatchSets(checks);
-  if (!sets || !blsBatchValid(sets)) return false;
-  recordPreverified(sets);
-  return true;
 }
 
 export function blsAggregate(signatures: Uint8Array[]): Uint8Array {

@@ -5,12 +5,13 @@
  * whose Ed25519 signature fails, and a randomized BLS batch (`blsBatchValid`). Either gives the
  * same answer inline or off-thread; lists shorter than INLINE_BELOW run inline (a round trip
  * costs more), as does everything until the worker is ready or if it ever fails. Started once per
- * process, on first use or by `startVerifyThread`; it never keeps a process alive on its own.
+ * process on first use (most node processes never need it: booting its TypeScript loader costs
+ * ≈ 1 s of CPU) or by `startVerifyThread`; it never keeps a process alive on its own.
  */
 import type { Worker } from 'node:worker_threads';
-import { decodeSignedTx, txSignBytes } from '../../protocol/tx.ts';
+import { decodeSignedTx } from '../../protocol/tx.ts';
+import { txSignatureValid } from '../tx/tx.ts';
 import { startTsWorker } from '../util/ts-worker.ts';
-import { verify } from './ed25519.ts';
 import { blsBatchValid, type BlsBatchSet } from './bls.ts';
 
 export const INLINE_BELOW = 32;
@@ -21,10 +22,7 @@ export type VerifyJobResponse = { id: number; result: number | boolean } | { id:
 
 /** Index of the first transaction (canonical signed-transaction bytes) whose signature fails; -1 if none. */
 export function firstBadTxSignature(txs: Uint8Array[]): number {
-  return txs.findIndex((bytes) => {
-    const { body, signature } = decodeSignedTx(bytes);
-    return !verify(signature, txSignBytes(body), body.signer);
-  });
+  return txs.findIndex((bytes) => !txSignatureValid(decodeSignedTx(bytes)));
 }
 
 export function runVerifyJob(job: VerifyJob): number | boolean {
@@ -34,7 +32,6 @@ export function runVerifyJob(job: VerifyJob): number | boolean {
 class VerifyThread {
   private worker: Worker | null = null;
   private ready: Promise<boolean> | null = null;
-  private usable = false;
   private next = 1;
   private readonly pending = new Map<number, { resolve: (v: number | boolean) => void; reject: (e: Error) => void }>();
   /** Jobs answered by the worker (tests check the off-thread path ran). */
@@ -53,7 +50,6 @@ class VerifyThread {
         worker.on('message', (m: VerifyJobResponse) => this.answer(m));
         worker.unref(); // once ready (and after its listeners, which ref it): never what keeps a process up
         this.worker = worker;
-        this.usable = true;
         resolve(true);
       });
     });
@@ -62,7 +58,7 @@ class VerifyThread {
 
   /** Runs `job` on the worker when it is ready, inline otherwise. */
   async run(job: VerifyJob): Promise<number | boolean> {
-    if (!this.usable || !this.worker) {
+    if (!this.worker) {
       void this.start();
       return runVerifyJob(job);
     }
@@ -86,7 +82,6 @@ class VerifyThread {
 
   /** A failed worker is not restarted: every later job runs inline. */
   private fail(err: Error): void {
-    this.usable = false;
     this.worker = null;
     for (const { reject } of this.pending.values()) reject(err);
     this.pending.clear();
@@ -95,7 +90,7 @@ class VerifyThread {
 
 const thread = new VerifyThread();
 
-/** Starts the worker ahead of need (a node at start); resolves whether it is usable. */
+/** Starts the worker ahead of need (benchmarks, tests); resolves whether it is usable. */
 export const startVerifyThread = (): Promise<boolean> => thread.start();
 
 /** Jobs the worker has answered in this process. */

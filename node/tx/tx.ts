@@ -36,9 +36,14 @@ export function decodeTxUnverified(bytes: Uint8Array, maxBytes = TX_DECODE_CAP):
   return { tx, bytes, hash: sha256(bytes), sender: addressFromPubKey(tx.body.signer) };
 }
 
+/** Whether a decoded transaction's signature verifies under its signer's key. */
+export function txSignatureValid({ body, signature }: SignedTx): boolean {
+  return verify(signature, txSignBytes(body), body.signer);
+}
+
 /** The transaction itself when its signature verifies; E_BAD_SIGNATURE otherwise. */
 export function checkTxSignature(tx: Tx): Tx {
-  if (!verify(tx.tx.signature, txSignBytes(tx.tx.body), tx.tx.body.signer)) {
+  if (!txSignatureValid(tx.tx)) {
     throw new QuarryError('E_BAD_SIGNATURE', 'transaction signature does not verify');
   }
   return tx;
