@@ -92,13 +92,15 @@ export class Miner {
   private async startWorkers(circuit: CircuitName): Promise<void> {
     if (this.workers.length > 0) return;
     loadCircuit(circuit); // verify the artifacts before spawning
-    this.o.onEvent?.(`starting ${this.o.threads} prover thread(s) on the ${circuit} circuit`);
+    this.o.onEvent?.(`starting ${this.o.threads} prover thread(s) on the ${circuit} circuit (each first precomputes its proving tables: seconds to a minute)`);
+    const started = Date.now();
     this.workers = Array.from({ length: this.o.threads }, () => startTsWorker(new URL('./worker.ts', import.meta.url), { circuit, generation: this.generation }));
     this.threadProofTimes = this.workers.map(() => []);
     await Promise.all(this.workers.map((w, thread) => new Promise<void>((resolve, reject) => {
       w.once('error', reject);
       w.on('message', (m: WorkerReport) => (m.type === 'ready' ? resolve() : this.onReport(m, thread)));
     })));
+    this.o.onEvent?.(`prover threads ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
 
   private schedule(): void {

@@ -50,7 +50,43 @@ declare module 'ffjavascript' {
     pairingEq(...args: Uint8Array[]): Promise<boolean>;
     terminate(): Promise<void>;
   }
-  export function buildBn128(singleThread?: boolean): Promise<Curve>;
+  /** wasmbuilder's builders, as `buildBn128`'s plugin hook hands them over: each call returns wasm bytes. */
+  export type WasmCode = number[];
+  export interface WasmCodeBuilder {
+    getLocal(name: string): WasmCode;
+    setLocal(name: string, value: WasmCode): WasmCode;
+    call(fn: string, ...args: WasmCode[]): WasmCode;
+    if(cond: WasmCode, then: WasmCode, otherwise?: WasmCode): WasmCode;
+    block(code: WasmCode): WasmCode;
+    loop(...code: WasmCode[]): WasmCode;
+    br(depth: number): WasmCode;
+    br_if(depth: number, cond: WasmCode): WasmCode;
+    ret(value: WasmCode): WasmCode;
+    i32_const(v: number): WasmCode;
+    i32_load(address: WasmCode): WasmCode;
+    i32_add(a: WasmCode, b: WasmCode): WasmCode;
+    i32_sub(a: WasmCode, b: WasmCode): WasmCode;
+    i32_mul(a: WasmCode, b: WasmCode): WasmCode;
+    i32_eqz(a: WasmCode): WasmCode;
+    i32_and(a: WasmCode, b: WasmCode): WasmCode;
+    i32_shl(a: WasmCode, b: WasmCode): WasmCode;
+    i32_eq(a: WasmCode, b: WasmCode): WasmCode;
+    i32_lt_s(a: WasmCode, b: WasmCode): WasmCode;
+  }
+  export interface WasmFunctionBuilder {
+    addParam(name: string, type: 'i32'): void;
+    addLocal(name: string, type: 'i32'): void;
+    setReturnType(type: 'i32'): void;
+    getCodeBuilder(): WasmCodeBuilder;
+    addCode(...code: WasmCode[]): void;
+  }
+  export interface WasmModuleBuilder {
+    addFunction(name: string): WasmFunctionBuilder;
+    exportFunction(name: string): void;
+    /** Static memory in the module, its address. */
+    alloc(bytes: number): number;
+  }
+  export function buildBn128(singleThread?: boolean, plugins?: (module: WasmModuleBuilder) => void): Promise<Curve>;
   export const utils: {
     unstringifyBigInts(v: unknown): unknown;
     stringifyBigInts(v: unknown): unknown;

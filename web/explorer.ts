@@ -19,6 +19,7 @@ import { formatAmount } from '../client/amount.ts';
 import { RpcClient } from '../client/rpc.ts';
 import { $, badge, failure, row, rows, text, verifiedBadge } from './view.ts';
 import { installVerifierCache } from './browser/verifier-cache.ts';
+import { o1js } from '../node/crypto/pallas.ts';
 
 const SHOWN_BLOCKS = 15;
 const SHOWN_REQUESTS = 5;
@@ -111,6 +112,9 @@ async function coldStart(daemon: LightDaemon): Promise<Head> {
 }
 
 async function main(): Promise<void> {
+  // o1js's own default leaves one core idle (its pool runs in workers; this page's thread only
+  // waits): a cold start computes the verifier's Lagrange basis, so every core shortens it
+  (await o1js()).setNumberOfWorkers(Math.max(1, navigator.hardwareConcurrency || 1));
   await installVerifierCache(progress);
   const genesis = await loadGenesis();
   const maxSize = Number(genesis.params.staking.maxValidators);

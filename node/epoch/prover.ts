@@ -7,8 +7,10 @@
  */
 import type { Logger } from 'pino';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { RpcClient } from '../../client/rpc.ts';
 import { QuarryError } from '../../protocol/errors.ts';
+import { o1js } from '../crypto/pallas.ts';
 import { epochProgram, verifyEpochProof, epochOutput, type EpochProgram, type EpochProofJson, type VerificationKey } from '../../consensus/epoch/program.ts';
 import { epochViewFromJson, type EpochView, type EpochViewJson } from '../modules/epoch/view.ts';
 import { EpochProofStore } from './proof-store.ts';
@@ -46,6 +48,13 @@ export interface EpochProverOptions {
   /** Stop after proving this epoch (default: run until stopped). */
   until?: bigint;
   pollMs?: number;
+  /**
+   * o1js proving threads (default: every core). o1js's own default leaves one core to the main
+   * thread, which only waits while a proof runs: on 2 cores that halves the prover's speed (a
+   * 2-slot program compiled in 232 vs 136 s, its genesis proof 65.7 vs 37.4 s). The prover is a
+   * process of its own at the lowest priority, so taking every core costs the node nothing.
+   */
+  threads?: number;
 }
 
 export class EpochProverLoop {
@@ -82,6 +91,7 @@ export class EpochProverLoop {
       const first = await this.view(0n);
       log.info({ maxSize: first.maxSize, keys: this.o.keysDir }, 'compiling the epoch program (minutes the first time; the keys are cached)');
       const started = Date.now();
+      (await o1js()).setNumberOfWorkers(this.o.threads ?? availableParallelism());
       const program = await epochProgram(first.maxSize);
       const vk = await this.withHeartbeat('compiling', () => program.compile(join(this.o.keysDir, String(first.maxSize))));
       log.info({ ms: Date.now() - started, vkHash: vk.hash }, 'epoch program ready');

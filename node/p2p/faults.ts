@@ -22,3 +22,13 @@ const PEER_FAULTS = new Set<ErrorCode>([
 export function isPeerFault(err: unknown): err is QuarryError {
   return err instanceof QuarryError && PEER_FAULTS.has(err.code);
 }
+
+/**
+ * The gossip verdict on a handoff signature whose check failed: one for an epoch this node has not
+ * reached, or for a handoff already complete or signed here, is early or late, not wrong (a node
+ * behind or ahead of the sender sees it so; banning for it cut a slow full node off from its only
+ * peer): ignored. A bad signature, a signer outside the set or malformed bytes are the peer's fault.
+ */
+export function handoffVerdict(err: unknown): 'ignore' | 'reject' {
+  return err instanceof QuarryError && err.code !== 'E_NOT_FOUND' && err.code !== 'E_DUPLICATE' ? 'reject' : 'ignore';
+}

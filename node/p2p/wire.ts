@@ -13,7 +13,7 @@ import { checkOne } from '../chain/evidence.ts';
 import { getStakingParams } from '../modules/staking/state.ts';
 import { boundaryOf } from '../chain/handoffs.ts';
 import { HANDOFF_MAX_BYTES, handoffSchema, verifyHandoff } from '../modules/epoch/handoff.ts';
-import { isPeerFault } from './faults.ts';
+import { handoffVerdict, isPeerFault } from './faults.ts';
 import { consensusGossipSchema, GOSSIP_BATCH_MAX_BYTES, txBatchSchema, type BlocksResponse, type Status } from './messages.ts';
 import type { P2PHandlers, TopicKind, Verdict } from './network.ts';
 import { EVIDENCE_MAX_BYTES } from '../types/block.ts';
@@ -99,8 +99,8 @@ export function nodeHandlers(node: NodeServices): P2PHandlers {
     },
     handoffs: async (data) => {
       const h = decodeAs(handoffSchema, data, HANDOFF_MAX_BYTES);
-      await verifyHandoff(chain.latestState, h, boundaryOf(chain));
-      return node.handoffs.add(h) ? 'accept' : 'ignore';
+      const verdict = await verifyHandoff(chain.latestState, h, boundaryOf(chain)).then(() => null, handoffVerdict);
+      return verdict ?? (node.handoffs.add(h) ? 'accept' : 'ignore');
     },
   };
   return {

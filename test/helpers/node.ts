@@ -9,7 +9,9 @@ import { tempDir } from './tmp.ts';
 
 export async function startTestNode(genesis: Genesis, validatorKey: ValidatorKey | null, config: Omit<Partial<NodeConfig>, 'rpc'> & { rpc?: Partial<RpcConfig> } = {}): Promise<{ node: QuarryNode; stop: () => Promise<void> }> {
   const dir = tempDir();
-  const log = createLogger({ level: 'warn', format: 'json', stream: { write: () => true } as unknown as NodeJS.WritableStream });
+  // QUARRY_TEST_LOG=info (or debug, warn) shows the nodes' logs on stderr when a test needs looking into
+  const level = process.env.QUARRY_TEST_LOG;
+  const log = createLogger({ level: level ?? 'warn', format: 'json', stream: level ? process.stderr : ({ write: () => true } as unknown as NodeJS.WritableStream) });
   const node = await QuarryNode.start({
     home: join(dir.path, 'home'),
     // free ports: tests run beside each other and beside a devnet on the default ports

@@ -86,6 +86,12 @@ test('epochs 0–3 prove recursively across a validator-set change; the light cl
   const log = createLogger({ level: 'info', format: 'json', stream: { write: (line: string) => proverLines.push(line) } as unknown as NodeJS.WritableStream });
   let daemon: LightDaemon | undefined;
   let api: ReturnType<typeof lightApi> | undefined;
+  // where the minutes go (the suite's budget): each phase's duration as a diagnostic
+  let mark = performance.now();
+  const phase = (what: string) => {
+    t.diagnostic(`phase: ${what} in ${Math.round(performance.now() - mark)} ms`);
+    mark = performance.now();
+  };
   try {
     // alice joins with a fifth of the genesis validator's power: the set changes at the next boundary
     const key = validatorKeyFromSecret(blsKeyGen().secretKey);
@@ -94,6 +100,7 @@ test('epochs 0–3 prove recursively across a validator-set change; the light cl
     await node.services.ingress.submitTx(makeTx(alice, [create], { sequence: 0n, fee: 200_000n }));
     const state = () => node.services.chain.latestState;
     await until('the handoff into epoch 3 completes', async () => (await epochView(state(), 3n, boundaryOf(node.services.chain)).catch(() => null))?.handoff.complete === true, 120_000);
+    phase('the chain reaches the handoff into epoch 3');
     const sizes = await Promise.all([0n, 1n, 2n, 3n].map(async (e) => (await epochView(state(), e, boundaryOf(node.services.chain))).members.length));
     assert.ok(sizes[0] === 1 && sizes[3] === 2, `the set grows from 1 to 2 members (sizes ${sizes})`);
 
@@ -104,6 +111,7 @@ test('epochs 0–3 prove recursively across a validator-set change; the light cl
     const prover = new EpochProverLoop({ rpcUrl: node.rpc!.url, home: node.o.home, keysDir: `${node.o.home}/epoch-keys`, log, pollMs: 200 });
     await prover.run(0n);
 
+    phase('compiled the program and proved epoch 0');
     // the daemon: verified from genesis at epoch 0, then it follows the prover to epoch 3 (the set changes on the way)
     const vkHash = prover.store.get(0n).vk.hash;
     const daemonOf = (rpcUrl: string, o: Partial<ConstructorParameters<typeof LightClient>[0]> = {}) => new LightDaemon(new LightClient({ rpcUrl, genesis, trustedVkHash: vkHash, ...o }), { pollMs: 200 });
@@ -111,10 +119,12 @@ test('epochs 0–3 prove recursively across a validator-set change; the light cl
     daemon = following;
     const started = await following.start();
     assert.equal(started.epoch, 0n);
+    phase('the daemon verified epoch 0 (cold start)');
     api = lightApi(following, { chainId: genesis.chainId, genesisHash: toHex(genesisHash(genesis)), source: () => front.url });
     const apiUrl = await api.listen({ host: '127.0.0.1', port: 0 });
     const ask = async <T>(path: string) => (await (await fetch(apiUrl + path)).json()) as T;
     await prover.run(3n);
+    phase('proved epochs 1–3 in one step');
     const stored = prover.store.get(3n);
     assert.equal(stored.epoch, '3');
     assert.deepEqual([prover.store.has(1n), prover.store.has(2n)], [false, false], 'epochs 1–3 were all ready: one recursive step proved them (docs/epochs.md §keeping up)');
@@ -133,6 +143,7 @@ test('epochs 0–3 prove recursively across a validator-set change; the light cl
     assert.equal(Object.keys(answer.timings).join(), 'epochProof,validatorSet,commit,account');
     t.diagnostic(`light client steps (ms): ${JSON.stringify(answer.timings)}`);
 
+    phase('the light client verified an account');
     await until('the daemon follows to epoch 3', async () => following.head().epoch === 3n && following.head().height === 16n, 60_000);
     const viaDaemon = await ask<{ balance: string; verified: { epoch: string; height: string; header: string } }>(`/accounts/${user.address}`);
     assert.deepEqual([viaDaemon.balance, viaDaemon.verified.epoch, viaDaemon.verified.height], [String(USER_BALANCE), '3', '16']);
@@ -147,6 +158,7 @@ test('epochs 0–3 prove recursively across a validator-set change; the light cl
     assert.equal((await ask<{ error: { code: string } }>(`/market/requests/${'00'.repeat(32)}`)).error.code, 'E_NOT_FOUND', 'proven absent');
     assert.equal((await ask<{ error: { code: string } }>('/accounts/qry1bad')).error.code, 'E_DECODE');
 
+    phase('the daemon followed to epoch 3 and answered');
     // the CLI: the verified answer through the running daemon; a refusal is one line and exit code 1
     const genesisFile = `${node.o.home}/light-genesis.json`;
     writeFileSync(genesisFile, JSON.stringify(genesisToJson(genesis)));
@@ -161,6 +173,7 @@ test('epochs 0–3 prove recursively across a validator-set change; the light cl
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /^error: E_LIGHT_GENESIS: the epoch proof descends from another genesis\n$/);
 
+    phase('the light CLI through the daemon, and a refusal');
     // freshness: a source serving an older, valid proof is outvoted by an honest one; alone, it is refused as stale
     const epoch0 = (await (await fetch(`${node.rpc!.url}/epoch-proofs/0`)).json()) as Record<string, unknown>;
     const stale = await proxy(node.rpc!.url);
@@ -173,6 +186,7 @@ test('epochs 0–3 prove recursively across a validator-set change; the light cl
     assert.deepEqual([outvoted.epoch, outvoted.height], [3n, 16n], 'the highest proof that verifies wins');
     await stale.close();
 
+    phase('freshness');
     // each tamper is refused with its own reason
     assert.equal(await refusal(client({ trustedVkHash: stored.vk.hash.slice(0, -1) + (stored.vk.hash.endsWith('1') ? '2' : '1') }).verifyHead()), 'E_LIGHT_VK', 'a proof under another verification key');
     assert.equal(await refusal(client({ genesis: { ...genesis, genesisTime: genesis.genesisTime + 1n } }).verifyHead()), 'E_LIGHT_GENESIS', 'a proof from another genesis');
@@ -196,6 +210,7 @@ test('epochs 0–3 prove recursively across a validator-set change; the light cl
     assert.equal((await ask<{ error: { code: string } }>(`/market/requests/${'00'.repeat(32)}`)).error.code, 'E_NOT_FOUND', 'an absent record stays absent');
     front.rewrite((p, b) => (p.includes('/inclusion') ? { ...b, hashes: [...(b.hashes as string[]), '00'.repeat(32)] } : b));
     if (inProvenEpoch) assert.equal((await ask<{ error: { code: string } }>(`/txs/${toHex(txHash(transfer))}`)).error.code, 'E_LIGHT_TX', 'a block\'s transactions not the ones its header commits to');
+    phase('five tampers, by the client and through the daemon');
     // a forgery: another circuit's key sent beside the pinned hash, and that circuit's proof of the
     // real epoch 3 output (o1js verifies against the key's data alone; before the key was checked
     // against its hash, this passed as the epoch proof)
@@ -206,6 +221,7 @@ test('epochs 0–3 prove recursively across a validator-set change; the light cl
     front.rewrite(null);
     assert.equal(await refusal(client({ now: () => Date.now() + 30 * 24 * 3600 * 1000 }).verifyHead()), 'E_LIGHT_EXPIRED', 'a header older than the trusting period');
 
+    phase('a forged proof under another circuit\'s key');
     // the circuit (the prover's, already compiled) refuses, after valid handoffs in the same batch, a
     // handoff signed by no more than 2/3 of the outgoing power, and one signed by a set other than
     // the one committed to (here the committed members with one power changed)
@@ -221,6 +237,7 @@ test('epochs 0–3 prove recursively across a validator-set change; the light cl
     await assert.rejects(program.proveHandoffs(genesisProof, [into(v0, v1), into(otherSet, v2)]), /not the set the previous epoch committed to/);
     assert.equal(stored.vk.hash, PINNED_EPOCH_VK_HASHES[4], 'the pinned 4-slot verification key is current (update consensus/epoch/verification-keys.ts)');
 
+    phase('the circuit refuses two bad handoff batches');
     // the full node fetched the newest proof from its peer, verified it, and serves it
     await until('the full node holds the proof of epoch 3', async () => full.node.services.epochProofs.latest() === 3n, 240_000);
     assert.deepEqual(full.node.services.epochProofs.get(3n), stored);
@@ -229,6 +246,7 @@ test('epochs 0–3 prove recursively across a validator-set change; the light cl
     // its verifier stored o1js's wrap-domain Lagrange basis beside the SRS: its next cold start verifies in seconds
     assert.ok(readdirSync(`${full.node.o.home}/light-cache`).some((f) => /^lagrange-basis-fq-\d+$/.test(f)), 'the verifier cache holds the Lagrange basis');
 
+    phase('the full node fetched and verified epoch 3');
     // the explorer the full node serves verifies epoch 3 from genesis in the browser, shows the
     // node's balance as verified, and flags an answer tampered in flight (docs/explorer.md)
     const page = await runExplorer(`${full.node.rpc!.url}/explorer/`, user.address, alice.address);
@@ -241,6 +259,7 @@ test('epochs 0–3 prove recursively across a validator-set change; the light cl
     assert.ok(page.phases.some((p) => /^stored the verifier's Lagrange basis/.test(p.msg)), 'the first visit stores the basis');
     assert.equal(page.again.verified, 'yes');
     assert.ok(page.again.phases.some((p) => /^loaded the verifier's Lagrange basis/.test(p.msg)), 'the second visit loads it');
+    phase('the explorer, two visits');
     for (const [visit, run] of [['first', page], ['second', page.again]] as const) {
       t.diagnostic(`explorer ${visit} visit: first verified number ${run.firstVerifiedMs} ms after navigation (cold start ${run.coldStartMs} ms); ${run.phases.map((p) => `${p.at} ms ${p.msg}`).join(' | ')}`);
     }

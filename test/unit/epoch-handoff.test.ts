@@ -16,6 +16,7 @@ import { bytesToBigint, poseidonHash } from '../../node/crypto/pallas.ts';
 import { genesisHash } from '../../node/genesis.ts';
 import { NO_ID } from '../../node/state/record.ts';
 import { QuarryError } from '../../protocol/errors.ts';
+import { handoffVerdict } from '../../node/p2p/faults.ts';
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
   try {
@@ -68,6 +69,9 @@ test('sets are committed at genesis and each boundary; handoffs complete past 2/
     assert.equal(await check({ ...mine, epoch: 0n }), 'E_BAD_REQUEST', 'nothing hands over to genesis');
     assert.equal(await check({ ...mine, epoch: 2n }), 'E_NOT_FOUND', 'an epoch that has not begun');
     assert.equal(await check({ ...mine, signature: new Uint8Array(64).fill(0xff) }), 'E_BAD_SIGNATURE', 'a non-canonical signature');
+    // gossip: a peer is blamed for a wrong signature, never for one that is only early or late here
+    const gossip = (h: HandoffSignature) => verifyHandoff(state(), h, boundaryOf(t.chain)).then(() => 'accept', handoffVerdict);
+    assert.deepEqual(await Promise.all([mine, { ...mine, index: 1 }, { ...mine, index: 9 }, { ...mine, epoch: 0n }, { ...mine, epoch: 2n }].map(gossip)), ['accept', 'reject', 'reject', 'reject', 'ignore']);
 
     const forged = await t.builder.buildBlock({ txs: [], solutions: [], evidence: [], handoffs: [{ ...mine, index: 1 }] }, { time: t.chain.head.time + 1000n, proposer: boundary.block.header.proposer, lastCommit: (await t.chain.getCommit(3n))! });
     assert.equal(forged.block.handoffs.length, 0, 'a proposer drops a bad signature');
@@ -83,6 +87,7 @@ test('sets are committed at genesis and each boundary; handoffs complete past 2/
     assert.deepEqual([rec.signedPower, rec.complete], [200n, true]);
     assert.ok(last.exec.events.some((e) => e.type === 'handoff' && e.complete === 'true'));
     assert.equal(await check(theirs), 'E_DUPLICATE', 'a complete handoff takes no more signatures');
+    assert.deepEqual(await Promise.all([mine, theirs].map(gossip)), ['ignore', 'ignore'], 'a signature that arrives after its block: late, nobody\'s fault');
   } finally {
     await t.close();
   }
