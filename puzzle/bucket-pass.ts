@@ -82,7 +82,7 @@ export class BucketPass {
   /** Σ scalarᵢ·baseᵢ as a Jacobian point at `out`. */
   run(x: PassInput, out: number): void {
     const g = x.group;
-    this.reserve(x.n * x.windows, 4 * g.n8);
+    this.reserve(x.n * x.windows, 2 * g.n8);
     const buckets = 1 << (x.window - 1);
     const filled = this.sortByBucket(x);
     this.m.fn[`${g.name}_gather`]!(x.table, this.entries, filled, this.points);

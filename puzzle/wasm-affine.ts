@@ -30,6 +30,10 @@ export interface AffineGroup {
 export const AFFINE_G1: AffineGroup = { name: 'quarry_g1', curve: 'g1m', field: 'f1m', n8: 32 };
 export const AFFINE_G2: AffineGroup = { name: 'quarry_g2', curve: 'g2m', field: 'f2m', n8: 64 };
 
+export function affineGroup(curve: 'g1m' | 'g2m'): AffineGroup {
+  return curve === 'g1m' ? AFFINE_G1 : AFFINE_G2;
+}
+
 export function affinePlugin(module: WasmModuleBuilder): void {
   for (const g of [AFFINE_G1, AFFINE_G2]) {
     pairDenominator(module, g);

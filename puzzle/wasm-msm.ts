@@ -15,7 +15,7 @@
  *   doublings per base (≈ 20 s for posw here).
  */
 import type { Curve } from 'ffjavascript';
-import { AFFINE_G1, AFFINE_G2 } from './wasm-affine.ts';
+import { affineGroup } from './wasm-affine.ts';
 import { BucketPass } from './bucket-pass.ts';
 
 export const N8 = 32;
@@ -96,7 +96,7 @@ export class WasmMsm {
    * to affine per window. c·windows ≥ 255 so the top window absorbs the last signed digit's carry.
    */
   precompute(set: BaseSet, c = 13): void {
-    const g = set.group === 'g1m' ? AFFINE_G1 : AFFINE_G2;
+    const g = affineGroup(set.group);
     const n = set.index.length;
     const size = 2 * g.n8;
     const windows = Math.ceil((SCALAR_BITS + 1) / c);
@@ -121,7 +121,7 @@ export class WasmMsm {
     for (let i = 0; i < idx.length; i++) mem.copyWithin(set.scalars + i * N8, source + idx[i]! * N8, source + idx[i]! * N8 + N8);
     const g = set.group;
     if (set.precomputed) {
-      this.pass.run({ group: g === 'g1m' ? AFFINE_G1 : AFFINE_G2, table: set.ptr, scalars: set.scalars, n: idx.length, windows: set.precomputed.windows, window: set.window }, this.acc);
+      this.pass.run({ group: affineGroup(g), table: set.ptr, scalars: set.scalars, n: idx.length, windows: set.precomputed.windows, window: set.window }, this.acc);
       return this.read(this.acc, g === 'g1m' ? 96 : 192);
     }
     const c = set.window;
